@@ -1,0 +1,162 @@
+"""Shared harness: a PostgreSQL database, gunicorn on 127.0.0.1, and a bounded load loop."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/socialdesk_bench"
+
+
+def bench_env(**extra: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
+        "SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
+        "DJANGO_SETTINGS_MODULE": "desk.settings",
+        "API_THROTTLE_RATE": "10000000/min",
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+    return env
+
+
+def setup_django(**extra: str) -> None:
+    os.environ.update(bench_env(**extra))
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def create_database(env: dict[str, str]) -> None:
+    name = env["DATABASE_URL"].rsplit("/", 1)[1]
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"CREATE DATABASE {name}"],
+        capture_output=True,
+        check=False,
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], *, port: int = 8765, workers: int = 2) -> Iterator[str]:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "desk.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/-/ping")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        yield f"127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@dataclass
+class LoadResult:
+    requests: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float]
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * p))] if ordered else 0.0
+
+    def line(self, label: str, baseline: LoadResult | None = None) -> str:
+        ratio = f"  ({100 * self.rate / baseline.rate:5.1f}% of trivial view)" if baseline else ""
+        return (
+            f"{label:28} {self.rate:8.1f} req/s  p50 {statistics.median(self.latencies_ms):6.2f} ms"
+            f"  p99 {self.percentile(0.99):6.2f} ms  errors {self.errors}{ratio}"
+        )
+
+
+def run_load(
+    address: str,
+    make_request: Callable[[int], tuple[str, str, bytes | None, dict[str, str]]],
+    *,
+    concurrency: int = 8,
+    seconds: float = 10.0,
+    max_requests: int = 200_000,
+    expect: tuple[int, ...] = (200, 201),
+) -> LoadResult:
+    """Closed-loop load: `concurrency` keep-alive clients, bounded in time and count."""
+    host, port = address.split(":")
+    lock = threading.Lock()
+    counter = iter(range(max_requests))
+    latencies: list[float] = []
+    errors = 0
+    stop_at = time.monotonic() + seconds
+
+    def client() -> None:
+        nonlocal errors
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        while time.monotonic() < stop_at:
+            with lock:
+                n = next(counter, None)
+            if n is None:
+                return
+            method, path, body, headers = make_request(n)
+            started = time.perf_counter()
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                ok = response.status in expect
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection(host, int(port), timeout=30)
+                ok = False
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                latencies.append(elapsed)
+                errors += not ok
+
+    began = time.monotonic()
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return LoadResult(len(latencies), errors, time.monotonic() - began, latencies)
+
+
+def trivial_view_load(address: str, **kwargs: float) -> LoadResult:
+    return run_load(address, lambda n: ("GET", "/-/ping", None, {}), **kwargs)  # type: ignore[arg-type]

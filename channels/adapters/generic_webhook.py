@@ -1,0 +1,99 @@
+"""A signed JSON webhook for partners' systems that push mentions to us.
+
+Deliveries carry `X-Socialdesk-Signature: sha256=<hex HMAC-SHA256 of the body>` keyed with the
+channel's secret, and `X-Socialdesk-Delivery: <unique id>` so a replayed delivery is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import UTC, datetime
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from channels.adapters.base import (
+    Adapter,
+    Author,
+    ConfigField,
+    InvalidPayload,
+    Mention,
+    ParsedEvent,
+    SignatureError,
+    load_json_object,
+)
+from channels.models import InboundEvent
+
+SIGNATURE_HEADER = "X-Socialdesk-Signature"
+DELIVERY_HEADER = "X-Socialdesk-Delivery"
+IGNORED_TYPES = {"ping": "connectivity check"}
+
+
+class GenericWebhookAdapter(Adapter):
+    kind = "webhook"
+    label = "Signed JSON webhook"
+    receives_webhooks = True
+    config_fields = (ConfigField("secret", "Shared signing secret", secret=True),)
+
+    def verify_webhook(self, request: HttpRequest) -> None:
+        secret = self.channel.credentials.get("secret", "")
+        if not secret:
+            raise SignatureError("This channel has no signing secret configured.")
+        given = request.headers.get(SIGNATURE_HEADER, "")
+        expected = "sha256=" + hmac.new(secret.encode(), request.body, hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(given.encode(), expected.encode()):
+            raise SignatureError(f"Missing or wrong {SIGNATURE_HEADER} header.")
+
+    def delivery_id(self, request: HttpRequest) -> str | None:
+        return request.headers.get(DELIVERY_HEADER) or None
+
+    def check_payload(self, body: bytes) -> None:
+        payload = load_json_object(body)
+        if payload.get("type", "message") != "message":
+            return
+        for name in ("id", "text", "author"):
+            if name not in payload:
+                raise InvalidPayload(f"Field {name!r} is required.")
+        if not isinstance(payload["author"], dict) or not payload["author"].get("id"):
+            raise InvalidPayload("Field 'author.id' is required.")
+        if not isinstance(payload["text"], str):
+            raise InvalidPayload("Field 'text' must be a string.")
+        if "\x00" in payload["text"]:
+            raise InvalidPayload("Field 'text' must not contain NUL characters.")
+
+    def parse(self, event: InboundEvent) -> ParsedEvent:
+        payload = load_json_object(bytes(event.body))
+        event_type = payload.get("type", "message")
+        if event_type in IGNORED_TYPES:
+            return ParsedEvent(ignored_because=IGNORED_TYPES[event_type])
+        if event_type != "message":
+            return ParsedEvent(unsupported_because=f"unknown event type {event_type!r}")
+        author = payload["author"]
+        created = payload.get("created_at")
+        return ParsedEvent(
+            mentions=(
+                Mention(
+                    platform_id=str(payload["id"]),
+                    author=Author(
+                        platform_user_id=str(author["id"]),
+                        handle=author.get("handle", ""),
+                        display_name=author.get("name", ""),
+                        profile_url=author.get("url", ""),
+                        email=author.get("email", ""),
+                    ),
+                    text=payload["text"],
+                    created_at=_aware(datetime.fromisoformat(created))
+                    if created
+                    else timezone.now(),
+                    parent_platform_id=str(payload.get("parent_id") or ""),
+                    url=payload.get("url", ""),
+                    language=payload.get("language", ""),
+                    is_private=bool(payload.get("private", False)),
+                ),
+            )
+        )
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,0 +1,34 @@
+"""Every channel kind, mapped to the class that speaks its platform.
+
+Adapters are imported lazily, so a platform's dependencies load only when it is used; the
+Channel model's kind choices derive from this table.
+"""
+
+from functools import cache
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from channels.adapters.base import Adapter
+
+ADAPTERS: dict[str, str] = {
+    "api": "channels.adapters.api.ApiAdapter",
+    "webhook": "channels.adapters.generic_webhook.GenericWebhookAdapter",
+}
+
+
+class UnknownKind(LookupError):
+    pass
+
+
+@cache
+def adapter_class(kind: str) -> type["Adapter"]:
+    try:
+        module_path, _, class_name = ADAPTERS[kind].rpartition(".")
+    except KeyError:
+        raise UnknownKind(f"No adapter for channel kind {kind!r}.") from None
+    return getattr(import_module(module_path), class_name)
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(kind, adapter_class(kind).label) for kind in ADAPTERS]

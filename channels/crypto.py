@@ -1,0 +1,62 @@
+"""Channel credentials are encrypted at rest with Fernet keys from the environment."""
+
+import base64
+import hashlib
+import json
+from functools import cache
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+
+@cache
+def _fernet(keys: tuple[str, ...], secret_key: str) -> MultiFernet:
+    if keys:
+        return MultiFernet([Fernet(key.encode()) for key in keys])
+    derived = base64.urlsafe_b64encode(hashlib.sha256(secret_key.encode()).digest())
+    return MultiFernet([Fernet(derived)])
+
+
+def fernet() -> MultiFernet:
+    return _fernet(tuple(settings.CREDENTIALS_KEYS), settings.SECRET_KEY)
+
+
+def encrypt(value: Any) -> str:
+    return fernet().encrypt(json.dumps(value).encode()).decode()
+
+
+def decrypt(token: str) -> Any:
+    try:
+        return json.loads(fernet().decrypt(token.encode()))
+    except InvalidToken as exc:
+        raise ImproperlyConfigured(
+            "Channel credentials cannot be decrypted: CREDENTIALS_KEYS does not hold the key "
+            "they were encrypted with."
+        ) from exc
+
+
+class EncryptedJSONField(models.TextField):
+    """A JSON value stored as a Fernet token; the database never sees the plaintext."""
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
+        if value in (None, ""):
+            return {}
+        return decrypt(value)
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, dict | list) or value is None:
+            return value or {}
+        try:
+            return decrypt(value)
+        except ImproperlyConfigured:
+            return json.loads(value)
+
+    def get_prep_value(self, value: Any) -> str:
+        return encrypt(value or {})
+
+    def value_to_string(self, obj: models.Model) -> str:
+        # Serialised dumps never carry secrets in clear text.
+        return self.get_prep_value(self.value_from_object(obj))

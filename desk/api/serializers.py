@@ -1,0 +1,97 @@
+import json
+from typing import Any
+
+from django.conf import settings
+from rest_framework import serializers
+
+TEXT_MAX_LENGTH = 10_000
+METADATA_MAX_BYTES = 16 * 1024
+
+
+def _contains_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_contains_nul(v) for v in value)
+    return False
+
+
+class StrictCharField(serializers.CharField):
+    """A string, and only a string: 5 is a wrong type, not the text "5"."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictSerializer(serializers.Serializer):
+    """Unknown fields are an error, not silently dropped: a typo should not lose data."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class AuthorSerializer(StrictSerializer):
+    name = StrictCharField(max_length=200)
+    email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
+    handle = StrictCharField(required=False, allow_blank=True, max_length=100)
+
+
+class InquiryCreateSerializer(StrictSerializer):
+    text = StrictCharField(max_length=TEXT_MAX_LENGTH, trim_whitespace=False)
+    author = AuthorSerializer()
+    external_id = StrictCharField(required=False, max_length=200)
+    language = serializers.ChoiceField(
+        required=False, choices=[code for code, _ in settings.LANGUAGES]
+    )
+    metadata = serializers.DictField(required=False)
+
+    def validate_text(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError("The text must not be empty.")
+        return value
+
+    def validate_metadata(self, value: dict[str, Any]) -> dict[str, Any]:
+        if len(json.dumps(value)) > METADATA_MAX_BYTES:
+            raise serializers.ValidationError(f"At most {METADATA_MAX_BYTES} bytes of metadata.")
+        if _contains_nul(value):
+            raise serializers.ValidationError("Null characters are not allowed.")
+        return value
+
+
+class TicketSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    queue = serializers.CharField(source="queue.slug")
+    priority = serializers.IntegerField()
+    first_response_due_at = serializers.DateTimeField(allow_null=True)
+    first_responded_at = serializers.DateTimeField(allow_null=True)
+
+
+class ReplySerializer(serializers.Serializer):
+    text = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    is_holding_reply = serializers.BooleanField()
+
+
+class InquirySerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    external_id = serializers.CharField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    status_url = serializers.SerializerMethodField()
+    ticket = TicketSummarySerializer(allow_null=True)
+
+    def get_status_url(self, inquiry: Any) -> str:
+        request = self.context["request"]
+        return request.build_absolute_uri(f"/api/v1/inquiries/{inquiry.id}/")
+
+
+class InquiryDetailSerializer(InquirySerializer):
+    replies = ReplySerializer(many=True)

@@ -1,0 +1,234 @@
+"""The one ingestion path: every mention from every source becomes a message here.
+
+`ingest` is idempotent: a (channel, platform id) pair is one message, enforced by a unique
+constraint, so a redelivered or re-polled event changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from channels.adapters.base import Author, Mention
+from channels.models import Channel, InboundEvent
+from desk import routing, sla
+from tickets.models import Contact, Conversation, Identity, Message, Queue, Ticket, TicketEvent
+
+# Two concurrent first mentions by one new author collide on the identity's unique key;
+# the loser simply runs again and finds the winner's rows.
+_MAX_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    message: Message | None
+    ticket: Ticket | None
+    created: bool
+
+
+def ingest(
+    *, channel: Channel, mention: Mention, inbound_event: InboundEvent | None = None
+) -> IngestResult:
+    for attempt in range(_MAX_ATTEMPTS):
+        existing = _existing_message(channel, mention.platform_id)
+        if existing is not None:
+            return IngestResult(existing, _latest_ticket(existing.conversation_id), False)
+        if mention.is_own:
+            # Our own reply echoed back before the send recorded its platform id: the
+            # outbound message already stands for it.
+            return IngestResult(None, None, False)
+        try:
+            with transaction.atomic():
+                return _ingest_new(channel, mention, inbound_event)
+        except IntegrityError:
+            if attempt == _MAX_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _existing_message(channel: Channel, platform_id: str) -> Message | None:
+    return Message.objects.filter(channel=channel, platform_id=platform_id).first()
+
+
+def _latest_ticket(conversation_id: int) -> Ticket | None:
+    return Ticket.objects.filter(conversation_id=conversation_id).order_by("-id").first()
+
+
+def _ingest_new(
+    channel: Channel, mention: Mention, inbound_event: InboundEvent | None
+) -> IngestResult:
+    identity = _upsert_identity(channel, mention.author)
+    parent = _find_parent(channel, mention)
+    conversation = _find_or_start_conversation(channel, mention, identity, parent)
+    message = Message.objects.create(
+        conversation=conversation,
+        channel=channel,
+        direction=Message.Direction.INBOUND,
+        platform_id=mention.platform_id,
+        parent=parent,
+        author_identity=identity,
+        text=mention.text,
+        language=mention.language,
+        url=mention.url,
+        created_at=mention.created_at,
+        inbound_event=inbound_event,
+    )
+    received_at = inbound_event.received_at if inbound_event is not None else timezone.now()
+    ticket = (
+        _open_or_update_ticket(channel, conversation, message, received_at)
+        if channel.is_served
+        else None
+    )
+    return IngestResult(message, ticket, True)
+
+
+def _upsert_identity(channel: Channel, author: Author) -> Identity:
+    kind = author.kind or channel.kind
+    email = author.email.strip().lower()
+    identity = (
+        Identity.objects.filter(kind=kind, external_id=author.platform_user_id)
+        .select_related("contact")
+        .first()
+    )
+    if identity is None:
+        contact = _contact_for_email(email) or Contact.objects.create(
+            display_name=author.display_name or author.handle, primary_email=email
+        )
+        return Identity.objects.create(
+            contact=contact,
+            kind=kind,
+            external_id=author.platform_user_id,
+            handle=author.handle,
+            display_name=author.display_name,
+            profile_url=author.profile_url,
+            email=email,
+        )
+    changed = {
+        field: value
+        for field, value in (
+            ("handle", author.handle),
+            ("display_name", author.display_name),
+            ("profile_url", author.profile_url),
+            ("email", email),
+        )
+        if value and getattr(identity, field) != value
+    }
+    if changed:
+        for field, value in changed.items():
+            setattr(identity, field, value)
+        identity.save(update_fields=[*changed, "last_seen_at"])
+    return identity
+
+
+def _contact_for_email(email: str) -> Contact | None:
+    """One person writing from the same address on two channels is one contact."""
+    if not email:
+        return None
+    known = Identity.objects.filter(email=email).select_related("contact").first()
+    return known.contact if known else None
+
+
+def _find_parent(channel: Channel, mention: Mention) -> Message | None:
+    candidates = [pid for pid in (mention.parent_platform_id, *mention.thread_platform_ids) if pid]
+    if not candidates:
+        return None
+    found = {
+        m.platform_id: m
+        for m in Message.objects.filter(channel=channel, platform_id__in=candidates).select_related(
+            "conversation"
+        )
+    }
+    return next((found[pid] for pid in candidates if pid in found), None)
+
+
+def _find_or_start_conversation(
+    channel: Channel, mention: Mention, identity: Identity, parent: Message | None
+) -> Conversation:
+    now = timezone.now()
+    if parent is not None and (
+        parent.direction == Message.Direction.OUTBOUND
+        or parent.conversation.contact_id == identity.contact_id
+    ):
+        conversation = parent.conversation
+        Conversation.objects.filter(pk=conversation.pk).update(last_activity_at=now)
+        return conversation
+    # A reply to a post we never saw (or to someone else's thread) starts this person's own
+    # conversation, keyed by the thread root so their further replies join it.
+    root = parent.conversation.root_platform_id if parent else mention.parent_platform_id
+    if root:
+        conversation = Conversation.objects.filter(
+            channel=channel, root_platform_id=root, contact_id=identity.contact_id
+        ).first()
+        if conversation is not None:
+            Conversation.objects.filter(pk=conversation.pk).update(last_activity_at=now)
+            return conversation
+    return Conversation.objects.create(
+        channel=channel,
+        contact_id=identity.contact_id,
+        root_platform_id=root or mention.platform_id,
+        subject=mention.subject or _preview(mention.text),
+        language=mention.language,
+        is_private=mention.is_private,
+        last_activity_at=now,
+    )
+
+
+def _preview(text: str) -> str:
+    return " ".join(text.split())[:120]
+
+
+def _open_or_update_ticket(
+    channel: Channel, conversation: Conversation, message: Message, now: datetime
+) -> Ticket:
+    ticket = _latest_ticket(conversation.pk)
+    if ticket is not None and ticket.is_active:
+        ticket.last_customer_message_at = now
+        ticket.save(update_fields=["last_customer_message_at", "updated_at"])
+        if ticket.status == Ticket.Status.PENDING:
+            ticket.set_status(Ticket.Status.OPEN, note="customer replied")
+        return ticket
+    reopen_window = timedelta(days=settings.REOPEN_WINDOW_DAYS)
+    if (
+        ticket is not None
+        and ticket.status == Ticket.Status.RESOLVED
+        and ticket.resolved_at is not None
+        and now - ticket.resolved_at <= reopen_window
+    ):
+        ticket.last_customer_message_at = now
+        ticket.save(update_fields=["last_customer_message_at", "updated_at"])
+        ticket.set_status(Ticket.Status.OPEN, note="customer replied after resolution")
+        return ticket
+    return _create_ticket(channel, conversation, message, now)
+
+
+def _create_ticket(
+    channel: Channel, conversation: Conversation, message: Message, now: datetime
+) -> Ticket:
+    route = routing.route_mention(message.text)
+    ticket = Ticket.objects.create(
+        conversation=conversation,
+        channel=channel,
+        contact_id=conversation.contact_id,
+        queue=queue_by_slug(route.queue_slug),
+        subject=conversation.subject or _preview(message.text),
+        language=message.language,
+        routing_reason=route.reason,
+        created_at=now,
+        last_customer_message_at=now,
+        first_response_due_at=sla.first_response_due_at(now),
+    )
+    TicketEvent.record(ticket, "created", new=ticket.queue.slug, note=route.reason)
+    return ticket
+
+
+def queue_by_slug(slug: str) -> Queue:
+    # The default queues are seeded by a migration; recreating a missing one keeps routing
+    # working on a database someone emptied by hand.
+    queue, _ = Queue.objects.get_or_create(
+        slug=slug, defaults={"name": Queue.DEFAULT_NAMES.get(slug, slug.title())}
+    )
+    return queue

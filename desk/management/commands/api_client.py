@@ -1,0 +1,49 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from channels.models import Channel
+from desk.models import ApiClient
+
+API_CHANNEL_NAME = "REST API"
+
+
+class Command(BaseCommand):
+    help = "Create, list or revoke REST API clients. A token is printed once, at creation."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        create = sub.add_parser("create", help="create a client and print its token")
+        create.add_argument("name")
+        sub.add_parser("list", help="list clients")
+        revoke = sub.add_parser("revoke", help="revoke a client's token")
+        revoke.add_argument("name")
+
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
+        getattr(self, f"_{action}")(**options)
+
+    def _create(self, name: str, **_: Any) -> None:
+        if ApiClient.objects.filter(name=name).exists():
+            raise CommandError(f"An API client named {name!r} exists already.")
+        with transaction.atomic():
+            channel, _ = Channel.objects.get_or_create(
+                name=API_CHANNEL_NAME, defaults={"kind": "api"}
+            )
+            client = ApiClient(name=name, channel=channel)
+            token = client.issue_token()
+            client.save()
+        self.stdout.write(f"Created API client {name!r}. Its token (shown only now):")
+        self.stdout.write(token)
+
+    def _list(self, **_: Any) -> None:
+        for client in ApiClient.objects.order_by("name"):
+            state = f"revoked {client.revoked_at:%Y-%m-%d}" if client.revoked_at else "active"
+            self.stdout.write(f"{client.name}\t{client.token_prefix}\t{state}")
+
+    def _revoke(self, name: str, **_: Any) -> None:
+        client = ApiClient.objects.filter(name=name).first()
+        if client is None:
+            raise CommandError(f"No API client named {name!r}.")
+        client.revoke()
+        self.stdout.write(f"Revoked {name!r}.")

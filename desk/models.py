@@ -1,0 +1,69 @@
+import hashlib
+import secrets
+import uuid
+
+from django.db import models
+from django.utils import timezone
+
+
+class ApiClient(models.Model):
+    """A system that posts inquiries over the REST API (a shop, a CRM, a chatbot).
+
+    Tokens are shown once and stored only as a SHA-256 digest: `<prefix>.<secret>`, where the
+    prefix finds the row and the digest proves the secret.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    channel = models.ForeignKey("channels.Channel", on_delete=models.PROTECT, related_name="+")
+    token_prefix = models.CharField(max_length=12, unique=True)
+    token_digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+    # DRF's IsAuthenticated asks the authenticated principal this.
+    is_authenticated = True
+
+    @staticmethod
+    def digest(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+    def issue_token(self) -> str:
+        """Set a fresh token on this client (not yet saved) and return it in clear, once."""
+        self.token_prefix = secrets.token_hex(6)
+        secret = secrets.token_urlsafe(32)
+        self.token_digest = self.digest(secret)
+        return f"{self.token_prefix}.{secret}"
+
+    def revoke(self) -> None:
+        self.revoked_at = timezone.now()
+        self.save(update_fields=["revoked_at"])
+
+
+class Inquiry(models.Model):
+    """An inquiry posted by a REST client; the ticket is found through its message."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(ApiClient, on_delete=models.PROTECT, related_name="inquiries")
+    external_id = models.CharField(max_length=200, null=True, blank=True)
+    message = models.OneToOneField(
+        "tickets.Message", on_delete=models.PROTECT, related_name="inquiry"
+    )
+    ticket = models.ForeignKey(
+        "tickets.Ticket", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    metadata = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "inquiries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "external_id"], name="inquiry_unique_external_id"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.id)

@@ -1,0 +1,115 @@
+"""Turning stored inbound events into messages and tickets, safely and exactly once."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from enum import StrEnum
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from channels.models import InboundEvent
+from desk.ingestion import IngestResult, ingest
+
+log = logging.getLogger(__name__)
+
+
+class Outcome(StrEnum):
+    PROCESSED = "processed"
+    SKIPPED = "skipped"  # already processed, or another worker holds it
+    RETRY = "retry"
+    PARKED = "parked"
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return timedelta(seconds=settings.INBOUND_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0))
+
+
+def process_event(event_id: int) -> tuple[Outcome, list[IngestResult]]:
+    """Parse and ingest one stored event. Safe to call any number of times, concurrently."""
+    with transaction.atomic():
+        event = (
+            InboundEvent.objects.select_for_update(skip_locked=True)
+            .select_related("channel")
+            .filter(pk=event_id, state=InboundEvent.State.PENDING)
+            .first()
+        )
+        if event is None:
+            return Outcome.SKIPPED, []
+        try:
+            with transaction.atomic():
+                results, state, note = _ingest_event(event)
+        except Exception as exc:  # noqa: BLE001 - any failure is recorded on the event
+            log.warning("inbound event %s failed: %s", event.pk, exc, exc_info=True)
+            return _record_failure(event, exc), []
+        event.state = state
+        event.attempts += 1
+        event.last_error = note
+        event.processed_at = timezone.now()
+        event.save(update_fields=["state", "attempts", "last_error", "processed_at"])
+        return Outcome.PROCESSED, results
+
+
+def ingest_stored_event(event: InboundEvent) -> list[IngestResult]:
+    """Process an event inside the caller's transaction (the REST API answers with the ticket)."""
+    results, state, note = _ingest_event(event)
+    event.state = state
+    event.attempts = 1
+    event.last_error = note
+    event.processed_at = timezone.now()
+    event.save(update_fields=["state", "attempts", "last_error", "processed_at"])
+    return results
+
+
+def _ingest_event(event: InboundEvent) -> tuple[list[IngestResult], str, str]:
+    parsed = event.channel.adapter().parse(event)
+    if parsed.unsupported_because:
+        return [], InboundEvent.State.UNSUPPORTED, parsed.unsupported_because
+    if parsed.ignored_because:
+        return [], InboundEvent.State.IGNORED, parsed.ignored_because
+    results = [
+        ingest(channel=event.channel, mention=mention, inbound_event=event)
+        for mention in parsed.mentions
+    ]
+    return results, InboundEvent.State.DONE, ""
+
+
+def _record_failure(event: InboundEvent, exc: Exception) -> Outcome:
+    event.attempts += 1
+    event.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    if event.attempts >= settings.INBOUND_MAX_ATTEMPTS:
+        event.state = InboundEvent.State.FAILED
+        outcome = Outcome.PARKED
+    else:
+        event.next_attempt_at = timezone.now() + retry_delay(event.attempts)
+        outcome = Outcome.RETRY
+    event.save(update_fields=["attempts", "last_error", "state", "next_attempt_at"])
+    return outcome
+
+
+def enqueue_processing(event_id: int) -> bool:
+    """Hand an event to a worker. A broker outage is not an error: the sweeper catches up."""
+    from desk.tasks import process_inbound_event
+
+    try:
+        process_inbound_event.apply_async((event_id,))
+    except Exception as exc:  # noqa: BLE001 - the event is stored; the sweeper will retry
+        log.warning("could not enqueue inbound event %s: %s", event_id, exc)
+        return False
+    return True
+
+
+def enqueue_on_commit(event_id: int) -> None:
+    transaction.on_commit(lambda: enqueue_processing(event_id))
+
+
+def due_event_ids(*, limit: int = 500) -> list[int]:
+    """Pending events whose next attempt is due: never enqueued, or waiting out a backoff."""
+    grace = timezone.now() - timedelta(seconds=30)
+    return list(
+        InboundEvent.objects.filter(state=InboundEvent.State.PENDING, next_attempt_at__lte=grace)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )

@@ -1,0 +1,52 @@
+"""The first staff pages: an inbox of tickets, newest first, and a ticket with its messages."""
+
+from datetime import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from tickets.models import Ticket
+
+INBOX_PAGE_SIZE = 50
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    tickets = Ticket.objects.select_related("queue", "channel", "contact").order_by(
+        "-created_at", "-id"
+    )
+    # Keyset pagination: "older than this ticket", so deep pages cost what the first does.
+    before = request.GET.get("before", "")
+    created, _, pk = before.partition("_")
+    if created and pk.isdigit():
+        try:
+            cursor_time = datetime.fromisoformat(created)
+        except ValueError:
+            cursor_time = None
+        if cursor_time is not None:
+            tickets = tickets.filter(created_at__lte=cursor_time).exclude(
+                created_at=cursor_time, id__gte=int(pk)
+            )
+    page = list(tickets[: INBOX_PAGE_SIZE + 1])
+    next_cursor = ""
+    if len(page) > INBOX_PAGE_SIZE:
+        page = page[:INBOX_PAGE_SIZE]
+        last = page[-1]
+        next_cursor = f"{last.created_at.isoformat()}_{last.pk}"
+    return render(request, "desk/inbox.html", {"tickets": page, "next_cursor": next_cursor})
+
+
+@login_required
+def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = get_object_or_404(
+        Ticket.objects.select_related("queue", "channel", "contact", "assignee", "conversation"),
+        pk=pk,
+    )
+    messages = ticket.conversation.messages.select_related("author_identity", "sent_by")
+    events = ticket.events.select_related("actor")
+    return render(
+        request,
+        "desk/ticket.html",
+        {"ticket": ticket, "thread": messages, "events": events},
+    )

@@ -1,0 +1,102 @@
+import hashlib
+import hmac
+import json
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from channels.models import Channel
+from desk import celery_app
+from desk.models import ApiClient
+
+
+def services_required() -> bool:
+    """CI sets this so that a test needing PostgreSQL or Redis fails instead of skipping."""
+    return os.environ.get("SOCIALDESK_REQUIRE_SERVICES") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    if services_required():
+        pytest.fail(f"{reason} (SOCIALDESK_REQUIRE_SERVICES=1)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def eager_celery() -> Iterator[None]:
+    # Tasks run inline unless a test starts a real worker; nothing piles up in a broker
+    # that no worker reads.
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def make_api_client(db: None) -> Callable[[str], tuple[ApiClient, Client]]:
+    def make(name: str = "shop") -> tuple[ApiClient, Client]:
+        channel, _ = Channel.objects.get_or_create(name="REST API", defaults={"kind": "api"})
+        client = ApiClient(name=name, channel=channel)
+        token = client.issue_token()
+        client.save()
+        return client, Client(HTTP_AUTHORIZATION=f"Token {token}")
+
+    return make
+
+
+@pytest.fixture
+def api(make_api_client: Callable[[str], tuple[ApiClient, Client]]) -> Client:
+    return make_api_client("shop")[1]
+
+
+def post_json(client: Client, url: str, payload: Any, **extra: Any) -> Any:
+    return client.post(url, data=json.dumps(payload), content_type="application/json", **extra)
+
+
+@pytest.fixture
+def webhook_channel(db: None) -> Channel:
+    return Channel.objects.create(
+        kind="webhook", name="Partner webhook", credentials={"secret": "s3cret"}
+    )
+
+
+def signed_delivery(
+    client: Client, channel: Channel, payload: Any, *, delivery: str, secret: str = "s3cret"
+) -> Any:
+    body = json.dumps(payload).encode()
+    signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return client.post(
+        channel.webhook_path,
+        data=body,
+        content_type="application/json",
+        HTTP_X_SOCIALDESK_SIGNATURE=signature,
+        HTTP_X_SOCIALDESK_DELIVERY=delivery,
+    )
+
+
+def mention_payload(
+    platform_id: str, text: str, *, author_id: str = "u1", name: str = "Ann", **extra: Any
+) -> dict[str, Any]:
+    return {
+        "type": "message",
+        "id": platform_id,
+        "text": text,
+        "author": {"id": author_id, "name": name, "handle": f"@{name.lower()}"},
+        **extra,
+    }
+
+
+@pytest.fixture
+def staff_client(db: None, django_user_model: Any) -> Client:
+    user = django_user_model.objects.create_user("agent", password="pw-agent-123")
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def seeded(db: None) -> None:
+    call_command("seed_demo", "--mentions", "30", verbosity=0)

@@ -1,0 +1,119 @@
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from channels.models import Channel, InboundEvent
+from desk import celery_app
+from desk.tasks import process_inbound_event, sweep_pending_events
+from tests.conftest import mention_payload, signed_delivery
+from tickets.models import Message, Ticket
+
+
+def make_due(event: InboundEvent) -> None:
+    InboundEvent.objects.filter(pk=event.pk).update(
+        next_attempt_at=timezone.now() - timedelta(minutes=5)
+    )
+
+
+@pytest.fixture
+def unreachable_broker() -> Any:
+    celery_app.conf.task_always_eager = False
+    original = celery_app.conf.broker_url
+    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
+    celery_app.close()
+    yield
+    celery_app.conf.broker_url = original
+    celery_app.close()
+    celery_app.conf.task_always_eager = True
+
+
+def test_a_delivery_is_acknowledged_while_the_broker_is_down_and_swept_later(
+    webhook_channel: Channel, unreachable_broker: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_delivery(
+            Client(), webhook_channel, mention_payload("p1", "hi"), delivery="d1"
+        )
+    assert response.status_code == 200
+    event = InboundEvent.objects.get()
+    assert event.state == InboundEvent.State.PENDING
+    assert not Message.objects.exists()
+
+    celery_app.conf.task_always_eager = True
+    make_due(event)
+    assert sweep_pending_events.delay().get() == 1
+
+    event.refresh_from_db()
+    assert event.state == InboundEvent.State.DONE
+    assert Ticket.objects.count() == 1
+
+
+def test_a_failing_event_stays_stored_with_its_error_and_the_sweeper_finishes_it(
+    webhook_channel: Channel, django_capture_on_commit_callbacks: Any
+) -> None:
+    # An operator mistake: the channel names an adapter this installation does not have.
+    Channel.objects.filter(pk=webhook_channel.pk).update(kind="retired-kind")
+    event = InboundEvent.objects.create(
+        channel=webhook_channel,
+        source=InboundEvent.Source.WEBHOOK,
+        body=b'{"type": "message", "id": "p1", "text": "hi", "author": {"id": "u1"}}',
+    )
+    assert process_inbound_event.delay(event.pk).get() == "retry"
+    event.refresh_from_db()
+    assert event.state == InboundEvent.State.PENDING
+    assert event.attempts == 1
+    assert "retired-kind" in event.last_error
+    assert event.next_attempt_at > timezone.now()
+    assert sweep_pending_events.delay().get() == 0  # still backing off
+
+    Channel.objects.filter(pk=webhook_channel.pk).update(kind="webhook")
+    make_due(event)
+    assert sweep_pending_events.delay().get() == 1
+
+    event.refresh_from_db()
+    assert event.state == InboundEvent.State.DONE
+    assert Message.objects.get().text == "hi"
+
+
+def test_a_poison_event_is_parked_after_its_attempts_and_does_not_block_others(
+    webhook_channel: Channel, settings: Any
+) -> None:
+    settings.INBOUND_MAX_ATTEMPTS = 3
+    poison = InboundEvent.objects.create(
+        channel=webhook_channel,
+        source=InboundEvent.Source.WEBHOOK,
+        body=b'{"type": "message", "id": "p1", "text": "hi", "author": {"id": "u1"}, '
+        b'"created_at": "yesterday"}',
+    )
+    good = InboundEvent.objects.create(
+        channel=webhook_channel,
+        source=InboundEvent.Source.WEBHOOK,
+        body=b'{"type": "message", "id": "p2", "text": "fine", "author": {"id": "u2"}}',
+    )
+    outcomes = []
+    for _ in range(3):
+        make_due(poison)
+        outcomes.append(process_inbound_event.delay(poison.pk).get())
+    process_inbound_event.delay(good.pk).get()
+
+    poison.refresh_from_db()
+    assert outcomes == ["retry", "retry", "parked"]
+    assert poison.state == InboundEvent.State.FAILED
+    assert "yesterday" in poison.last_error
+    assert InboundEvent.objects.get(pk=good.pk).state == InboundEvent.State.DONE
+    make_due(poison)
+    assert sweep_pending_events.delay().get() == 0
+
+
+def test_processing_an_event_twice_changes_nothing(webhook_channel: Channel) -> None:
+    event = InboundEvent.objects.create(
+        channel=webhook_channel,
+        source=InboundEvent.Source.WEBHOOK,
+        body=b'{"type": "message", "id": "p1", "text": "hi", "author": {"id": "u1"}}',
+    )
+    assert process_inbound_event.delay(event.pk).get() == "processed"
+    assert process_inbound_event.delay(event.pk).get() == "skipped"
+    assert Message.objects.count() == 1

@@ -1,0 +1,43 @@
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def compose() -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_runs_the_whole_stack_with_health_checks() -> None:
+    services = compose()["services"]
+    assert set(services) == {"web", "worker", "beat", "postgres", "redis"}
+    for name, service in services.items():
+        assert "healthcheck" in service, name
+        assert service.get("restart") == "unless-stopped", name
+
+
+def test_compose_commands_start_the_right_processes() -> None:
+    services = compose()["services"]
+    assert "gunicorn desk.wsgi:application" in services["web"]["command"]
+    assert "migrate" in services["web"]["command"]
+    assert services["worker"]["command"].startswith("celery -A desk worker")
+    assert services["beat"]["command"].startswith("celery -A desk beat")
+    # Workers are scaled with --scale, so none may pin a container name or a host port.
+    assert "container_name" not in services["worker"] and "ports" not in services["worker"]
+
+
+def test_compose_keeps_data_in_volumes_and_secrets_out_of_the_file() -> None:
+    config = compose()
+    assert set(config["volumes"]) == {"postgres-data", "redis-data"}
+    env = config["services"]["web"]["environment"]
+    for secret in ("SECRET_KEY", "CREDENTIALS_KEYS"):
+        assert env[secret].startswith("${") and ":?" in env[secret]
+    assert config["services"]["web"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+
+
+def test_the_dockerfile_serves_with_gunicorn_as_an_unprivileged_user() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "gunicorn" in dockerfile
+    assert "USER socialdesk" in dockerfile

@@ -1,0 +1,15 @@
+from tickets.models.contacts import Contact, Identity
+from tickets.models.conversations import Conversation, Message
+from tickets.models.queues import Queue
+from tickets.models.tickets import IllegalTransition, Ticket, TicketEvent
+
+__all__ = [
+    "Contact",
+    "Conversation",
+    "IllegalTransition",
+    "Identity",
+    "Message",
+    "Queue",
+    "Ticket",
+    "TicketEvent",
+]

@@ -1,0 +1,159 @@
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class IllegalTransition(Exception):
+    """A status change the transition table does not allow."""
+
+
+class Ticket(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        OPEN = "open", "Open"
+        PENDING = "pending", "Waiting on customer"
+        RESOLVED = "resolved", "Resolved"
+        CLOSED = "closed", "Closed"
+        # Netiquette violation: leaves the queue without a reply and outside SLA compliance.
+        IGNORED = "ignored", "Netiquette violation"
+
+    class Priority(models.IntegerChoices):
+        LOW = 1, "Low"
+        NORMAL = 2, "Normal"
+        HIGH = 3, "High"
+        URGENT = 4, "Urgent"
+
+    # The status flow as data: from each status, the statuses it may move to.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.NEW: frozenset({Status.OPEN, Status.PENDING, Status.RESOLVED, Status.IGNORED}),
+        Status.OPEN: frozenset({Status.PENDING, Status.RESOLVED, Status.IGNORED}),
+        Status.PENDING: frozenset({Status.OPEN, Status.RESOLVED, Status.IGNORED}),
+        Status.RESOLVED: frozenset({Status.OPEN, Status.CLOSED}),
+        Status.IGNORED: frozenset({Status.OPEN}),
+        Status.CLOSED: frozenset(),
+    }
+    ACTIVE_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING)
+
+    conversation = models.ForeignKey(
+        "tickets.Conversation", on_delete=models.CASCADE, related_name="tickets"
+    )
+    # Channel and contact repeat the conversation's so the inbox filters without joins.
+    channel = models.ForeignKey("channels.Channel", on_delete=models.PROTECT, related_name="+")
+    contact = models.ForeignKey("tickets.Contact", on_delete=models.PROTECT, related_name="tickets")
+    queue = models.ForeignKey("tickets.Queue", on_delete=models.PROTECT, related_name="tickets")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tickets",
+    )
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    subject = models.CharField(max_length=300, blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    routing_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    last_customer_message_at = models.DateTimeField(null=True, blank=True)
+    first_response_due_at = models.DateTimeField(null=True, blank=True)
+    first_responded_at = models.DateTimeField(null=True, blank=True)
+    next_response_due_at = models.DateTimeField(null=True, blank=True)
+    resolution_due_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    reopened_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="ticket_newest"),
+            models.Index(fields=["status", "first_response_due_at", "id"], name="ticket_due"),
+            models.Index(fields=["queue", "status", "first_response_due_at"], name="ticket_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject[:40]}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.status]
+
+    def set_status(self, status: str, *, actor: Any = None, note: str = "") -> None:
+        """The one way a ticket changes status: refuses illegal moves, records the change."""
+        if status == self.status:
+            return
+        if not self.can_move_to(status):
+            raise IllegalTransition(f"A {self.status} ticket cannot become {status}.")
+        old = self.status
+        now = timezone.now()
+        self.status = status
+        fields = ["status", "updated_at"]
+        if status == self.Status.RESOLVED:
+            self.resolved_at = now
+            fields.append("resolved_at")
+        elif status == self.Status.CLOSED:
+            self.closed_at = now
+            fields.append("closed_at")
+        elif status == self.Status.OPEN and old in (self.Status.RESOLVED, self.Status.IGNORED):
+            self.reopened_count += 1
+            self.resolved_at = None
+            fields += ["reopened_count", "resolved_at"]
+        self.save(update_fields=fields)
+        TicketEvent.record(self, "status", actor=actor, old=old, new=status, note=note)
+
+
+class AppendOnlyError(Exception):
+    """Audit rows are written once and never changed or removed."""
+
+
+class TicketEvent(models.Model):
+    """Append-only audit of everything that happens to a ticket."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=32)
+    old_value = models.CharField(max_length=300, blank=True)
+    new_value = models.CharField(max_length=300, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.old_value} -> {self.new_value}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Ticket events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("Ticket events cannot be deleted.")
+
+    @classmethod
+    def record(
+        cls,
+        ticket: Ticket,
+        kind: str,
+        *,
+        actor: Any = None,
+        old: Any = "",
+        new: Any = "",
+        note: str = "",
+    ) -> "TicketEvent":
+        return cls.objects.create(
+            ticket=ticket,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            kind=kind,
+            old_value="" if old is None else str(old)[:300],
+            new_value="" if new is None else str(new)[:300],
+            note=note,
+        )
