@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
-from channels.adapters.base import Adapter, Author, Mention, ParsedEvent, load_json_object
+from channels.adapters.base import (
+    Adapter,
+    Author,
+    Mention,
+    OutgoingReply,
+    ParsedEvent,
+    SentReply,
+    load_json_object,
+)
 from channels.models import InboundEvent
 
 
@@ -49,3 +58,7 @@ class ApiAdapter(Adapter):
                 ),
             )
         )
+
+    def send_reply(self, reply: OutgoingReply) -> SentReply:
+        # REST clients read replies from GET /api/v1/inquiries/{id}/: recording is delivering.
+        return SentReply(platform_id=f"reply-{uuid.uuid4()}")

@@ -2,11 +2,14 @@
 
 from datetime import datetime
 
+from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from tickets.models import Ticket
+from tickets.services import ReplyRefused, add_note, post_reply
 
 INBOX_PAGE_SIZE = 50
 
@@ -45,8 +48,36 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     messages = ticket.conversation.messages.select_related("author_identity", "sent_by")
     events = ticket.events.select_related("actor")
+    notes = ticket.notes.select_related("author")
     return render(
         request,
         "desk/ticket.html",
-        {"ticket": ticket, "thread": messages, "events": events},
+        {"ticket": ticket, "thread": messages, "events": events, "notes": notes},
     )
+
+
+@login_required
+@require_POST
+def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = get_object_or_404(Ticket.objects.select_related("channel"), pk=pk)
+    try:
+        post_reply(
+            ticket=ticket,
+            author=request.user,
+            text=request.POST.get("text", ""),
+            is_holding=request.POST.get("holding") == "1",
+        )
+    except ReplyRefused as exc:
+        flash.error(request, str(exc))
+    return redirect("ticket-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def ticket_note(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = get_object_or_404(Ticket, pk=pk)
+    try:
+        add_note(ticket=ticket, author=request.user, text=request.POST.get("text", ""))
+    except ReplyRefused as exc:
+        flash.error(request, str(exc))
+    return redirect("ticket-detail", pk=pk)

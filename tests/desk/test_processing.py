@@ -18,15 +18,23 @@ def make_due(event: InboundEvent) -> None:
     )
 
 
+def reset_broker_connections() -> None:
+    # Celery caches its connection and producer pools for the first broker URL it sees;
+    # forgetting them (without closing: they are shared by URL) makes it use the new one.
+    # Celery.close() would also unregister the app, unbinding shared tasks imported later.
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def unreachable_broker() -> Any:
     celery_app.conf.task_always_eager = False
     original = celery_app.conf.broker_url
     celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
-    celery_app.close()
+    reset_broker_connections()
     yield
     celery_app.conf.broker_url = original
-    celery_app.close()
+    reset_broker_connections()
     celery_app.conf.task_always_eager = True
 
 

@@ -1,5 +1,6 @@
 from tickets.models.contacts import Contact, Identity
 from tickets.models.conversations import Conversation, Message
+from tickets.models.notes import Note
 from tickets.models.queues import Queue
 from tickets.models.tickets import IllegalTransition, Ticket, TicketEvent
 
@@ -9,6 +10,7 @@ __all__ = [
     "IllegalTransition",
     "Identity",
     "Message",
+    "Note",
     "Queue",
     "Ticket",
     "TicketEvent",

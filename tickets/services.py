@@ -1,0 +1,82 @@
+"""Writes on tickets that staff make: replies and notes. Status moves are Ticket.set_status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from tickets.models import Message, Note, Ticket, TicketEvent
+
+
+class ReplyRefused(Exception):
+    """A reply that must not be sent as written; the message says why, for the composer."""
+
+
+def post_reply(*, ticket: Ticket, author: Any, text: str, is_holding: bool = False) -> Message:
+    """Queue a public reply (or a holding reply) for delivery through the ticket's channel.
+
+    The reply counts as the ticket's first response when it is queued: the agent has answered,
+    and delivery retries must not move the SLA.
+    """
+    text = text.strip()
+    if not text:
+        raise ReplyRefused("The reply is empty.")
+    adapter = ticket.channel.adapter()
+    limit = adapter.max_reply_length
+    if limit is not None and len(text) > limit:
+        raise ReplyRefused(
+            f"{adapter.label} allows {limit} characters; this reply has {len(text)}."
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        parent = (
+            ticket.conversation.messages.filter(direction=Message.Direction.INBOUND)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        reply = Message.objects.create(
+            conversation=ticket.conversation,
+            channel=ticket.channel,
+            direction=Message.Direction.OUTBOUND,
+            parent=parent,
+            sent_by=author if getattr(author, "is_authenticated", False) else None,
+            text=text,
+            language=ticket.language,
+            is_holding_reply=is_holding,
+            delivery_state=Message.Delivery.QUEUED,
+            created_at=now,
+        )
+        if ticket.first_responded_at is None:
+            ticket.first_responded_at = now
+            ticket.save(update_fields=["first_responded_at", "updated_at"])
+        TicketEvent.record(
+            ticket, "holding_reply" if is_holding else "reply", actor=author, new=reply.pk
+        )
+        if ticket.status == Ticket.Status.NEW:
+            ticket.set_status(Ticket.Status.OPEN, actor=author)
+        transaction.on_commit(lambda: _enqueue_delivery(reply.pk))
+    return reply
+
+
+def _enqueue_delivery(message_id: int) -> None:
+    from channels.tasks import deliver_message
+
+    try:
+        deliver_message.apply_async((message_id,))
+    except Exception:  # noqa: BLE001 - the sweeper re-sends queued messages
+        import logging
+
+        logging.getLogger(__name__).warning("could not enqueue delivery of %s", message_id, exc_info=True)
+
+
+def add_note(*, ticket: Ticket, author: Any, text: str) -> Note:
+    text = text.strip()
+    if not text:
+        raise ReplyRefused("The note is empty.")
+    with transaction.atomic():
+        note = Note.objects.create(ticket=ticket, author=author, text=text)
+        TicketEvent.record(ticket, "note", actor=author, new=note.pk)
+    return note
