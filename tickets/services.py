@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from tickets.models import Message, Note, Ticket, TicketEvent
+
+log = logging.getLogger(__name__)
 
 
 class ReplyRefused(Exception):
@@ -66,10 +69,8 @@ def _enqueue_delivery(message_id: int) -> None:
 
     try:
         deliver_message.apply_async((message_id,))
-    except Exception:  # noqa: BLE001 - the sweeper re-sends queued messages
-        import logging
-
-        logging.getLogger(__name__).warning("could not enqueue delivery of %s", message_id, exc_info=True)
+    except Exception:  # noqa: BLE001 - the message stays queued, visible to staff
+        log.warning("could not enqueue delivery of %s", message_id, exc_info=True)
 
 
 def add_note(*, ticket: Ticket, author: Any, text: str) -> Note:
