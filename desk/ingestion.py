@@ -6,17 +6,30 @@ constraint, so a redelivered or re-polled event changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from channels.adapters.base import Author, Mention
 from channels.models import Channel, InboundEvent
 from desk import routing, sla
-from tickets.models import Contact, Conversation, Identity, Message, Queue, Ticket, TicketEvent
+from desk.classify import Classification, classify
+from tickets.models import (
+    Contact,
+    Conversation,
+    Identity,
+    Message,
+    Queue,
+    Tag,
+    Ticket,
+    TicketEvent,
+)
 
 # Two concurrent first mentions by one new author collide on the identity's unique key;
 # the loser simply runs again and finds the winner's rows.
@@ -28,6 +41,8 @@ class IngestResult:
     message: Message | None
     ticket: Ticket | None
     created: bool
+    mention: Mention | None = None
+    classification: Classification | None = None
 
 
 def ingest(
@@ -63,7 +78,10 @@ def _ingest_new(
 ) -> IngestResult:
     identity = _upsert_identity(channel, mention.author)
     parent = _find_parent(channel, mention)
-    conversation = _find_or_start_conversation(channel, mention, identity, parent)
+    classification = classify(mention.text, language_hint=mention.language)
+    conversation = _find_or_start_conversation(
+        channel, mention, identity, parent, classification.language
+    )
     message = Message.objects.create(
         conversation=conversation,
         channel=channel,
@@ -72,18 +90,31 @@ def _ingest_new(
         parent=parent,
         author_identity=identity,
         text=mention.text,
-        language=mention.language,
+        language=classification.language,
         url=mention.url,
         created_at=mention.created_at,
         inbound_event=inbound_event,
     )
     received_at = inbound_event.received_at if inbound_event is not None else timezone.now()
     ticket = (
-        _open_or_update_ticket(channel, conversation, message, received_at)
+        _open_or_update_ticket(channel, conversation, message, received_at, mention, classification)
         if channel.is_served
         else None
     )
-    return IngestResult(message, ticket, True)
+    result = IngestResult(message, ticket, True, mention, classification)
+    for observer in ingest_observers():
+        observer(result)
+    return result
+
+
+@cache
+def ingest_observers() -> tuple[Callable[[IngestResult], None], ...]:
+    """Functions (settings.INGEST_OBSERVERS) told of every new message, inside its transaction.
+
+    They let retention notices, crisis detection and the like follow each mention without the
+    ingestion path knowing them.
+    """
+    return tuple(import_string(path) for path in settings.INGEST_OBSERVERS)
 
 
 def _upsert_identity(channel: Channel, author: Author) -> Identity:
@@ -146,7 +177,11 @@ def _find_parent(channel: Channel, mention: Mention) -> Message | None:
 
 
 def _find_or_start_conversation(
-    channel: Channel, mention: Mention, identity: Identity, parent: Message | None
+    channel: Channel,
+    mention: Mention,
+    identity: Identity,
+    parent: Message | None,
+    language: str,
 ) -> Conversation:
     now = timezone.now()
     if parent is not None and (
@@ -171,7 +206,7 @@ def _find_or_start_conversation(
         contact_id=identity.contact_id,
         root_platform_id=root or mention.platform_id,
         subject=mention.subject or _preview(mention.text),
-        language=mention.language,
+        language=language,
         is_private=mention.is_private,
         last_activity_at=now,
     )
@@ -182,7 +217,12 @@ def _preview(text: str) -> str:
 
 
 def _open_or_update_ticket(
-    channel: Channel, conversation: Conversation, message: Message, now: datetime
+    channel: Channel,
+    conversation: Conversation,
+    message: Message,
+    now: datetime,
+    mention: Mention,
+    classification: Classification,
 ) -> Ticket:
     ticket = _latest_ticket(conversation.pk)
     if ticket is not None and ticket.is_active:
@@ -202,27 +242,46 @@ def _open_or_update_ticket(
         ticket.save(update_fields=["last_customer_message_at", "updated_at"])
         ticket.set_status(Ticket.Status.OPEN, note="customer replied after resolution")
         return ticket
-    return _create_ticket(channel, conversation, message, now)
+    return _create_ticket(channel, conversation, message, now, mention, classification)
 
 
 def _create_ticket(
-    channel: Channel, conversation: Conversation, message: Message, now: datetime
+    channel: Channel,
+    conversation: Conversation,
+    message: Message,
+    now: datetime,
+    mention: Mention,
+    classification: Classification,
 ) -> Ticket:
-    route = routing.route_mention(message.text)
-    ticket = Ticket.objects.create(
+    decision = routing.decide(channel=channel, mention=mention, classification=classification)
+    ticket = Ticket(
         conversation=conversation,
         channel=channel,
         contact_id=conversation.contact_id,
-        queue=queue_by_slug(route.queue_slug),
+        queue=queue_by_slug(decision.queue_slug),
         subject=conversation.subject or _preview(message.text),
-        language=message.language,
-        routing_reason=route.reason,
+        language=classification.language,
+        sentiment=classification.sentiment,
+        routing_reason=decision.reason[:300],
+        assignee_id=decision.assignee_id,
         created_at=now,
         last_customer_message_at=now,
-        first_response_due_at=sla.first_response_due_at(now),
     )
-    TicketEvent.record(ticket, "created", new=ticket.queue.slug, note=route.reason)
+    if decision.priority is not None:
+        ticket.priority = decision.priority
+    sla.apply_initial_targets(ticket)
+    ticket.save(force_insert=True)
+    TicketEvent.record(ticket, "created", new=ticket.queue.slug, note=decision.reason)
+    if decision.tags:
+        ticket.tags.add(*(tag_by_name(name) for name in decision.tags))
+    if decision.netiquette_violation:
+        ticket.set_status(Ticket.Status.IGNORED, note=f"netiquette: {decision.reason}")
     return ticket
+
+
+def tag_by_name(name: str) -> Tag:
+    tag, _ = Tag.objects.get_or_create(name=name.strip().lower()[:50])
+    return tag
 
 
 def queue_by_slug(slug: str) -> Queue:

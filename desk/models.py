@@ -67,3 +67,30 @@ class Inquiry(models.Model):
 
     def __str__(self) -> str:
         return str(self.id)
+
+
+class Notification(models.Model):
+    """Something a staff member should see: an SLA warning, a breach, a crisis alert."""
+
+    user = models.ForeignKey(
+        "auth.User", on_delete=models.CASCADE, related_name="desk_notifications"
+    )
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    # One notification per (user, dedupe key): a sweep that runs twice notifies once.
+    dedupe_key = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "dedupe_key"], name="notification_once_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -225,6 +225,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "desk@socialdesk.inval
 # exponential backoff between attempts (seconds).
 INBOUND_MAX_ATTEMPTS = int(os.environ.get("INBOUND_MAX_ATTEMPTS", "6"))
 INBOUND_RETRY_BASE_SECONDS = int(os.environ.get("INBOUND_RETRY_BASE_SECONDS", "30"))
+# Functions called with every newly ingested message, inside its transaction
+# (desk.ingestion.ingest_observers): retention notices, crisis detection, ...
+INGEST_OBSERVERS: list[str] = []
 # A reply to a resolved ticket within this many days reopens it; later, a new ticket opens.
 REOPEN_WINDOW_DAYS = int(os.environ.get("REOPEN_WINDOW_DAYS", "7"))
 

@@ -2,6 +2,7 @@ from tickets.models.contacts import Contact, Identity
 from tickets.models.conversations import Conversation, Message
 from tickets.models.notes import Note
 from tickets.models.queues import Queue
+from tickets.models.tags import Tag
 from tickets.models.tickets import IllegalTransition, Ticket, TicketEvent
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "Message",
     "Note",
     "Queue",
+    "Tag",
     "Ticket",
     "TicketEvent",
 ]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -18,6 +19,10 @@ class Queue(models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
+    # Staff who work this queue; a user sees the tickets of their queues.
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="desk_queues"
+    )
 
     class Meta:
         ordering = ["name"]

@@ -54,6 +54,8 @@ class Ticket(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
     subject = models.CharField(max_length=300, blank=True)
     language = models.CharField(max_length=8, blank=True)
+    sentiment = models.CharField(max_length=8, blank=True)
+    tags = models.ManyToManyField("tickets.Tag", blank=True, related_name="tickets")
     routing_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
