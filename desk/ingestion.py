@@ -230,6 +230,7 @@ def _open_or_update_ticket(
         ticket.save(update_fields=["last_customer_message_at", "updated_at"])
         if ticket.status == Ticket.Status.PENDING:
             ticket.set_status(Ticket.Status.OPEN, note="customer replied")
+        sla.record_customer_message(ticket=ticket, at=now)
         return ticket
     reopen_window = timedelta(days=settings.REOPEN_WINDOW_DAYS)
     if (

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "desk",
     "tickets",
     "channels",
+    "desk.sla",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +138,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-inbound-events": {
         "task": "desk.tasks.sweep_pending_events",
+        "schedule": 60.0,
+    },
+    "sweep-sla-warnings-and-breaches": {
+        "task": "desk.sla.tasks.sweep_sla",
         "schedule": 60.0,
     },
 }

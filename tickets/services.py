@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from desk import sla
 from tickets.models import Message, Note, Ticket, TicketEvent
 
 log = logging.getLogger(__name__)
@@ -52,9 +53,7 @@ def post_reply(*, ticket: Ticket, author: Any, text: str, is_holding: bool = Fal
             delivery_state=Message.Delivery.QUEUED,
             created_at=now,
         )
-        if ticket.first_responded_at is None:
-            ticket.first_responded_at = now
-            ticket.save(update_fields=["first_responded_at", "updated_at"])
+        sla.record_response(ticket=ticket, at=now)
         TicketEvent.record(
             ticket, "holding_reply" if is_holding else "reply", actor=author, new=reply.pk
         )

@@ -67,12 +67,34 @@ class Ticket(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     reopened_count = models.PositiveIntegerField(default=0)
+    # SLA clocks (desk.sla). Business seconds are in the policy's calendar. Dashboards read
+    # first_response_seconds, the *_breached flags and sla_paused_seconds straight from here.
+    sla_policy = models.ForeignKey(
+        "sla.SlaPolicy", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    next_response_started_at = models.DateTimeField(null=True, blank=True)
+    sla_round = models.PositiveIntegerField(default=0)
+    sla_paused_at = models.DateTimeField(null=True, blank=True)
+    sla_paused_seconds = models.PositiveIntegerField(default=0)
+    response_paused_seconds = models.PositiveIntegerField(default=0)
+    first_response_seconds = models.PositiveIntegerField(null=True, blank=True)
+    first_response_breached = models.BooleanField(default=False)
+    next_response_breached = models.BooleanField(default=False)
+    resolution_breached = models.BooleanField(default=False)
+    sla_breached_at = models.DateTimeField(null=True, blank=True)
+    # When the SLA sweep must look at this ticket next (a warning or a breach falls due).
+    next_sla_event_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="ticket_newest"),
             models.Index(fields=["status", "first_response_due_at", "id"], name="ticket_due"),
             models.Index(fields=["queue", "status", "first_response_due_at"], name="ticket_queue"),
+            models.Index(
+                fields=["next_sla_event_at"],
+                name="ticket_next_sla_event",
+                condition=models.Q(next_sla_event_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -105,6 +127,9 @@ class Ticket(models.Model):
             self.reopened_count += 1
             self.resolved_at = None
             fields += ["reopened_count", "resolved_at"]
+        from desk import sla
+
+        fields += sla.on_status_change(ticket=self, old=old, at=now)
         self.save(update_fields=fields)
         TicketEvent.record(self, "status", actor=actor, old=old, new=status, note=note)
 

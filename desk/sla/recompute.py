@@ -1,0 +1,128 @@
+"""Change safety: when a calendar or policy changes, the open tickets' due times follow.
+
+Tickets are read in id-ordered chunks (locked, so a reply meanwhile is not overwritten), their
+due times computed in memory against the new calendar, and written back with one UPDATE per
+chunk. No query per ticket.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import connection, transaction
+
+from desk.sla.calendars import business_calendar
+from desk.sla.clocks import Context, next_event_at, running_clocks
+from desk.sla.models import SlaPolicy
+from tickets.models import Ticket
+
+CHUNK_SIZE = 5000
+_FIELDS = (
+    "id",
+    "sla_policy_id",
+    "priority",
+    "status",
+    "created_at",
+    "first_responded_at",
+    "next_response_started_at",
+    "next_response_due_at",
+    "first_response_due_at",
+    "resolution_due_at",
+    "resolved_at",
+    "sla_round",
+    "response_paused_seconds",
+    "sla_paused_seconds",
+)
+_WRITTEN = (
+    "first_response_due_at",
+    "next_response_due_at",
+    "resolution_due_at",
+    "next_sla_event_at",
+)
+
+
+def recompute_due_times(*, calendar_id: int | None = None, policy_id: int | None = None) -> int:
+    """Recompute the due times of the open tickets of a calendar's or a policy's policies."""
+    policies = SlaPolicy.objects.select_related("calendar").prefetch_related("targets")
+    if calendar_id is not None:
+        policies = policies.filter(calendar_id=calendar_id)
+    if policy_id is not None:
+        policies = policies.filter(pk=policy_id)
+    by_id = {policy.pk: policy for policy in policies}
+    if not by_id:
+        return 0
+    updated = 0
+    last_id = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                Ticket.objects.select_for_update()
+                .filter(
+                    sla_policy_id__in=by_id,
+                    status__in=Ticket.ACTIVE_STATUSES,
+                    id__gt=last_id,
+                )
+                .order_by("id")
+                .values_list(*_FIELDS)[:CHUNK_SIZE]
+            )
+            if not rows:
+                break
+            changes = [_recompute(dict(zip(_FIELDS, row, strict=True)), by_id) for row in rows]
+            _write(changes)
+        updated += len(rows)
+        last_id = rows[-1][0]
+        if len(rows) < CHUNK_SIZE:
+            break
+    return updated
+
+
+def _recompute(row: dict[str, Any], policies: dict[int, SlaPolicy]) -> tuple[Any, ...]:
+    policy = policies[row["sla_policy_id"]]
+    calendar = business_calendar(policy.calendar)
+    targets = policy.targets_for(row["priority"])
+    add = calendar.add_business_time
+    response_paused = timedelta(seconds=row["response_paused_seconds"])
+    first_due = row["first_response_due_at"]
+    if row["first_responded_at"] is None and first_due is not None:
+        first_due = add(row["created_at"], targets.first_response + response_paused)
+    next_due = row["next_response_due_at"]
+    if next_due is not None and row["next_response_started_at"] is not None:
+        next_due = add(row["next_response_started_at"], targets.next_response + response_paused)
+    resolution_due = None
+    if targets.resolution is not None and row["resolved_at"] is None:
+        paused = timedelta(seconds=row["sla_paused_seconds"])
+        resolution_due = add(row["created_at"], targets.resolution + paused)
+    # A lightweight ticket carries just what running_clocks reads.
+    ticket = Ticket(
+        status=row["status"],
+        created_at=row["created_at"],
+        first_responded_at=row["first_responded_at"],
+        first_response_due_at=first_due,
+        next_response_started_at=row["next_response_started_at"],
+        next_response_due_at=next_due,
+        resolution_due_at=resolution_due,
+        resolved_at=row["resolved_at"],
+        sla_round=row["sla_round"],
+    )
+    next_event = next_event_at(running_clocks(ticket, Context(policy, calendar, targets)))
+    return (row["id"], first_due, next_due, resolution_due, next_event)
+
+
+def _write(changes: list[tuple[Any, ...]]) -> None:
+    if connection.vendor == "postgresql":
+        values = ", ".join(
+            ["(%s, %s::timestamptz, %s::timestamptz, %s::timestamptz, %s::timestamptz)"]
+            * len(changes)
+        )
+        params = [value for change in changes for value in change]
+        assignments = ", ".join(f"{field} = v.{field}" for field in _WRITTEN)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Ticket._meta.db_table} AS t SET {assignments} "  # noqa: S608 - fixed names
+                f"FROM (VALUES {values}) AS v(id, {', '.join(_WRITTEN)}) WHERE t.id = v.id",
+                params,
+            )
+        return
+    tickets = [Ticket(id=id_, **dict(zip(_WRITTEN, rest, strict=True))) for id_, *rest in changes]
+    Ticket.objects.bulk_update(tickets, list(_WRITTEN), batch_size=500)

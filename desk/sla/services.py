@@ -1,0 +1,35 @@
+"""Writes on SLA configuration. Every change reaches the open tickets it affects."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.db.models import F
+
+from desk.sla.models import Calendar, SlaPolicy
+
+log = logging.getLogger(__name__)
+
+
+def calendar_changed(*, calendar: Calendar) -> None:
+    """A calendar (hours, holidays, days) changed: new version, due times recomputed."""
+    Calendar.objects.filter(pk=calendar.pk).update(version=F("version") + 1)
+    calendar.refresh_from_db(fields=["version"])
+    transaction.on_commit(lambda: _enqueue_recompute(calendar_id=calendar.pk))
+
+
+def policy_changed(*, policy: SlaPolicy) -> None:
+    """A policy's targets or calendar changed: its open tickets' due times recomputed."""
+    transaction.on_commit(lambda: _enqueue_recompute(policy_id=policy.pk))
+
+
+def _enqueue_recompute(*, calendar_id: int | None = None, policy_id: int | None = None) -> None:
+    from desk.sla.tasks import recompute_sla_due_times
+
+    try:
+        recompute_sla_due_times.apply_async(
+            kwargs={"calendar_id": calendar_id, "policy_id": policy_id}
+        )
+    except Exception:  # noqa: BLE001 - the change is saved; the sweep's states stay readable
+        log.error("could not enqueue the SLA recompute", exc_info=True)

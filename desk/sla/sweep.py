@@ -1,0 +1,143 @@
+"""The periodic evaluator: warnings and breaches recorded once, then escalated per policy."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from desk.notifications import notify
+from desk.sla.clocks import (
+    Clock,
+    Context,
+    context_for,
+    mark_breached,
+    next_event_at,
+    running_clocks,
+)
+from desk.sla.models import SlaEvent, SlaPolicy
+from tickets.models import Ticket, TicketEvent
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 200
+# A sweep stops after this many batches; the next one (a minute later) goes on.
+MAX_BATCHES = 500
+
+
+def sweep(*, now: datetime | None = None) -> int:
+    """Evaluate every ticket whose next SLA event is due; returns how many were evaluated.
+
+    Rows are claimed with FOR UPDATE SKIP LOCKED, so two sweeps at once split the work, and
+    the unique (ticket, target, round, kind) of SlaEvent makes a second recording impossible.
+    """
+    now = now or timezone.now()
+    evaluated = 0
+    for _ in range(MAX_BATCHES):
+        with transaction.atomic():
+            tickets = list(
+                Ticket.objects.select_for_update(skip_locked=True)
+                .filter(next_sla_event_at__lte=now)
+                .order_by("next_sla_event_at", "id")[:BATCH_SIZE]
+            )
+            if not tickets:
+                break
+            policies = _policies({t.sla_policy_id for t in tickets if t.sla_policy_id})
+            for ticket in tickets:
+                _evaluate(ticket, policies.get(ticket.sla_policy_id), now)
+        evaluated += len(tickets)
+        if len(tickets) < BATCH_SIZE:
+            break
+    return evaluated
+
+
+def _policies(ids: set[Any]) -> dict[int, SlaPolicy]:
+    found = SlaPolicy.objects.filter(pk__in=ids).select_related("calendar")
+    return {p.pk: p for p in found.prefetch_related("targets")}
+
+
+def _evaluate(ticket: Ticket, policy: SlaPolicy | None, now: datetime) -> None:
+    context = context_for(ticket, policy)
+    fields = ["next_sla_event_at"]
+    clocks = running_clocks(ticket, context) if context else []
+    assert context is not None or not clocks
+    for clock in clocks:
+        if now >= clock.due:
+            if _record(ticket, clock, SlaEvent.Kind.BREACH):
+                fields += _escalate(ticket, clock, context)  # type: ignore[arg-type]
+        elif clock.warn_at is not None and now >= clock.warn_at:
+            if _record(ticket, clock, SlaEvent.Kind.WARNING):
+                _warn(ticket, clock, context)  # type: ignore[arg-type]
+    ticket.next_sla_event_at = next_event_at(clocks, after=now)
+    ticket.save(update_fields=sorted(set(fields)))
+
+
+def _record(ticket: Ticket, clock: Clock, kind: str) -> bool:
+    try:
+        with transaction.atomic():
+            SlaEvent.objects.create(
+                ticket=ticket, target=clock.target, round=clock.round, kind=kind, due_at=clock.due
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _escalate(ticket: Ticket, clock: Clock, context: Context) -> list[str]:
+    policy = context.policy
+    fields = mark_breached(ticket, clock.target, clock.round, clock.due)
+    target_label = SlaEvent.Target(clock.target).label
+    TicketEvent.record(ticket, "sla_breach", new=clock.target, note=f"{target_label} breached")
+    if policy.raise_priority_on_breach and ticket.priority < Ticket.Priority.URGENT:
+        old = ticket.priority
+        ticket.priority += 1
+        fields.append("priority")
+        TicketEvent.record(ticket, "priority", old=old, new=ticket.priority, note="SLA breach")
+    if policy.escalate_to_id and ticket.assignee_id != policy.escalate_to_id:
+        old_assignee = ticket.assignee_id
+        ticket.assignee_id = policy.escalate_to_id
+        fields.append("assignee")
+        TicketEvent.record(
+            ticket, "assignee", old=old_assignee, new=policy.escalate_to_id, note="SLA breach"
+        )
+    if policy.notify_managers:
+        _notify(ticket, clock, "sla_breach", f"SLA breached: #{ticket.pk} {target_label}")
+    return fields
+
+
+def _warn(ticket: Ticket, clock: Clock, context: Context) -> None:
+    TicketEvent.record(ticket, "sla_warning", new=clock.target, note="at risk")
+    if context.policy.notify_managers:
+        label = SlaEvent.Target(clock.target).label
+        _notify(ticket, clock, "sla_warning", f"SLA at risk: #{ticket.pk} {label}")
+
+
+def _notify(ticket: Ticket, clock: Clock, kind: str, title: str) -> None:
+    due = timezone.localtime(clock.due).strftime("%Y-%m-%d %H:%M %Z")
+    notify(
+        users=escalation_recipients(ticket),
+        kind=kind,
+        title=title,
+        body=f"{ticket.subject}\nDue {due}.",
+        url=reverse("ticket-detail", kwargs={"pk": ticket.pk}),
+        dedupe_key=f"sla:{ticket.pk}:{clock.target}:{clock.round}:{kind}",
+    )
+
+
+def escalation_recipients(ticket: Ticket) -> list[Any]:
+    """The queue's managers (members in the "manager" group), else the superusers; and the
+    assignee, who should know first."""
+    users = get_user_model().objects.filter(is_active=True)
+    managers = list(users.filter(desk_queues=ticket.queue_id, groups__name="manager").distinct())
+    if not managers:
+        managers = list(users.filter(is_superuser=True))
+    if ticket.assignee_id and all(u.pk != ticket.assignee_id for u in managers):
+        assignee = users.filter(pk=ticket.assignee_id).first()
+        if assignee is not None:
+            managers.append(assignee)
+    return managers
