@@ -17,5 +17,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("hooks/<str:token>/", channel_webhook, name="channel-webhook"),
     path("api/", include("desk.api.urls")),
+    path("sla/", include("desk.sla.urls")),
     path("admin/", admin.site.urls),
 ]

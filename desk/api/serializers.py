@@ -2,7 +2,11 @@ import json
 from typing import Any
 
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from desk.api.sla import SlaStatusSerializer
+from desk.sla import sla_status
 
 TEXT_MAX_LENGTH = 10_000
 METADATA_MAX_BYTES = 16 * 1024
@@ -73,6 +77,11 @@ class TicketSummarySerializer(serializers.Serializer):
     priority = serializers.IntegerField()
     first_response_due_at = serializers.DateTimeField(allow_null=True)
     first_responded_at = serializers.DateTimeField(allow_null=True)
+    sla = serializers.SerializerMethodField()
+
+    @extend_schema_field(SlaStatusSerializer)
+    def get_sla(self, ticket: Any) -> dict[str, Any]:
+        return SlaStatusSerializer(sla_status(ticket)).data
 
 
 class ReplySerializer(serializers.Serializer):

@@ -22,7 +22,9 @@ from tickets.models import Message
 
 
 def _inquiries_of(client: ApiClient) -> Any:
-    return Inquiry.objects.filter(client=client).select_related("ticket__queue")
+    return Inquiry.objects.filter(client=client).select_related(
+        "ticket__queue", "ticket__sla_policy__calendar"
+    )
 
 
 class InquiryListCreate(APIView):

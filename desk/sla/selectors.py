@@ -50,6 +50,16 @@ class SlaStatus:
     def label(self) -> str:
         return self.state.label
 
+    @property
+    def left_text(self) -> str:
+        """Business time left, e.g. "5 h 20 min" or "-1 h 5 min" once overdue."""
+        if self.business_time_left is None:
+            return ""
+        seconds = int(self.business_time_left.total_seconds())
+        sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
+        hours, minutes = seconds // 3600, seconds % 3600 // 60
+        return f"{sign}{hours} h {minutes} min" if hours else f"{sign}{minutes} min"
+
     def as_dict(self) -> dict[str, Any]:
         left = self.business_time_left
         return {

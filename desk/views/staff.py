@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from desk.sla import sla_status
 from tickets.models import Ticket
 from tickets.services import ReplyRefused, add_note, post_reply
 
@@ -43,7 +44,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = get_object_or_404(
-        Ticket.objects.select_related("queue", "channel", "contact", "assignee", "conversation"),
+        Ticket.objects.select_related(
+            "queue", "channel", "contact", "assignee", "conversation", "sla_policy__calendar"
+        ),
         pk=pk,
     )
     messages = ticket.conversation.messages.select_related("author_identity", "sent_by")
@@ -52,7 +55,13 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "desk/ticket.html",
-        {"ticket": ticket, "thread": messages, "events": events, "notes": notes},
+        {
+            "ticket": ticket,
+            "thread": messages,
+            "events": events,
+            "notes": notes,
+            "sla": sla_status(ticket),
+        },
     )
 
 

@@ -1,0 +1,87 @@
+"""Forms of the manager page. Validation only; the writes are in views via services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from desk.business_hours import DAY_NAMES, BusinessCalendar
+from desk.sla.models import Calendar, CalendarDay, SlaPolicy
+
+DAY_LABELS = dict(
+    zip(
+        DAY_NAMES,
+        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+        strict=True,
+    )
+)
+
+
+class CalendarForm(forms.ModelForm):
+    """Weekly hours as one line per day: "09:00-12:00, 13:00-17:00"; empty means closed."""
+
+    class Meta:
+        model = Calendar
+        fields = ["name", "timezone", "holiday_country", "holiday_subdivision"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        hours = self.instance.weekly_hours or {}
+        for day in DAY_NAMES:
+            initial = ", ".join(f"{o}-{c}" for o, c in hours.get(day, []))
+            self.fields[f"hours_{day}"] = forms.CharField(
+                label=DAY_LABELS[day], required=False, initial=initial, max_length=200
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        weekly: dict[str, list[list[str]]] = {}
+        for day in DAY_NAMES:
+            text = (cleaned.get(f"hours_{day}") or "").strip()
+            pairs = [part.strip() for part in text.split(",") if part.strip()]
+            weekly[day] = [[p.strip() for p in pair.split("-", 1)] for pair in pairs]
+            if any(len(pair) != 2 for pair in weekly[day]):
+                self.add_error(f"hours_{day}", "Write hours as HH:MM-HH:MM, separated by commas.")
+                return cleaned
+        try:
+            BusinessCalendar.from_spec(
+                {"timezone": cleaned.get("timezone") or "", "weekly": weekly}
+            )
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        self.instance.weekly_hours = weekly
+        return cleaned
+
+
+class CalendarDayForm(forms.ModelForm):
+    class Meta:
+        model = CalendarDay
+        fields = ["date", "kind", "every_year", "opens", "closes", "name"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+    def clean_date(self) -> Any:
+        day = self.cleaned_data["date"]
+        taken = CalendarDay.objects.filter(calendar_id=self.instance.calendar_id, date=day)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("This calendar already has an entry for that day.")
+        return day
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = SlaPolicy
+        fields = [
+            "name",
+            "calendar",
+            "queue",
+            "channel",
+            "is_active",
+            "first_response_minutes",
+            "next_response_minutes",
+            "resolution_minutes",
+            "warning_percent",
+            "warning_minutes_left",
+            "raise_priority_on_breach",
+            "notify_managers",
+        ]

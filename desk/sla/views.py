@@ -1,0 +1,112 @@
+"""The managers' SLA page: calendars (hours, holidays, closing days) and policies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from desk.sla.forms import CalendarDayForm, CalendarForm, PolicyForm
+from desk.sla.models import Calendar, SlaPolicy
+from desk.sla.services import calendar_changed, policy_changed
+
+
+def _require_manager(request: HttpRequest) -> None:
+    user: Any = request.user
+    if not (user.is_superuser or user.groups.filter(name="manager").exists()):
+        raise PermissionDenied("Only managers change service levels.")
+
+
+def _page(request: HttpRequest, *, status: int = 200, **forms: Any) -> HttpResponse:
+    calendars = Calendar.objects.prefetch_related("days")
+    policies = SlaPolicy.objects.select_related("calendar", "queue", "channel")
+    rows = [
+        {
+            "calendar": calendar,
+            "form": forms.get(f"calendar_{calendar.pk}") or CalendarForm(instance=calendar),
+            "day_form": forms.get(f"day_{calendar.pk}")
+            or CalendarDayForm(prefix=f"day{calendar.pk}"),
+        }
+        for calendar in calendars
+    ]
+    policy_rows = [
+        {
+            "policy": policy,
+            "form": forms.get(f"policy_{policy.pk}")
+            or PolicyForm(instance=policy, prefix=f"p{policy.pk}"),
+        }
+        for policy in policies
+    ]
+    return render(
+        request, "sla/settings.html", {"calendars": rows, "policies": policy_rows}, status=status
+    )
+
+
+@login_required
+def sla_settings(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    return _page(request)
+
+
+@login_required
+@require_POST
+def edit_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request)
+    calendar = get_object_or_404(Calendar, pk=pk)
+    form = CalendarForm(request.POST, instance=calendar)
+    if not form.is_valid():
+        return _page(request, status=400, **{f"calendar_{pk}": form})
+    with transaction.atomic():
+        form.save()
+        calendar_changed(calendar=calendar)
+    flash.success(request, f"Saved {calendar}; open tickets are being recomputed.")
+    return redirect("sla-settings")
+
+
+@login_required
+@require_POST
+def add_calendar_day(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request)
+    calendar = get_object_or_404(Calendar, pk=pk)
+    form = CalendarDayForm(request.POST, prefix=f"day{pk}", instance=None)
+    form.instance.calendar = calendar
+    if not form.is_valid():
+        return _page(request, status=400, **{f"day_{pk}": form})
+    with transaction.atomic():
+        form.save()
+        calendar_changed(calendar=calendar)
+    flash.success(request, f"Added {form.instance} to {calendar}.")
+    return redirect("sla-settings")
+
+
+@login_required
+@require_POST
+def remove_calendar_day(request: HttpRequest, pk: int, day_pk: int) -> HttpResponse:
+    _require_manager(request)
+    calendar = get_object_or_404(Calendar, pk=pk)
+    with transaction.atomic():
+        deleted, _ = calendar.days.filter(pk=day_pk).delete()
+        if deleted:
+            calendar_changed(calendar=calendar)
+    return redirect("sla-settings")
+
+
+@login_required
+@require_POST
+def edit_policy(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request)
+    policy = get_object_or_404(SlaPolicy, pk=pk)
+    form = PolicyForm(request.POST, instance=policy, prefix=f"p{pk}")
+    if not form.is_valid():
+        return _page(request, status=400, **{f"policy_{pk}": form})
+    with transaction.atomic():
+        form.save()
+        policy_changed(policy=policy)
+    flash.success(request, f"Saved {policy}; open tickets are being recomputed.")
+    return redirect("sla-settings")
