@@ -33,8 +33,10 @@ def test_creating_an_inquiry_answers_with_its_ticket(api: Client) -> None:
         "priority": 2,
         "first_response_due_at": body["ticket"]["first_response_due_at"],
         "first_responded_at": None,
+        "sla": body["ticket"]["sla"],
     }
     assert body["ticket"]["first_response_due_at"] is not None
+    assert body["ticket"]["sla"]["state"] in ("on_track", "at_risk")
     assert body["status_url"].endswith(f"/api/v1/inquiries/{body['id']}/")
     event = InboundEvent.objects.get()
     assert (

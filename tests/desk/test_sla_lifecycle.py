@@ -2,7 +2,6 @@
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -10,21 +9,11 @@ from django.test import Client
 
 from channels.models import Channel
 from desk.sla.models import SlaPause
-from tests.conftest import mention_payload, post_json, signed_delivery
+from tests.conftest import mention_payload, signed_delivery
+from tests.desk.sla_helpers import berlin, inquire
 from tickets.models import Ticket
 
-BERLIN = ZoneInfo("Europe/Berlin")
-
-
-def berlin(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=BERLIN)  # type: ignore[misc]
-
-
-def inquire(api: Client, when: datetime, text: str = "Where is my order?") -> dict[str, Any]:
-    with time_machine.travel(when, tick=False):
-        response = post_json(api, "/api/v1/inquiries/", {"text": text, "author": {"name": "Ann"}})
-    assert response.status_code == 201
-    return response.json()
+pytestmark = pytest.mark.usefixtures("default_policy")
 
 
 def status_of(api: Client, inquiry: dict[str, Any], when: datetime) -> dict[str, Any]:

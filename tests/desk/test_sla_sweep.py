@@ -1,0 +1,132 @@
+"""The SLA sweep (Celery beat task): warnings and breaches recorded once, then escalated."""
+
+import threading
+from typing import Any
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group, User
+from django.core import mail
+from django.db import connection, connections
+from django.test import Client
+
+from desk.models import Notification
+from desk.sla.models import SlaEvent, SlaPolicy
+from desk.sla.tasks import sweep_sla
+from tests.conftest import skip_or_fail
+from tests.desk.sla_helpers import berlin, inquire
+from tickets.models import Queue, Ticket
+
+pytestmark = pytest.mark.usefixtures("default_policy")
+
+
+@pytest.fixture
+def manager(db: None) -> User:
+    user = User.objects.create_user("mona", email="mona@example.org")
+    user.groups.add(Group.objects.get_or_create(name="manager")[0])
+    Queue.objects.get_or_create(slug="inbound", defaults={"name": "Inbound desk"})[0].members.add(
+        user
+    )
+    return user
+
+
+def sweep_at(when: Any, capture: Any) -> None:
+    with time_machine.travel(when, tick=False), capture(execute=True):
+        sweep_sla.delay()
+
+
+def test_a_breach_is_recorded_once_and_escalated_once(
+    api: Client, manager: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    inquire(api, berlin(2026, 11, 23, 10))  # due Thursday 26 November, 10:00
+
+    sweep_at(berlin(2026, 11, 26, 10, 1), django_capture_on_commit_callbacks)
+    sweep_at(berlin(2026, 11, 26, 10, 2), django_capture_on_commit_callbacks)
+
+    ticket = Ticket.objects.get()
+    breach = SlaEvent.objects.get(ticket=ticket, kind="breach")
+    assert breach.target == "first_response"
+    assert breach.due_at == berlin(2026, 11, 26, 10)
+    assert Notification.objects.filter(user=manager, kind="sla_breach").count() == 1
+    assert [m.to for m in mail.outbox] == [["mona@example.org"]]
+    assert ticket.priority == Ticket.Priority.HIGH
+    assert ticket.first_response_breached
+    assert ticket.next_sla_event_at is None
+
+
+def test_a_warning_comes_before_the_breach(
+    api: Client, manager: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    inquire(api, berlin(2026, 11, 23, 10))
+
+    sweep_at(berlin(2026, 11, 25, 13, 0), django_capture_on_commit_callbacks)
+    assert not SlaEvent.objects.exists()
+    sweep_at(berlin(2026, 11, 25, 13, 13), django_capture_on_commit_callbacks)
+    sweep_at(berlin(2026, 11, 26, 10, 0), django_capture_on_commit_callbacks)
+
+    kinds = list(SlaEvent.objects.order_by("id").values_list("kind", flat=True))
+    assert kinds == ["warning", "breach"]
+    assert list(
+        Notification.objects.filter(user=manager).order_by("id").values_list("kind", flat=True)
+    ) == ["sla_warning", "sla_breach"]
+
+
+def test_without_queue_managers_the_superusers_are_told(
+    api: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    admin = User.objects.create_superuser("root", email="root@example.org")
+    inquire(api, berlin(2026, 11, 23, 10))
+
+    sweep_at(berlin(2026, 11, 27, 9), django_capture_on_commit_callbacks)
+
+    assert Notification.objects.get().user == admin
+
+
+def test_a_policy_can_reassign_breached_tickets(
+    api: Client, manager: User, default_policy: SlaPolicy, django_capture_on_commit_callbacks: Any
+) -> None:
+    lead = User.objects.create_user("lead")
+    default_policy.escalate_to = lead
+    default_policy.raise_priority_on_breach = False
+    default_policy.save()
+    inquire(api, berlin(2026, 11, 23, 10))
+
+    sweep_at(berlin(2026, 11, 27, 9), django_capture_on_commit_callbacks)
+
+    ticket = Ticket.objects.get()
+    assert ticket.assignee == lead
+    assert ticket.priority == Ticket.Priority.NORMAL
+    assert set(Notification.objects.values_list("user__username", flat=True)) == {"mona", "lead"}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_sweeps_at_once_record_each_breach_and_notification_once(
+    api: Client, manager: User
+) -> None:
+    if connection.vendor != "postgresql":
+        skip_or_fail("row locks need PostgreSQL (DATABASE_URL)")
+    for n in range(12):
+        inquire(api, berlin(2026, 11, 23, 10), text=f"Question {n}")
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            start.wait()
+            sweep_sla.delay()
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    with time_machine.travel(berlin(2026, 11, 27, 9), tick=False):
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    assert errors == []
+    assert SlaEvent.objects.filter(kind="breach").count() == 12
+    assert Notification.objects.filter(kind="sla_breach").count() == 12
+    assert set(Ticket.objects.values_list("priority", flat=True)) == {Ticket.Priority.HIGH}
