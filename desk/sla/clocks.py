@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from django.db.models import Q
 
@@ -33,6 +34,20 @@ class Clock:
     warn_at: datetime | None
 
 
+class ClockFields(Protocol):
+    """What running_clocks reads: a Ticket, or a lighter row in bulk recomputes."""
+
+    status: str
+    created_at: datetime
+    first_responded_at: datetime | None
+    first_response_due_at: datetime | None
+    next_response_started_at: datetime | None
+    next_response_due_at: datetime | None
+    resolution_due_at: datetime | None
+    resolved_at: datetime | None
+    sla_round: int
+
+
 def policy_for(*, queue_id: int | None, channel_id: int | None) -> SlaPolicy | None:
     """The most specific active policy: queue and channel, channel, queue, then the default."""
     candidates = (
@@ -56,7 +71,7 @@ def context_for(ticket: Ticket, policy: SlaPolicy | None = None) -> Context | No
     return Context(policy, business_calendar(policy.calendar), policy.targets_for(ticket.priority))
 
 
-def running_clocks(ticket: Ticket, context: Context) -> list[Clock]:
+def running_clocks(ticket: ClockFields, context: Context) -> list[Clock]:
     """The clocks that run now; none while the ticket waits on the customer or is done."""
     if ticket.status not in (Ticket.Status.NEW, Ticket.Status.OPEN):
         return []

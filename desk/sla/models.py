@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 import holidays
@@ -176,14 +177,21 @@ class SlaPolicy(models.Model):
 
     def warning_lead(self, budget: timedelta) -> timedelta | None:
         """Business time left at which a clock with this budget becomes at risk."""
-        leads = []
-        if self.warning_percent is not None:
-            leads.append(budget * (100 - self.warning_percent) / 100)
-        if self.warning_minutes_left is not None:
-            leads.append(timedelta(minutes=self.warning_minutes_left))
-        if not leads:
-            return None
-        return timedelta(seconds=int(max(leads).total_seconds()))
+        return _warning_lead(self.warning_percent, self.warning_minutes_left, budget)
+
+
+@lru_cache(maxsize=1024)
+def _warning_lead(
+    percent: int | None, minutes_left: int | None, budget: timedelta
+) -> timedelta | None:
+    leads = []
+    if percent is not None:
+        leads.append(budget * (100 - percent) / 100)
+    if minutes_left is not None:
+        leads.append(timedelta(minutes=minutes_left))
+    if not leads:
+        return None
+    return timedelta(seconds=int(max(leads).total_seconds()))
 
 
 class SlaTarget(models.Model):

@@ -7,7 +7,8 @@ chunk. No query per ticket.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
@@ -33,6 +34,7 @@ _FIELDS = (
     "sla_round",
     "response_paused_seconds",
     "sla_paused_seconds",
+    "next_sla_event_at",
 )
 _WRITTEN = (
     "first_response_due_at",
@@ -52,6 +54,7 @@ def recompute_due_times(*, calendar_id: int | None = None, policy_id: int | None
     by_id = {policy.pk: policy for policy in policies}
     if not by_id:
         return 0
+    contexts = _contexts(by_id)
     updated = 0
     last_id = 0
     while True:
@@ -68,8 +71,14 @@ def recompute_due_times(*, calendar_id: int | None = None, policy_id: int | None
             )
             if not rows:
                 break
-            changes = [_recompute(dict(zip(_FIELDS, row, strict=True)), by_id) for row in rows]
-            _write(changes)
+            changes = []
+            for values in rows:
+                row = _Row(*values)
+                change = _recompute(row, contexts[row.sla_policy_id, row.priority])
+                if change is not None:
+                    changes.append(change)
+            if changes:
+                _write(changes)
         updated += len(rows)
         last_id = rows[-1][0]
         if len(rows) < CHUNK_SIZE:
@@ -77,36 +86,66 @@ def recompute_due_times(*, calendar_id: int | None = None, policy_id: int | None
     return updated
 
 
-def _recompute(row: dict[str, Any], policies: dict[int, SlaPolicy]) -> tuple[Any, ...]:
-    policy = policies[row["sla_policy_id"]]
-    calendar = business_calendar(policy.calendar)
-    targets = policy.targets_for(row["priority"])
-    add = calendar.add_business_time
-    response_paused = timedelta(seconds=row["response_paused_seconds"])
-    first_due = row["first_response_due_at"]
-    if row["first_responded_at"] is None and first_due is not None:
-        first_due = add(row["created_at"], targets.first_response + response_paused)
-    next_due = row["next_response_due_at"]
-    if next_due is not None and row["next_response_started_at"] is not None:
-        next_due = add(row["next_response_started_at"], targets.next_response + response_paused)
-    resolution_due = None
-    if targets.resolution is not None and row["resolved_at"] is None:
-        paused = timedelta(seconds=row["sla_paused_seconds"])
-        resolution_due = add(row["created_at"], targets.resolution + paused)
-    # A lightweight ticket carries just what running_clocks reads.
-    ticket = Ticket(
-        status=row["status"],
-        created_at=row["created_at"],
-        first_responded_at=row["first_responded_at"],
-        first_response_due_at=first_due,
-        next_response_started_at=row["next_response_started_at"],
-        next_response_due_at=next_due,
-        resolution_due_at=resolution_due,
-        resolved_at=row["resolved_at"],
-        sla_round=row["sla_round"],
+@dataclass(slots=True)
+class _Row:
+    """The clock fields of one ticket, without the cost of a model instance."""
+
+    id: int
+    sla_policy_id: int
+    priority: int
+    status: str
+    created_at: datetime
+    first_responded_at: datetime | None
+    next_response_started_at: datetime | None
+    next_response_due_at: datetime | None
+    first_response_due_at: datetime | None
+    resolution_due_at: datetime | None
+    resolved_at: datetime | None
+    sla_round: int
+    response_paused_seconds: int
+    sla_paused_seconds: int
+    next_sla_event_at: datetime | None
+
+
+def _recompute(row: _Row, context: Context) -> tuple[Any, ...] | None:
+    """The row's new due times, or None when they did not change."""
+    before = (
+        row.first_response_due_at,
+        row.next_response_due_at,
+        row.resolution_due_at,
+        row.next_sla_event_at,
     )
-    next_event = next_event_at(running_clocks(ticket, Context(policy, calendar, targets)))
-    return (row["id"], first_due, next_due, resolution_due, next_event)
+    targets = context.targets
+    add = context.calendar.add_business_time
+    response_paused = timedelta(seconds=row.response_paused_seconds)
+    if row.first_responded_at is None and row.first_response_due_at is not None:
+        row.first_response_due_at = add(row.created_at, targets.first_response + response_paused)
+    if row.next_response_due_at is not None and row.next_response_started_at is not None:
+        row.next_response_due_at = add(
+            row.next_response_started_at, targets.next_response + response_paused
+        )
+    row.resolution_due_at = None
+    if targets.resolution is not None and row.resolved_at is None:
+        paused = timedelta(seconds=row.sla_paused_seconds)
+        row.resolution_due_at = add(row.created_at, targets.resolution + paused)
+    after = (
+        row.first_response_due_at,
+        row.next_response_due_at,
+        row.resolution_due_at,
+        next_event_at(running_clocks(row, context)),
+    )
+    return None if after == before else (row.id, *after)
+
+
+def _contexts(policies: dict[int, SlaPolicy]) -> dict[tuple[int, int], Context]:
+    """One context per (policy, priority): targets and calendar looked up once, not per row."""
+    return {
+        (policy.pk, priority): Context(
+            policy, business_calendar(policy.calendar), policy.targets_for(priority)
+        )
+        for policy in policies.values()
+        for priority in Ticket.Priority.values
+    }
 
 
 def _write(changes: list[tuple[Any, ...]]) -> None:
