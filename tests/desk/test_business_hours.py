@@ -1,71 +1,17 @@
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-import holidays
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from desk.business_hours import BusinessCalendar
-
-BERLIN = ZoneInfo("Europe/Berlin")
-NEW_YORK = ZoneInfo("America/New_York")
-KOLKATA = ZoneInfo("Asia/Kolkata")
-LORD_HOWE = ZoneInfo("Australia/Lord_Howe")
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
-
-
-def weekly(hours: list[list[str]], days: tuple[str, ...] = WEEKDAYS) -> dict:
-    return {day: hours for day in days}
-
-
-BERLIN_HOLIDAYS = sorted(
-    day.isoformat() for day in holidays.country_holidays("DE", subdiv="BE", years=range(2025, 2029))
+from tests.desk.business_calendars import (
+    BERLIN,
+    CALENDARS,
+    KOLKATA,
+    LORD_HOWE,
+    NEW_YORK,
+    at,
+    weekly,
 )
-CALENDARS = {
-    "berlin": BusinessCalendar.from_spec(
-        {
-            "timezone": "Europe/Berlin",
-            "weekly": weekly([["09:00", "17:00"]]),
-            "holidays": BERLIN_HOLIDAYS,
-        }
-    ),
-    "lunch": BusinessCalendar.from_spec(
-        {"timezone": "Europe/Berlin", "weekly": weekly([["09:00", "12:00"], ["13:00", "17:00"]])}
-    ),
-    "night": BusinessCalendar.from_spec(
-        {"timezone": "Europe/Berlin", "weekly": weekly([["22:00", "06:00"]])}
-    ),
-    "saturday-night": BusinessCalendar.from_spec(
-        {"timezone": "Europe/Berlin", "weekly": {"sat": [["22:00", "06:00"]]}}
-    ),
-    "evening": BusinessCalendar.from_spec(
-        {"timezone": "Europe/Berlin", "weekly": weekly([["18:00", "24:00"]])}
-    ),
-    "berlin-gap": BusinessCalendar.from_spec(
-        {"timezone": "Europe/Berlin", "weekly": {"sun": [["02:30", "05:00"]]}}
-    ),
-    "new-york": BusinessCalendar.from_spec(
-        {"timezone": "America/New_York", "weekly": weekly([["09:00", "17:00"]])}
-    ),
-    "kolkata": BusinessCalendar.from_spec(
-        {"timezone": "Asia/Kolkata", "weekly": weekly([["09:30", "18:00"]], (*WEEKDAYS, "sat"))}
-    ),
-    "lord-howe": BusinessCalendar.from_spec(
-        {"timezone": "Australia/Lord_Howe", "weekly": {"sun": [["02:10", "03:00"]]}}
-    ),
-    "lord-howe-always": BusinessCalendar.from_spec(
-        {
-            "timezone": "Australia/Lord_Howe",
-            "weekly": weekly([["00:00", "24:00"]], (*WEEKDAYS, "sat", "sun")),
-        }
-    ),
-}
-
-
-def at(zone: ZoneInfo, *parts: int, fold: int = 0) -> datetime:
-    return datetime(*parts, tzinfo=zone, fold=fold)  # type: ignore[misc]
-
 
 ADD_CASES = [
     # (calendar, start, delta, expected, why)
@@ -474,54 +420,3 @@ def test_invalid_specs_are_refused(spec: dict) -> None:
 def test_a_spec_round_trips() -> None:
     calendar = CALENDARS["lunch"]
     assert BusinessCalendar.from_spec(calendar.to_spec()) == calendar
-
-
-# -- properties ---------------------------------------------------------------------------
-
-instants = st.datetimes(
-    min_value=datetime(2025, 1, 1), max_value=datetime(2028, 12, 31), timezones=st.just(UTC)
-)
-positive_deltas = st.integers(min_value=1, max_value=400 * 3600 * 10**6).map(
-    lambda us: timedelta(microseconds=us)
-)
-calendar_names = st.sampled_from(sorted(CALENDARS))
-
-
-@settings(max_examples=300, deadline=None)
-@given(calendar_names, instants, positive_deltas)
-def test_business_time_between_inverts_add_business_time(
-    name: str, start: datetime, delta: timedelta
-) -> None:
-    calendar = CALENDARS[name]
-    end = calendar.add_business_time(start, delta)
-
-    assert calendar.business_time_between(start, end) == delta
-    # ... and the end is the earliest such instant.
-    assert calendar.business_time_between(start, end - timedelta(microseconds=1)) < delta
-
-
-@settings(max_examples=200, deadline=None)
-@given(calendar_names, instants, positive_deltas, positive_deltas)
-def test_add_business_time_is_monotonic_in_the_delta(
-    name: str, start: datetime, first: timedelta, second: timedelta
-) -> None:
-    calendar = CALENDARS[name]
-    low, high = sorted((first, second))
-    assert calendar.add_business_time(start, low) <= calendar.add_business_time(start, high)
-
-
-@settings(max_examples=200, deadline=None)
-@given(calendar_names, instants, instants, positive_deltas)
-def test_add_business_time_is_monotonic_in_the_start(
-    name: str, first: datetime, second: datetime, delta: timedelta
-) -> None:
-    calendar = CALENDARS[name]
-    early, late = sorted((first, second))
-    assert calendar.add_business_time(early, delta) <= calendar.add_business_time(late, delta)
-
-
-@settings(max_examples=200, deadline=None)
-@given(calendar_names, instants, instants)
-def test_business_time_between_is_antisymmetric(name: str, a: datetime, b: datetime) -> None:
-    calendar = CALENDARS[name]
-    assert calendar.business_time_between(a, b) == -calendar.business_time_between(b, a)
