@@ -181,7 +181,7 @@ class BlueskyAdapter(Adapter):
             cursor.get("notifications_seen")
         )
         searched = cursor.get("search", {})
-        next_search: dict[str, str | None] = {}
+        next_search: dict[str, str] = {}
         more = False
         for term in self.tracked_terms():
             query = f"mentions:{term[1:]}" if term_kind(term) == TermKind.HANDLE else term
@@ -192,7 +192,8 @@ class BlueskyAdapter(Adapter):
             posts = self._xrpc("GET", "app.bsky.feed.searchPosts", params=params).get("posts", [])
             events += [RawEvent(json.dumps(post).encode(), post["uri"]) for post in posts]
             seen = [m for m in (_moment(p.get("indexedAt")) for p in posts) if m]
-            next_search[term] = _iso(max(seen)) if seen else since
+            # An empty first search still fixes where the next one starts.
+            next_search[term] = _iso(max(seen)) if seen else (since or _iso(timezone.now()))
             more |= bool(since) and len(posts) >= SEARCH_PAGE
         cursor["search"] = next_search
         return PollResult(events=tuple(events), cursor=cursor, more=more)
@@ -221,7 +222,7 @@ class BlueskyAdapter(Adapter):
             # A first poll takes the latest page only; the backlog is not the desk's work.
             if reached_seen or not page_cursor or seen_at is None:
                 break
-        return events, _iso(newest) if newest else None
+        return events, _iso(newest or timezone.now())
 
     # -- parsing -------------------------------------------------------------------------
 

@@ -140,7 +140,8 @@ class MastodonAdapter(Adapter):
         if not isinstance(items, list):
             raise AdapterError(f"{path} did not answer with a list.")
         ids = [str(item["id"]) for item in items]
-        newest = _newest([after, *ids] if after else ids) if ids else after
+        # "0" marks a source polled once with nothing in it: from then on, page forward.
+        newest = _newest([after, *ids] if after else ids) if ids else (after or "0")
         # A first poll takes only the latest page: the backlog before the channel existed
         # is not the desk's work.
         return items, newest, bool(after) and len(items) >= PAGE_SIZE
