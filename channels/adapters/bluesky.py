@@ -50,6 +50,7 @@ IGNORED_REASONS = {
     "subscribed-post": "a post by someone we subscribed to",
 }
 TOKEN_ERRORS = frozenset({"ExpiredToken", "InvalidToken"})
+EPOCH = "1970-01-01T00:00:00.000Z"
 TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 
 
@@ -190,7 +191,7 @@ class BlueskyAdapter(Adapter):
             if since:
                 params["since"] = since
             posts = self._xrpc("GET", "app.bsky.feed.searchPosts", params=params).get("posts", [])
-            events += [RawEvent(json.dumps(post).encode(), post["uri"]) for post in posts]
+            events += [RawEvent(json.dumps(post).encode(), post["uri"]) for post in reversed(posts)]
             seen = [m for m in (_moment(p.get("indexedAt")) for p in posts) if m]
             # An empty first search still fixes where the next one starts.
             next_search[term] = _iso(max(seen)) if seen else (since or _iso(timezone.now()))
@@ -222,7 +223,10 @@ class BlueskyAdapter(Adapter):
             # A first poll takes the latest page only; the backlog is not the desk's work.
             if reached_seen or not page_cursor or seen_at is None:
                 break
-        return events, _iso(newest or timezone.now())
+        # Oldest first, so a reply is processed after the post it answers.
+        events.reverse()
+        # An empty first poll still marks the channel as started: from then on, page back.
+        return events, _iso(newest) if newest else EPOCH
 
     # -- parsing -------------------------------------------------------------------------
 

@@ -139,6 +139,8 @@ class MastodonAdapter(Adapter):
         items = self._call("GET", path, params=query)
         if not isinstance(items, list):
             raise AdapterError(f"{path} did not answer with a list.")
+        # Oldest first, so a reply is processed after the post it answers.
+        items.sort(key=lambda item: (len(str(item["id"])), str(item["id"])))
         ids = [str(item["id"]) for item in items]
         # "0" marks a source polled once with nothing in it: from then on, page forward.
         newest = _newest([after, *ids] if after else ids) if ids else (after or "0")
