@@ -49,7 +49,9 @@ def deliver(message_id: int) -> DeliveryOutcome:
         message = _locked_queued(message_id)
         if message is None:
             return DeliveryOutcome.SKIPPED
-        earlier = list(DeliveryAttempt.objects.filter(message=message).values_list("outcome", flat=True))
+        earlier = list(
+            DeliveryAttempt.objects.filter(message=message).values_list("outcome", flat=True)
+        )
         attempt = DeliveryAttempt.objects.create(message=message)
     # An attempt without outcome crashed mid-send; a transient error may have been a timeout
     # after the platform accepted the post. Either way the reply may be out there already.

@@ -139,8 +139,9 @@ def request(
             if wait is not None and wait > settings.HTTP_MAX_RETRY_WAIT_SECONDS:
                 raise RateLimited(f"{problem}; retry after {wait:.0f} s.", retry_after=wait)
             if last_try:
-                raise RateLimited(f"{problem}; still limited after {attempts} tries.",
-                                  retry_after=wait or 60.0)
+                raise RateLimited(
+                    f"{problem}; still limited after {attempts} tries.", retry_after=wait or 60.0
+                )
             _pause(wait, attempt)
             continue
         if status >= 500:
@@ -168,11 +169,7 @@ def request(
 
 
 def _pause(retry_after: float | None, attempt: int) -> None:
-    wait = (
-        retry_after
-        if retry_after is not None
-        else settings.HTTP_RETRY_BASE_SECONDS * 2**attempt
-    )
+    wait = retry_after if retry_after is not None else settings.HTTP_RETRY_BASE_SECONDS * 2**attempt
     time.sleep(min(wait, settings.HTTP_MAX_RETRY_WAIT_SECONDS))
 
 

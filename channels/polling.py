@@ -89,7 +89,9 @@ def poll_channel(*, channel_id: int) -> PollReport:
     except Exception as exc:  # noqa: BLE001 - a bug in an adapter must not stop the others
         log.exception("polling channel %s failed", channel_id)
         failure = AdapterError(f"{type(exc).__name__}: {exc}")
-        return _record_failure(channel_id, failure, stored=stored, duplicates=duplicates, pages=pages)
+        return _record_failure(
+            channel_id, failure, stored=stored, duplicates=duplicates, pages=pages
+        )
     finally:
         Channel.objects.filter(pk=channel_id, poll_lease_token=token).update(
             poll_lease_until=None, poll_lease_token=""

@@ -68,8 +68,7 @@ def split_settings(
         ]
         if missing:
             raise ChannelConfigError(
-                f"{adapter.label} channels need {', '.join(missing)} "
-                f"(--set {missing[0]}=...)."
+                f"{adapter.label} channels need {', '.join(missing)} (--set {missing[0]}=...)."
             )
     return config, credentials
 

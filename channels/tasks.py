@@ -47,9 +47,7 @@ def poll_due_channels() -> int:
     return enqueued
 
 
-@shared_task(
-    bind=True, name="channels.tasks.send_form_confirmation", acks_late=True, max_retries=5
-)
+@shared_task(bind=True, name="channels.tasks.send_form_confirmation", acks_late=True, max_retries=5)
 def send_form_confirmation(self, event_id: int) -> str:  # type: ignore[no-untyped-def]
     from channels.webform.confirmation import send_confirmation
 

@@ -123,7 +123,10 @@ class BlueskyAdapter(Adapter):
         session = http.request(
             "POST",
             self._url("com.atproto.server.createSession"),
-            json_body={"identifier": self.config["handle"], "password": self.secret("app_password")},
+            json_body={
+                "identifier": self.config["handle"],
+                "password": self.secret("app_password"),
+            },
         ).json()
         return self._keep(session)
 

@@ -77,9 +77,7 @@ class MastodonAdapter(Adapter):
             secret=True,
             help_text="From Preferences > Development > New application, scopes read write.",
         ),
-        ConfigField(
-            "notifications", "Poll mentions", type="bool", required=False, default=True
-        ),
+        ConfigField("notifications", "Poll mentions", type="bool", required=False, default=True),
     )
 
     # -- calls ---------------------------------------------------------------------------

@@ -7,8 +7,6 @@ notice (text, version, language) the person saw. Replies go to the person by e-m
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
-
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.urls import reverse
@@ -69,9 +67,10 @@ class WebFormAdapter(Adapter):
 
     def entry_points(self) -> dict[str, str]:
         url = f"{settings.PUBLIC_BASE_URL}{self.form_path}"
+        style = "width:100%;height:640px;border:0"
         return {
             "form": url,
-            "embed": f'<iframe src="{url}" title="Contact" style="width:100%;height:640px;border:0"></iframe>',
+            "embed": f'<iframe src="{url}" title="Contact" style="{style}"></iframe>',
         }
 
     def notice(self, language: str) -> dict[str, str]:
@@ -120,6 +119,3 @@ class WebFormAdapter(Adapter):
         except OSError as exc:
             raise AdapterError(f"Sending the reply e-mail failed: {exc}") from None
         return SentReply(platform_id=reply_message_id(reply, self.sender))
-
-    def form_settings(self) -> dict[str, Any]:
-        return {"site_name": self.config["site_name"], "embed_origins": self.config["embed_origins"]}

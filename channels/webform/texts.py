@@ -53,7 +53,9 @@ WORDS: dict[str, dict[str, str]] = {
         "expired": "This form has expired. Please send it again.",
         "rate_limited": "Too many messages from your address. Please try again later.",
         "confirm_subject": "We have received your message",
-        "confirm_intro": "Hello {name},\n\nthank you for your message. We will answer you by e-mail.",
+        "confirm_intro": (
+            "Hello {name},\n\nthank you for your message. We will answer you by e-mail."
+        ),
         "your_message": "Your message",
     },
     "de": {
@@ -71,7 +73,9 @@ WORDS: dict[str, dict[str, str]] = {
         "expired": "Das Formular ist abgelaufen. Bitte senden Sie es erneut.",
         "rate_limited": "Zu viele Nachrichten von Ihrer Adresse. Bitte versuchen Sie es später.",
         "confirm_subject": "Wir haben Ihre Nachricht erhalten",
-        "confirm_intro": "Hallo {name},\n\nvielen Dank für Ihre Nachricht. Wir antworten Ihnen per E-Mail.",
+        "confirm_intro": (
+            "Hallo {name},\n\nvielen Dank für Ihre Nachricht. Wir antworten Ihnen per E-Mail."
+        ),
         "your_message": "Ihre Nachricht",
     },
     "fr": {
@@ -89,7 +93,9 @@ WORDS: dict[str, dict[str, str]] = {
         "expired": "Ce formulaire a expiré. Veuillez l'envoyer à nouveau.",
         "rate_limited": "Trop de messages depuis votre adresse. Veuillez réessayer plus tard.",
         "confirm_subject": "Nous avons bien reçu votre message",
-        "confirm_intro": "Bonjour {name},\n\nmerci pour votre message. Nous vous répondrons par e-mail.",
+        "confirm_intro": (
+            "Bonjour {name},\n\nmerci pour votre message. Nous vous répondrons par e-mail."
+        ),
         "your_message": "Votre message",
     },
     "pl": {
@@ -107,7 +113,7 @@ WORDS: dict[str, dict[str, str]] = {
         "expired": "Formularz wygasł. Wyślij go ponownie.",
         "rate_limited": "Zbyt wiele wiadomości z Twojego adresu. Spróbuj ponownie później.",
         "confirm_subject": "Otrzymaliśmy Twoją wiadomość",
-        "confirm_intro": "Dzień dobry {name},\n\ndziękujemy za wiadomość. Odpowiemy e-mailem.",
+        "confirm_intro": ("Dzień dobry {name},\n\ndziękujemy za wiadomość. Odpowiemy e-mailem."),
         "your_message": "Twoja wiadomość",
     },
     "sv": {
@@ -125,8 +131,14 @@ WORDS: dict[str, dict[str, str]] = {
         "expired": "Formuläret har gått ut. Skicka det igen.",
         "rate_limited": "För många meddelanden från din adress. Försök igen senare.",
         "confirm_subject": "Vi har tagit emot ditt meddelande",
-        "confirm_intro": "Hej {name},\n\ntack för ditt meddelande. Vi svarar dig via e-post.",
+        "confirm_intro": ("Hej {name},\n\ntack för ditt meddelande. Vi svarar dig via e-post."),
         "your_message": "Ditt meddelande",
     },
 }
-LANGUAGE_NAMES = {"en": "English", "de": "Deutsch", "fr": "Français", "pl": "Polski", "sv": "Svenska"}
+LANGUAGE_NAMES = {
+    "en": "English",
+    "de": "Deutsch",
+    "fr": "Français",
+    "pl": "Polski",
+    "sv": "Svenska",
+}

@@ -24,9 +24,22 @@ def test_add_prints_the_address_and_embed_code_of_a_web_form(db: None) -> None:
 
 def test_add_reads_typed_settings_terms_and_service_level(db: None) -> None:
     run_command(
-        "channel", "add", "mastodon", "--name", "M", "--monitored", "--interval", "300",
-        "--set", "instance_url=https://mastodon.social/", "--set", "access_token=t",
-        "--set", "notifications=no", "--terms", "#iico{year}, infopark",
+        "channel",
+        "add",
+        "mastodon",
+        "--name",
+        "M",
+        "--monitored",
+        "--interval",
+        "300",
+        "--set",
+        "instance_url=https://mastodon.social/",
+        "--set",
+        "access_token=t",
+        "--set",
+        "notifications=no",
+        "--terms",
+        "#iico{year}, infopark",
     )
 
     channel = Channel.objects.get()
@@ -40,8 +53,14 @@ def test_add_reads_typed_settings_terms_and_service_level(db: None) -> None:
     ("args", "message"),
     [
         (["mastodon", "--name", "M", "--set", "access_token=t"], "need instance_url"),
-        (["webhook", "--name", "W", "--set", "secret=s", "--set", "colour=red"], "no setting colour"),
-        (["mastodon", "--name", "M", "--set", "instance_url=ftp://x", "--set", "access_token=t"], r"http\(s\) URL"),
+        (
+            ["webhook", "--name", "W", "--set", "secret=s", "--set", "colour=red"],
+            "no setting colour",
+        ),
+        (
+            ["mastodon", "--name", "M", "--set", "instance_url=ftp://x", "--set", "access_token=t"],
+            r"http\(s\) URL",
+        ),
         (["email", "--name", "E", "--set", "imap_port=abc"], "whole number"),
         (["webform", "--name", "F", "--terms", "#two words"], "one word"),
     ],
@@ -55,10 +74,21 @@ def test_add_refuses_bad_settings_with_a_message(db: None, args: list[str], mess
 def test_list_shows_health_errors_and_expanded_terms(db: None) -> None:
     run_command("channel", "add", "webform", "--name", "Contact")
     run_command(
-        "channel", "add", "mastodon", "--name", "Masto", "--terms", "#iico{year}",
-        "--set", "instance_url=https://mastodon.example", "--set", "access_token=t",
+        "channel",
+        "add",
+        "mastodon",
+        "--name",
+        "Masto",
+        "--terms",
+        "#iico{year}",
+        "--set",
+        "instance_url=https://mastodon.example",
+        "--set",
+        "access_token=t",
     )
-    Channel.objects.filter(name="Masto").update(is_active=False, disabled_reason="401 token revoked")
+    Channel.objects.filter(name="Masto").update(
+        is_active=False, disabled_reason="401 token revoked"
+    )
 
     output = run_command("channel", "list")
 

@@ -89,10 +89,13 @@ def test_a_429_with_an_http_date_retry_after_is_honoured() -> None:
 @pytest.fixture
 def mastodon_channel(db: None) -> Any:
     with FakeMastodon().running() as fake:
-        yield fake, create_channel(
-            kind="mastodon",
-            name="Mastodon",
-            values={"instance_url": fake.url, "access_token": TOKEN},
+        yield (
+            fake,
+            create_channel(
+                kind="mastodon",
+                name="Mastodon",
+                values={"instance_url": fake.url, "access_token": TOKEN},
+            ),
         )
 
 
@@ -149,9 +152,7 @@ def test_replies_left_queued_are_delivered_by_the_sweeper(api: Any, staff_client
 
 
 def test_credentials_are_encrypted_at_rest(db: None) -> None:
-    channel = create_channel(
-        kind="webhook", name="Partner", values={"secret": "very-secret-value"}
-    )
+    channel = create_channel(kind="webhook", name="Partner", values={"secret": "very-secret-value"})
     with connection.cursor() as cursor:
         cursor.execute("SELECT credentials FROM channels_channel WHERE id = %s", [channel.pk])
         stored = cursor.fetchone()[0]

@@ -29,7 +29,9 @@ class FakeBluesky(FakePlatform):
     def add_notification(self, notification: dict[str, Any]) -> None:
         self.notifications.append(notification)
         if notification["record"].get("$type") == "app.bsky.feed.post":
-            self.add_post({k: notification[k] for k in ("uri", "cid", "author", "record", "indexedAt")})
+            self.add_post(
+                {k: notification[k] for k in ("uri", "cid", "author", "record", "indexedAt")}
+            )
 
     def add_post(self, post: dict[str, Any], *, searchable: bool = False) -> None:
         self.posts[post["uri"]] = post
@@ -53,7 +55,10 @@ class FakeBluesky(FakePlatform):
             if body != {"identifier": HANDLE, "password": APP_PASSWORD}:
                 return Response(
                     401,
-                    {"error": "AuthenticationRequired", "message": "Invalid identifier or password"},
+                    {
+                        "error": "AuthenticationRequired",
+                        "message": "Invalid identifier or password",
+                    },
                 )
             return Response(200, self._issue())
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
@@ -116,14 +121,16 @@ class FakeBluesky(FakePlatform):
         )
         return Response(
             200,
-            {"uri": uri, "cid": cid, "commit": {"cid": "bafyreicommit", "rev": "3kmbh"},
-             "validationStatus": "valid"},
+            {
+                "uri": uri,
+                "cid": cid,
+                "commit": {"cid": "bafyreicommit", "rev": "3kmbh"},
+                "validationStatus": "valid",
+            },
         )
 
     def _com_atproto_repo_getRecord(self, request: Request) -> Response:
         record = self.records.get((request.arg("collection") or "", request.arg("rkey") or ""))
         if record is None:
-            return Response(
-                400, {"error": "RecordNotFound", "message": "Could not locate record"}
-            )
+            return Response(400, {"error": "RecordNotFound", "message": "Could not locate record"})
         return Response(200, record)

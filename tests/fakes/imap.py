@@ -122,7 +122,9 @@ class FakeImap:
                     wanted = _uid_set(spec, highest)
                     for seq, (uid, raw) in enumerate(box.messages, start=1):
                         if uid in wanted:
-                            self.send(f"* {seq} FETCH (UID {uid} BODY[] {{{len(raw)}}}".encode() + b"\r\n")
+                            self.send(
+                                f"* {seq} FETCH (UID {uid} BODY[] {{{len(raw)}}}".encode() + b"\r\n"
+                            )
                             self.send(raw)
                             self.send(")")
                     self.send(f"{tag} OK UID FETCH completed")

@@ -76,7 +76,9 @@ class FakeMastodon(FakePlatform):
             return Response(200, self.by_idempotency_key[key])
         body = request.json()
         if len(body["status"]) > 500:
-            return Response(422, {"error": "Validation failed: Text character limit of 500 exceeded"})
+            return Response(
+                422, {"error": "Validation failed: Text character limit of 500 exceeded"}
+            )
         status_id = str(next(self._ids))
         status = {
             "id": status_id,

@@ -75,9 +75,7 @@ class FakePlatform:
         after_processing: bool = False,
         method: str | None = None,
     ) -> None:
-        self.faults.append(
-            Fault(path_prefix, status, times, retry_after, after_processing, method)
-        )
+        self.faults.append(Fault(path_prefix, status, times, retry_after, after_processing, method))
 
     def calls(self, path_prefix: str, method: str | None = None) -> list[Request]:
         return [

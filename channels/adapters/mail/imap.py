@@ -46,14 +46,19 @@ def connected(account: ImapAccount) -> Iterator[imaplib.IMAP4]:
     try:
         if account.security == "ssl":
             conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(
-                account.host, account.port, ssl_context=ssl.create_default_context(), timeout=timeout
+                account.host,
+                account.port,
+                ssl_context=ssl.create_default_context(),
+                timeout=timeout,
             )
         else:
             conn = imaplib.IMAP4(account.host, account.port, timeout=timeout)
             if account.security == "starttls":
                 conn.starttls(ssl.create_default_context())
     except (OSError, imaplib.IMAP4.error) as exc:
-        raise AdapterError(f"Cannot reach IMAP server {account.host}:{account.port}: {exc}") from None
+        raise AdapterError(
+            f"Cannot reach IMAP server {account.host}:{account.port}: {exc}"
+        ) from None
     try:
         try:
             conn.login(account.username, account.password)
@@ -69,7 +74,9 @@ def connected(account: ImapAccount) -> Iterator[imaplib.IMAP4]:
             pass
 
 
-def fetch_new(account: ImapAccount, *, uidvalidity: int | None, last_uid: int, batch: int) -> FetchedBatch:
+def fetch_new(
+    account: ImapAccount, *, uidvalidity: int | None, last_uid: int, batch: int
+) -> FetchedBatch:
     with connected(account) as conn:
         status, _ = conn.select(_quoted(account.mailbox), readonly=True)
         if status != "OK":

@@ -111,20 +111,28 @@ class Command(BaseCommand):
     def do_kinds(self, **options: Any) -> None:
         for kind in ADAPTERS:
             adapter = adapter_class(kind)
-            modes = [m for m, on in (("webhook", adapter.receives_webhooks),
-                                     ("poll", adapter.polls)) if on]
+            modes = [
+                m
+                for m, on in (("webhook", adapter.receives_webhooks), ("poll", adapter.polls))
+                if on
+            ]
             limit = adapter.max_reply_length or "none"
-            self.stdout.write(f"{kind}: {adapter.label} ({', '.join(modes) or 'push'}; "
-                              f"reply limit {limit})")
+            self.stdout.write(
+                f"{kind}: {adapter.label} ({', '.join(modes) or 'push'}; reply limit {limit})"
+            )
             for f in adapter.config_fields:
                 flags = ", ".join(
                     word
-                    for word, on in (("secret", f.secret), ("required", f.required and f.default is None))
+                    for word, on in (
+                        ("secret", f.secret),
+                        ("required", f.required and f.default is None),
+                    )
                     if on
                 )
                 default = f" default {f.default!r}" if f.default is not None else ""
-                self.stdout.write(f"    {f.name} ({f.type}{', ' + flags if flags else ''}){default}"
-                                  f": {f.label}")
+                self.stdout.write(
+                    f"    {f.name} ({f.type}{', ' + flags if flags else ''}){default}: {f.label}"
+                )
 
     def do_poll(self, *, name: str, **options: Any) -> None:
         channel = self.channel(name)

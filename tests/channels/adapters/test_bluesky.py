@@ -101,10 +101,13 @@ def test_tracked_terms_are_searched_with_this_years_tag(
 def test_a_post_found_by_search_and_as_a_mention_is_one_message(
     channel: Channel, bluesky: FakeBluesky, poll: Poll
 ) -> None:
-    mention = notification("mention", text=f"@infopark.bsky.social #iico{timezone.localdate().year}")
+    mention = notification(
+        "mention", text=f"@infopark.bsky.social #iico{timezone.localdate().year}"
+    )
     bluesky.add_notification(mention)
-    bluesky.add_post({k: mention[k] for k in ("uri", "cid", "author", "record", "indexedAt")},
-                     searchable=True)
+    bluesky.add_post(
+        {k: mention[k] for k in ("uri", "cid", "author", "record", "indexedAt")}, searchable=True
+    )
 
     output = poll(channel)
 

@@ -161,6 +161,8 @@ def test_attachments_are_recorded_stored_and_downloadable_by_staff(
     assert response["Content-Type"] == "application/octet-stream"
     assert b"".join(response.streaming_content).startswith(b"%PDF-1.4")
     assert Client().get(f"/attachments/{attachment.pk}/").status_code == 302
+    page = staff_client.get(f"/tickets/{Ticket.objects.get().pk}/").content.decode()
+    assert f'href="/attachments/{attachment.pk}/">Rechnung März.pdf</a>' in page
 
 
 def test_auto_replies_and_bounces_are_recorded_but_not_ticketed(
@@ -219,7 +221,12 @@ def test_a_temporary_smtp_refusal_is_retried_and_sends_once(
 
 
 def test_a_permanent_smtp_refusal_fails_with_the_error_on_the_ticket(
-    channel: Channel, imap: FakeImap, smtp: FakeSmtp, poll: Poll, reply_to: Any, staff_client: Client
+    channel: Channel,
+    imap: FakeImap,
+    smtp: FakeSmtp,
+    poll: Poll,
+    reply_to: Any,
+    staff_client: Client,
 ) -> None:
     deliver(imap, "message__plain_utf8.eml")
     poll(channel)

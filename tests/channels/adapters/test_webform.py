@@ -27,7 +27,9 @@ def channel(db: None) -> Channel:
 def submit(channel: Channel, django_capture_on_commit_callbacks: Any) -> Any:
     """Open the form as a browser does, then send it with the token it carried."""
 
-    def send(fields: dict[str, str], *, client: Client | None = None, token: str = "", **extra: Any) -> Any:
+    def send(
+        fields: dict[str, str], *, client: Client | None = None, token: str = "", **extra: Any
+    ) -> Any:
         client = client or Client()
         url = channel.adapter().form_path
         if not token:
@@ -140,7 +142,9 @@ def test_invalid_fields_get_400_with_a_message_and_store_nothing(
 
 
 def test_a_forged_token_gets_400(channel: Channel, submit: Any) -> None:
-    response = submit({**fixture_json("webform", "submission__swedish"), "language": "en"}, token="forged")
+    response = submit(
+        {**fixture_json("webform", "submission__swedish"), "language": "en"}, token="forged"
+    )
 
     assert response.status_code == 400
     assert "expired" in response.content.decode()

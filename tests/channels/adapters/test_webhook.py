@@ -28,6 +28,8 @@ def test_a_recorded_ping_is_ignored_visibly(
     webhook_channel: Channel, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        signed_delivery(Client(), webhook_channel, fixture_json("webhook", "ping__basic"), delivery="p")
+        signed_delivery(
+            Client(), webhook_channel, fixture_json("webhook", "ping__basic"), delivery="p"
+        )
 
     assert InboundEvent.objects.get().state == "ignored"
