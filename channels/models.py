@@ -1,4 +1,5 @@
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -59,6 +60,15 @@ class Channel(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def mark_success(self) -> None:
+        """Record that the channel worked, at most once a minute: a spike of webhooks must
+        not queue up on this one row."""
+        now = timezone.now()
+        Channel.objects.filter(pk=self.pk).filter(
+            models.Q(last_success_at__isnull=True)
+            | models.Q(last_success_at__lt=now - timedelta(seconds=60))
+        ).update(last_success_at=now)
 
     @property
     def effective_poll_interval(self) -> int:

@@ -9,7 +9,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -73,11 +72,11 @@ def channel_webhook(request: HttpRequest, token: str) -> HttpResponse:
                 content_type=request.content_type or "",
                 headers=headers,
             )
-            Channel.objects.filter(pk=channel.pk).update(last_success_at=timezone.now())
             enqueue_on_commit(event.pk)
     except IntegrityError:
         # The platform replayed a delivery we already hold: acknowledge, store nothing new.
         return JsonResponse({"status": "duplicate"})
+    channel.mark_success()
     return JsonResponse({"status": "stored", "event": event.pk})
 
 

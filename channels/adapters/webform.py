@@ -7,6 +7,7 @@ notice (text, version, language) the person saw. Replies go to the person by e-m
 from __future__ import annotations
 
 from datetime import datetime
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.urls import reverse

@@ -199,11 +199,11 @@ def _store(channel: Channel, signed: dict[str, Any], values: dict[str, str], lan
                 body=json.dumps(body, ensure_ascii=False).encode(),
                 content_type="application/json",
             )
-            Channel.objects.filter(pk=channel.pk).update(last_success_at=now)
             enqueue_on_commit(event.pk)
             transaction.on_commit(lambda: _enqueue_confirmation(send_form_confirmation, event.pk))
     except IntegrityError:
-        pass  # the same form sent twice (a double click): stored once already
+        return  # the same form sent twice (a double click): stored once already
+    channel.mark_success()
 
 
 def _enqueue_confirmation(task: Any, event_id: int) -> None:
