@@ -1,4 +1,5 @@
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -31,7 +32,18 @@ class Channel(models.Model):
     webhook_token = models.CharField(max_length=64, unique=True, default=new_webhook_token)
     is_active = models.BooleanField(default=True)
     disabled_reason = models.TextField(blank=True)
+    # Hashtags, keywords and handles followed on this channel; `#iico{year}` is a template.
+    tracked_terms = models.JSONField(default=list, blank=True)
     poll_cursor = models.JSONField(default=dict, blank=True)
+    # Seconds between polls; null means the adapter's default.
+    poll_interval_seconds = models.PositiveIntegerField(null=True, blank=True)
+    next_poll_at = models.DateTimeField(default=timezone.now)
+    # A lease, not a transaction: one worker polls a channel at a time on every database,
+    # and a crashed worker's lease simply runs out.
+    poll_lease_until = models.DateTimeField(null=True, blank=True)
+    poll_lease_token = models.CharField(max_length=32, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
@@ -40,9 +52,38 @@ class Channel(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            models.Index(
+                fields=["next_poll_at"], name="channel_poll_due", condition=models.Q(is_active=True)
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def mark_success(self) -> None:
+        """Record that the channel worked, at most once a minute: a spike of webhooks must
+        not queue up on this one row."""
+        now = timezone.now()
+        Channel.objects.filter(pk=self.pk).filter(
+            models.Q(last_success_at__isnull=True)
+            | models.Q(last_success_at__lt=now - timedelta(seconds=60))
+        ).update(last_success_at=now)
+
+    @property
+    def effective_poll_interval(self) -> int:
+        return self.poll_interval_seconds or adapter_class(self.kind).default_poll_interval
+
+    @property
+    def health(self) -> str:
+        """One word for lists: disabled, failing, ok or new."""
+        if not self.is_active:
+            return "disabled"
+        if self.last_error_at and (
+            self.last_success_at is None or self.last_error_at > self.last_success_at
+        ):
+            return "failing"
+        return "ok" if self.last_success_at else "new"
 
     @property
     def is_served(self) -> bool:
@@ -106,3 +147,55 @@ class InboundEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel_id}/{self.pk} {self.state}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # Content-addressed, so storing the same file twice writes the same path.
+    return f"attachments/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Attachment(models.Model):
+    """A file that came with an inbound message; the bytes live under MEDIA_ROOT."""
+
+    message = models.ForeignKey(
+        "tickets.Message", on_delete=models.CASCADE, related_name="attachments"
+    )
+    name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64, blank=True)
+    file = models.FileField(upload_to=attachment_path, max_length=200, blank=True)
+    # Where the platform keeps the file, when it did not send the bytes.
+    url = models.URLField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.size} bytes)"
+
+
+class DeliveryAttempt(models.Model):
+    """One try to deliver an outbound message, committed before the platform is called.
+
+    An attempt without an outcome is the trace of a crash mid-send: the next try asks the
+    platform whether the reply went out before sending it again.
+    """
+
+    class Outcome(models.TextChoices):
+        SENT = "sent", "Sent"
+        FOUND = "found", "Found already posted"
+        RETRY = "retry", "Transient error, retried"
+        FAILED = "failed", "Failed"
+
+    message = models.ForeignKey(
+        "tickets.Message", on_delete=models.CASCADE, related_name="delivery_attempts"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["message", "-started_at"], name="delivery_attempt_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} {self.outcome or 'in flight'}"

@@ -1,6 +1,7 @@
 from celery import shared_task
 
-from channels.delivery import DeliveryOutcome, deliver
+from channels import polling
+from channels.delivery import DeliveryOutcome, deliver, stale_queued_message_ids
 
 DELIVERY_MAX_RETRIES = 8
 
@@ -16,3 +17,43 @@ def deliver_message(self, message_id: int) -> str:  # type: ignore[no-untyped-de
     if outcome == DeliveryOutcome.RETRY and not self.request.is_eager:
         raise self.retry(countdown=min(30 * 2**self.request.retries, 3600))
     return outcome.value
+
+
+@shared_task(name="channels.tasks.sweep_queued_deliveries")
+def sweep_queued_deliveries() -> int:
+    """Re-enqueue replies left queued: their task was lost (Redis down, worker killed)."""
+    enqueued = 0
+    for message_id in stale_queued_message_ids():
+        try:
+            deliver_message.apply_async((message_id,))
+        except Exception:  # noqa: BLE001, S112 - the broker is down; the next sweep tries again
+            break
+        enqueued += 1
+    return enqueued
+
+
+@shared_task(name="channels.tasks.poll_channel", acks_late=True)
+def poll_channel(channel_id: int) -> str:
+    return polling.poll_channel(channel_id=channel_id).status.value
+
+
+@shared_task(name="channels.tasks.poll_due_channels")
+def poll_due_channels() -> int:
+    """Run by beat: hand every pull channel whose interval has passed to a worker."""
+    enqueued = 0
+    for channel_id in polling.claim_due_channels():
+        poll_channel.apply_async((channel_id,))
+        enqueued += 1
+    return enqueued
+
+
+@shared_task(bind=True, name="channels.tasks.send_form_confirmation", acks_late=True, max_retries=5)
+def send_form_confirmation(self, event_id: int) -> str:  # type: ignore[no-untyped-def]
+    from channels.webform.confirmation import send_confirmation
+
+    try:
+        return send_confirmation(event_id=event_id)
+    except OSError as exc:
+        if self.request.is_eager:
+            return "failed"
+        raise self.retry(countdown=60 * 2**self.request.retries, exc=exc) from exc

@@ -3,15 +3,17 @@
 import logging
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from channels.adapters.base import InvalidPayload, SignatureError
-from channels.models import Channel, InboundEvent
+from channels.models import Attachment, Channel, InboundEvent
 from desk.processing import enqueue_on_commit
 
 log = logging.getLogger(__name__)
@@ -74,4 +76,21 @@ def channel_webhook(request: HttpRequest, token: str) -> HttpResponse:
     except IntegrityError:
         # The platform replayed a delivery we already hold: acknowledge, store nothing new.
         return JsonResponse({"status": "duplicate"})
+    channel.mark_success()
     return JsonResponse({"status": "stored", "event": event.pk})
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff download an attachment; never rendered inline, so an HTML file cannot run."""
+    attachment = get_object_or_404(Attachment, pk=pk)
+    if not attachment.file:
+        raise Http404("The platform keeps this file; open it from the original post.")
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -243,3 +243,32 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Channels (issue 4): the outbound HTTP client, polling and delivery.
+# Hosts that may resolve to private or loopback addresses (fake platforms in tests, an
+# internal mail server); everything else must be a public address.
+OUTBOUND_ALLOW_PRIVATE_HOSTS = env_list("OUTBOUND_ALLOW_PRIVATE_HOSTS")
+HTTP_TIMEOUT_SECONDS = float(os.environ.get("HTTP_TIMEOUT_SECONDS", "20"))
+HTTP_MAX_RETRIES = int(os.environ.get("HTTP_MAX_RETRIES", "3"))
+HTTP_RETRY_BASE_SECONDS = float(os.environ.get("HTTP_RETRY_BASE_SECONDS", "1"))
+# A Retry-After longer than this is not waited out in the request: the poll is rescheduled.
+HTTP_MAX_RETRY_WAIT_SECONDS = float(os.environ.get("HTTP_MAX_RETRY_WAIT_SECONDS", "30"))
+# Pages fetched by one poll of one channel before it yields to the others.
+POLL_MAX_PAGES = int(os.environ.get("POLL_MAX_PAGES", "10"))
+# Outbound messages: attempts before failing, and the age at which the sweeper re-enqueues
+# a message still queued (its task was lost, e.g. Redis was down).
+DELIVERY_MAX_ATTEMPTS = int(os.environ.get("DELIVERY_MAX_ATTEMPTS", "8"))
+DELIVERY_SWEEP_AFTER_SECONDS = int(os.environ.get("DELIVERY_SWEEP_AFTER_SECONDS", "300"))
+# Web form submissions allowed per address per hour.
+WEBFORM_RATE_LIMIT_PER_HOUR = int(os.environ.get("WEBFORM_RATE_LIMIT_PER_HOUR", "5"))
+INGEST_OBSERVERS.append("channels.attachments.store_attachments")
+CELERY_BEAT_SCHEDULE["poll-due-channels"] = {
+    "task": "channels.tasks.poll_due_channels",
+    "schedule": 30.0,
+}
+CELERY_BEAT_SCHEDULE["sweep-queued-deliveries"] = {
+    "task": "channels.tasks.sweep_queued_deliveries",
+    "schedule": 120.0,
+}
+# A web form sent sooner than this after it was served is taken for a bot.
+WEBFORM_MIN_SECONDS = float(os.environ.get("WEBFORM_MIN_SECONDS", "3"))

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from channels.views import channel_webhook
+from channels.views import attachment_download, channel_webhook
+from channels.webform.views import webform
 from desk.views import health, staff
 
 handler500 = "desk.views.errors.server_error"
@@ -16,6 +17,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("hooks/<str:token>/", channel_webhook, name="channel-webhook"),
+    path("form/<str:token>/", webform, name="webform"),
+    path("attachments/<int:pk>/", attachment_download, name="attachment-download"),
     path("api/", include("desk.api.urls")),
     path("sla/", include("desk.sla.urls")),
     path("admin/", admin.site.urls),

@@ -3,6 +3,23 @@
 An adapter verifies webhook requests, turns a raw event into normalized mentions, polls for
 new events with a cursor, and sends replies. It never writes to the database itself: the
 desk stores raw events and ingests mentions, so every platform shares one durable path.
+
+Writing a new adapter (see README, "Writing an adapter"):
+
+1. Subclass `Adapter`, set `kind`, `label`, `config_fields`, `max_reply_length`, and
+   `receives_webhooks` and/or `polls`.
+2. Webhooks: implement `verify_webhook` (raise `SignatureError`), `delivery_id`,
+   `check_payload` (raise `InvalidPayload`), and `handshake` for GET challenges.
+3. Polling: implement `poll(cursor)`, returning the raw events of one page and the cursor
+   after them. The poller stores the events, and only then saves the cursor.
+4. `parse(event)` turns one stored raw event into `Mention`s, or says why it is ignored
+   (known but not ticketed) or unsupported (unknown): never drop an event silently.
+5. `send_reply(reply)`; if the platform lets us look a post up, `find_sent_reply(reply)`
+   so that a retry after an unclear failure never posts twice.
+6. All HTTP goes through `channels.http`; raise `AdapterError(permanent=...)` (or
+   `AuthError` for rejected credentials, which disables the channel).
+7. Register the class path in `registry.ADAPTERS`, add recorded payloads under
+   `tests/fixtures/<kind>/` and `tests/channels/adapters/test_<kind>.py`.
 """
 
 from __future__ import annotations
@@ -24,6 +41,24 @@ class AdapterError(Exception):
     def __init__(self, message: str, *, permanent: bool = False) -> None:
         super().__init__(message)
         self.permanent = permanent
+        # Set when no request on this channel can succeed until someone fixes it.
+        self.disables_channel = False
+
+
+class AuthError(AdapterError):
+    """The platform rejected our credentials: the channel is disabled until they are fixed."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, permanent=True)
+        self.disables_channel = True
+
+
+class RateLimited(AdapterError):
+    """The platform asked us to wait longer than a request may block; try after retry_after."""
+
+    def __init__(self, message: str, *, retry_after: float) -> None:
+        super().__init__(message, permanent=False)
+        self.retry_after = retry_after
 
 
 class SignatureError(Exception):
@@ -61,6 +96,17 @@ class Author:
 
 
 @dataclass(frozen=True)
+class MediaFile:
+    """An attachment: its bytes when the platform sent them inline, else where to find it."""
+
+    name: str
+    content_type: str
+    size: int
+    content: bytes | None = None
+    url: str = ""
+
+
+@dataclass(frozen=True)
 class Mention:
     """One post, comment, message or e-mail, in the same shape whatever its platform."""
 
@@ -78,6 +124,8 @@ class Mention:
     is_private: bool = False
     # Our own reply, echoed back by the platform: recorded against our outbound message only.
     is_own: bool = False
+    # Files that came with the mention; stored by channels.attachments after ingestion.
+    attachments: tuple[MediaFile, ...] = ()
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
@@ -102,7 +150,10 @@ class RawEvent:
 @dataclass(frozen=True)
 class PollResult:
     events: tuple[RawEvent, ...]
+    # Adapter-owned state saved after the events are stored; passed to the next poll.
     cursor: dict[str, Any]
+    # True when the platform has more events waiting: the poller asks again at once.
+    more: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,7 +164,12 @@ class OutgoingReply:
     is_private: bool
     recipient: Author | None = None
     subject: str = ""
+    # Stable across retries of one message: platforms that dedupe requests get it.
     idempotency_key: str = ""
+    # When the reply was written (stable across retries), for platforms that want a time.
+    created_at: datetime | None = None
+    # Platform ids of the thread, oldest first (e-mail References).
+    thread_platform_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,18 +180,33 @@ class SentReply:
 
 @dataclass(frozen=True)
 class ConfigField:
+    """One setting of a channel. Secret fields are stored encrypted in Channel.credentials."""
+
     name: str
     label: str
     secret: bool = False
     required: bool = True
     help_text: str = ""
+    # How `channel add --set name=value` reads the value: str, int, bool or url.
+    type: str = "str"
+    default: Any = None
+    # The only values allowed, if the field is a choice.
+    choices: tuple[str, ...] = ()
+    # A plausible value for the demo channel created by seed_demo.
+    example: Any = None
 
 
 class Adapter:
     kind: ClassVar[str]
     label: ClassVar[str]
+    # One line for `channel kinds` and the README: what the kind connects to.
+    description: ClassVar[str] = ""
     receives_webhooks: ClassVar[bool] = False
     polls: ClassVar[bool] = False
+    # How often Celery beat polls a channel of this kind unless the channel says otherwise.
+    default_poll_interval: ClassVar[int] = 120
+    # Whether tracked terms (hashtags, keywords, handles) mean anything to this kind.
+    tracks_terms: ClassVar[bool] = False
     # Replies longer than this are refused before sending; None means no platform limit.
     max_reply_length: ClassVar[int | None] = None
     config_fields: ClassVar[tuple[ConfigField, ...]] = ()
@@ -144,6 +215,26 @@ class Adapter:
 
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
+
+    @property
+    def config(self) -> dict[str, Any]:
+        """The channel's settings with each field's default filled in."""
+        values = {f.name: f.default for f in self.config_fields if not f.secret}
+        values.update(self.channel.config or {})
+        return values
+
+    def secret(self, name: str) -> str:
+        return str((self.channel.credentials or {}).get(name, ""))
+
+    def tracked_terms(self) -> list[str]:
+        """The channel's tracked terms with `{year}` templates expanded for today."""
+        from channels.terms import expand_terms
+
+        return expand_terms(self.channel.tracked_terms or [])
+
+    def entry_points(self) -> dict[str, str]:
+        """Public addresses of the channel that someone must configure (webhook URL, form)."""
+        return {"webhook": self.channel.webhook_url} if self.receives_webhooks else {}
 
     def handshake(self, request: HttpRequest) -> HttpResponse | None:
         """Answer a platform's subscription check (a GET challenge), or None if it is not one."""
@@ -169,6 +260,15 @@ class Adapter:
 
     def send_reply(self, reply: OutgoingReply) -> SentReply:
         raise AdapterError(f"{self.label} channels cannot send replies.", permanent=True)
+
+    def find_sent_reply(self, reply: OutgoingReply) -> SentReply | None:
+        """Look the reply up on the platform before a retry resends it; None if not found.
+
+        Called only when an earlier attempt may have reached the platform (a crash or timeout
+        after sending). Adapters whose platform cannot be asked keep the default and rely on
+        the idempotency key.
+        """
+        return None
 
     def check_credentials(self) -> str:
         """Return a short description of the account the credentials reach."""

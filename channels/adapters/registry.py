@@ -14,6 +14,10 @@ if TYPE_CHECKING:
 ADAPTERS: dict[str, str] = {
     "api": "channels.adapters.api.ApiAdapter",
     "webhook": "channels.adapters.generic_webhook.GenericWebhookAdapter",
+    "email": "channels.adapters.mail.EmailAdapter",
+    "webform": "channels.adapters.webform.WebFormAdapter",
+    "mastodon": "channels.adapters.mastodon.MastodonAdapter",
+    "bluesky": "channels.adapters.bluesky.BlueskyAdapter",
 }
 
 

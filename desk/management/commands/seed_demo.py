@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from channels.adapters.registry import ADAPTERS
+from channels.adapters.registry import ADAPTERS, adapter_class
 from channels.models import Channel, InboundEvent
 from desk.demo_data import MENTIONS, NAMES
 from desk.processing import process_event
@@ -80,12 +80,27 @@ class Command(BaseCommand):
                 if kind in MONITORED_KINDS
                 else Channel.ServiceLevel.SERVED
             )
+            adapter = adapter_class(kind)
             channel, _ = Channel.objects.get_or_create(
                 name=f"Demo {kind}",
                 defaults={
                     "kind": kind,
                     "service_level": level,
-                    "credentials": {"secret": secrets.token_urlsafe(16)},
+                    "config": {
+                        f.name: f.example if f.example is not None else f.default
+                        for f in adapter.config_fields
+                        if not f.secret and (f.example is not None or f.default is not None)
+                    },
+                    "credentials": {
+                        f.name: secrets.token_urlsafe(16) for f in adapter.config_fields if f.secret
+                    },
+                    "tracked_terms": ["#infopark", "#iico{year}"] if adapter.tracks_terms else [],
+                    # Demo credentials reach no real account: polling waits for real ones.
+                    "is_active": not adapter.polls,
+                    "disabled_reason": "Demo channel: set real credentials with `manage.py "
+                    "channel set`, then `manage.py channel enable`."
+                    if adapter.polls
+                    else "",
                 },
             )
             channels[kind] = channel

@@ -1,0 +1,171 @@
+"""`manage.py channel add|list|poll|test|set|enable|kinds`: channels from the command line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Count, Q
+
+from channels.adapters.base import AdapterError
+from channels.adapters.registry import ADAPTERS, adapter_class
+from channels.models import Channel, InboundEvent
+from channels.polling import PollStatus, poll_channel
+from channels.services import ChannelConfigError, create_channel, enable_channel, update_channel
+
+
+def parse_assignments(items: list[str]) -> dict[str, str]:
+    values = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise CommandError(f"--set takes name=value, not {item!r}.")
+        values[name.strip()] = value
+    return values
+
+
+def split_terms(raw: str | None) -> list[str] | None:
+    return None if raw is None else [term for term in raw.split(",") if term.strip()]
+
+
+class Command(BaseCommand):
+    help = "Add, list, poll and test channels."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        add = sub.add_parser("add", help="create a channel")
+        add.add_argument("kind", choices=list(ADAPTERS))
+        add.add_argument("--name", required=True)
+        add.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+        add.add_argument("--terms", help="comma-separated tracked terms, e.g. '#iico{year},acme'")
+        add.add_argument("--monitored", action="store_true", help="record only: no SLA, no ticket")
+        add.add_argument("--interval", type=int, help="seconds between polls")
+        sub.add_parser("list", help="channels with their health")
+        sub.add_parser("kinds", help="channel kinds and their settings")
+        for action, text in (
+            ("poll", "poll a channel now"),
+            ("test", "check a channel's credentials"),
+            ("enable", "switch a disabled channel back on"),
+        ):
+            sub.add_parser(action, help=text).add_argument("name")
+        change = sub.add_parser("set", help="change settings or tracked terms")
+        change.add_argument("name")
+        change.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+        change.add_argument("--terms")
+
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
+        getattr(self, f"do_{action}")(**options)
+
+    def channel(self, name: str) -> Channel:
+        channel = Channel.objects.filter(name=name).first()
+        if channel is None:
+            raise CommandError(f"No channel named {name!r}; see `manage.py channel list`.")
+        return channel
+
+    def do_add(self, *, kind: str, name: str, **options: Any) -> None:
+        try:
+            channel = create_channel(
+                kind=kind,
+                name=name,
+                values=parse_assignments(options["set"]),
+                tracked_terms=split_terms(options["terms"]),
+                service_level=Channel.ServiceLevel.MONITORED
+                if options["monitored"]
+                else Channel.ServiceLevel.SERVED,
+                poll_interval_seconds=options["interval"],
+            )
+        except ChannelConfigError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(f"Created {channel.get_kind_display()} channel {channel.name!r}.")
+        for label, value in channel.adapter().entry_points().items():
+            self.stdout.write(f"{label}: {value}")
+
+    def do_set(self, *, name: str, **options: Any) -> None:
+        try:
+            update_channel(
+                channel=self.channel(name),
+                values=parse_assignments(options["set"]),
+                tracked_terms=split_terms(options["terms"]),
+            )
+        except ChannelConfigError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(f"Updated {name!r}.")
+
+    def do_list(self, **options: Any) -> None:
+        channels = Channel.objects.annotate(
+            failed_events=Count("inbound_events", filter=Q(inbound_events__state="failed"))
+        )
+        for channel in channels:
+            line = (
+                f"{channel.name:30} {channel.kind:10} {channel.service_level:9} "
+                f"{channel.health:8} last ok: {_when(channel.last_success_at)}"
+            )
+            if channel.health in ("failing", "disabled"):
+                line += f" | error: {channel.disabled_reason or channel.last_error}"
+            if channel.failed_events:
+                line += f" | {channel.failed_events} failed events"
+            self.stdout.write(line)
+            if channel.tracked_terms:
+                self.stdout.write(f"{'':30} terms: {', '.join(channel.adapter().tracked_terms())}")
+
+    def do_kinds(self, **options: Any) -> None:
+        for kind in ADAPTERS:
+            adapter = adapter_class(kind)
+            modes = [
+                m
+                for m, on in (("webhook", adapter.receives_webhooks), ("poll", adapter.polls))
+                if on
+            ]
+            limit = adapter.max_reply_length or "none"
+            self.stdout.write(
+                f"{kind}: {adapter.label} ({', '.join(modes) or 'push'}; reply limit {limit})"
+            )
+            for f in adapter.config_fields:
+                flags = ", ".join(
+                    word
+                    for word, on in (
+                        ("secret", f.secret),
+                        ("required", f.required and f.default is None),
+                    )
+                    if on
+                )
+                default = f" default {f.default!r}" if f.default is not None else ""
+                self.stdout.write(
+                    f"    {f.name} ({f.type}{', ' + flags if flags else ''}){default}: {f.label}"
+                )
+
+    def do_poll(self, *, name: str, **options: Any) -> None:
+        channel = self.channel(name)
+        if not channel.adapter().polls:
+            raise CommandError(f"{channel.get_kind_display()} channels are not polled.")
+        if not channel.is_active:
+            raise CommandError(
+                f"{name!r} is disabled: {channel.disabled_reason}. "
+                f"Fix it, then `manage.py channel enable {name}`."
+            )
+        report = poll_channel(channel_id=channel.pk)
+        self.stdout.write(
+            f"{report.status}: {report.stored} new events, {report.duplicates} already known, "
+            f"{report.pages} pages"
+        )
+        pending = InboundEvent.objects.filter(channel=channel, state="pending").count()
+        if pending:
+            self.stdout.write(f"{pending} events waiting to be processed")
+        if report.status in (PollStatus.FAILED, PollStatus.DISABLED):
+            raise CommandError(report.error)
+
+    def do_test(self, *, name: str, **options: Any) -> None:
+        channel = self.channel(name)
+        try:
+            account = channel.adapter().check_credentials()
+        except AdapterError as exc:
+            raise CommandError(f"{name!r}: {exc}") from None
+        self.stdout.write(f"OK: {account}")
+
+    def do_enable(self, *, name: str, **options: Any) -> None:
+        enable_channel(channel=self.channel(name))
+        self.stdout.write(f"Enabled {name!r}.")
+
+
+def _when(moment: Any) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "never"

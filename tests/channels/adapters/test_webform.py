@@ -1,0 +1,177 @@
+import json
+import re
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils.html import escape
+
+from channels.models import Channel, InboundEvent
+from channels.services import create_channel
+from tests.channels.conftest import LONG_TEXT
+from tests.fakes.fixtures import fixture_json
+from tickets.models import Message, Ticket
+
+
+@pytest.fixture
+def channel(db: None) -> Channel:
+    return create_channel(
+        kind="webform",
+        name="Contact form",
+        values={"site_name": "Infopark", "reply_from": "support@infopark.example"},
+    )
+
+
+@pytest.fixture
+def submit(channel: Channel, django_capture_on_commit_callbacks: Any) -> Any:
+    """Open the form as a browser does, then send it with the token it carried."""
+
+    def send(
+        fields: dict[str, str], *, client: Client | None = None, token: str = "", **extra: Any
+    ) -> Any:
+        client = client or Client()
+        url = channel.adapter().form_path
+        if not token:
+            form = client.get(url, {"lang": fields.get("language", "en")}).content.decode()
+            token = re.search(r'name="token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, {**fields, "token": token}, **extra)
+
+    return send
+
+
+def test_the_form_shows_the_privacy_notice_in_the_chosen_language(channel: Channel) -> None:
+    page = Client().get(channel.adapter().form_path, {"lang": "pl"})
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Informacja o ochronie danych" in html
+    assert "Przechowujemy elektronicznie Twoje pytanie" in html
+    assert 'data-notice-version="default-1"' in html
+    assert "frame-ancestors *" in page["Content-Security-Policy"]
+    assert "X-Frame-Options" not in page
+
+
+def test_a_submission_becomes_a_ticket_and_records_the_notice_that_was_shown(
+    channel: Channel, submit: Any
+) -> None:
+    response = submit(fixture_json("webform", "submission__german"))
+
+    assert response.status_code == 200
+    assert "Vielen Dank" in response.content.decode()
+    event = InboundEvent.objects.get()
+    stored = json.loads(bytes(event.body))
+    assert stored["notice"]["language"] == "de"
+    assert stored["notice"]["version"] == "default-1"
+    assert stored["notice"]["text"].startswith("Wir speichern Ihre Frage")
+    assert stored["notice"]["shown_at"] <= stored["submitted_at"]
+    ticket = Ticket.objects.get()
+    assert ticket.contact.primary_email == "mia.fischer@example.de"
+    assert Message.objects.get().text.startswith("Guten Tag,\nich möchte mein Abonnement")
+
+
+def test_the_person_gets_a_confirmation_with_the_notice(channel: Channel, submit: Any) -> None:
+    submit(fixture_json("webform", "submission__swedish"))
+
+    confirmation = mail.outbox[0]
+    assert confirmation.to == ["oskar@example.se"]
+    assert confirmation.subject == "Vi har tagit emot ditt meddelande"
+    assert "Vad kostar företagslicensen" in confirmation.body
+    assert "Vi sparar din fråga" in confirmation.body
+    assert confirmation.extra_headers["Auto-Submitted"] == "auto-generated"
+
+
+def test_a_form_sent_twice_is_one_ticket(channel: Channel, submit: Any) -> None:
+    client = Client()
+    form = client.get(channel.adapter().form_path).content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    fields = fixture_json("webform", "submission__swedish")
+
+    submit(fields, client=client, token=token)
+    submit(fields, client=client, token=token)
+
+    assert InboundEvent.objects.count() == 1
+    assert Ticket.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_a_filled_honeypot_is_thanked_and_stores_nothing(channel: Channel, submit: Any) -> None:
+    response = submit({**fixture_json("webform", "submission__swedish"), "website": "http://spam"})
+
+    assert response.status_code == 200
+    assert not InboundEvent.objects.exists()
+    channel.refresh_from_db()
+    assert channel.rejected_deliveries == 1
+
+
+def test_too_many_submissions_from_one_address_get_429(
+    channel: Channel, submit: Any, settings: Any
+) -> None:
+    settings.WEBFORM_RATE_LIMIT_PER_HOUR = 2
+    fields = fixture_json("webform", "submission__swedish")
+    for _ in range(2):
+        assert submit(fields).status_code == 200
+
+    response = submit(fields)
+
+    assert response.status_code == 429
+    assert "För många meddelanden" in response.content.decode()
+    assert InboundEvent.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"email": "not-an-address"}, "valid e-mail address"),
+        ({"message": ""}, "fill in this field"),
+        ({"message": "x" * 10_001}, "under 10000 characters"),
+        ({"name": "a\x00b"}, "fill in this field"),
+    ],
+)
+def test_invalid_fields_get_400_with_a_message_and_store_nothing(
+    channel: Channel, submit: Any, fields: dict[str, str], message: str
+) -> None:
+    base = {**fixture_json("webform", "submission__swedish"), "language": "en"}
+
+    response = submit({**base, **fields})
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not InboundEvent.objects.exists()
+
+
+def test_a_forged_token_gets_400(channel: Channel, submit: Any) -> None:
+    response = submit(
+        {**fixture_json("webform", "submission__swedish"), "language": "en"}, token="forged"
+    )
+
+    assert response.status_code == 400
+    assert "expired" in response.content.decode()
+    assert not InboundEvent.objects.exists()
+
+
+def test_a_reply_is_sent_to_the_person_by_email_in_the_thread(
+    channel: Channel, submit: Any, reply_to: Any
+) -> None:
+    submit(fixture_json("webform", "submission__german"))
+    mail.outbox.clear()
+
+    sent = reply_to(Ticket.objects.get(), "Sie können im Kundenkonto kündigen.")
+
+    reply = mail.outbox[0]
+    assert sent.delivery_state == "sent"
+    assert reply.to == ["Mia Fischer <mia.fischer@example.de>"]
+    assert reply.body == "Sie können im Kundenkonto kündigen."
+    assert reply.extra_headers["Message-ID"] == f"<{sent.platform_id}>"
+    assert reply.extra_headers["In-Reply-To"].startswith("<form-")
+
+
+def test_a_10kb_message_with_emoji_rtl_and_zero_width_text_survives_escaped(
+    channel: Channel, submit: Any, staff_client: Client
+) -> None:
+    submit({**fixture_json("webform", "submission__swedish"), "message": LONG_TEXT})
+
+    assert Message.objects.get().text == LONG_TEXT.strip()
+    page = staff_client.get(f"/tickets/{Ticket.objects.get().pk}/").content.decode()
+    assert escape(LONG_TEXT.strip()) in page
