@@ -16,6 +16,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("hooks/<str:token>/", channel_webhook, name="channel-webhook"),
+    path("api/v1/privacy/", include("desk.privacy.api_urls")),
     path("api/", include("desk.api.urls")),
+    path("privacy/", include("desk.privacy.urls")),
     path("admin/", admin.site.urls),
 ]
