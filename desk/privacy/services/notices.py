@@ -194,6 +194,8 @@ def configure_channel(
 ) -> ChannelNoticeConfig:
     if method not in NoticeMethod.values:
         raise ValueError(f"Unknown notice method {method!r}.")
+    if default_language not in dict(settings.LANGUAGES):
+        raise ValueError(f"No desk language {default_language!r}.")
     with transaction.atomic():
         config, _ = ChannelNoticeConfig.objects.update_or_create(
             channel=channel, defaults={"method": method, "default_language": default_language}
