@@ -34,11 +34,14 @@ def mention(
         *,
         author_id: str = "u1",
         name: str = "Ann",
+        email: str = "",
+        profile_url: str = "",
         channel: Channel | None = None,
         **extra: Any,
     ) -> Message:
         target = channel or webhook_channel
         payload = mention_payload(platform_id, text, author_id=author_id, name=name, **extra)
+        payload["author"].update(email=email, url=profile_url)
         with django_capture_on_commit_callbacks(execute=True):
             response = signed_delivery(Client(), target, payload, delivery=f"d-{platform_id}")
         assert response.status_code == 200

@@ -5,7 +5,7 @@ from django.db import migrations
 CREATE = """
 CREATE OR REPLACE FUNCTION privacy_audit_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'privacy_auditentry is append-only (% refused)', TG_OP;
+    RAISE EXCEPTION USING MESSAGE = 'privacy_auditentry is append-only: ' || TG_OP || ' refused';
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER privacy_audit_append_only
