@@ -3,9 +3,7 @@ from django.urls import path
 from desk.privacy.views import audit, holds, notices, retention, subjects
 
 urlpatterns = [
-    path(
-        "notices/<str:language>/<int:version>/", notices.notice, name="privacy-notice"
-    ),
+    path("notices/<str:language>/<int:version>/", notices.notice, name="privacy-notice"),
     path("unnoticed/", notices.unnoticed, name="privacy-unnoticed"),
     path("retention/", retention.retention_preview, name="privacy-retention"),
     path("subjects/", subjects.subjects, name="privacy-subjects"),

@@ -15,10 +15,18 @@ from tickets.models import Conversation, Message, Ticket
 
 @pytest.fixture
 def manager_client(db: None, django_user_model: Any) -> Client:
-    user = django_user_model.objects.create_user("mia", password="pw-manager-123")
+    user = django_user_model.objects.create_user("mia")
     user.groups.add(Group.objects.get_or_create(name="manager")[0])
     client = Client()
     client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def agent_client(db: None, django_user_model: Any) -> Client:
+    """A staff member who is not a manager (no password: hashing one costs a second a test)."""
+    client = Client()
+    client.force_login(django_user_model.objects.create_user("agent"))
     return client
 
 
@@ -70,11 +78,11 @@ def _message_of(inquiry_id: str) -> int:
 
 
 @pytest.fixture
-def reply(staff_client: Client, django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
+def reply(agent_client: Client, django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
     def send(conversation: Conversation, text: str) -> Any:
         ticket = Ticket.objects.filter(conversation=conversation).latest("pk")
         with django_capture_on_commit_callbacks(execute=True):
-            return staff_client.post(f"/tickets/{ticket.pk}/reply/", {"text": text})
+            return agent_client.post(f"/tickets/{ticket.pk}/reply/", {"text": text})
 
     return send
 

@@ -62,9 +62,7 @@ def test_a_public_first_reply_carries_the_notice_appended(mention: Any, reply: A
     assert record.message.text == texts[0]
 
 
-def test_a_private_first_reply_is_followed_by_a_standalone_notice(
-    inquiry: Any, reply: Any
-) -> None:
+def test_a_private_first_reply_is_followed_by_a_standalone_notice(inquiry: Any, reply: Any) -> None:
     conversation = inquiry("Where is my order?").conversation
 
     reply(conversation, "It ships today.")
@@ -72,7 +70,9 @@ def test_a_private_first_reply_is_followed_by_a_standalone_notice(
     texts = list(conversation.messages.filter(direction="out").values_list("text", flat=True))
     assert texts == ["It ships today.", notice_text("en")]
     assert ConversationNotice.objects.get().message.text == notice_text("en")
-    assert set(conversation.messages.filter(direction="out").values_list("delivery_state", flat=True)) == {"sent"}
+    assert set(
+        conversation.messages.filter(direction="out").values_list("delivery_state", flat=True)
+    ) == {"sent"}
 
 
 def test_a_public_link_channel_links_the_notice_in_the_first_reply(
@@ -173,13 +173,13 @@ def test_a_public_reply_too_long_for_the_notice_text_links_it_instead(
 
 
 def test_conversations_without_a_notice_are_listed_for_staff(
-    mention: Any, reply: Any, staff_client: Client
+    mention: Any, reply: Any, agent_client: Client
 ) -> None:
     answered = mention("p1", "First question", author_id="u1").conversation
     waiting = mention("p2", "<b>Second</b> question", author_id="u2", name="Bo").conversation
     reply(answered, "Answer")
 
-    response = staff_client.get("/privacy/unnoticed/")
+    response = agent_client.get("/privacy/unnoticed/")
 
     assert response.status_code == 200
     assert [c.pk for c in response.context["conversations"]] == [waiting.pk]
@@ -206,8 +206,16 @@ def test_a_given_notice_version_is_never_edited_only_superseded(
     text = tmp_path / "notice.txt"
     text.write_text("We keep your data for six months.", encoding="utf-8")
     call_command(
-        "privacy_notice", "publish", "--language", "en", "--text-file", str(text),
-        "--days", "180", "--basis", "GDPR art. 6(1)(f)",
+        "privacy_notice",
+        "publish",
+        "--language",
+        "en",
+        "--text-file",
+        str(text),
+        "--days",
+        "180",
+        "--basis",
+        "GDPR art. 6(1)(f)",
     )
     given.refresh_from_db()
     assert given.text == notice_text("en") != "Something else"

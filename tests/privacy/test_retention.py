@@ -21,8 +21,16 @@ def sla_figures() -> list[tuple[Any, ...]]:
     """What SLA reports are computed from: ticket timings and states, message counts and times."""
     tickets = list(
         Ticket.objects.order_by("pk").values_list(
-            "pk", "status", "queue_id", "created_at", "updated_at", "first_response_due_at",
-            "first_responded_at", "resolved_at", "closed_at", "reopened_count",
+            "pk",
+            "status",
+            "queue_id",
+            "created_at",
+            "updated_at",
+            "first_response_due_at",
+            "first_responded_at",
+            "resolved_at",
+            "closed_at",
+            "reopened_count",
             "last_customer_message_at",
         )
     )
@@ -40,8 +48,12 @@ def three_people(mention: Any, reply: Any) -> tuple[Conversation, Conversation, 
     conversations = []
     for n, (name, days) in enumerate((("Ann", EXPIRED), ("Bo", EXPIRED), ("Cy", FRESH))):
         conversation = mention(
-            f"p{n}", f"{name} asks about order {n}", author_id=f"u{n}", name=name,
-            email=f"{name.lower()}@example.org", profile_url=f"https://social.example/{name}",
+            f"p{n}",
+            f"{name} asks about order {n}",
+            author_id=f"u{n}",
+            name=name,
+            email=f"{name.lower()}@example.org",
+            profile_url=f"https://social.example/{name}",
             url=f"https://social.example/{name}/p{n}",
         ).conversation
         reply(conversation, f"Hello {name}, it ships today.")
@@ -62,7 +74,10 @@ def test_retention_anonymizes_exactly_the_expired_conversations(three_people: An
         assert set(expired.messages.values_list("url", flat=True)) == {""}
         identity = Identity.objects.get(contact=expired.contact)
         assert (identity.display_name, identity.handle, identity.email, identity.profile_url) == (
-            REDACTED, "", "", ""
+            REDACTED,
+            "",
+            "",
+            "",
         )
         assert Contact.objects.get(pk=expired.contact_id).primary_email == ""
         event = InboundEvent.objects.get(pk=expired.messages.get(direction="in").inbound_event_id)
@@ -74,7 +89,8 @@ def test_retention_anonymizes_exactly_the_expired_conversations(three_people: An
     assert Identity.objects.get(contact=cy.contact).email == "cy@example.org"
     assert bytes(InboundEvent.objects.get(pk=cy.messages.get(direction="in").inbound_event_id).body)
     assert set(ConversationRedaction.objects.values_list("conversation_id", flat=True)) == {
-        ann.pk, bo.pk,
+        ann.pk,
+        bo.pk,
     }
 
 
@@ -132,7 +148,10 @@ def test_the_dry_run_shows_what_the_next_run_would_do_and_changes_nothing(
     call_command("privacy_retention", "--dry-run", stdout=out)
     page = manager_client.get("/privacy/retention/")
 
-    assert "1 conversations with 2 messages are due; 1 expired conversations are under legal hold" in out.getvalue()
+    assert (
+        "1 conversations with 2 messages are due; 1 expired conversations are under legal hold"
+        in out.getvalue()
+    )
     assert f"conversation {ann.pk} " in out.getvalue()
     assert page.status_code == 200
     assert [c.pk for c in page.context["plan"].sample] == [ann.pk]
@@ -162,8 +181,17 @@ def test_the_notice_given_decides_the_retention_period(
     text = tmp_path / "notice.txt"
     text.write_text("We keep your data for 30 days.", encoding="utf-8")
     call_command(
-        "privacy_notice", "publish", "--language", "en", "--text-file", str(text),
-        "--days", "30", "--basis", "GDPR art. 6(1)(f)", stdout=StringIO(),
+        "privacy_notice",
+        "publish",
+        "--language",
+        "en",
+        "--text-file",
+        str(text),
+        "--days",
+        "30",
+        "--basis",
+        "GDPR art. 6(1)(f)",
+        stdout=StringIO(),
     )
     short = mention("p1", "Told 30 days", author_id="u1").conversation
     reply(short, "Answer")
@@ -177,9 +205,7 @@ def test_the_notice_given_decides_the_retention_period(
     assert Message.objects.get(platform_id="p2").text == "Never answered"
 
 
-def test_the_delete_action_removes_expired_conversations(
-    three_people: Any, settings: Any
-) -> None:
+def test_the_delete_action_removes_expired_conversations(three_people: Any, settings: Any) -> None:
     settings.PRIVACY_RETENTION_ACTION = "delete"
     ann, bo, cy = three_people
 

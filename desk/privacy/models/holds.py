@@ -39,5 +39,9 @@ class LegalHold(models.Model):
         ]
 
     def __str__(self) -> str:
-        target = f"contact {self.contact_id}" if self.contact_id else f"conversation {self.conversation_id}"
+        target = (
+            f"contact {self.contact_id}"
+            if self.contact_id
+            else f"conversation {self.conversation_id}"
+        )
         return f"Hold on {target}"

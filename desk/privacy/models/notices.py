@@ -56,13 +56,6 @@ class RetentionNotice(models.Model):
     def __str__(self) -> str:
         return f"{self.language} v{self.version}"
 
-    @property
-    def retention_period(self) -> timedelta:
-        return timedelta(days=self.retention_days)
-
-    def is_used(self) -> bool:
-        return self.pk is not None and self.records.exists()
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.is_used():
             raise NoticeInUse(f"Notice {self} was given to people; supersede it instead.")
@@ -72,6 +65,13 @@ class RetentionNotice(models.Model):
         if self.is_used():
             raise NoticeInUse(f"Notice {self} was given to people and stays on record.")
         return super().delete(*args, **kwargs)
+
+    @property
+    def retention_period(self) -> timedelta:
+        return timedelta(days=self.retention_days)
+
+    def is_used(self) -> bool:
+        return self.pk is not None and self.records.exists()
 
 
 class ConversationNotice(models.Model):

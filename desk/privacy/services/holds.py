@@ -47,7 +47,5 @@ def release_hold(*, hold: LegalHold, actor: Any) -> LegalHold:
         hold.released_at = timezone.now()
         hold.released_by = actor if getattr(actor, "is_authenticated", False) else None
         hold.save(update_fields=["released_at", "released_by"])
-        audit.record(
-            actor=actor, action=audit.Action.HOLD_RELEASED, target=hold, summary=str(hold)
-        )
+        audit.record(actor=actor, action=audit.Action.HOLD_RELEASED, target=hold, summary=str(hold))
     return hold

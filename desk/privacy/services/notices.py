@@ -70,7 +70,9 @@ def channel_config(channel: Channel) -> ChannelNoticeConfig:
     return config or ChannelNoticeConfig(channel=channel)
 
 
-def notice_language(conversation: Conversation, *, config: ChannelNoticeConfig | None = None) -> str:
+def notice_language(
+    conversation: Conversation, *, config: ChannelNoticeConfig | None = None
+) -> str:
     """The conversation's detected language if we have a notice in it; else the channel's
     default language; else English."""
     config = config or channel_config(conversation.channel)

@@ -40,7 +40,9 @@ class RedactionScope:
     raw_terms: tuple[bytes, ...] = ()
 
     def identity_ids(self) -> list[int]:
-        return list(Identity.objects.filter(contact_id__in=self.contact_ids).values_list("pk", flat=True))
+        return list(
+            Identity.objects.filter(contact_id__in=self.contact_ids).values_list("pk", flat=True)
+        )
 
 
 Step = Callable[[RedactionScope], int]
@@ -144,7 +146,10 @@ STEPS: tuple[tuple[str, Step], ...] = (
 
 @cache
 def extra_steps() -> tuple[tuple[str, Step], ...]:
-    return tuple((path.rsplit(".", 1)[-1], import_string(path)) for path in settings.PRIVACY_EXTRA_ERASURE_STEPS)
+    return tuple(
+        (path.rsplit(".", 1)[-1], import_string(path))
+        for path in settings.PRIVACY_EXTRA_ERASURE_STEPS
+    )
 
 
 def redact(*, scope: RedactionScope, reason: str) -> dict[str, int]:

@@ -137,7 +137,9 @@ def find_subject(*, query: SubjectQuery) -> Subject:
     return Subject(
         contact_ids=ordered,
         identity_ids=tuple(
-            Identity.objects.filter(contact_id__in=ordered).order_by("pk").values_list("pk", flat=True)
+            Identity.objects.filter(contact_id__in=ordered)
+            .order_by("pk")
+            .values_list("pk", flat=True)
         ),
         conversation_ids=tuple(
             Conversation.objects.filter(contact_id__in=ordered)
@@ -179,7 +181,9 @@ def export_subject(*, subject: Subject) -> dict[str, Any]:
             }
         )
     tickets_by_conversation: dict[int, list[dict[str, Any]]] = {}
-    for ticket in Ticket.objects.filter(conversation_id__in=subject.conversation_ids).order_by("pk"):
+    for ticket in Ticket.objects.filter(conversation_id__in=subject.conversation_ids).order_by(
+        "pk"
+    ):
         tickets_by_conversation.setdefault(ticket.conversation_id, []).append(
             {
                 "id": ticket.pk,

@@ -66,7 +66,9 @@ def subject_export(request: HttpRequest) -> HttpResponse:
             f'attachment; filename="data-subject-access-{fulfilled.pk}.json"'
         )
         return response
-    return render(request, "privacy/subject_export.html", {"export": export, "fulfilled": fulfilled})
+    return render(
+        request, "privacy/subject_export.html", {"export": export, "fulfilled": fulfilled}
+    )
 
 
 @manager_required

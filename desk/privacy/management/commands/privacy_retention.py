@@ -16,7 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=None)
         parser.add_argument("--show", type=int, default=20, help="conversations listed (dry run)")
 
-    def handle(self, *args: Any, dry_run: bool, batch_size: int | None, show: int, **_: Any) -> None:
+    def handle(
+        self, *args: Any, dry_run: bool, batch_size: int | None, show: int, **_: Any
+    ) -> None:
         if dry_run:
             plan = preview(sample_size=show)
             self.stdout.write(
