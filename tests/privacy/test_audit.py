@@ -92,3 +92,29 @@ def test_the_database_refuses_to_rewrite_the_audit_log(db: None) -> None:
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement, [entry.pk])
     assert AuditEntry.objects.get().summary == "nightly"
+
+
+def test_the_privacy_pages_open_for_managers(mention: Any, manager_client: Client) -> None:
+    conversation = mention("p1", "Hello")
+    manager_client.post(
+        "/privacy/holds/", {"target": f"conversation:{conversation.conversation_id}", "reason": "x"}
+    )
+
+    for url in (
+        "/privacy/unnoticed/",
+        "/privacy/retention/",
+        "/privacy/subjects/",
+        "/privacy/holds/",
+        "/privacy/audit/",
+    ):
+        response = manager_client.get(url)
+        assert response.status_code == 200, url
+        assert 'href="/privacy/audit/"' in response.content.decode()
+
+
+def test_a_hold_on_nothing_is_refused_with_a_message(manager_client: Client) -> None:
+    response = manager_client.post(
+        "/privacy/holds/", {"target": "contact:999", "reason": "x"}, follow=True
+    )
+
+    assert "Name an existing contact" in response.content.decode()
