@@ -11,6 +11,7 @@ from desk.privacy.models import (
     LegalHold,
     RetentionNotice,
 )
+from desk.privacy.services import audit
 
 
 @admin.register(RetentionNotice)
@@ -27,10 +28,28 @@ class RetentionNoticeAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is None or not obj.is_used()
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        audit.record(
+            actor=request.user,
+            action=audit.Action.NOTICE_PUBLISHED,
+            target=obj,
+            summary=f"{obj} saved in the admin",
+        )
+
 
 @admin.register(ChannelNoticeConfig)
 class ChannelNoticeConfigAdmin(admin.ModelAdmin):
     list_display = ["channel", "method", "default_language"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        audit.record(
+            actor=request.user,
+            action=audit.Action.NOTICE_CONFIG_CHANGED,
+            target=obj.channel,
+            summary=f"{obj.method}, default language {obj.default_language} (admin)",
+        )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
