@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "tickets",
     "channels",
     "desk.sla",
+    "desk.privacy",
 ]
 
 MIDDLEWARE = [
@@ -232,7 +234,9 @@ INBOUND_MAX_ATTEMPTS = int(os.environ.get("INBOUND_MAX_ATTEMPTS", "6"))
 INBOUND_RETRY_BASE_SECONDS = int(os.environ.get("INBOUND_RETRY_BASE_SECONDS", "30"))
 # Functions called with every newly ingested message, inside its transaction
 # (desk.ingestion.ingest_observers): retention notices, crisis detection, ...
-INGEST_OBSERVERS: list[str] = []
+INGEST_OBSERVERS: list[str] = [
+    "desk.privacy.observers.record_notice_for_new_conversation",
+]
 # A reply to a resolved ticket within this many days reopens it; later, a new ticket opens.
 REOPEN_WINDOW_DAYS = int(os.environ.get("REOPEN_WINDOW_DAYS", "7"))
 
@@ -272,3 +276,16 @@ CELERY_BEAT_SCHEDULE["sweep-queued-deliveries"] = {
 }
 # A web form sent sooner than this after it was served is taken for a bot.
 WEBFORM_MIN_SECONDS = float(os.environ.get("WEBFORM_MIN_SECONDS", "3"))
+# Privacy (desk.privacy): what retention does when a conversation's notice period has passed
+# ("anonymize" keeps counts and timings for the SLA figures; "delete" removes the
+# conversation), how long conversations without a recorded notice are kept, and the batch size
+# of the nightly run.
+PRIVACY_RETENTION_ACTION = os.environ.get("PRIVACY_RETENTION_ACTION", "anonymize")
+PRIVACY_UNNOTICED_RETENTION_DAYS = int(os.environ.get("PRIVACY_UNNOTICED_RETENTION_DAYS", "365"))
+PRIVACY_RETENTION_BATCH_SIZE = int(os.environ.get("PRIVACY_RETENTION_BATCH_SIZE", "1000"))
+# Dotted paths of further erasure steps (attachments, a search index, ...), run after ours.
+PRIVACY_EXTRA_ERASURE_STEPS = env_list("PRIVACY_EXTRA_ERASURE_STEPS")
+CELERY_BEAT_SCHEDULE["privacy-retention-nightly"] = {
+    "task": "desk.privacy.tasks.run_retention",
+    "schedule": crontab(hour=3, minute=30),
+}

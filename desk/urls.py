@@ -21,5 +21,7 @@ urlpatterns = [
     path("attachments/<int:pk>/", attachment_download, name="attachment-download"),
     path("api/", include("desk.api.urls")),
     path("sla/", include("desk.sla.urls")),
+    path("api/v1/privacy/", include("desk.privacy.api_urls")),
+    path("privacy/", include("desk.privacy.urls")),
     path("admin/", admin.site.urls),
 ]

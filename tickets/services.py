@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from desk import sla
-from tickets.models import Message, Note, Ticket, TicketEvent
+from desk.privacy.services.reply_notice import notice_for_reply, record_reply_notice
+from tickets.models import Conversation, Message, Note, Ticket, TicketEvent
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,8 @@ def post_reply(*, ticket: Ticket, author: Any, text: str, is_holding: bool = Fal
     """Queue a public reply (or a holding reply) for delivery through the ticket's channel.
 
     The reply counts as the ticket's first response when it is queued: the agent has answered,
-    and delivery retries must not move the SLA.
+    and delivery retries must not move the SLA. The conversation's first reply carries the
+    retention notice where its channel gives it that way (desk.privacy).
     """
     text = text.strip()
     if not text:
@@ -36,6 +38,14 @@ def post_reply(*, ticket: Ticket, author: Any, text: str, is_holding: bool = Fal
     now = timezone.now()
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        conversation = ticket.conversation
+        notice = notice_for_reply(conversation=conversation, text=text, max_length=limit)
+        sent_text = notice.reply_text if notice else text
+        if limit is not None and len(sent_text) > limit:
+            raise ReplyRefused(
+                f"{adapter.label} allows {limit} characters; with the retention notice this "
+                f"first reply has {len(sent_text)}."
+            )
         parent = (
             ticket.conversation.messages.filter(direction=Message.Direction.INBOUND)
             .order_by("-created_at", "-id")
@@ -47,7 +57,7 @@ def post_reply(*, ticket: Ticket, author: Any, text: str, is_holding: bool = Fal
             direction=Message.Direction.OUTBOUND,
             parent=parent,
             sent_by=author if getattr(author, "is_authenticated", False) else None,
-            text=text,
+            text=sent_text,
             language=ticket.language,
             is_holding_reply=is_holding,
             delivery_state=Message.Delivery.QUEUED,
@@ -59,7 +69,14 @@ def post_reply(*, ticket: Ticket, author: Any, text: str, is_holding: bool = Fal
         )
         if ticket.status == Ticket.Status.NEW:
             ticket.set_status(Ticket.Status.OPEN, actor=author)
-        transaction.on_commit(lambda: _enqueue_delivery(reply.pk))
+        extra = (
+            record_reply_notice(conversation=conversation, reply_notice=notice, reply=reply)
+            if notice
+            else []
+        )
+        Conversation.objects.filter(pk=conversation.pk).update(last_activity_at=now)
+        for message in (reply, *extra):
+            transaction.on_commit(lambda pk=message.pk: _enqueue_delivery(pk))
     return reply
 
 

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from desk.privacy.services import audit
 from desk.sla import sla_status
 from tickets.models import Ticket
 from tickets.services import ReplyRefused, add_note, post_reply
@@ -52,6 +53,7 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     messages = ticket.conversation.messages.select_related("author_identity", "sent_by")
     events = ticket.events.select_related("actor")
     notes = ticket.notes.select_related("author")
+    audit.record_view(actor=request.user, target=ticket.conversation)
     return render(
         request,
         "desk/ticket.html",

@@ -141,11 +141,13 @@ def test_replies_left_queued_are_delivered_by_the_sweeper(api: Any, staff_client
     post_json(api, "/api/v1/inquiries/", {"text": "Hello?", "author": {"name": "Ann"}})
     # Redis was down when the agent answered: the message was stored, its task lost.
     staff_client.post(f"/tickets/{Ticket.objects.get().pk}/reply/", {"text": "Hi Ann."})
-    reply = Message.objects.get(direction="out")
+    reply = Message.objects.get(direction="out", text="Hi Ann.")
     assert reply.delivery_state == "queued"
-    Message.objects.filter(pk=reply.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    queued = Message.objects.filter(direction="out", delivery_state="queued")
+    queued.update(created_at=timezone.now() - timedelta(hours=1))
 
-    assert sweep_queued_deliveries.apply().get() == 1
+    # The reply and the retention notice that follows it on this private channel.
+    assert sweep_queued_deliveries.apply().get() == 2
 
     reply.refresh_from_db()
     assert reply.delivery_state == "sent"

@@ -1,0 +1,1 @@
+"""Privacy by record: retention notices, retention, data subject requests, the audit log."""

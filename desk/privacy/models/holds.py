@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class LegalHoldQuerySet(models.QuerySet["LegalHold"]):
+    def active(self) -> "LegalHoldQuerySet":
+        return self.filter(released_at__isnull=True)
+
+
+class LegalHold(models.Model):
+    """Data kept for a legal claim (GDPR art. 17(3)(e)): neither retention nor erasure touch it."""
+
+    contact = models.ForeignKey(
+        "tickets.Contact", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    conversation = models.ForeignKey(
+        "tickets.Conversation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LegalHoldQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contact__isnull=True) ^ Q(conversation__isnull=True),
+                name="legal_hold_one_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = (
+            f"contact {self.contact_id}"
+            if self.contact_id
+            else f"conversation {self.conversation_id}"
+        )
+        return f"Hold on {target}"

@@ -1,0 +1,51 @@
+"""Writing the audit log: one call per thing someone viewed, exported, changed or erased."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django.db import models
+
+from desk.privacy.models import AuditEntry
+
+SYSTEM_ACTOR = "system"
+
+
+class Action(StrEnum):
+    CONVERSATION_VIEWED = "conversation.viewed"
+    SUBJECT_SEARCHED = "subject.searched"
+    SUBJECT_EXPORTED = "subject.exported"
+    SUBJECT_ERASED = "subject.erased"
+    RETENTION_RAN = "retention.ran"
+    RETENTION_PREVIEWED = "retention.previewed"
+    HOLD_PLACED = "hold.placed"
+    HOLD_RELEASED = "hold.released"
+    NOTICE_PUBLISHED = "notice.published"
+    NOTICE_CONFIG_CHANGED = "notice_config.changed"
+    AUDIT_SEARCHED = "audit.searched"
+
+
+def record(
+    *,
+    actor: Any,
+    action: Action | str,
+    target: models.Model | None = None,
+    summary: str = "",
+    actor_name: str = "",
+) -> AuditEntry:
+    """Append one entry. `actor` is a user, or None for the system (a nightly task, a command)."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        actor=user,
+        actor_name=(actor_name or (user.get_username() if user else SYSTEM_ACTOR))[:150],
+        action=str(action),
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        summary=summary[:500],
+    )
+
+
+def record_view(*, actor: Any, target: models.Model) -> AuditEntry:
+    """Staff opened something that holds personal data (a conversation, a contact)."""
+    return record(actor=actor, action=f"{target._meta.model_name}.viewed", target=target)

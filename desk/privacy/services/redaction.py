@@ -1,0 +1,178 @@
+"""Removing personal data, as a list of steps over one scope, shared by retention and erasure.
+
+Each step replaces the personal data one model holds (names, handles, e-mail addresses,
+profile links, texts, raw bodies) with bulk updates and keeps what the SLA figures and counts
+need (rows, timestamps, statuses). More steps — attachments, a search index — are added in
+settings.PRIVACY_EXTRA_ERASURE_STEPS as dotted paths of functions taking a RedactionScope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast, Concat
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from channels.models import InboundEvent
+from desk.models import Inquiry, Notification
+from desk.privacy.models import ConversationRedaction
+from tickets.models import Contact, Conversation, Identity, Message, Note, Ticket
+
+REDACTED = "[removed]"
+# Raw events never ingested (failed, unsupported) are searched for the person's e-mail
+# addresses in chunks of this many rows.
+RAW_SCAN_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class RedactionScope:
+    # Whole conversations whose texts go: the person's own, or expired ones.
+    conversation_ids: tuple[int, ...]
+    # People whose contact record and every identity go, with their messages anywhere.
+    contact_ids: tuple[int, ...] = ()
+    # Byte strings (e-mail addresses) that mark a raw event as theirs when no message links it.
+    raw_terms: tuple[bytes, ...] = ()
+
+    def identity_ids(self) -> list[int]:
+        return list(
+            Identity.objects.filter(contact_id__in=self.contact_ids).values_list("pk", flat=True)
+        )
+
+
+Step = Callable[[RedactionScope], int]
+
+
+def _message_sets(scope: RedactionScope) -> list[Q]:
+    """The scope's messages, as conditions that each use an index: an OR of the two would make
+    PostgreSQL scan every message, once per batch."""
+    sets = [Q(conversation_id__in=scope.conversation_ids)]
+    if scope.contact_ids:
+        sets.append(Q(author_identity_id__in=scope.identity_ids()))
+    return sets
+
+
+def redact_inbound_events(scope: RedactionScope) -> int:
+    changed = 0
+    for messages in _message_sets(scope):
+        linked = Message.objects.filter(messages, inbound_event__isnull=False).values(
+            "inbound_event_id"
+        )
+        changed += InboundEvent.objects.filter(pk__in=linked).update(
+            body=b"", headers={}, last_error=""
+        )
+    if scope.raw_terms:
+        unlinked = (
+            InboundEvent.objects.exclude(state=InboundEvent.State.DONE)
+            .only("pk", "body")
+            .order_by("pk")
+        )
+        matching = [
+            event.pk
+            for event in unlinked.iterator(chunk_size=RAW_SCAN_CHUNK)
+            if any(term in bytes(event.body).lower() for term in scope.raw_terms)
+        ]
+        changed += InboundEvent.objects.filter(pk__in=matching).update(
+            body=b"", headers={}, last_error=""
+        )
+    return changed
+
+
+def redact_messages(scope: RedactionScope) -> int:
+    return sum(
+        Message.objects.filter(messages).update(text=REDACTED, url="", delivery_error="")
+        for messages in _message_sets(scope)
+    )
+
+
+def redact_inquiries(scope: RedactionScope) -> int:
+    return sum(
+        Inquiry.objects.filter(message__in=Message.objects.filter(messages).values("pk")).update(
+            metadata={}
+        )
+        for messages in _message_sets(scope)
+    )
+
+
+def redact_conversations(scope: RedactionScope) -> int:
+    return Conversation.objects.filter(pk__in=scope.conversation_ids).update(subject=REDACTED)
+
+
+def redact_tickets(scope: RedactionScope) -> int:
+    # A bulk update leaves updated_at alone: the ticket's timings stay exactly as they were.
+    return Ticket.objects.filter(conversation_id__in=scope.conversation_ids).update(
+        subject=REDACTED
+    )
+
+
+def redact_notes(scope: RedactionScope) -> int:
+    return Note.objects.filter(ticket__conversation_id__in=scope.conversation_ids).update(
+        text=REDACTED
+    )
+
+
+def redact_notifications(scope: RedactionScope) -> int:
+    ticket_ids = Ticket.objects.filter(conversation_id__in=scope.conversation_ids).values_list(
+        "pk", flat=True
+    )
+    urls = [reverse("ticket-detail", kwargs={"pk": pk}) for pk in ticket_ids]
+    return Notification.objects.filter(url__in=urls).update(title=REDACTED, body="")
+
+
+def redact_identities(scope: RedactionScope) -> int:
+    # The platform account id goes too; a new message from the account starts a new person.
+    return Identity.objects.filter(contact_id__in=scope.contact_ids).update(
+        external_id=Concat(Value("anonymized:"), Cast("pk", CharField())),
+        handle="",
+        display_name=REDACTED,
+        profile_url="",
+        email="",
+    )
+
+
+def redact_contacts(scope: RedactionScope) -> int:
+    return Contact.objects.filter(pk__in=scope.contact_ids).update(
+        display_name=REDACTED, primary_email=""
+    )
+
+
+# Order matters: raw events and inquiries are found through the messages, and the messages
+# through the identities, before those are changed.
+STEPS: tuple[tuple[str, Step], ...] = (
+    ("inbound_events", redact_inbound_events),
+    ("inquiries", redact_inquiries),
+    ("messages", redact_messages),
+    ("notes", redact_notes),
+    ("notifications", redact_notifications),
+    ("tickets", redact_tickets),
+    ("conversations", redact_conversations),
+    ("identities", redact_identities),
+    ("contacts", redact_contacts),
+)
+
+
+@cache
+def extra_steps() -> tuple[tuple[str, Step], ...]:
+    return tuple(
+        (path.rsplit(".", 1)[-1], import_string(path))
+        for path in settings.PRIVACY_EXTRA_ERASURE_STEPS
+    )
+
+
+def redact(*, scope: RedactionScope, reason: str) -> dict[str, int]:
+    """Run every step over the scope (inside the caller's transaction); rows changed per step."""
+    counts = {name: step(scope) for name, step in (*STEPS, *extra_steps())}
+    now = timezone.now()
+    ConversationRedaction.objects.bulk_create(
+        [
+            ConversationRedaction(conversation_id=pk, reason=reason, redacted_at=now)
+            for pk in scope.conversation_ids
+        ],
+        ignore_conflicts=True,
+    )
+    return counts

@@ -1,0 +1,84 @@
+"""The notice that travels with the first reply of a conversation, and only with the first.
+
+The reply service asks `notice_for_reply` inside its transaction; on a public conversation the
+notice is appended to the reply (the full text, or a link when the platform's limit leaves no
+room for it), on a private one it follows as a message of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from desk.privacy.models import ConversationNotice, NoticeMethod, RetentionNotice
+from desk.privacy.models.notices import SENT_METHODS
+from desk.privacy.services.notices import (
+    channel_config,
+    link_line,
+    notice_for_conversation,
+    record_notice,
+)
+from tickets.models import Conversation, Message
+
+
+@dataclass(frozen=True)
+class ReplyNotice:
+    notice: RetentionNotice
+    method: str
+    # The reply as it is sent: with the notice appended, or unchanged.
+    reply_text: str
+    # A message of its own that follows the reply (private conversations), or "".
+    standalone_text: str
+
+
+def notice_for_reply(
+    *, conversation: Conversation, text: str, max_length: int | None
+) -> ReplyNotice | None:
+    """The notice to send with this reply, or None if it was given already or goes otherwise.
+
+    Call it inside the reply's transaction: it locks the conversation so that two first
+    replies at once carry the notice once.
+    """
+    Conversation.objects.select_for_update().filter(pk=conversation.pk).first()
+    if ConversationNotice.objects.filter(conversation=conversation).exists():
+        return None
+    config = channel_config(conversation.channel)
+    if config.method not in SENT_METHODS:
+        return None
+    notice = notice_for_conversation(conversation, config=config)
+    if notice is None:
+        return None
+    full = notice.text if config.method == NoticeMethod.FIRST_REPLY else link_line(notice)
+    if conversation.is_private:
+        return ReplyNotice(notice, config.method, text, full)
+    appended = f"{text}\n\n{full}"
+    if config.method == NoticeMethod.FIRST_REPLY and max_length and len(appended) > max_length:
+        return ReplyNotice(notice, NoticeMethod.PUBLIC_LINK, f"{text}\n\n{link_line(notice)}", "")
+    return ReplyNotice(notice, config.method, appended, "")
+
+
+def record_reply_notice(
+    *, conversation: Conversation, reply_notice: ReplyNotice, reply: Message
+) -> list[Message]:
+    """Record the notice as given by this reply; returns the extra messages to deliver."""
+    carrier = reply
+    extra = []
+    if reply_notice.standalone_text:
+        carrier = Message.objects.create(
+            conversation=conversation,
+            channel=reply.channel,
+            direction=Message.Direction.OUTBOUND,
+            parent=reply.parent,
+            text=reply_notice.standalone_text,
+            language=reply_notice.notice.language,
+            delivery_state=Message.Delivery.QUEUED,
+            created_at=reply.created_at,
+        )
+        extra.append(carrier)
+    record_notice(
+        conversation=conversation,
+        notice=reply_notice.notice,
+        method=reply_notice.method,
+        given_at=reply.created_at,
+        message=carrier,
+    )
+    return extra

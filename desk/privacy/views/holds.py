@@ -1,0 +1,40 @@
+from django.contrib import messages as flash
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from desk.privacy.models import LegalHold
+from desk.privacy.services.holds import InvalidHold, place_hold, release_hold
+from desk.privacy.views.access import manager_required
+from tickets.models import Contact, Conversation
+
+
+@manager_required
+def holds(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        target = request.POST.get("target", "")
+        kind, _, pk = target.partition(":")
+        model = {"contact": Contact, "conversation": Conversation}.get(kind)
+        found = model.objects.filter(pk=pk).first() if model and pk.isdigit() else None
+        if found is None:
+            flash.error(request, "Name an existing contact:<id> or conversation:<id>.")
+            return redirect("privacy-holds")
+        try:
+            place_hold(
+                contact=found if kind == "contact" else None,
+                conversation=found if kind == "conversation" else None,
+                reason=request.POST.get("reason", ""),
+                actor=request.user,
+            )
+        except InvalidHold as exc:
+            flash.error(request, str(exc))
+        return redirect("privacy-holds")
+    listed = LegalHold.objects.select_related("created_by", "released_by")[:200]
+    return render(request, "privacy/holds.html", {"holds": listed})
+
+
+@manager_required
+@require_POST
+def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
+    release_hold(hold=get_object_or_404(LegalHold, pk=pk), actor=request.user)
+    return redirect("privacy-holds")
