@@ -280,6 +280,8 @@ WEBFORM_MIN_SECONDS = float(os.environ.get("WEBFORM_MIN_SECONDS", "3"))
 # ("anonymize" keeps counts and timings for the SLA figures; "delete" removes the
 # conversation), how long conversations without a recorded notice are kept, and the batch size
 # of the nightly run.
+# How channels without their own notice configuration give the retention notice.
+PRIVACY_DEFAULT_NOTICE_METHOD = os.environ.get("PRIVACY_DEFAULT_NOTICE_METHOD", "first_reply")
 PRIVACY_RETENTION_ACTION = os.environ.get("PRIVACY_RETENTION_ACTION", "anonymize")
 PRIVACY_UNNOTICED_RETENTION_DAYS = int(os.environ.get("PRIVACY_UNNOTICED_RETENTION_DAYS", "365"))
 PRIVACY_RETENTION_BATCH_SIZE = int(os.environ.get("PRIVACY_RETENTION_BATCH_SIZE", "1000"))

@@ -60,3 +60,10 @@ def reply_to(
 
 
 LONG_TEXT = ("Grüße 👋🏽 مرحبا بالعالم zero\u200bwidth\u200d joiner <b>&amp;</b> " * 200)[:10_000]
+
+
+@pytest.fixture(autouse=True)
+def notice_in_channel_profile(settings: Any) -> None:
+    """Adapter tests look at transport, not at the retention notice (tests/desk/privacy do):
+    with the notice given in the channel profile, replies go out exactly as written."""
+    settings.PRIVACY_DEFAULT_NOTICE_METHOD = "channel_profile"

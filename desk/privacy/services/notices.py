@@ -65,9 +65,12 @@ def link_line(notice: RetentionNotice) -> str:
 
 
 def channel_config(channel: Channel) -> ChannelNoticeConfig:
-    """The channel's notice configuration; unconfigured channels send it with the first reply."""
+    """The channel's notice configuration; unconfigured channels use the default method
+    (settings.PRIVACY_DEFAULT_NOTICE_METHOD: with the first reply unless changed)."""
     config = ChannelNoticeConfig.objects.filter(channel=channel).first()
-    return config or ChannelNoticeConfig(channel=channel)
+    return config or ChannelNoticeConfig(
+        channel=channel, method=settings.PRIVACY_DEFAULT_NOTICE_METHOD
+    )
 
 
 def notice_language(
