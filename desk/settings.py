@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "desk",
     "tickets",
     "channels",
+    "platforms",
 ]
 
 MIDDLEWARE = [
@@ -267,3 +268,12 @@ CELERY_BEAT_SCHEDULE["sweep-queued-deliveries"] = {
 }
 # A web form sent sooner than this after it was served is taken for a bot.
 WEBFORM_MIN_SECONDS = float(os.environ.get("WEBFORM_MIN_SECONDS", "3"))
+
+# Channel adapters II (issue 5): X, Meta, YouTube, LinkedIn.
+INGEST_OBSERVERS.append("platforms.windows.record_messaging_window")
+# Days before a token's end when staff are warned (or the token refreshed).
+TOKEN_WARN_DAYS = int(os.environ.get("TOKEN_WARN_DAYS", "7"))
+CELERY_BEAT_SCHEDULE["check-token-lifetimes"] = {
+    "task": "platforms.tasks.check_tokens",
+    "schedule": 6 * 3600.0,
+}

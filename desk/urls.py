@@ -20,5 +20,6 @@ urlpatterns = [
     path("form/<str:token>/", webform, name="webform"),
     path("attachments/<int:pk>/", attachment_download, name="attachment-download"),
     path("api/", include("desk.api.urls")),
+    path("", include("platforms.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -46,7 +46,9 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Ticket.objects.select_related("queue", "channel", "contact", "assignee", "conversation"),
         pk=pk,
     )
-    messages = ticket.conversation.messages.select_related("author_identity", "sent_by")
+    messages = ticket.conversation.messages.select_related(
+        "author_identity", "sent_by", "channel"
+    ).prefetch_related("revisions", "platform_actions")
     events = ticket.events.select_related("actor")
     notes = ticket.notes.select_related("author")
     return render(
