@@ -130,6 +130,8 @@ def _v1_mention(tweet: dict[str, Any], account_id: str) -> Mention:
 def _dm_mention(event: dict[str, Any], users: dict[str, Any], account_id: str) -> Mention:
     create = event["message_create"]
     sender_id = str(create.get("sender_id", ""))
+    recipient_id = str((create.get("target") or {}).get("recipient_id", ""))
+    other = recipient_id if sender_id == account_id else sender_id
     user = users.get(sender_id) or {}
     handle = user.get("screen_name", "")
     return Mention(
@@ -142,9 +144,10 @@ def _dm_mention(event: dict[str, Any], users: dict[str, Any], account_id: str) -
         ),
         text=(create.get("message_data") or {}).get("text", ""),
         created_at=_millis(event.get("created_timestamp")),
+        # Direct messages have no thread of their own: one conversation per person.
+        parent_platform_id=f"dm:{other}",
         is_private=True,
         is_own=sender_id == account_id,
-        metadata={"dm_with": str((create.get("target") or {}).get("recipient_id", ""))},
     )
 
 
