@@ -20,6 +20,7 @@ ADAPTERS: dict[str, str] = {
     "bluesky": "channels.adapters.bluesky.BlueskyAdapter",
     "meta": "channels.adapters.meta.MetaAdapter",
     "x": "channels.adapters.x.XAdapter",
+    "youtube": "channels.adapters.youtube.YouTubeAdapter",
 }
 
 
