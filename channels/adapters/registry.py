@@ -21,6 +21,7 @@ ADAPTERS: dict[str, str] = {
     "meta": "channels.adapters.meta.MetaAdapter",
     "x": "channels.adapters.x.XAdapter",
     "youtube": "channels.adapters.youtube.YouTubeAdapter",
+    "linkedin": "channels.adapters.linkedin.LinkedInAdapter",
 }
 
 
