@@ -37,7 +37,9 @@ class FakeLinkedIn(FakePlatform):
                     400,
                     {
                         "error": "invalid_request",
-                        "error_description": "The token used in the request has been revoked by the user",
+                        "error_description": (
+                            "The token used in the request has been revoked by the user"
+                        ),
                     },
                 )
             self.token = "li-access-2"

@@ -385,3 +385,13 @@ def test_an_expired_page_token_disables_the_channel(channel: Channel) -> None:
     channel.refresh_from_db()
     assert not channel.is_active
     assert "expired on 2020-01-01" in channel.disabled_reason
+
+
+def test_an_open_messaging_window_shows_the_time_left(send: Any, staff_client: Client) -> None:
+    fresh = event("messaging__message")
+    fresh["entry"][0]["messaging"][0]["timestamp"] = int(timezone.now().timestamp() * 1000)
+
+    send(fresh)
+
+    page = staff_client.get(f"/tickets/{Ticket.objects.get().pk}/").content.decode()
+    assert "23\xa0hours" in page and "left" in page

@@ -321,3 +321,17 @@ def test_a_revoked_token_disables_the_channel_with_the_reason_on_the_health_page
     assert "X refused to renew the token" in channel.disabled_reason
     page = staff_client.get("/channels/").content.decode()
     assert "X refused to renew the token" in page
+
+
+def test_further_direct_messages_from_the_person_join_their_conversation(send: Any) -> None:
+    send(event("direct_message_events__message"))
+    later = event("direct_message_events__message")
+    later["direct_message_events"][0].update(
+        id="1896150000000000002", created_timestamp="1772449000000"
+    )
+
+    send(later)
+
+    first, second = Message.objects.order_by("id")
+    assert second.conversation == first.conversation
+    assert Ticket.objects.count() == 1
