@@ -83,6 +83,18 @@ def retry_after_seconds(value: str | None) -> float | None:
     return max((moment - timezone.now()).total_seconds(), 0.0)
 
 
+def rate_limit_reset_seconds(value: str | None) -> float | None:
+    """Read X's `x-rate-limit-reset` (epoch seconds when the window reopens).
+
+    X answers 429 without Retry-After; waiting blindly would burn the retries in seconds
+    while the window stays shut for up to 15 minutes.
+    https://docs.x.com/x-api/fundamentals/rate-limits
+    """
+    if not value or not value.strip().isdigit():
+        return None
+    return max(float(value.strip()) - time.time(), 0.0)
+
+
 def request(
     method: str,
     url: str,
@@ -134,6 +146,8 @@ def request(
         if status < 300:
             return response
         wait = retry_after_seconds(response.headers.get("Retry-After"))
+        if status == 429 and wait is None:
+            wait = rate_limit_reset_seconds(response.headers.get("x-rate-limit-reset"))
         if status == 429:
             problem = f"{method} {_safe(url)}: rate limited (429)"
             if wait is not None and wait > settings.HTTP_MAX_RETRY_WAIT_SECONDS:

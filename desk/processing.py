@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from channels.models import InboundEvent
+from channels.platforms.revisions import apply_change
 from desk.ingestion import IngestResult, ingest
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,11 @@ def _ingest_event(event: InboundEvent) -> tuple[list[IngestResult], str, str]:
         ingest(channel=event.channel, mention=mention, inbound_event=event)
         for mention in parsed.mentions
     ]
-    return results, InboundEvent.State.DONE, ""
+    notes = [
+        apply_change(channel=event.channel, change=change, inbound_event=event)
+        for change in parsed.changes
+    ]
+    return results, InboundEvent.State.DONE, "; ".join(note for note in notes if note)
 
 
 def _record_failure(event: InboundEvent, exc: Exception) -> Outcome:

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "channels",
     "desk.sla",
     "desk.privacy",
+    "channels.platforms",
 ]
 
 MIDDLEWARE = [
@@ -290,4 +291,13 @@ PRIVACY_EXTRA_ERASURE_STEPS = env_list("PRIVACY_EXTRA_ERASURE_STEPS")
 CELERY_BEAT_SCHEDULE["privacy-retention-nightly"] = {
     "task": "desk.privacy.tasks.run_retention",
     "schedule": crontab(hour=3, minute=30),
+}
+
+# Channel adapters II (issue 5): X, Meta, YouTube, LinkedIn.
+INGEST_OBSERVERS.append("channels.platforms.windows.record_messaging_window")
+# Days before a token's end when staff are warned (or the token refreshed).
+TOKEN_WARN_DAYS = int(os.environ.get("TOKEN_WARN_DAYS", "7"))
+CELERY_BEAT_SCHEDULE["check-token-lifetimes"] = {
+    "task": "platforms.tasks.check_tokens",
+    "schedule": 6 * 3600.0,
 }

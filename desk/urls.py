@@ -23,5 +23,6 @@ urlpatterns = [
     path("sla/", include("desk.sla.urls")),
     path("api/v1/privacy/", include("desk.privacy.api_urls")),
     path("privacy/", include("desk.privacy.urls")),
+    path("", include("channels.platforms.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -130,8 +130,22 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class MessageChange:
+    """A later change to a mention delivered before: its text was edited, or it was removed."""
+
+    platform_id: str
+    # "edited" or "removed"
+    kind: str
+    happened_at: datetime
+    # The text after an edit.
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class ParsedEvent:
     mentions: tuple[Mention, ...] = ()
+    # Edits and removals of earlier mentions (applied by channels.platforms.revisions after ingestion).
+    changes: tuple[MessageChange, ...] = ()
     # Set when the event is a known kind we deliberately do not ticket (a like, a read receipt).
     ignored_because: str = ""
     # Set when the event type is unknown to us: stored as unsupported, never silently dropped.
@@ -273,3 +287,7 @@ class Adapter:
     def check_credentials(self) -> str:
         """Return a short description of the account the credentials reach."""
         return "no credentials needed"
+
+    def health_details(self) -> dict[str, str]:
+        """Extra facts for channel health (quota used, token expiry), label -> value."""
+        return {}

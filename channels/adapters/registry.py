@@ -18,6 +18,10 @@ ADAPTERS: dict[str, str] = {
     "webform": "channels.adapters.webform.WebFormAdapter",
     "mastodon": "channels.adapters.mastodon.MastodonAdapter",
     "bluesky": "channels.adapters.bluesky.BlueskyAdapter",
+    "meta": "channels.adapters.meta.MetaAdapter",
+    "x": "channels.adapters.x.XAdapter",
+    "youtube": "channels.adapters.youtube.YouTubeAdapter",
+    "linkedin": "channels.adapters.linkedin.LinkedInAdapter",
 }
 
 

@@ -50,7 +50,9 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    messages = ticket.conversation.messages.select_related("author_identity", "sent_by")
+    messages = ticket.conversation.messages.select_related(
+        "author_identity", "sent_by", "channel"
+    ).prefetch_related("revisions", "platform_actions")
     events = ticket.events.select_related("actor")
     notes = ticket.notes.select_related("author")
     audit.record_view(actor=request.user, target=ticket.conversation)

@@ -107,6 +107,8 @@ class Command(BaseCommand):
             self.stdout.write(line)
             if channel.tracked_terms:
                 self.stdout.write(f"{'':30} terms: {', '.join(channel.adapter().tracked_terms())}")
+            for label, value in channel.adapter().health_details().items():
+                self.stdout.write(f"{'':30} {label}: {value}")
 
     def do_kinds(self, **options: Any) -> None:
         for kind in ADAPTERS:

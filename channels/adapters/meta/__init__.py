@@ -1,0 +1,262 @@
+"""Meta: Facebook Pages (feed and Messenger) and Instagram professional accounts, one app.
+
+Meta sends every subscribed page's and account's events to the app's one callback URL per
+object type, so a channel serves the pages in `page_tokens` and the Instagram accounts in
+`instagram_accounts`; events for others are ignored. Verification: a GET with `hub.mode`,
+`hub.verify_token`, `hub.challenge`; every POST signed in `X-Hub-Signature-256`.
+https://developers.facebook.com/docs/graph-api/webhooks/getting-started
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime
+from typing import Any
+
+import requests
+from django.http import HttpRequest, HttpResponse
+
+from channels import http
+from channels.adapters.base import (
+    Adapter,
+    AdapterError,
+    AuthError,
+    ConfigField,
+    InvalidPayload,
+    OutgoingReply,
+    ParsedEvent,
+    RateLimited,
+    SentReply,
+    SignatureError,
+    load_json_object,
+)
+from channels.adapters.meta.parsing import parse_delivery, scoped, split_scoped
+from channels.models import InboundEvent
+from channels.platforms.tokens import ExpiringToken, describe_expiry, parse_expiry
+
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+# Graph API error codes: https://developers.facebook.com/docs/graph-api/guides/error-handling
+TOKEN_ERROR = 190
+RATE_LIMIT_ERRORS = frozenset({4, 17, 32, 613, 80001, 80002, 80006})
+WINDOW_CLOSED_SUBCODES = frozenset({2018278, 2534022})
+
+
+def _pairs(raw: str) -> dict[str, str]:
+    """`a:b,c:d` into {"a": "b", "c": "d"}."""
+    pairs = {}
+    for item in (raw or "").split(","):
+        key, sep, value = item.strip().partition(":")
+        if sep and key.strip() and value.strip():
+            pairs[key.strip()] = value.strip()
+    return pairs
+
+
+class MetaAdapter(ExpiringToken, Adapter):
+    kind = "meta"
+    label = "Facebook & Instagram"
+    description = "Page posts and comments, Messenger, Instagram comments, mentions and DMs."
+    receives_webhooks = True
+    can_hide_comments = True
+    can_reply_privately = True
+    # Facebook comments allow 8,000 characters; Messenger messages 2,000 (the lower rules).
+    max_reply_length = 2000
+    kept_headers = (SIGNATURE_HEADER,)
+    config_fields = (
+        ConfigField("graph_url", "Graph API URL", type="url", default="https://graph.facebook.com"),
+        ConfigField("api_version", "Graph API version", default="v23.0"),
+        ConfigField(
+            "app_secret",
+            "App secret",
+            secret=True,
+            help_text="App settings > Basic: signs every delivery.",
+        ),
+        ConfigField(
+            "verify_token",
+            "Verify token",
+            secret=True,
+            help_text="Any string; entered again when the callback URL is registered.",
+        ),
+        ConfigField(
+            "page_tokens",
+            "Pages",
+            secret=True,
+            help_text="PAGE_ID:PAGE_ACCESS_TOKEN pairs, comma separated.",
+        ),
+        ConfigField(
+            "instagram_accounts",
+            "Instagram accounts",
+            required=False,
+            default="",
+            help_text="IG_USER_ID:PAGE_ID pairs: each account and its linked page.",
+        ),
+        ConfigField(
+            "token_expires_at",
+            "Token expiry",
+            required=False,
+            default="",
+            help_text="ISO date when the page tokens end; empty if they do not.",
+        ),
+    )
+
+    # -- accounts ------------------------------------------------------------------------
+
+    @property
+    def _page_tokens(self) -> dict[str, str]:
+        return _pairs(self.secret("page_tokens"))
+
+    @property
+    def _instagram(self) -> dict[str, str]:
+        return _pairs(self.config["instagram_accounts"])
+
+    def _token_for(self, account: str) -> tuple[str, str]:
+        """The page id and page token that act for a page or an Instagram account."""
+        page = self._instagram.get(account, account)
+        token = self._page_tokens.get(page)
+        if not token:
+            raise AdapterError(f"No page token for {account} on this channel.", permanent=True)
+        return page, token
+
+    # -- webhooks ------------------------------------------------------------------------
+
+    def handshake(self, request: HttpRequest) -> HttpResponse | None:
+        if request.method != "GET" or "hub.mode" not in request.GET:
+            return None
+        expected = self.secret("verify_token")
+        given = request.GET.get("hub.verify_token", "")
+        if (
+            request.GET["hub.mode"] != "subscribe"
+            or not expected
+            or not hmac.compare_digest(given.encode(), expected.encode())
+        ):
+            return HttpResponse("Wrong verify token.", status=403, content_type="text/plain")
+        return HttpResponse(request.GET.get("hub.challenge", ""), content_type="text/plain")
+
+    def verify_webhook(self, request: HttpRequest) -> None:
+        secret = self.secret("app_secret")
+        if not secret:
+            raise SignatureError("This channel has no app secret configured.")
+        expected = "sha256=" + hmac.new(secret.encode(), request.body, hashlib.sha256).hexdigest()
+        given = request.headers.get(SIGNATURE_HEADER, "")
+        if not hmac.compare_digest(given.encode(), expected.encode()):
+            raise SignatureError(f"Missing or wrong {SIGNATURE_HEADER} header.")
+
+    def delivery_id(self, request: HttpRequest) -> str | None:
+        # Meta sends no delivery id; a retried delivery is byte for byte the same body.
+        return "sha256:" + hashlib.sha256(request.body).hexdigest()
+
+    def check_payload(self, body: bytes) -> None:
+        payload = load_json_object(body)
+        if payload.get("object") not in ("page", "instagram"):
+            raise InvalidPayload("'object' must be 'page' or 'instagram'.")
+        if not isinstance(payload.get("entry"), list):
+            raise InvalidPayload("'entry' must be a list.")
+
+    def parse(self, event: InboundEvent) -> ParsedEvent:
+        payload = load_json_object(bytes(event.body))
+        parsed = parse_delivery(
+            payload,
+            pages=set(self._page_tokens),
+            instagram=set(self._instagram),
+            fetch_mention=self._mentioned_comment,
+        )
+        if not parsed.mentions and not parsed.changes:
+            if parsed.unsupported:
+                return ParsedEvent(unsupported_because="; ".join(parsed.unsupported))
+            return ParsedEvent(ignored_because="; ".join(parsed.ignored) or "an empty delivery")
+        return ParsedEvent(mentions=tuple(parsed.mentions), changes=tuple(parsed.changes))
+
+    def _mentioned_comment(self, account: str, comment_id: str) -> dict[str, Any]:
+        fields = f"mentioned_comment.comment_id({comment_id}){{id,text,username,timestamp}}"
+        found = self._call("GET", account, f"/{account}", params={"fields": fields}).json()
+        return found["mentioned_comment"]
+
+    # -- calls ---------------------------------------------------------------------------
+
+    def _call(self, method: str, account: str, path: str, **kwargs: Any) -> requests.Response:
+        _, token = self._token_for(account)
+        url = f"{self.config['graph_url']}/{self.config['api_version']}{path}"
+        try:
+            return http.request(method, url, headers={"Authorization": f"Bearer {token}"}, **kwargs)
+        except http.HttpError as exc:
+            raise _graph_error(exc) from None
+
+    def check_credentials(self) -> str:
+        names = [
+            self._call("GET", page, f"/{page}", params={"fields": "name"}).json().get("name", page)
+            for page in self._page_tokens
+        ]
+        return ", ".join(names)
+
+    # -- replying ------------------------------------------------------------------------
+
+    def send_reply(self, reply: OutgoingReply) -> SentReply:
+        if reply.is_private:
+            if reply.recipient is None:
+                raise AdapterError("A private message needs its recipient.", permanent=True)
+            account, person = split_scoped(reply.recipient.platform_user_id)
+            return self._message(account, {"id": person}, reply.text)
+        account, object_id = split_scoped(reply.in_reply_to_platform_id)
+        if not object_id:
+            raise AdapterError("A reply must answer a post or comment.", permanent=True)
+        # Instagram answers a comment under /replies, Facebook under /comments.
+        edge = "replies" if account in self._instagram else "comments"
+        created = self._call(
+            "POST", account, f"/{object_id}/{edge}", json_body={"message": reply.text}
+        ).json()
+        url = "" if edge == "replies" else f"https://www.facebook.com/{created['id']}"
+        return SentReply(scoped(account, created["id"]), url)
+
+    def _message(self, account: str, recipient: dict[str, str], text: str) -> SentReply:
+        page, _ = self._token_for(account)
+        sent = self._call(
+            "POST",
+            account,
+            f"/{page}/messages",
+            json_body={
+                "recipient": recipient,
+                "messaging_type": "RESPONSE",
+                "message": {"text": text},
+            },
+        ).json()
+        return SentReply(scoped(account, sent["message_id"]))
+
+    def send_private_reply(self, platform_id: str, text: str) -> SentReply:
+        """Answer a comment in the commenter's inbox (once per comment, within 7 days).
+        https://developers.facebook.com/docs/messenger-platform/discovery/private-replies"""
+        account, comment = split_scoped(platform_id)
+        return self._message(account, {"comment_id": comment}, text)
+
+    def hide_comment(self, platform_id: str) -> None:
+        account, comment = split_scoped(platform_id)
+        flag = {"hide": "true"} if account in self._instagram else {"is_hidden": "true"}
+        self._call("POST", account, f"/{comment}", params=flag)
+
+    # -- token lifetime ------------------------------------------------------------------
+
+    def token_expires_at(self) -> datetime | None:
+        return parse_expiry(self.config["token_expires_at"])
+
+    def health_details(self) -> dict[str, str]:
+        details = {"pages": ", ".join(self._page_tokens) or "none"}
+        if self._instagram:
+            details["Instagram accounts"] = ", ".join(self._instagram)
+        return {**details, **describe_expiry(self.token_expires_at())}
+
+
+def _graph_error(exc: http.HttpError) -> AdapterError:
+    error = exc.payload.get("error", {}) if isinstance(exc.payload, dict) else {}
+    code, subcode = error.get("code"), error.get("error_subcode")
+    text = error.get("message") or str(exc)
+    if code == TOKEN_ERROR or exc.status == 401:
+        return AuthError(f"Meta rejected the page token (OAuthException {code}): {text}")
+    if code in RATE_LIMIT_ERRORS:
+        return RateLimited(f"Meta rate limit (code {code}): {text}", retry_after=600)
+    if subcode in WINDOW_CLOSED_SUBCODES:
+        return AdapterError(
+            "The 24-hour messaging window has closed: the person must write again first.",
+            permanent=True,
+        )
+    return AdapterError(
+        f"Meta refused the request ({exc.status}, code {code}): {text}", permanent=exc.permanent
+    )

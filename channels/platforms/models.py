@@ -1,0 +1,125 @@
+"""What the commercial platforms add to the desk: edits and removals of messages, messaging
+windows, API quota, and actions taken on the platform (hiding a comment, a private reply)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class MessageRevision(models.Model):
+    """An edit or removal of an inbound message on its platform, recorded when we learn of it.
+
+    An edit replaces the message's text and keeps the previous text here. A removal erases
+    the text everywhere we hold it (X and Meta oblige API users to honour deletions) and
+    keeps only the fact and time of the removal.
+    """
+
+    class Kind(models.TextChoices):
+        EDITED = "edited", "Edited on the platform"
+        REMOVED = "removed", "Removed on the platform"
+
+    message = models.ForeignKey(
+        "tickets.Message", on_delete=models.CASCADE, related_name="revisions"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    previous_text = models.TextField(blank=True)
+    happened_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+    inbound_event = models.ForeignKey(
+        "channels.InboundEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["happened_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "kind", "happened_at"], name="message_revision_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} {self.kind} at {self.happened_at:%Y-%m-%d %H:%M}"
+
+
+class MessagingWindow(models.Model):
+    """Until when a private conversation may be answered (Messenger and Instagram: 24 hours
+    after the person's last message)."""
+
+    conversation = models.OneToOneField(
+        "tickets.Conversation", on_delete=models.CASCADE, related_name="messaging_window"
+    )
+    closes_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id} until {self.closes_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closes_at > timezone.now()
+
+
+class QuotaUsage(models.Model):
+    """API quota units a channel spent on one day (the platform's day, e.g. Pacific time)."""
+
+    channel = models.ForeignKey(
+        "channels.Channel", on_delete=models.CASCADE, related_name="quota_usage"
+    )
+    day = models.DateField()
+    units = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "day"], name="quota_usage_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id} {self.day}: {self.units}"
+
+
+class PlatformAction(models.Model):
+    """Something staff asked the platform to do besides a reply: hide a comment, answer a
+    comment privately. Recorded before the platform is called, so it happens at most once."""
+
+    class Kind(models.TextChoices):
+        HIDE_COMMENT = "hide_comment", "Hide comment"
+        PRIVATE_REPLY = "private_reply", "Private reply"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "In progress"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # The inbound message (a comment) the action is about.
+    message = models.ForeignKey(
+        "tickets.Message", on_delete=models.CASCADE, related_name="platform_actions"
+    )
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="platform_actions"
+    )
+    text = models.TextField(blank=True)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The outbound message a private reply became.
+    result_message = models.ForeignKey(
+        "tickets.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            # The platforms allow one private reply per comment; hiding twice is pointless.
+            models.UniqueConstraint(
+                fields=["message", "kind"],
+                condition=~models.Q(state="failed"),
+                name="platform_action_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.message_id}: {self.state}"

@@ -1,0 +1,120 @@
+"""Access tokens that expire: stored refreshed tokens, and the daily check that refreshes a
+token before it runs out or warns staff (and disables the channel once it has)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from channels.adapters.base import AdapterError
+from channels.models import Channel
+from desk.notifications import notify
+
+log = logging.getLogger(__name__)
+
+
+class ExpiringToken:
+    """Mixin for adapters whose long-lived token has a known end."""
+
+    def token_expires_at(self) -> datetime | None:
+        raise NotImplementedError
+
+    def can_refresh_token(self) -> bool:
+        return False
+
+    def refresh_token_now(self) -> None:
+        """Get a fresh long-lived token and store it (store_credentials); raise AdapterError."""
+        raise AdapterError("This platform's tokens cannot be refreshed.", permanent=True)
+
+
+def store_credentials(
+    *, channel: Channel, credentials: dict[str, Any], config: dict[str, Any] | None = None
+) -> None:
+    """Save refreshed tokens at once: a rotated refresh token lost is a channel lost."""
+    with transaction.atomic():
+        locked = Channel.objects.select_for_update().get(pk=channel.pk)
+        locked.credentials = {**locked.credentials, **credentials}
+        locked.config = {**locked.config, **(config or {})}
+        locked.save(update_fields=["credentials", "config"])
+    channel.credentials = locked.credentials
+    channel.config = locked.config
+
+
+def parse_expiry(value: Any) -> datetime | None:
+    """A `token_expires_at` setting: an ISO date or date-time; None if unset or unreadable."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else timezone.make_aware(moment)
+
+
+def describe_expiry(expires_at: datetime | None) -> dict[str, str]:
+    if expires_at is None:
+        return {}
+    left = expires_at - timezone.now()
+    when = timezone.localtime(expires_at).strftime("%Y-%m-%d %H:%M")
+    if left.total_seconds() <= 0:
+        return {"token expired": when}
+    return {"token expires": f"{when} (in {left.days} days)"}
+
+
+def check_token_lifetimes() -> dict[str, int]:
+    """Refresh tokens nearing their end, warn when that is impossible, disable expired ones."""
+    counts = {"refreshed": 0, "warned": 0, "disabled": 0}
+    warn_before = timedelta(days=settings.TOKEN_WARN_DAYS)
+    now = timezone.now()
+    for channel in Channel.objects.filter(is_active=True):
+        adapter = channel.adapter()
+        if not isinstance(adapter, ExpiringToken):
+            continue
+        expires_at = adapter.token_expires_at()
+        if expires_at is None or expires_at - now > warn_before:
+            continue
+        if adapter.can_refresh_token():
+            try:
+                adapter.refresh_token_now()
+            except AdapterError as exc:
+                log.warning("refreshing the token of channel %s failed: %s", channel.pk, exc)
+                if exc.disables_channel:
+                    _disable(channel, f"The token could not be refreshed: {exc}")
+                    counts["disabled"] += 1
+                    continue
+            else:
+                counts["refreshed"] += 1
+                continue
+        if expires_at <= now:
+            _disable(
+                channel,
+                f"The access token expired on {expires_at:%Y-%m-%d}. Connect the account again "
+                f"and set the new token (`manage.py channel set {channel.name} --set "
+                "access_token=... --set token_expires_at=...`), then enable the channel.",
+            )
+            counts["disabled"] += 1
+            continue
+        counts["warned"] += len(
+            notify(
+                users=get_user_model().objects.filter(Q(is_superuser=True) | Q(is_staff=True)),
+                kind="token_expiry",
+                title=f"The token of channel {channel.name} expires on {expires_at:%Y-%m-%d}",
+                body="Connect the account again before then, or the channel stops.",
+                url="/channels/",
+                dedupe_key=f"token-expiry:{channel.pk}:{expires_at:%Y-%m-%d}",
+            )
+        )
+    return counts
+
+
+def _disable(channel: Channel, reason: str) -> None:
+    Channel.objects.filter(pk=channel.pk).update(
+        is_active=False, disabled_reason=reason, last_error=reason, last_error_at=timezone.now()
+    )
