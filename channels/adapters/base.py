@@ -224,6 +224,9 @@ class Adapter:
     # Replies longer than this are refused before sending; None means no platform limit.
     max_reply_length: ClassVar[int | None] = None
     config_fields: ClassVar[tuple[ConfigField, ...]] = ()
+    # True when the channel shows the retention notice before the person writes (a form),
+    # so the notice is recorded from what was shown, not sent with our first reply.
+    shows_notice_before_submission: ClassVar[bool] = False
     # Request headers stored with the raw event (signatures, delivery ids, event types).
     kept_headers: ClassVar[tuple[str, ...]] = ()
 

@@ -6,6 +6,8 @@ notice (text, version, language) the person saw. Replies go to the person by e-m
 
 from __future__ import annotations
 
+from typing import Any
+
 from datetime import datetime
 
 from django.conf import settings
@@ -32,6 +34,7 @@ MAX_MESSAGE_LENGTH = 10_000
 
 class WebFormAdapter(Adapter):
     kind = "webform"
+    shows_notice_before_submission = True
     label = "Web form"
     description = "A contact form to embed on the company's site; answers go out by e-mail."
     max_reply_length = 100_000
@@ -74,7 +77,19 @@ class WebFormAdapter(Adapter):
             "embed": f'<iframe src="{url}" title="Contact" style="{style}"></iframe>',
         }
 
-    def notice(self, language: str) -> dict[str, str]:
+    def notice(self, language: str) -> dict[str, Any]:
+        """The retention notice the form shows: the published, versioned one in this language
+        (desk.privacy), else the channel's own text for installations without one."""
+        from desk.privacy.services.notices import web_form_notice
+
+        published = web_form_notice(language=language)
+        if published is not None:
+            return {
+                "id": published["id"],
+                "text": published["text"],
+                "version": str(published["version"]),
+                "language": published["language"],
+            }
         text = self.config.get(f"notice_{language}") or NOTICES[language]
         return {"text": text, "version": self.config["notice_version"], "language": language}
 
@@ -97,7 +112,14 @@ class WebFormAdapter(Adapter):
                     created_at=datetime.fromisoformat(form["submitted_at"]),
                     language=form.get("language", ""),
                     is_private=True,
-                    metadata={"privacy_notice": form["notice"]},
+                    metadata={
+                        "privacy_notice": form["notice"],
+                        # What desk.privacy records as the notice given on this conversation.
+                        "retention_notice": {
+                            "id": form["notice"].get("id"),
+                            "shown_at": form["notice"].get("shown_at"),
+                        },
+                    },
                 ),
             )
         )

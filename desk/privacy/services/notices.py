@@ -65,12 +65,17 @@ def link_line(notice: RetentionNotice) -> str:
 
 
 def channel_config(channel: Channel) -> ChannelNoticeConfig:
-    """The channel's notice configuration; unconfigured channels use the default method
-    (settings.PRIVACY_DEFAULT_NOTICE_METHOD: with the first reply unless changed)."""
+    """The channel's notice configuration. Unconfigured channels: forms show it before
+    submission; others use settings.PRIVACY_DEFAULT_NOTICE_METHOD (the first reply)."""
     config = ChannelNoticeConfig.objects.filter(channel=channel).first()
-    return config or ChannelNoticeConfig(
-        channel=channel, method=settings.PRIVACY_DEFAULT_NOTICE_METHOD
+    if config is not None:
+        return config
+    method = (
+        NoticeMethod.WEB_FORM
+        if channel.adapter().shows_notice_before_submission
+        else settings.PRIVACY_DEFAULT_NOTICE_METHOD
     )
+    return ChannelNoticeConfig(channel=channel, method=method)
 
 
 def notice_language(

@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils.html import escape
 
 from channels.models import Channel, InboundEvent
+from desk.privacy.models import ConversationNotice, RetentionNotice
 from channels.services import create_channel
 from tests.channels.conftest import LONG_TEXT
 from tests.fakes.fixtures import fixture_json
@@ -46,9 +47,10 @@ def test_the_form_shows_the_privacy_notice_in_the_chosen_language(channel: Chann
 
     html = page.content.decode()
     assert page.status_code == 200
+    published = RetentionNotice.objects.get(language="pl", version=1)
     assert "Informacja o ochronie danych" in html
-    assert "Przechowujemy elektronicznie Twoje pytanie" in html
-    assert 'data-notice-version="default-1"' in html
+    assert escape(published.text.splitlines()[0]) in html
+    assert 'data-notice-version="1"' in html
     assert "frame-ancestors *" in page["Content-Security-Policy"]
     assert "X-Frame-Options" not in page
 
@@ -62,11 +64,14 @@ def test_a_submission_becomes_a_ticket_and_records_the_notice_that_was_shown(
     assert "Vielen Dank" in response.content.decode()
     event = InboundEvent.objects.get()
     stored = json.loads(bytes(event.body))
+    published = RetentionNotice.objects.get(language="de", version=1)
     assert stored["notice"]["language"] == "de"
-    assert stored["notice"]["version"] == "default-1"
-    assert stored["notice"]["text"].startswith("Wir speichern Ihre Frage")
+    assert stored["notice"]["version"] == "1"
+    assert stored["notice"]["text"] == published.text
     assert stored["notice"]["shown_at"] <= stored["submitted_at"]
     ticket = Ticket.objects.get()
+    record = ConversationNotice.objects.get(conversation=ticket.conversation)
+    assert (record.notice, record.method) == (published, "web_form")
     assert ticket.contact.primary_email == "mia.fischer@example.de"
     assert Message.objects.get().text.startswith("Guten Tag,\nich möchte mein Abonnement")
 
@@ -78,7 +83,7 @@ def test_the_person_gets_a_confirmation_with_the_notice(channel: Channel, submit
     assert confirmation.to == ["oskar@example.se"]
     assert confirmation.subject == "Vi har tagit emot ditt meddelande"
     assert "Vad kostar företagslicensen" in confirmation.body
-    assert "Vi sparar din fråga" in confirmation.body
+    assert RetentionNotice.objects.get(language="sv", version=1).text in confirmation.body
     assert confirmation.extra_headers["Auto-Submitted"] == "auto-generated"
 
 
