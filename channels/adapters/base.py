@@ -144,7 +144,7 @@ class MessageChange:
 @dataclass(frozen=True)
 class ParsedEvent:
     mentions: tuple[Mention, ...] = ()
-    # Edits and removals of earlier mentions (applied by channels.platforms.revisions after ingestion).
+    # Edits and removals of earlier mentions, applied by channels.platforms.revisions.
     changes: tuple[MessageChange, ...] = ()
     # Set when the event is a known kind we deliberately do not ticket (a like, a read receipt).
     ignored_because: str = ""

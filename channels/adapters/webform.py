@@ -6,9 +6,8 @@ notice (text, version, language) the person saw. Replies go to the person by e-m
 
 from __future__ import annotations
 
-from typing import Any
-
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage

@@ -8,8 +8,8 @@ from django.test import Client
 from django.utils.html import escape
 
 from channels.models import Channel, InboundEvent
-from desk.privacy.models import ConversationNotice, RetentionNotice
 from channels.services import create_channel
+from desk.privacy.models import ConversationNotice, RetentionNotice
 from tests.channels.conftest import LONG_TEXT
 from tests.fakes.fixtures import fixture_json
 from tickets.models import Message, Ticket
