@@ -199,8 +199,10 @@ def export_subject(*, subject: Subject) -> dict[str, Any]:
             }
         )
     conversations = []
-    for conversation in Conversation.objects.filter(pk__in=subject.conversation_ids).select_related(
-        "channel"
+    for conversation in (
+        Conversation.objects.filter(pk__in=subject.conversation_ids)
+        .select_related("channel")
+        .order_by("created_at", "pk")
     ):
         record = notices.get(conversation.pk)
         conversations.append(
