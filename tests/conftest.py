@@ -6,12 +6,14 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 
 from channels.models import Channel
 from desk import celery_app
 from desk.models import ApiClient
+from tickets.models import Queue
 
 
 def services_required() -> bool:
@@ -92,6 +94,9 @@ def mention_payload(
 @pytest.fixture
 def staff_client(db: None, django_user_model: Any) -> Client:
     user = django_user_model.objects.create_user("agent", password="pw-agent-123")
+    # An agent working every queue: the staff pages show a user their queues' tickets only.
+    user.groups.add(Group.objects.get(name="agent"))
+    user.desk_queues.add(*Queue.objects.all())
     client = Client()
     client.force_login(user)
     return client
