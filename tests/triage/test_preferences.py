@@ -1,0 +1,56 @@
+import datetime
+from pathlib import Path
+
+from django.conf import settings
+
+from desk.triage.models import UserPreference
+from tests.triage.conftest import MentionFactory, StaffFactory
+from tickets.models import Ticket
+
+LOCALE = Path(settings.BASE_DIR) / "locale"
+
+
+def test_the_chosen_language_is_remembered_across_sessions(staff: StaffFactory) -> None:
+    user, client = staff()
+    client.post("/preferences/", {"language": "de", "time_zone": "Europe/Berlin"})
+
+    assert UserPreference.objects.get(user=user).language == "de"
+    client.logout()
+    client.force_login(user)
+    page = client.get("/").content.decode()
+    assert '<html lang="de">' in page
+    assert "Posteingang" in page
+
+
+def test_dates_are_shown_in_the_users_time_zone(
+    staff: StaffFactory, mention: MentionFactory
+) -> None:
+    ticket = mention("hello")
+    due = datetime.datetime(2030, 1, 15, 12, 0, tzinfo=datetime.UTC)
+    Ticket.objects.filter(pk=ticket.pk).update(first_response_due_at=due)
+    _user, client = staff()
+
+    client.post("/preferences/", {"language": "en", "time_zone": "Asia/Tokyo"})
+    assert "2030-01-15T21:00:00+09:00" in client.get(f"/tickets/{ticket.pk}/").content.decode()
+    client.post("/preferences/", {"language": "en", "time_zone": "America/New_York"})
+    assert "2030-01-15T07:00:00-05:00" in client.get(f"/tickets/{ticket.pk}/").content.decode()
+
+
+def test_an_unknown_time_zone_is_refused(staff: StaffFactory) -> None:
+    user, client = staff()
+    response = client.post("/preferences/", {"language": "en", "time_zone": "Mars/Olympus"})
+    assert response.status_code == 400
+    assert not UserPreference.objects.filter(user=user).exists()
+
+
+def test_every_interface_language_has_a_complete_translation() -> None:
+    for language in ("de", "fr", "pl", "sv"):
+        po = (LOCALE / language / "LC_MESSAGES" / "django.po").read_text()
+        mo = LOCALE / language / "LC_MESSAGES" / "django.mo"
+        entries = po.split("\n\n")[1:]
+        untranslated = [
+            e for e in entries if e.rstrip().endswith('msgstr ""') and "msgid_plural" not in e
+        ]
+        assert untranslated == [], f"{language}: {untranslated[:3]}"
+        assert "#, fuzzy" not in po
+        assert mo.exists() and mo.stat().st_mtime >= 0
