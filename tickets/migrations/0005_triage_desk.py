@@ -5,20 +5,24 @@ from django.db import migrations, models
 
 # The inbox's full-text search (desk.triage.selectors.inbox.search): the expression must stay
 # exactly the one Django writes for SearchVector("subject", config="simple").
-SEARCH_INDEX = (
+SEARCH_INDEXES = (
     "CREATE INDEX IF NOT EXISTS ticket_subject_search ON tickets_ticket "
-    "USING gin (to_tsvector('simple'::regconfig, COALESCE(subject, '')))"
+    "USING gin (to_tsvector('simple'::regconfig, COALESCE(subject, '')))",
+    "CREATE INDEX IF NOT EXISTS contact_name_search ON tickets_contact "
+    "USING gin (to_tsvector('simple'::regconfig, COALESCE(display_name, '')))",
 )
 
 
 def create_search_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(SEARCH_INDEX)
+        for statement in SEARCH_INDEXES:
+            schema_editor.execute(statement)
 
 
 def drop_search_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP INDEX IF EXISTS ticket_subject_search")
+        schema_editor.execute("DROP INDEX IF EXISTS contact_name_search")
 
 
 class Migration(migrations.Migration):

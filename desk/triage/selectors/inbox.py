@@ -16,7 +16,12 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from desk.triage.sla_state import SlaState, sla_state_filter, with_sla_annotations
+from desk.triage.sla_state import (
+    SlaState,
+    sla_state_filter,
+    sla_state_parts,
+    with_sla_annotations,
+)
 from tickets.models import Contact, Tag, Ticket
 
 SORT_DUE = "due"
@@ -55,8 +60,21 @@ def filtered_tickets(
 ) -> QuerySet[Ticket]:
     queue_ids = [q for q in (filters.queue_ids or visible_queue_ids) if q in visible_queue_ids]
     tickets = Ticket.objects.filter(queue_id__in=queue_ids)
-    if filters.statuses:
-        tickets = tickets.filter(status__in=list(filters.statuses))
+    statuses = list(filters.statuses)
+    if len(filters.sla_states) == 1:
+        # One SLA state: its statuses merge into the status filter (one condition to plan).
+        allowed, condition = sla_state_parts(filters.sla_states[0], now=now)
+        statuses = [s for s in statuses if s in allowed] if allowed else statuses
+        tickets = with_sla_annotations(tickets).filter(condition)
+        if allowed and not statuses:
+            return tickets.none()
+    elif filters.sla_states:
+        any_state = Q()
+        for state in filters.sla_states:
+            any_state |= sla_state_filter(state, now=now)
+        tickets = with_sla_annotations(tickets).filter(any_state)
+    if statuses:
+        tickets = tickets.filter(status__in=statuses)
     if filters.channel_ids:
         tickets = tickets.filter(channel_id__in=list(filters.channel_ids))
     if filters.sentiments:
@@ -80,12 +98,6 @@ def filtered_tickets(
         tickets = tickets.filter(created_at__gte=_start_of(filters.created_from))
     if filters.created_to:
         tickets = tickets.filter(created_at__lt=_start_of(filters.created_to + timedelta(days=1)))
-    if filters.sla_states:
-        tickets = with_sla_annotations(tickets)
-        condition = Q()
-        for state in filters.sla_states:
-            condition |= sla_state_filter(state, now=now)
-        tickets = tickets.filter(condition)
     if filters.search:
         tickets = search(tickets, filters.search)
     return tickets
@@ -98,13 +110,17 @@ def search(tickets: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
     here must stay the indexed one); elsewhere a substring match does.
     """
     text = " ".join(text.split())[:200]
-    by_name = Q(contact_id__in=Contact.objects.filter(display_name__icontains=text).values("id"))
     if connection.vendor != "postgresql":
-        return tickets.filter(Q(subject__icontains=text) | by_name)
+        by_name = Contact.objects.filter(display_name__icontains=text)
+        return tickets.filter(Q(subject__icontains=text) | Q(contact_id__in=by_name.values("id")))
     from django.contrib.postgres.search import SearchQuery, SearchVector
 
+    query = SearchQuery(text, config="simple")
+    by_name = Contact.objects.annotate(
+        search_document=SearchVector("display_name", config="simple")
+    ).filter(search_document=query)
     return tickets.annotate(search_document=SearchVector("subject", config="simple")).filter(
-        Q(search_document=SearchQuery(text, config="simple")) | by_name
+        Q(search_document=query) | Q(contact_id__in=by_name.values("id"))
     )
 
 
@@ -197,7 +213,7 @@ def active_counts_by_queue(queue_ids: Sequence[int]) -> dict[int, int]:
     rows = (
         Ticket.objects.filter(queue_id__in=list(queue_ids), status__in=Ticket.ACTIVE_STATUSES)
         .values("queue_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     return {row["queue_id"]: row["n"] for row in rows}

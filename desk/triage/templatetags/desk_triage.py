@@ -71,6 +71,11 @@ def duration_text(delta: timedelta) -> str:
 
 @register.inclusion_tag("desk/_sla_badge.html")
 def sla_badge(ticket: Any, now: datetime | None = None) -> dict[str, Any]:
+    return badge(ticket, now)
+
+
+def badge(ticket: Any, now: datetime | None = None) -> dict[str, Any]:
+    """What the SLA badge shows: state, its label, and the time left or overdue."""
     now = now or timezone.now()
     state = sla_state(ticket, now=now)
     left = time_left(ticket, now=now)

@@ -31,6 +31,7 @@ from desk.triage.selectors.inbox import (
 )
 from desk.triage.services.actions import Action, apply_bulk
 from desk.triage.sla_state import SlaState
+from desk.triage.templatetags.desk_triage import badge
 from desk.triage.views.common import safe_next
 from tickets.models import Queue, Ticket
 
@@ -119,6 +120,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     except BadCursor:
         form.add_error("after", _("This page link is not valid any more; start from the top."))
         return render(request, "desk/inbox.html", context, status=400)
+    for ticket in page.tickets:
+        # Computed here rather than by a tag per row: one template render for the whole list.
+        ticket.sla_badge = badge(ticket, context["now"])  # type: ignore[attr-defined]
     context.update(tickets=page.tickets, next_cursor=page.next_cursor)
     context["active_view"] = form.cleaned_data["view"]
     context["rendered_at"] = context["now"].isoformat()
