@@ -5,7 +5,8 @@ python bench/inbox.py [--tickets 1000000] [--seconds 8] [--reseed]
 Seeds the tickets once with generate_series (reused while the count matches), then measures
 under gunicorn (port 8706, 2 workers) each inbox page sequentially, so the latency is the
 server's time plus loopback; it also counts the SQL queries of a page at several page sizes
-in-process. The trivial view's rate in the same run is printed beside the inbox's rate.
+in-process, and times the view in-process too (Django's handler without HTTP: "view p50/p95").
+The trivial view's rate in the same run is printed beside the inbox's rate.
 """
 
 from __future__ import annotations
@@ -177,6 +178,28 @@ def query_counts() -> dict[int, int]:
     return counts
 
 
+def in_process_times(pages: dict[str, str], repeat: int) -> dict[str, tuple[float, float]]:
+    """p50 and p95 of the view itself (Django's handler, no HTTP, no gunicorn), in ms."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(bench_user())
+    client.get("/")
+    figures = {}
+    for label, path in pages.items():
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            assert client.get(path).status_code == 200
+            times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        figures[label] = (
+            times[len(times) // 2],
+            times[min(len(times) - 1, int(len(times) * 0.95))],
+        )
+    return figures
+
+
 def second_page(address: str, cookie: str) -> str:
     host, port = address.split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=30)
@@ -211,7 +234,11 @@ def main() -> None:
             f"{args.tickets:,} tickets ({ACTIVE_SHARE:.0%} active), PostgreSQL, gunicorn 2 "
             f"workers; sequential requests, {args.seconds:.0f} s per page; shared 2-core machine"
         )
-        print(f"{'inbox page':34} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'n':>5}")
+        views = in_process_times(pages, repeat=30)
+        print(
+            f"{'inbox page':34} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'n':>5}"
+            f" | {'view p50':>8} {'view p95':>8}"
+        )
         for label, path in pages.items():
             result = run_load(
                 address,
@@ -223,6 +250,7 @@ def main() -> None:
             print(
                 f"{label:34} {result.percentile(0.5):8.1f} {result.percentile(0.95):8.1f} "
                 f"{max(result.latencies_ms):8.1f} {result.requests:5d}"
+                f" | {views[label][0]:8.1f} {views[label][1]:8.1f}"
             )
         floor = trivial_view_load(address, concurrency=4, seconds=args.seconds)
         inbox = run_load(

@@ -95,7 +95,7 @@ def test_an_agent_triages_a_new_mention_by_keyboard_and_the_sla_is_met(
     )
     ticket = Ticket.objects.get()
     page = open_page("kim")
-    assert page.evaluate("typeof htmx") == "object"  # served from node_modules by staticfiles
+    assert page.evaluate("typeof htmx") == "object", "htmx is not served: run npm ci"
     page.keyboard.press("?")
     assert page.locator("#shortcuts").is_visible()
     page.keyboard.press("Escape")
