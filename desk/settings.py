@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "desk.sla",
     "desk.privacy",
     "channels.platforms",
+    "desk.triage",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "desk.triage.middleware.user_preferences",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -86,6 +88,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.tz",
+                "desk.triage.context.desk",
             ],
         },
     },
@@ -173,7 +177,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # Front-end packages installed by `npm ci` (package.json); only their dist folders.
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -301,3 +309,6 @@ CELERY_BEAT_SCHEDULE["check-token-lifetimes"] = {
     "task": "platforms.tasks.check_tokens",
     "schedule": 6 * 3600.0,
 }
+# The triage desk (desk.triage). A personal reply by an employee ends with this disclosure
+# (000 HARMAN: staff posting about the company say they work there).
+EMPLOYEE_DISCLOSURE = os.environ.get("EMPLOYEE_DISCLOSURE", "#MyEmployer")

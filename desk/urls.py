@@ -4,16 +4,14 @@ from django.urls import include, path
 
 from channels.views import attachment_download, channel_webhook
 from channels.webform.views import webform
-from desk.views import health, staff
+from desk.views import health
 
 handler500 = "desk.views.errors.server_error"
 
 urlpatterns = [
-    path("", staff.inbox, name="inbox"),
     path("-/ping", health.ping, name="ping"),
-    path("tickets/<int:pk>/", staff.ticket_detail, name="ticket-detail"),
-    path("tickets/<int:pk>/reply/", staff.ticket_reply, name="ticket-reply"),
-    path("tickets/<int:pk>/note/", staff.ticket_note, name="ticket-note"),
+    # The triage desk: inbox, tickets, composer, approvals, preferences.
+    path("", include("desk.triage.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("hooks/<str:token>/", channel_webhook, name="channel-webhook"),

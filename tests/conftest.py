@@ -6,12 +6,15 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 
 from channels.models import Channel
 from desk import celery_app
 from desk.models import ApiClient
+from tests.reference_data import restore_reference_data
+from tickets.models import Queue
 
 
 def services_required() -> bool:
@@ -23,6 +26,17 @@ def skip_or_fail(reason: str) -> None:
     if services_required():
         pytest.fail(f"{reason} (SOCIALDESK_REQUIRE_SERVICES=1)")
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def reference_data_after_flush(
+    request: pytest.FixtureRequest, django_db_blocker: Any
+) -> Iterator[None]:
+    # Set up before any database fixture, so this runs after a transactional test's flush.
+    yield
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        with django_db_blocker.unblock():
+            restore_reference_data()
 
 
 @pytest.fixture(autouse=True)
@@ -92,9 +106,27 @@ def mention_payload(
 @pytest.fixture
 def staff_client(db: None, django_user_model: Any) -> Client:
     user = django_user_model.objects.create_user("agent", password="pw-agent-123")
+    # An agent working every queue: the staff pages show a user their queues' tickets only.
+    user.groups.add(Group.objects.get(name="agent"))
+    user.desk_queues.add(*Queue.objects.all())
     client = Client()
     client.force_login(user)
     return client
+
+
+def make_staff_client(user_model: Any, username: str, role: str) -> Client:
+    user = user_model.objects.create_user(username, password=f"pw-{username}-123")
+    user.groups.add(Group.objects.get(name=role))
+    user.desk_queues.add(*Queue.objects.all())
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def spokesperson_client(db: None, django_user_model: Any) -> Client:
+    """A spokesperson working every queue: may answer public posts in the company's voice."""
+    return make_staff_client(django_user_model, "spokesperson", "spokesperson")
 
 
 @pytest.fixture

@@ -19,16 +19,32 @@ class ReplyRefused(Exception):
     """A reply that must not be sent as written; the message says why, for the composer."""
 
 
-def post_reply(*, ticket: Ticket, author: Any, text: str, is_holding: bool = False) -> Message:
+def post_reply(
+    *,
+    ticket: Ticket,
+    author: Any,
+    text: str,
+    is_holding: bool = False,
+    voice: str = Message.Voice.COMPANY,
+    disclosure: str = "",
+    approved_by: Any = None,
+) -> Message:
     """Queue a public reply (or a holding reply) for delivery through the ticket's channel.
 
     The reply counts as the ticket's first response when it is queued: the agent has answered,
     and delivery retries must not move the SLA. The conversation's first reply carries the
-    retention notice where its channel gives it that way (desk.privacy).
+    retention notice where its channel gives it that way (desk.privacy). A personal reply
+    carries the employee disclosure (`#MyEmployer`), appended here so no path can post one
+    without it. Who may post what is the caller's check (desk.triage); this function writes.
     """
     text = text.strip()
     if not text:
         raise ReplyRefused("The reply is empty.")
+    if voice not in Message.Voice.values:
+        raise ReplyRefused(f"Unknown voice {voice!r}.")
+    disclosure = disclosure.strip()
+    if voice == Message.Voice.PERSONAL and disclosure and disclosure not in text:
+        text = f"{text} {disclosure}"
     adapter = ticket.channel.adapter()
     limit = adapter.max_reply_length
     if limit is not None and len(text) > limit:
@@ -60,12 +76,22 @@ def post_reply(*, ticket: Ticket, author: Any, text: str, is_holding: bool = Fal
             text=sent_text,
             language=ticket.language,
             is_holding_reply=is_holding,
+            voice=voice,
             delivery_state=Message.Delivery.QUEUED,
             created_at=now,
         )
         sla.record_response(ticket=ticket, at=now)
+        approval = (
+            f", approved by {approved_by.get_username()}"
+            if getattr(approved_by, "is_authenticated", False)
+            else ""
+        )
         TicketEvent.record(
-            ticket, "holding_reply" if is_holding else "reply", actor=author, new=reply.pk
+            ticket,
+            "holding_reply" if is_holding else "reply",
+            actor=author,
+            new=reply.pk,
+            note=f"voice: {voice}{approval}",
         )
         if ticket.status == Ticket.Status.NEW:
             ticket.set_status(Ticket.Status.OPEN, actor=author)

@@ -51,7 +51,9 @@ def reply_to(
 
     def send(ticket: Ticket, text: str) -> Message:
         with django_capture_on_commit_callbacks(execute=True):
-            response = staff_client.post(f"/tickets/{ticket.pk}/reply/", {"text": text})
+            response = staff_client.post(
+                f"/tickets/{ticket.pk}/reply/", {"text": text, "voice": "company"}
+            )
         assert response.status_code == 302
         # On private channels the retention notice follows the first reply as its own message.
         return Message.objects.get(direction="out", text__startswith=text)
@@ -67,3 +69,9 @@ def notice_in_channel_profile(settings: Any) -> None:
     """Adapter tests look at transport, not at the retention notice (tests/desk/privacy do):
     with the notice given in the channel profile, replies go out exactly as written."""
     settings.PRIVACY_DEFAULT_NOTICE_METHOD = "channel_profile"
+
+
+@pytest.fixture
+def staff_client(spokesperson_client: Client) -> Client:
+    """Adapter tests answer as a spokesperson: who may post what is tested in tests/desk."""
+    return spokesperson_client

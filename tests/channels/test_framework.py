@@ -140,7 +140,9 @@ def test_replies_left_queued_are_delivered_by_the_sweeper(api: Any, staff_client
 
     post_json(api, "/api/v1/inquiries/", {"text": "Hello?", "author": {"name": "Ann"}})
     # Redis was down when the agent answered: the message was stored, its task lost.
-    staff_client.post(f"/tickets/{Ticket.objects.get().pk}/reply/", {"text": "Hi Ann."})
+    staff_client.post(
+        f"/tickets/{Ticket.objects.get().pk}/reply/", {"text": "Hi Ann.", "voice": "company"}
+    )
     reply = Message.objects.get(direction="out", text="Hi Ann.")
     assert reply.delivery_state == "queued"
     Message.objects.filter(pk=reply.pk).update(created_at=timezone.now() - timedelta(hours=1))

@@ -16,6 +16,12 @@ from tickets.models import Ticket
 pytestmark = pytest.mark.usefixtures("default_policy")
 
 
+@pytest.fixture
+def staff_client(spokesperson_client: Client) -> Client:
+    """SLA tests answer public posts too: as a spokesperson, who may (see tests/triage)."""
+    return spokesperson_client
+
+
 def status_of(api: Client, inquiry: dict[str, Any], when: datetime) -> dict[str, Any]:
     with time_machine.travel(when, tick=False):
         return api.get(inquiry["status_url"]).json()["ticket"]["sla"]
@@ -55,7 +61,10 @@ def test_a_holding_reply_meets_the_first_response_target(api: Client, staff_clie
     ticket = Ticket.objects.get()
 
     with time_machine.travel(berlin(2026, 11, 24, 10), tick=False):
-        staff_client.post(f"/tickets/{ticket.pk}/reply/", {"text": "We are on it.", "holding": "1"})
+        staff_client.post(
+            f"/tickets/{ticket.pk}/reply/",
+            {"text": "We are on it.", "holding": "1", "voice": "company"},
+        )
 
     ticket.refresh_from_db()
     assert ticket.first_response_seconds == 8 * 3600
@@ -83,7 +92,9 @@ def test_a_late_first_reply_is_recorded_as_breached(api: Client, staff_client: C
     ticket = Ticket.objects.get()
 
     with time_machine.travel(berlin(2026, 11, 26, 12), tick=False):
-        staff_client.post(f"/tickets/{ticket.pk}/reply/", {"text": "Sorry for the wait."})
+        staff_client.post(
+            f"/tickets/{ticket.pk}/reply/", {"text": "Sorry for the wait.", "voice": "company"}
+        )
 
     ticket.refresh_from_db()
     assert ticket.first_response_breached
@@ -133,7 +144,9 @@ def test_a_customer_message_after_our_reply_starts_the_next_response_clock(
     deliver(mention_payload("p1", "Order late"), berlin(2026, 11, 23, 10))
     ticket = Ticket.objects.get()
     with time_machine.travel(berlin(2026, 11, 23, 11), tick=False):
-        staff_client.post(f"/tickets/{ticket.pk}/reply/", {"text": "Which order?"})
+        staff_client.post(
+            f"/tickets/{ticket.pk}/reply/", {"text": "Which order?", "voice": "company"}
+        )
 
     deliver(mention_payload("p2", "Number 4711", parent_id="p1"), berlin(2026, 11, 23, 14))
     deliver(mention_payload("p3", "Hello?", parent_id="p1"), berlin(2026, 11, 24, 14))
@@ -151,7 +164,9 @@ def test_reopening_a_resolved_ticket_starts_a_next_response_clock(
     deliver(mention_payload("p1", "Order late"), berlin(2026, 11, 23, 10))
     ticket = Ticket.objects.get()
     with time_machine.travel(berlin(2026, 11, 23, 11), tick=False):
-        staff_client.post(f"/tickets/{ticket.pk}/reply/", {"text": "It ships today."})
+        staff_client.post(
+            f"/tickets/{ticket.pk}/reply/", {"text": "It ships today.", "voice": "company"}
+        )
         ticket.refresh_from_db()
         ticket.set_status(Ticket.Status.RESOLVED)
 

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.contrib.auth.models import Group
 from django.test import Client
 
 from tests.conftest import post_json
@@ -13,7 +14,8 @@ def test_pages_require_login(db: None) -> None:
 
 
 def test_login_with_a_password(db: None, django_user_model: Any) -> None:
-    django_user_model.objects.create_user("agent", password="pw-agent-123")
+    user = django_user_model.objects.create_user("agent", password="pw-agent-123")
+    user.groups.add(Group.objects.get(name="agent"))
     client = Client()
     response = client.post("/login/", {"username": "agent", "password": "pw-agent-123"})
     assert response.status_code == 302
@@ -68,7 +70,7 @@ def test_the_inbox_pages_by_keyset(api: Client, staff_client: Client) -> None:
 
     first = staff_client.get("/")
     assert first.context["next_cursor"]
-    second = staff_client.get("/", {"before": first.context["next_cursor"]})
+    second = staff_client.get("/", {"after": first.context["next_cursor"]})
 
     first_ids = [t.pk for t in first.context["tickets"]]
     second_ids = [t.pk for t in second.context["tickets"]]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from channels.models import Channel
 from desk.privacy.models import ChannelNoticeConfig
 from tests.conftest import mention_payload, post_json, signed_delivery
-from tickets.models import Conversation, Message, Ticket
+from tickets.models import Conversation, Message, Queue, Ticket
 
 
 @pytest.fixture
@@ -24,9 +24,13 @@ def manager_client(db: None, django_user_model: Any) -> Client:
 
 @pytest.fixture
 def agent_client(db: None, django_user_model: Any) -> Client:
-    """A staff member who is not a manager (no password: hashing one costs a second a test)."""
+    """A staff member who is not a manager but may answer publicly in the company's voice
+    (a spokesperson working every queue; no password: hashing one costs a second a test)."""
+    user = django_user_model.objects.create_user("agent")
+    user.groups.add(Group.objects.get(name="spokesperson"))
+    user.desk_queues.add(*Queue.objects.all())
     client = Client()
-    client.force_login(django_user_model.objects.create_user("agent"))
+    client.force_login(user)
     return client
 
 
@@ -82,7 +86,9 @@ def reply(agent_client: Client, django_capture_on_commit_callbacks: Any) -> Call
     def send(conversation: Conversation, text: str) -> Any:
         ticket = Ticket.objects.filter(conversation=conversation).latest("pk")
         with django_capture_on_commit_callbacks(execute=True):
-            return agent_client.post(f"/tickets/{ticket.pk}/reply/", {"text": text})
+            return agent_client.post(
+                f"/tickets/{ticket.pk}/reply/", {"text": text, "voice": "company"}
+            )
 
     return send
 

@@ -16,7 +16,9 @@ def test_a_reply_is_delivered_and_shown_to_the_rest_client(
     inquiry_url = api.get("/api/v1/inquiries/").json()["results"][0]["status_url"]
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = staff_client.post(f"/tickets/{ticket.pk}/reply/", {"text": "It ships today."})
+        response = staff_client.post(
+            f"/tickets/{ticket.pk}/reply/", {"text": "It ships today.", "voice": "company"}
+        )
 
     assert response.status_code == 302
     reply = Message.objects.get(direction=Message.Direction.OUTBOUND, text="It ships today.")
@@ -35,7 +37,10 @@ def test_a_holding_reply_is_marked_and_answers_the_first_response(
     api: Client, staff_client: Client
 ) -> None:
     ticket = create_inquiry(api)
-    staff_client.post(f"/tickets/{ticket.pk}/reply/", {"text": "We are on it.", "holding": "1"})
+    staff_client.post(
+        f"/tickets/{ticket.pk}/reply/",
+        {"text": "We are on it.", "holding": "1", "voice": "company"},
+    )
 
     ticket.refresh_from_db()
     assert ticket.first_responded_at is not None
@@ -59,9 +64,9 @@ def test_an_empty_or_overlong_reply_is_refused_with_a_message(
     api: Client, staff_client: Client
 ) -> None:
     ticket = create_inquiry(api)
-    staff_client.post(f"/tickets/{ticket.pk}/reply/", {"text": "   "})
+    staff_client.post(f"/tickets/{ticket.pk}/reply/", {"text": "   ", "voice": "company"})
     response = staff_client.post(
-        f"/tickets/{ticket.pk}/reply/", {"text": "x" * 10_001}, follow=True
+        f"/tickets/{ticket.pk}/reply/", {"text": "x" * 10_001, "voice": "company"}, follow=True
     )
 
     assert not Message.objects.filter(direction="out").exists()

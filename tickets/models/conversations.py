@@ -37,6 +37,12 @@ class Message(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
 
+    class Voice(models.TextChoices):
+        # Who speaks: the company's official voice, or an employee's own opinion, which is
+        # posted with the employee disclosure.
+        COMPANY = "company", "Company voice"
+        PERSONAL = "personal", "Personal opinion"
+
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="messages"
     )
@@ -58,6 +64,7 @@ class Message(models.Model):
     language = models.CharField(max_length=8, blank=True)
     url = models.URLField(max_length=1000, blank=True)
     is_holding_reply = models.BooleanField(default=False)
+    voice = models.CharField(max_length=10, choices=Voice.choices, blank=True)
     delivery_state = models.CharField(
         max_length=10, choices=Delivery.choices, default=Delivery.RECEIVED
     )

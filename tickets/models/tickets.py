@@ -95,6 +95,18 @@ class Ticket(models.Model):
                 name="ticket_next_sla_event",
                 condition=models.Q(next_sla_event_at__isnull=False),
             ),
+            # The inbox: active tickets by SLA due time, walked by keyset, and the sidebar's
+            # per-queue counts. Partial, so a million closed tickets do not weigh on them.
+            models.Index(
+                fields=["first_response_due_at", "id"],
+                name="ticket_active_due",
+                condition=models.Q(status__in=["new", "open", "pending"]),
+            ),
+            models.Index(
+                fields=["queue", "assignee"],
+                name="ticket_active_queue",
+                condition=models.Q(status__in=["new", "open", "pending"]),
+            ),
         ]
 
     def __str__(self) -> str:

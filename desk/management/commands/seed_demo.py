@@ -13,9 +13,17 @@ from channels.adapters.registry import ADAPTERS, adapter_class
 from channels.models import Channel, InboundEvent
 from desk.demo_data import MENTIONS, NAMES
 from desk.processing import process_event
-from tickets.models import Message
+from desk.triage.demo import seed_desk_content
+from tickets.models import Message, Queue
 
 ROLES = ("agent", "spokesperson", "manager")
+# The queues each demo role works (a user sees only their queues' tickets).
+ROLE_QUEUES = {
+    "agent": ("inbound", "technical"),
+    "spokesperson": ("inbound", "technical", "communications", "sales"),
+    "manager": ("inbound", "technical", "communications", "sales"),
+    "admin": ("inbound", "technical", "communications", "sales"),
+}
 DEMO_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # noqa: S105 - an alphabet
 # Kinds whose demo channel is only monitored (recorded, no SLA), as the policy describes.
 MONITORED_KINDS = {"youtube"}
@@ -39,6 +47,7 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         channels = self._channels()
         self._users()
+        seed_desk_content()
         webhook_channel = channels["webhook"]
         now = timezone.now()
         created = 0
@@ -116,10 +125,13 @@ class Command(BaseCommand):
             user.is_staff = role == "manager"
             user.save()
             user.groups.add(group)
+            user.desk_queues.add(*Queue.objects.filter(slug__in=ROLE_QUEUES[role]))
             self.stdout.write(f"{role:13} user {username!r} password {password!r}")
         admin, _ = User.objects.get_or_create(username="demo-admin")
         password = "".join(secrets.choice(DEMO_PASSWORD_ALPHABET) for _ in range(12))
         admin.set_password(password)
         admin.is_staff = admin.is_superuser = True
         admin.save()
+        admin.groups.add(Group.objects.get_or_create(name="admin")[0])
+        admin.desk_queues.add(*Queue.objects.filter(slug__in=ROLE_QUEUES["admin"]))
         self.stdout.write(f"{'admin':13} user 'demo-admin' password {password!r}")

@@ -211,7 +211,9 @@ def test_a_reply_over_300_characters_is_refused(
     poll(channel)
 
     response = staff_client.post(
-        f"/tickets/{Ticket.objects.get().pk}/reply/", {"text": "y" * 301}, follow=True
+        f"/tickets/{Ticket.objects.get().pk}/reply/",
+        {"text": "y" * 301, "voice": "company"},
+        follow=True,
     )
 
     assert "Bluesky allows 300 characters" in response.content.decode()

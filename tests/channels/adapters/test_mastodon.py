@@ -264,7 +264,9 @@ def test_a_reply_over_the_limit_is_refused_before_anything_is_sent(
     poll(channel)
     ticket = Ticket.objects.get()
 
-    response = staff_client.post(f"/tickets/{ticket.pk}/reply/", {"text": "x" * 471}, follow=True)
+    response = staff_client.post(
+        f"/tickets/{ticket.pk}/reply/", {"text": "x" * 471, "voice": "company"}, follow=True
+    )
 
     assert "Mastodon allows 470 characters" in response.content.decode()
     assert not mastodon.calls("/api/v1/statuses", "POST")

@@ -1,0 +1,57 @@
+"""Translated names for values the spine stores in English (statuses, priorities, ...)."""
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from desk.triage.sla_state import SlaState
+
+STATUS_LABELS = {
+    "new": pgettext_lazy("ticket status", "New"),
+    "open": pgettext_lazy("ticket status", "Open"),
+    "pending": _("Waiting on customer"),
+    "resolved": _("Resolved"),
+    "closed": _("Closed"),
+    "ignored": _("Netiquette violation"),
+}
+PRIORITY_LABELS = {1: _("Low"), 2: _("Normal"), 3: _("High"), 4: _("Urgent")}
+SLA_LABELS = {
+    SlaState.MET: _("Met"),
+    SlaState.MISSED: _("Missed"),
+    SlaState.PAUSED: _("Paused"),
+    SlaState.BREACHED: _("Breached"),
+    SlaState.AT_RISK: _("At risk"),
+    SlaState.ON_TRACK: _("On track"),
+    SlaState.NONE: _("No SLA"),
+}
+SENTIMENT_LABELS = {"negative": _("Negative"), "neutral": _("Neutral"), "positive": _("Positive")}
+VOICE_LABELS = {"company": _("Company voice"), "personal": _("Personal opinion")}
+DELIVERY_LABELS = {
+    "received": _("Received"),
+    "queued": _("Queued"),
+    "sent": _("Sent"),
+    "failed": _("Failed"),
+}
+LANGUAGE_NAMES = {
+    "en": "English",
+    "de": "Deutsch",
+    "fr": "Français",
+    "pl": "Polski",
+    "sv": "Svenska",
+}
+EVENT_LABELS = {
+    "created": _("created"),
+    "status": _("status"),
+    "assignee": _("assigned"),
+    "queue": _("moved to queue"),
+    "priority": _("priority"),
+    "tag": _("tagged"),
+    "note": _("internal note"),
+    "reply": _("reply"),
+    "holding_reply": _("holding reply"),
+    "flagged": _("flagged to communications"),
+    "approval_requested": _("approval requested"),
+    "approval_granted": _("approved"),
+    "approval_rejected": _("approval rejected"),
+}
+# Names of the built-in saved views (stored in English, shown translated).
+BUILTIN_VIEW_NAMES = [_("My open"), _("Unassigned technical"), _("At risk")]

@@ -1,0 +1,55 @@
+"""Every page in the staff member's own language and time zone."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
+
+SESSION_KEY = "desk_preferences"
+
+
+def remember(request: HttpRequest, *, language: str, time_zone: str) -> None:
+    """Keep the preferences in the session so pages need no query to apply them."""
+    request.session[SESSION_KEY] = {"language": language, "time_zone": time_zone}
+
+
+def _load(request: HttpRequest) -> dict[str, str]:
+    stored = request.session.get(SESSION_KEY)
+    if stored is None:
+        from desk.triage.models import UserPreference
+
+        preference = UserPreference.objects.filter(user=request.user).first()
+        stored = {
+            "language": preference.language if preference else "",
+            "time_zone": preference.time_zone if preference else "",
+        }
+        request.session[SESSION_KEY] = stored
+    return stored
+
+
+def user_preferences(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
+    languages = {code for code, _ in settings.LANGUAGES}
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return get_response(request)
+        preferences = _load(request)
+        if preferences["language"] in languages:
+            translation.activate(preferences["language"])
+            request.LANGUAGE_CODE = preferences["language"]
+        try:
+            timezone.activate(zoneinfo.ZoneInfo(preferences["time_zone"]))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            timezone.deactivate()
+        try:
+            response = get_response(request)
+        finally:
+            timezone.deactivate()
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+    return middleware

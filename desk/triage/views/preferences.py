@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages as flash
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from desk.triage.forms import PreferencesForm
+from desk.triage.middleware import remember
+from desk.triage.models import UserPreference
+from desk.triage.permissions import login_required
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    current = UserPreference.objects.filter(user=request.user).first()
+    if request.method != "POST":
+        form = PreferencesForm(
+            initial={
+                "language": (current.language if current else "") or translation.get_language(),
+                "time_zone": (current.time_zone if current else "")
+                or timezone.get_current_timezone_name(),
+            }
+        )
+        return render(request, "desk/preferences.html", {"form": form})
+    form = PreferencesForm(request.POST)
+    if not form.is_valid():
+        return render(request, "desk/preferences.html", {"form": form}, status=400)
+    language, time_zone = form.cleaned_data["language"], form.cleaned_data["time_zone"]
+    UserPreference.objects.update_or_create(
+        user=request.user, defaults={"language": language, "time_zone": time_zone}
+    )
+    remember(request, language=language, time_zone=time_zone)
+    translation.activate(language)
+    flash.success(request, _("Preferences saved."))
+    response = redirect("preferences")
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
+    return response

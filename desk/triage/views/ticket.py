@@ -1,0 +1,174 @@
+"""The conversation view and the actions taken on one ticket."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages as flash
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from desk.privacy.services import audit
+from desk.sla import sla_status
+from desk.triage.forms import PRIORITY_CHOICES, NoteForm, ReplyForm
+from desk.triage.models import CannedReply, ReplyApproval
+from desk.triage.permissions import (
+    staff_required,
+    visible_queue_ids,
+    visible_ticket_or_404,
+)
+from desk.triage.services import presence
+from desk.triage.services.actions import Action, ActionRefused, apply_action
+from desk.triage.services.canned import fill_placeholders
+from desk.triage.views.common import safe_next
+from tickets.models import Message, Queue, Ticket
+from tickets.services import ReplyRefused, add_note
+
+# Past conversations of the contact shown beside the thread.
+HISTORY_SIZE = 10
+
+
+def ticket_context(request: HttpRequest, ticket: Ticket, queue_ids: list[int]) -> dict[str, Any]:
+    thread = list(
+        ticket.conversation.messages.select_related(
+            "author_identity", "sent_by", "parent", "channel"
+        ).prefetch_related("attachments", "revisions", "platform_actions")
+    )
+    canned = CannedReply.objects.filter(is_active=True).filter(
+        Q(queue__isnull=True) | Q(queue=ticket.queue)
+    )
+    return {
+        "ticket": ticket,
+        "sla": sla_status(ticket),
+        "thread": thread,
+        "original": next((m for m in thread if m.direction == Message.Direction.INBOUND), None),
+        "seen_message_id": max((m.pk for m in thread), default=0),
+        "events": ticket.events.select_related("actor"),
+        "notes": ticket.notes.select_related("author"),
+        "identities": ticket.contact.identities.order_by("kind", "handle"),
+        "history": Ticket.objects.filter(contact=ticket.contact, queue_id__in=queue_ids)
+        .exclude(pk=ticket.pk)
+        .select_related("channel")
+        .order_by("-created_at")[:HISTORY_SIZE],
+        "canned_replies": [
+            (reply, fill_placeholders(reply.text, ticket=ticket, agent=request.user))
+            for reply in canned
+        ],
+        "pending_approvals": ReplyApproval.objects.filter(
+            ticket=ticket, state=ReplyApproval.State.PENDING
+        ).select_related("drafted_by"),
+        "max_length": ticket.channel.adapter().max_reply_length,
+        "disclosure": settings.EMPLOYEE_DISCLOSURE,
+        "queues": Queue.objects.all(),
+        "members": get_user_model()
+        .objects.filter(Q(desk_queues=ticket.queue) | Q(is_superuser=True), is_active=True)
+        .distinct()
+        .order_by("username"),
+        "priorities": PRIORITY_CHOICES,
+        "now": timezone.now(),
+        "reply_form": ReplyForm(
+            initial={"seen_message_id": max((m.pk for m in thread), default=0)}
+        ),
+        "note_form": NoteForm(),
+        "others": presence.others_present(ticket=ticket, user=request.user),
+    }
+
+
+def load_ticket(request: HttpRequest, pk: int) -> tuple[Ticket, list[int]]:
+    queue_ids = visible_queue_ids(request.user)
+    ticket = visible_ticket_or_404(
+        request.user,
+        pk,
+        Ticket.objects.select_related(
+            "queue", "channel", "contact", "assignee", "conversation", "sla_policy__calendar"
+        ).filter(queue_id__in=queue_ids),
+    )
+    return ticket, queue_ids
+
+
+@staff_required
+@require_GET
+def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket, queue_ids = load_ticket(request, pk)
+    presence.touch_presence(ticket=ticket, user=request.user, composing=False)
+    audit.record_view(actor=request.user, target=ticket.conversation)
+    return render(request, "desk/ticket.html", ticket_context(request, ticket, queue_ids))
+
+
+@staff_required
+@require_POST
+def ticket_action(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket, _queues = load_ticket(request, pk)
+    back = safe_next(request, reverse("ticket-detail", args=[ticket.pk]))
+    try:
+        action = Action(request.POST.get("action", ""))
+    except ValueError:
+        flash.error(request, _("Choose an action."))
+        return redirect(back)
+    try:
+        apply_action(
+            ticket=ticket,
+            actor=request.user,
+            action=action,
+            value=request.POST.get(f"{action.value}_value", ""),
+        )
+    except ActionRefused as exc:
+        flash.error(request, str(exc))
+    else:
+        flash.success(request, _("Done."))
+    return redirect(back)
+
+
+@staff_required
+@require_POST
+def ticket_note(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket, _queues = load_ticket(request, pk)
+    try:
+        add_note(ticket=ticket, author=request.user, text=request.POST.get("text", ""))
+    except ReplyRefused:
+        flash.error(request, _("The note is empty."))
+    return redirect("ticket-detail", pk=pk)
+
+
+@staff_required
+@require_POST
+def ticket_presence(request: HttpRequest, pk: int) -> HttpResponse:
+    """Polled by the open page: records that the user is here, answers who else is."""
+    ticket, _queues = load_ticket(request, pk)
+    presence.touch_presence(
+        ticket=ticket, user=request.user, composing=request.POST.get("composing") == "1"
+    )
+    seen = request.POST.get("seen_message_id", "")
+    newer = (
+        Message.objects.filter(conversation_id=ticket.conversation_id, id__gt=int(seen)).count()
+        if seen.isdigit()
+        else 0
+    )
+    return render(
+        request,
+        "desk/_presence.html",
+        {
+            "others": presence.others_present(ticket=ticket, user=request.user),
+            "newer": newer,
+            "ticket": ticket,
+        },
+    )
+
+
+@staff_required
+@require_GET
+def message_delivery(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
+    ticket, _queues = load_ticket(request, pk)
+    message = Message.objects.filter(
+        pk=message_pk, conversation_id=ticket.conversation_id, direction=Message.Direction.OUTBOUND
+    ).first()
+    if message is None:
+        return HttpResponse(_("No such reply."), status=404)
+    return render(request, "desk/_delivery.html", {"message": message, "ticket": ticket})

@@ -1,0 +1,163 @@
+"""The desk in a real browser: Playwright driving Debian's Chromium against a live server."""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+
+from tests.conftest import post_json, skip_or_fail
+from tests.reference_data import restore_reference_data
+from tests.triage.conftest import MentionFactory
+from tickets.models import Message, Queue, Ticket
+
+
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db: None, settings: Any) -> None:
+    """A live server needs committed data, and each test ends with a flush of every table;
+    the rows that data migrations create are made again (tests.reference_data)."""
+    # Logging in through the form hashes passwords; a deliberately slow hash is not tested here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    restore_reference_data()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        skip_or_fail(f"browser tests need Chromium at {CHROMIUM} (.ci/run installs it)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("browser tests need the playwright package (the test extra)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # between browser steps are still plain synchronous calls.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+
+
+@pytest.fixture
+def open_page(browser: Any, live_server: Any) -> Iterator[Any]:
+    contexts: list[Any] = []
+
+    def open_as(username: str) -> Any:
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        contexts.append(context)
+        page = context.new_page()
+        page.dialogs = []
+        page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", "pw-browser-123")
+        page.press("#id_password", "Enter")
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def make_user(username: str, role: str) -> User:
+    user = User.objects.create_user(username, password="pw-browser-123")
+    user.groups.add(Group.objects.get(name=role))
+    user.desk_queues.add(*Queue.objects.all())
+    return user
+
+
+def test_an_agent_triages_a_new_mention_by_keyboard_and_the_sla_is_met(
+    open_page: Any, api: Client, live_server: Any
+) -> None:
+    make_user("kim", "agent")
+    post_json(
+        api, "/api/v1/inquiries/", {"text": "Where is my order 4711?", "author": {"name": "Ann"}}
+    )
+    ticket = Ticket.objects.get()
+    page = open_page("kim")
+    assert page.evaluate("typeof htmx") == "object", "htmx is not served: run npm ci"
+    page.keyboard.press("?")
+    assert page.locator("#shortcuts").is_visible()
+    page.keyboard.press("Escape")
+
+    page.keyboard.press("j")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/tickets/{ticket.pk}/")
+    badge = page.locator(".ticket-head [data-sla-state]")
+    assert badge.get_attribute("data-sla-state") == "on_track"
+
+    page.keyboard.press("a")  # assign to me
+    page.wait_for_selector("text=Done.")
+    page.keyboard.press("r")
+    page.keyboard.type("It ships today, tracking follows by mail.")
+    page.keyboard.press("Tab")  # to the voice choice
+    page.keyboard.press("Space")  # the company's voice
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("text=Reply queued for delivery.")
+
+    assert badge.get_attribute("data-sla-state") == "met"
+    assert "Met" in badge.inner_text()
+    ticket.refresh_from_db()
+    assert ticket.assignee.username == "kim"
+    reply = Message.objects.get(direction=Message.Direction.OUTBOUND)
+    assert (reply.voice, reply.text) == ("company", "It ships today, tracking follows by mail.")
+    page.wait_for_selector(".delivery-sent")
+
+
+def test_an_agents_company_reply_to_a_negative_post_is_routed_to_a_spokesperson(
+    open_page: Any, mention: MentionFactory, live_server: Any
+) -> None:
+    make_user("kim", "agent")
+    make_user("sam", "spokesperson")
+    ticket = mention("Your update broke everything. Useless!", sentiment="negative")
+
+    agent = open_page("kim")
+    agent.goto(f"{live_server.url}/tickets/{ticket.pk}/")
+    agent.fill("#reply-text", "We are sorry, we are fixing it right now.")
+    agent.check("input[name=voice][value=company]")
+    agent.click("#reply-form button[type=submit]")
+    agent.wait_for_selector("text=Only spokespeople answer negative public posts.")
+    assert not Message.objects.filter(direction=Message.Direction.OUTBOUND).exists()
+    assert "We are sorry, we are fixing it right now." in agent.inner_text(".approvals-pending")
+
+    speaker = open_page("sam")
+    speaker.click("text=Approvals")
+    assert "We are sorry, we are fixing it right now." in speaker.input_value("textarea[name=text]")
+    speaker.click("button[value=approve]")
+    speaker.wait_for_selector("text=Approved and queued for delivery.")
+
+    reply = Message.objects.get(direction=Message.Direction.OUTBOUND)
+    assert (reply.voice, reply.sent_by.username) == ("company", "kim")
+    assert ticket.events.filter(kind="approval_granted", actor__username="sam").exists()
+
+
+def test_markup_in_a_post_and_its_authors_name_renders_as_text(
+    open_page: Any, mention: MentionFactory, live_server: Any
+) -> None:
+    make_user("kim", "agent")
+    evil = "<img src=x onerror=alert(1)><script>alert(2)</script>"
+    ticket = mention(evil, name=evil)
+
+    page = open_page("kim")
+    assert evil in page.inner_text("table.inbox")
+    page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
+    assert evil in page.inner_text(".thread")
+    page.wait_for_timeout(300)
+
+    assert page.dialogs == []
+    assert page.locator("main img").count() == 0

@@ -1,0 +1,95 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
+from tests.triage.conftest import MentionFactory, StaffFactory
+from tickets.models import Ticket
+
+
+def test_the_conversation_view_shows_thread_profile_history_and_audit(
+    staff: StaffFactory, mention: MentionFactory
+) -> None:
+    earlier = mention("First question", author_id="ann-1", name="Ann Example")
+    ticket = mention(
+        "Second question", author_id="ann-1", name="Ann Example", url="https://social.example/p/2"
+    )
+    _user, client = staff()
+    client.post(f"/tickets/{ticket.pk}/note/", {"text": "VIP customer"})
+
+    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+
+    assert "Second question" in page
+    assert 'href="https://social.example/p/2"' in page
+    assert "@ann" in page  # the identity on the channel
+    assert f'href="/tickets/{earlier.pk}/"' in page  # a past conversation
+    assert "VIP customer" in page
+    assert "Audit trail" in page
+    assert "Retention notice:" in page and "not recorded" in page
+
+
+def test_a_script_link_from_a_platform_is_not_rendered_as_a_link(
+    staff: StaffFactory, mention: MentionFactory
+) -> None:
+    ticket = mention("hello", url="javascript:alert(1)")
+    _user, client = staff()
+
+    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+
+    assert "javascript:alert(1)" not in page
+
+
+def test_the_sla_badge_shows_the_time_left(staff: StaffFactory, mention: MentionFactory) -> None:
+    ticket = mention("hello")
+    Ticket.objects.filter(pk=ticket.pk).update(
+        first_response_due_at=timezone.now() + timedelta(hours=3, minutes=10, seconds=30)
+    )
+    _user, client = staff()
+
+    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+
+    assert 'data-sla-state="on_track"' in page
+    assert "3 h 10 min left" in page
+
+
+def test_untrusted_text_is_escaped_everywhere(staff: StaffFactory, mention: MentionFactory) -> None:
+    evil = "<img src=x onerror=alert(1)><script>alert(2)</script>"
+    ticket = mention(evil, name=evil)
+    _user, client = staff()
+
+    for url in ("/", f"/tickets/{ticket.pk}/", f"/?q={evil}"):
+        page = client.get(url).content.decode()
+        assert "<img src=x" not in page
+        assert "<script>alert(2)" not in page
+        assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_two_people_on_one_ticket_see_each_other(
+    staff: StaffFactory, mention: MentionFactory
+) -> None:
+    _ann, ann = staff(name="ann")
+    _bob, bob = staff(name="bob")
+    ticket = mention("hello")
+    ann.get(f"/tickets/{ticket.pk}/")
+
+    page = bob.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert "Also on this ticket:" in page and "<strong>ann</strong>" in page
+
+    fragment = ann.post(f"/tickets/{ticket.pk}/presence/", {"composing": "1"}).content.decode()
+    assert "<strong>bob</strong>" in fragment
+    fragment = bob.post(f"/tickets/{ticket.pk}/presence/").content.decode()
+    assert "writing a reply" in fragment
+
+
+def test_the_presence_poll_tells_of_new_messages(
+    staff: StaffFactory, mention: MentionFactory
+) -> None:
+    _ann, ann = staff()
+    ticket = mention("hello", private=True)
+    seen = ann.get(f"/tickets/{ticket.pk}/").context["seen_message_id"]
+    ann.post(f"/tickets/{ticket.pk}/reply/", {"text": "Hi", "voice": "company"})
+
+    fragment = ann.post(
+        f"/tickets/{ticket.pk}/presence/", {"seen_message_id": seen}
+    ).content.decode()
+
+    assert "1 new message since you opened this ticket" in fragment
