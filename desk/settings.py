@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "desk",
     "tickets",
     "channels",
+    "desk.classification",
 ]
 
 MIDDLEWARE = [
@@ -238,3 +239,23 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Classification, routing rules and crisis detection (desk.classification).
+INGEST_OBSERVERS += [
+    "desk.classification.observers.count_for_crisis_detection",
+    "desk.classification.observers.index_for_similar_questions",
+    "desk.classification.observers.tally_engagement",
+]
+CELERY_BEAT_SCHEDULE["retrain-classifier"] = {
+    "task": "desk.classification.tasks.retrain_if_new_examples",
+    "schedule": 3600.0,
+}
+# A crisis: at least CRISIS_MIN_NEGATIVE negative mentions in the last CRISIS_WINDOW_MINUTES
+# on one channel or tracked term, and more than the usual level at this time of day (median
+# over the last CRISIS_BASELINE_DAYS days) by CRISIS_MAD_FACTOR robust deviations.
+CRISIS_WINDOW_MINUTES = int(os.environ.get("CRISIS_WINDOW_MINUTES", "60"))
+CRISIS_BASELINE_DAYS = int(os.environ.get("CRISIS_BASELINE_DAYS", "28"))
+CRISIS_MIN_NEGATIVE = int(os.environ.get("CRISIS_MIN_NEGATIVE", "5"))
+CRISIS_MAD_FACTOR = float(os.environ.get("CRISIS_MAD_FACTOR", "4"))
+# Positive messages after which a contact is suggested as a brand ambassador.
+AMBASSADOR_MIN_POSITIVE = int(os.environ.get("AMBASSADOR_MIN_POSITIVE", "3"))

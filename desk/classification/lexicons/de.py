@@ -1,0 +1,58 @@
+TERMS: dict[str, tuple[str, ...]] = {
+    "technical": (
+        r"fehler\w*", r"bug\w*", r"absturz", r"abstürz\w*", r"stürzt\w*", r"hängt", r"friert",
+        r"installation", r"install\w*", r"anmeld\w*", r"einlogg\w*", r"login", r"passwort\w*",
+        r"kennwort\w*", r"api", r"server\w*", r"zeitüberschreitung", r"timeout",
+        r"funktioniert (?:nicht|nichts|nicht mehr)", r"geht (?:nicht|nichts|nicht mehr)",
+        r"kaputt", r"aktualisierung", r"update\w*", r"herunterlad\w*", r"download",
+        r"synchronisier\w*", r"sync", r"schnittstelle\w*", r"404", r"500", r"502", r"lädt nicht",
+        r"leere seite", r"zurücksetz\w*", r"export\w*", r"import\w*", r"hochlad\w*",
+        r"einstellung\w*", r"konfigur\w*", r"browser", r"android", r"ios", r"zertifikat",
+        r"fehlermeldung\w*", r"wie kann ich (?:\w+ )?(?:einstellen|ändern|verbinden)",
+    ),
+    "press": (
+        r"journalist\w*", r"redakt\w*", r"presse\w*", r"pressestelle", r"pressesprecher\w*",
+        r"interview\w*", r"artikel", r"beitrag", r"stellungnahme", r"zitier\w*",
+        r"(?:zeitung|magazin|sender|podcast|blog)", r"recherch\w*", r"bericht\w*",
+        r"medienanfrage", r"anfrage (?:der|von der) presse", r"reportage",
+    ),
+    "sales_lead": (
+        r"preis\w*", r"kost\w*", r"angebot\w*", r"lizenz\w*", r"demo", r"testversion",
+        r"probe\w*", r"kauf\w*", r"bestell\w*", r"abo\w*", r"tarif\w*", r"pro (?:nutzer|monat|jahr)",
+        r"nutzer", r"rabatt\w*", r"wiederverkäufer", r"partnerschaft", r"vertrieb\w*",
+        r"was kostet", r"wie teuer", r"für unser (?:team|unternehmen|büro)", r"unternehmenslizenz",
+        r"enterprise", r"upgrade auf", r"paket\w*",
+    ),
+    "insult": (
+        r"idiot\w*", r"vollidiot\w*", r"depp\w*", r"trottel\w*", r"dumm\w*", r"blöd\w*",
+        r"saftladen", r"betrüger\w*", r"abzocke\w*", r"abzocker\w*", r"verbrecher\w*",
+        r"lügner\w*", r"inkompetent\w*", r"scheiß\w*", r"scheiss\w*", r"arsch\w*", r"wichser",
+        r"penner", r"witzfigur\w*", r"versager\w*", r"drecks\w*", r"schwachsinn\w*",
+        r"unfähig\w*",
+    ),
+    "threat": (
+        r"ich finde (?:euch|dich|sie)", r"ich weiß wo", r"abfackeln", r"anzünden",
+        r"umbring\w*", r"bombe\w*", r"(?:ihr|sie) werdet (?:es )?bereuen", r"das werdet ihr bereuen",
+        r"passt auf euch auf", r"ich komme vorbei und", r"fertigmachen",
+    ),
+    "spam": (
+        r"klick(?:e|t)? hier", r"gratis follower", r"follower kaufen", r"geld verdienen",
+        r"verdiene \d+", r"von zu hause (?:aus )?arbeiten", r"schreib mir eine dm",
+        r"gewinnspiel", r"gutscheincode", r"nur heute", r"passives einkommen",
+        r"schau(?:t)? (?:auf )?mein(?:em)? profil", r"investitionschance",
+    ),
+    "positive": (
+        r"danke\w*", r"dank", r"super", r"toll\w*", r"klasse", r"prima", r"spitze", r"genial\w*",
+        r"hilfreich\w*", r"perfekt\w*", r"zufrieden\w*", r"begeistert", r"lieb\w*",
+        r"schnell(?:e|en)? (?:hilfe|antwort|support)", r"gelöst", r"empfehl\w*", r"großartig\w*",
+        r"hervorragend\w*", r"freu\w*", r"top", r"gut gemacht", r"läuft wieder",
+    ),
+    "negative": (
+        r"schlecht\w*", r"schlimm\w*", r"furchtbar\w*", r"schrecklich\w*", r"enttäusch\w*",
+        r"ärgerlich\w*", r"verärgert", r"wütend", r"sauer", r"unverschämt\w*", r"inakzeptabel",
+        r"nervig\w*", r"nervt", r"frustrier\w*", r"nutzlos\w*", r"schon wieder", r"wieder (?:nicht|down|kaputt|offline)",
+        r"immer noch", r"ausfall\w*", r"störung\w*", r"erstattung", r"kündig\w*", r"beschwer\w*",
+        r"langsam\w*", r"nie", r"niemand", r"katastroph\w*", r"peinlich\w*", r"leider",
+        r"zum kotzen", r"reicht mir", r"witz",
+    ),
+}

@@ -1,0 +1,58 @@
+TERMS: dict[str, tuple[str, ...]] = {
+    "technical": (
+        r"errors?", r"bugs?", r"buggy", r"crash\w*", r"freez\w*", r"install\w*", r"uninstall\w*",
+        r"log ?in", r"logging in", r"sign ?in", r"password", r"2fa", r"api", r"server",
+        r"timeouts?", r"timing out", r"not working", r"doesn'?t work", r"won'?t (?:load|open|start)",
+        r"stopped working", r"broken link", r"update\w*", r"upgrade\w*", r"download\w*",
+        r"sync\w*", r"ssl", r"dns", r"404", r"500", r"502", r"503", r"blank (?:page|screen)",
+        r"reset (?:my )?password", r"integration", r"plugin", r"export\w*", r"import\w*",
+        r"upload\w*", r"endpoint", r"webhook\w*", r"browser", r"android", r"ios", r"firmware",
+        r"loading", r"keeps? (?:loading|spinning)", r"how (?:do|can) i (?:set|configure|change|connect)",
+        r"cache", r"certificate", r"configur\w*",
+    ),
+    "press": (
+        r"journalists?", r"reporters?", r"press (?:office|team|contact|release|inquiry)",
+        r"the press", r"media (?:inquiry|request|contact)", r"interview\w*", r"(?:an|my|our) article",
+        r"writing (?:a|an) (?:story|piece|article)", r"editor\w*", r"newsroom", r"on the record",
+        r"(?:official )?statement", r"comment on", r"for (?:a|our) (?:story|podcast|report|feature)",
+        r"spokes(?:person|man|woman)", r"newspaper", r"magazine",
+    ),
+    "sales_lead": (
+        r"pric\w*", r"cost\w*", r"quote", r"quotation", r"offer", r"licen[cs]e\w*",
+        r"enterprise (?:plan|licen[cs]e|tier|edition)", r"(?:book|request|get) a demo", r"demo",
+        r"free trial", r"trial", r"buy\w*", r"purchas\w*", r"subscription", r"(?:pricing|business|team|enterprise|premium|pro) plans?",
+        r"per (?:user|seat|month)", r"seats", r"discount\w*", r"reseller", r"partnership",
+        r"sales (?:team|rep|contact)", r"how much", r"invoice for (?:a|our) team", r"upgrade to",
+        r"for our (?:team|company|agency)", r"volume",
+    ),
+    "insult": (
+        r"idiots?", r"morons?", r"stupid", r"dumb", r"clowns?", r"scam\w*", r"fraud\w*",
+        r"crooks?", r"thie(?:f|ves)", r"liars?", r"incompetent", r"useless (?:idiots|morons|bunch)",
+        r"f+u+c+k+\w*", r"f\*+k", r"wtf", r"shit\w*", r"crap", r"bastards?", r"assholes?",
+        r"jerks?", r"pathetic", r"losers?", r"garbage company", r"bunch of \w+",
+    ),
+    "threat": (
+        r"i will find you", r"i know where (?:you|your)", r"burn (?:down )?your", r"kill (?:you|u|them|all of you)",
+        r"you(?:'| wi)ll (?:regret|pay for)", r"watch your back", r"hurt you", r"bomb\w*",
+        r"come to your office and", r"destroy you",
+    ),
+    "spam": (
+        r"click (?:here|the link)", r"free followers", r"(?:buy|get) followers", r"earn \$?\d+",
+        r"make money", r"work from home", r"dm me (?:for|to)", r"giveaway", r"promo code",
+        r"limited offer", r"100% (?:free|guaranteed)", r"check (?:out )?my (?:profile|page|bio)",
+        r"investment opportunity", r"passive income", r"follow back",
+    ),
+    "positive": (
+        r"thanks?", r"thank you", r"thx", r"great", r"love\w*", r"awesome", r"excellent",
+        r"amazing", r"helpful", r"perfect", r"brilliant", r"fantastic", r"happy", r"well done",
+        r"kudos", r"appreciate\w*", r"quick (?:help|response|reply)", r"best", r"solved",
+        r"recommend\w*", r"nice", r"cool", r"impressed", r"smooth",
+    ),
+    "negative": (
+        r"worst", r"terrible", r"awful", r"horrible", r"disappoint\w*", r"angry", r"furious",
+        r"unacceptable", r"ridiculous", r"annoy\w*", r"frustrat\w*", r"useless", r"(?:yet|once) again", r"again[!?]+", r"(?:down|crash\w*|broken|fail\w*) again",
+        r"still (?:not|no|broken|waiting)", r"outage", r"down", r"refund", r"cancel\w*",
+        r"complain\w*", r"hate", r"bad", r"poor", r"slow", r"never", r"waste", r"shame\w*",
+        r"sick of", r"fed up", r"lost (?:my|all|our)", r"joke",
+    ),
+}

@@ -1,0 +1,55 @@
+TERMS: dict[str, tuple[str, ...]] = {
+    "technical": (
+        r"błąd\w*", r"błęd\w*", r"bug\w*", r"awari\w*", r"zawiesza\w*", r"zawiesił\w*",
+        r"crash\w*", r"wywala\w*", r"instal\w*", r"zainstal\w*", r"logowani\w*", r"zalogować",
+        r"zalogow\w*", r"hasł\w*", r"api", r"serwer\w*", r"timeout", r"nie działa\w*",
+        r"przestał\w* działać", r"aktualizacj\w*", r"pobra\w*", r"pobier\w*", r"synchroniz\w*",
+        r"404", r"500", r"pusta strona", r"zresetować", r"reset\w*", r"eksport\w*", r"import\w*",
+        r"wgra\w*", r"ustawieni\w*", r"konfigur\w*", r"przeglądar\w*", r"android", r"ios",
+        r"certyfikat\w*", r"nie ładuje", r"nie otwiera", r"nie mogę się zalogować",
+        r"jak (?:ustawić|skonfigurować|połączyć|zmienić)", r"aplikacj\w* (?:się )?(?:sypie|wiesza)",
+    ),
+    "press": (
+        r"dziennikar\w*", r"redakcj\w*", r"redaktor\w*", r"pras\w*", r"biuro prasowe",
+        r"rzecznik\w*", r"wywiad\w*", r"artykuł\w*", r"reportaż\w*", r"komentarz\w*",
+        r"oświadczeni\w*", r"stanowisk\w*", r"(?:gazet\w*|magazyn\w*|portal\w*|podcast\w*|radi\w*)",
+        r"materiał\w*", r"media", r"mediów",
+    ),
+    "sales_lead": (
+        r"cen\w*", r"cennik\w*", r"koszt\w*", r"kosztuje", r"ile kosztuje", r"ofert\w*",
+        r"wycen\w*", r"licencj\w*", r"demo", r"wersj\w* próbn\w*", r"okres próbny", r"kupi\w*",
+        r"zakup\w*", r"abonament\w*", r"subskrypcj\w*", r"za (?:użytkownika|miesiąc|rok)",
+        r"użytkowników", r"rabat\w*", r"zniżk\w*", r"resel\w*", r"partnerstw\w*",
+        r"handlow\w*", r"dla (?:naszej|mojej) firmy", r"dla firmy", r"pakiet\w*",
+    ),
+    "insult": (
+        r"idio\w*", r"debil\w*", r"kretyn\w*", r"głupi\w*", r"głupek", r"żenad\w*",
+        r"oszu\w*", r"złodzie\w*", r"kłamc\w*", r"nieudaczni\w*", r"banda \w+",
+        r"kurw\w*", r"chuj\w*", r"gówn\w*", r"dupk\w*", r"frajer\w*", r"pajac\w*",
+        r"cyrk", r"matoł\w*", r"buraki",
+    ),
+    "threat": (
+        r"znajdę (?:was|cię)", r"wiem gdzie", r"spalę", r"podpal\w*", r"zabij\w*",
+        r"pożałujecie", r"zapłacicie za to", r"uważajcie na siebie", r"bomb\w*",
+        r"przyjdę do (?:was|biura) i",
+    ),
+    "spam": (
+        r"kliknij tutaj", r"kliknij w link", r"darmowi obserwujący", r"kup obserwujących",
+        r"zarabiaj", r"zarób \d+", r"praca w domu", r"praca zdalna bez", r"napisz (?:do mnie )?na priv",
+        r"konkurs", r"kod rabatowy", r"pasywny dochód", r"sprawdź mój profil", r"okazja inwestycyjna",
+    ),
+    "positive": (
+        r"dzięki\w*", r"dziękuj\w*", r"super", r"świetn\w*", r"doskonał\w*", r"wspaniał\w*",
+        r"genialn\w*", r"pomocn\w*", r"polecam\w*", r"zadowolon\w*", r"kocham", r"uwielbiam",
+        r"szybk\w* pomoc", r"szybk\w* odpowiedź", r"rozwiązan\w*", r"brawo", r"rewelac\w*",
+        r"gratulacje", r"ekstra", r"najlepsz\w*",
+    ),
+    "negative": (
+        r"fataln\w*", r"okropn\w*", r"beznadziejn\w*", r"tragedi\w*", r"tragiczn\w*",
+        r"rozczarowan\w*", r"zawiedzion\w*", r"wściek\w*", r"zły", r"zła", r"skandal\w*",
+        r"nie do przyjęcia", r"denerwuj\w*", r"frustruj\w*", r"znowu", r"nadal nie",
+        r"wciąż nie", r"awaria", r"zwrot pieniędzy", r"rezygnuj\w*", r"reklamacj\w*",
+        r"skarg\w*", r"wolno", r"wolne", r"nigdy", r"nikt", r"szkoda", r"porażk\w*",
+        r"wstyd\w*", r"mam dość", r"najgorsz\w*",
+    ),
+}

@@ -1,0 +1,37 @@
+"""Who may do what in this app. Roles are formalized elsewhere (issue 6); until then: here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+
+MANAGER_GROUP = "manager"
+
+
+def is_manager(user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_superuser or user.groups.filter(name=MANAGER_GROUP).exists())
+
+
+def is_communications(user: Any) -> bool:
+    """Members of the communications / press queue speak for the company in a crisis."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return is_manager(user) or user.desk_queues.filter(slug="communications").exists()
+
+
+def crisis_recipients() -> QuerySet[Any]:
+    """Managers and the communications team: who is alerted when a crisis starts."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__name=MANAGER_GROUP)
+            | Q(desk_queues__slug="communications")
+        )
+        .distinct()
+    )
