@@ -17,5 +17,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("hooks/<str:token>/", channel_webhook, name="channel-webhook"),
     path("api/", include("desk.api.urls")),
+    path("desk/", include("desk.classification.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -37,6 +37,7 @@ def classify_with(
         reasons[label] = f"{name} {probability:.2f}" + (f" ({evidence})" if evidence else "")
     if sentiment_probabilities:
         sentiment, probability = max(sentiment_probabilities.items(), key=lambda item: item[1])
+        sentiment = str(sentiment)
         reasons["sentiment"] = f"{name} {sentiment} {probability:.2f}"
     labels = {label: score for label, score in labels.items() if score >= 0.05}
     return Classification(language=language, labels=labels, sentiment=sentiment, reasons=reasons)

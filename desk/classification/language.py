@@ -30,6 +30,7 @@ _CANDIDATES: dict[Language, str] = {
 # Lingua's confidence on one or two words is low; below this, greetings and thanks in the
 # served languages decide (lingua takes "merci" for Italian).
 _SHORT_TEXT_CONFIDENCE = 0.5
+_SHORT_TEXT_WORDS = 4
 _MARKERS: dict[str, frozenset[str]] = {
     "en": frozenset("thanks thank you hi hello please the is not help why ok".split()),
     "de": frozenset("danke hallo bitte nicht ist und warum hilfe geht servus moin".split()),
@@ -53,6 +54,11 @@ def detect_language(text: str, *, hint: str = "") -> str:
     words = [w.lower() for w in _WORDS.findall(text) if not w.isdigit()]
     if not words:
         return ""
+    if len(words) > _SHORT_TEXT_WORDS:
+        detected = detector().detect_language_of(text)
+        return _CANDIDATES[detected] if detected is not None else ""
+    # Short posts: ask for confidences (costly on long texts, cheap here) so that greetings
+    # and thanks can decide when lingua is unsure.
     confidences = detector().compute_language_confidence_values(text)
     best = confidences[0] if confidences else None
     if best is None or best.value < _SHORT_TEXT_CONFIDENCE:

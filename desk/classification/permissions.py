@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.db.models import Q, QuerySet
 
 MANAGER_GROUP = "manager"
@@ -35,3 +40,16 @@ def crisis_recipients() -> QuerySet[Any]:
         )
         .distinct()
     )
+
+
+def manager_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Managers only: others who are logged in get a 403, anonymous users the login page."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_manager(request.user):
+            raise PermissionDenied("Only managers may do this.")
+        return view(request, *args, **kwargs)
+
+    return wrapped

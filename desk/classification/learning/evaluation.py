@@ -98,13 +98,16 @@ def macro_f1(report: Report) -> float:
 
 
 def evaluate_model_on_shipped_set(model: TrainedModel) -> dict[str, Any]:
-    """Per-label F1 over all languages, stored with each model version for comparison."""
+    """Per-label F1 over all languages, stored with each model version for comparison.
+
+    The declared language is passed: this compares models, not the language detector.
+    """
     from desk.classification.classifier import classify_with
 
     examples = read_jsonl(EVALUATION_PATH)
     report = evaluate(
         examples,
-        lambda e: classify_with(e.text, model=model),
+        lambda e: classify_with(e.text, language_hint=e.language, model=model),
     )
     summary: dict[str, Any] = {
         label: round(report[(label, ALL)].f1, 3) for label in LABELS if (label, ALL) in report

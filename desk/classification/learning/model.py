@@ -9,11 +9,11 @@ millisecond.
 from __future__ import annotations
 
 import hashlib
-import io
+import pickle
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import joblib
 import numpy as np
 import scipy.sparse as sp
 import sklearn
@@ -46,17 +46,26 @@ class TrainedModel:
         self, text: str, lexicon_hits: dict[str, tuple[str, ...]]
     ) -> tuple[dict[str, float], dict[str, float]]:
         """Label -> probability, and sentiment -> probability (empty without a sentiment model)."""
-        row = features(self.vectorizer, [text], [lexicon_hits])
+        text_row = self.vectorizer.transform([text])
+        width = text_row.shape[1]
+        present = [width + i for i, c in enumerate(CATEGORIES) if lexicon_hits.get(c)]
+
+        def logits(weights: np.ndarray, bias: np.ndarray) -> np.ndarray:
+            # The same as features() @ weights, without building the stacked sparse row.
+            result = np.asarray(text_row @ weights[:width]).ravel() + bias
+            for column in present:
+                result = result + weights[column]
+            return result
+
         labels = {}
         if self.labels:
-            logits = np.asarray(row @ self.label_weights).ravel() + self.label_bias
-            probabilities = 1.0 / (1.0 + np.exp(-logits))
+            probabilities = 1.0 / (1.0 + np.exp(-logits(self.label_weights, self.label_bias)))
             labels = dict(zip(self.labels, probabilities.tolist(), strict=True))
         sentiment = {}
         if self.sentiment_weights is not None and self.sentiment_bias is not None:
-            logits = np.asarray(row @ self.sentiment_weights).ravel() + self.sentiment_bias
-            exp = np.exp(logits - logits.max())
-            sentiment = dict(zip(self.sentiments, (exp / exp.sum()).tolist(), strict=True))
+            # One-vs-rest scores, normalized to sum to one (as scikit-learn does for OvR).
+            scores = 1.0 / (1.0 + np.exp(-logits(self.sentiment_weights, self.sentiment_bias)))
+            sentiment = dict(zip(self.sentiments, (scores / scores.sum()).tolist(), strict=True))
         return labels, sentiment
 
 
@@ -87,47 +96,61 @@ def train(examples: Sequence[Example]) -> TrainedModel:
     )
     vectorizer.fit(texts)
     matrix = features(vectorizer, texts, hits)
-    trained_labels, columns, biases = [], [], []
-    for label in LABELS:
-        rows = [i for i, e in enumerate(examples) if label in e.known_labels]
-        target = np.array([label in examples[i].labels for i in rows])
-        if len(set(target.tolist())) < 2:
-            continue  # without both yes and no, the lexicon keeps this label
-        classifier = _classifier().fit(matrix[rows], target, sample_weight=weights[rows])
-        trained_labels.append(label)
-        columns.append(classifier.coef_[0])
-        biases.append(classifier.intercept_[0])
-    sentiment_weights = sentiment_bias = None
-    rows = [i for i, e in enumerate(examples) if e.sentiment]
-    sentiments: tuple[str, ...] = ()
-    if len({examples[i].sentiment for i in rows}) == len(SENTIMENTS):
-        classifier = _classifier().fit(
-            matrix[rows], [examples[i].sentiment for i in rows], sample_weight=weights[rows]
-        )
-        sentiments = tuple(classifier.classes_)
-        sentiment_weights = classifier.coef_.T.copy()
-        sentiment_bias = classifier.intercept_.copy()
-    width = matrix.shape[1]
+    label_names, label_weights, label_bias = _one_vs_rest(
+        matrix,
+        weights,
+        [(label, [label in e.labels if label in e.known_labels else None for e in examples])
+         for label in LABELS],
+    )
+    sentiment_names, sentiment_weights, sentiment_bias = _one_vs_rest(
+        matrix,
+        weights,
+        [(s, [e.sentiment == s if e.sentiment else None for e in examples]) for s in SENTIMENTS],
+    )
+    complete = len(sentiment_names) == len(SENTIMENTS)
     return TrainedModel(
         vectorizer=vectorizer,
-        labels=tuple(trained_labels),
-        label_weights=np.column_stack(columns) if columns else np.zeros((width, 0)),
-        label_bias=np.array(biases),
-        sentiments=sentiments,
-        sentiment_weights=sentiment_weights,
-        sentiment_bias=sentiment_bias,
+        labels=label_names,
+        label_weights=label_weights,
+        label_bias=label_bias,
+        sentiments=sentiment_names if complete else (),
+        sentiment_weights=sentiment_weights if complete else None,
+        sentiment_bias=sentiment_bias if complete else None,
     )
 
 
+def _one_vs_rest(
+    matrix: sp.csr_matrix,
+    weights: np.ndarray,
+    targets: list[tuple[str, list[bool | None]]],
+) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    """One binary classifier per name, on the rows whose answer is known (not None)."""
+    names, columns, biases = [], [], []
+    for name, answers in targets:
+        rows = [i for i, answer in enumerate(answers) if answer is not None]
+        target = np.array([answers[i] for i in rows])
+        if len(set(target.tolist())) < 2:
+            continue  # without both yes and no there is nothing to learn; the lexicon keeps it
+        classifier = _classifier().fit(matrix[rows], target, sample_weight=weights[rows])
+        names.append(name)
+        columns.append(classifier.coef_[0])
+        biases.append(classifier.intercept_[0])
+    if not columns:
+        return (), np.zeros((matrix.shape[1], 0)), np.zeros(0)
+    return tuple(names), np.column_stack(columns), np.array(biases)
+
+
 def _classifier() -> LogisticRegression:
-    return LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
+    # liblinear: exact and fast on a few thousand short texts (lbfgs took seconds per label).
+    return LogisticRegression(C=10.0, class_weight="balanced", solver="liblinear")
 
 
 def dump(model: TrainedModel) -> tuple[bytes, str]:
     """The model as bytes and their SHA-256 checksum."""
-    buffer = io.BytesIO()
-    joblib.dump(model, buffer, compress=3)
-    artifact = buffer.getvalue()
+    # The n-grams cut by max_features are kept only for introspection; they would double the
+    # artifact (scikit-learn's documentation suggests dropping them before pickling).
+    model.vectorizer.stop_words_ = None  # type: ignore[attr-defined]
+    artifact = zlib.compress(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL), 6)
     return artifact, hashlib.sha256(artifact).hexdigest()
 
 
@@ -136,7 +159,10 @@ def load(artifact: bytes, checksum: str) -> TrainedModel:
         raise ModelError("The stored model does not match its checksum.")
     # The artifact was written by `dump` into our own database; the checksum guards against
     # a truncated or altered row.
-    model = joblib.load(io.BytesIO(artifact))  # noqa: S301
+    try:
+        model = pickle.loads(zlib.decompress(artifact))  # noqa: S301
+    except (zlib.error, pickle.UnpicklingError, AttributeError, ImportError) as exc:
+        raise ModelError(f"The stored model cannot be read: {exc}") from None
     if not isinstance(model, TrainedModel):
         raise ModelError("The stored artifact is not a trained model.")
     return model
