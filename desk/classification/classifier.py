@@ -28,7 +28,9 @@ def classify_with(
     reasons = dict(lexicon.reasons)
     sentiment = lexicon.sentiment
     if model is None:
-        return Classification(language=language, labels=labels, sentiment=sentiment, reasons=reasons)
+        return Classification(
+            language=language, labels=labels, sentiment=sentiment, reasons=reasons
+        )
     name = f"model v{model_number}" if model_number is not None else "model"
     label_probabilities, sentiment_probabilities = model.predict(text, lexicon.hits)
     for label, probability in label_probabilities.items():

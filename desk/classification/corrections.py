@@ -62,7 +62,9 @@ def record_correction(
                 new=", ".join(label for label in LABELS if decided.get(label)) or "none",
             )
         if sentiment is not None and sentiment != ticket.sentiment:
-            TicketEvent.record(ticket, "sentiment", actor=actor, old=ticket.sentiment, new=sentiment)
+            TicketEvent.record(
+                ticket, "sentiment", actor=actor, old=ticket.sentiment, new=sentiment
+            )
             ticket.sentiment = sentiment
             ticket.save(update_fields=["sentiment", "updated_at"])
         first = (

@@ -92,9 +92,9 @@ def _window_buckets(at: datetime) -> list[datetime]:
 
 
 def window_negatives(scope: str, at: datetime) -> int:
-    total = MentionCount.objects.filter(scope=scope, bucket_start__in=_window_buckets(at)).aggregate(
-        n=Sum("negative")
-    )["n"]
+    total = MentionCount.objects.filter(
+        scope=scope, bucket_start__in=_window_buckets(at)
+    ).aggregate(n=Sum("negative"))["n"]
     return total or 0
 
 

@@ -74,7 +74,9 @@ class ReplyTemplateForm(forms.ModelForm):
 
 
 class DryRunForm(forms.Form):
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000)
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000
+    )
     message = forms.IntegerField(required=False, min_value=1, label="or a message id")
     channel = forms.ModelChoiceField(Channel.objects.all(), required=False)
     language = forms.CharField(required=False, max_length=2, label="declared language")
@@ -93,7 +95,9 @@ class CorrectionForm(forms.Form):
     labels = forms.MultipleChoiceField(
         choices=list(LABEL_NAMES.items()), required=False, widget=forms.CheckboxSelectMultiple
     )
-    relabel = forms.BooleanField(required=False, help_text="Replace the labels with the ticked ones")
+    relabel = forms.BooleanField(
+        required=False, help_text="Replace the labels with the ticked ones"
+    )
     sentiment = forms.ChoiceField(
         choices=[("", "(unchanged)"), *((s, s) for s in SENTIMENTS)], required=False
     )

@@ -71,7 +71,9 @@ def incident_mentions(incident: Incident, *, limit: int = 500) -> list[MentionGr
 
 
 def median_response_minutes(groups: list[MentionGroup]) -> float | None:
-    answered = [r.response_minutes for g in groups for r in g.rows if r.response_minutes is not None]
+    answered = [
+        r.response_minutes for g in groups for r in g.rows if r.response_minutes is not None
+    ]
     return round(statistics.median(answered), 1) if answered else None
 
 

@@ -76,4 +76,3 @@ def _by_markers(words: list[str]) -> str:
 
 def is_served(code: str) -> bool:
     return code in SERVED_LANGUAGES
-

@@ -9,8 +9,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
 
 MANAGER_GROUP = "manager"
 

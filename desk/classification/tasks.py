@@ -14,8 +14,9 @@ def retrain_classifier(note: str = "") -> int:
 def retrain_if_new_examples() -> int | None:
     """Periodic: retrain when corrections arrived since the newest version (or none exists)."""
     newest = ClassifierVersion.objects.order_by("-number").first()
-    if newest is not None and not TrainingExample.objects.filter(
-        updated_at__gt=newest.trained_at
-    ).exists():
+    if (
+        newest is not None
+        and not TrainingExample.objects.filter(updated_at__gt=newest.trained_at).exists()
+    ):
         return None
     return train_version(activate=True, note="periodic retraining").number

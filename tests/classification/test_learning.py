@@ -117,7 +117,10 @@ def test_an_unknown_queue_in_a_correction_is_refused_and_changes_nothing(
 
 
 def test_the_classifier_page_lists_versions_and_corrections(
-    deliver: Deliver, staff_client: Client, manager_client: Client, django_capture_on_commit_callbacks: Any
+    deliver: Deliver,
+    staff_client: Client,
+    manager_client: Client,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     ticket = deliver(AMBIGUOUS)
     assert ticket is not None

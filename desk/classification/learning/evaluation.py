@@ -43,9 +43,7 @@ class Counts:
 Report = dict[tuple[str, str], Counts]
 
 
-def evaluate(
-    examples: Sequence[Example], predict: Callable[[Example], Classification]
-) -> Report:
+def evaluate(examples: Sequence[Example], predict: Callable[[Example], Classification]) -> Report:
     report: Report = defaultdict(Counts)
     for example in examples:
         result = predict(example)

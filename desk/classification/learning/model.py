@@ -99,8 +99,10 @@ def train(examples: Sequence[Example]) -> TrainedModel:
     label_names, label_weights, label_bias = _one_vs_rest(
         matrix,
         weights,
-        [(label, [label in e.labels if label in e.known_labels else None for e in examples])
-         for label in LABELS],
+        [
+            (label, [label in e.labels if label in e.known_labels else None for e in examples])
+            for label in LABELS
+        ],
     )
     sentiment_names, sentiment_weights, sentiment_bias = _one_vs_rest(
         matrix,

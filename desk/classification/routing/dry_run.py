@@ -21,9 +21,7 @@ class DryRun:
     error: str = ""
 
 
-def dry_run(
-    *, text: str, message_id: int | None, channel: Any, language_hint: str = ""
-) -> DryRun:
+def dry_run(*, text: str, message_id: int | None, channel: Any, language_hint: str = "") -> DryRun:
     contact_id = None
     platform_id = ""
     if message_id:

@@ -106,9 +106,7 @@ def evaluate(facts: MentionFacts, rules: list[CompiledRule] | None = None) -> Ev
 
 
 def render_holding_reply(template_name: str, language: str) -> str:
-    texts = dict(
-        ReplyTemplate.objects.filter(name=template_name).values_list("language", "text")
-    )
+    texts = dict(ReplyTemplate.objects.filter(name=template_name).values_list("language", "text"))
     return texts.get(language) or texts.get("") or next(iter(texts.values()), "")
 
 
