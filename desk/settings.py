@@ -250,6 +250,10 @@ CELERY_BEAT_SCHEDULE["retrain-classifier"] = {
     "task": "desk.classification.tasks.retrain_if_new_examples",
     "schedule": 3600.0,
 }
+CELERY_BEAT_SCHEDULE["prune-crisis-counters"] = {
+    "task": "desk.classification.tasks.prune_crisis_counters",
+    "schedule": 6 * 3600.0,
+}
 # A crisis: at least CRISIS_MIN_NEGATIVE negative mentions in the last CRISIS_WINDOW_MINUTES
 # on one channel or tracked term, and more than the usual level at this time of day (median
 # over the last CRISIS_BASELINE_DAYS days) by CRISIS_MAD_FACTOR robust deviations.

@@ -146,12 +146,13 @@ def _open_if_spike(scope: Scope, at: datetime) -> Incident | None:
                 baseline_mad=mad,
             )
     except IntegrityError:
-        # Another worker opened it a moment ago: one incident per scope, one alert.
+        # Another worker opened it a moment ago: one incident per scope, one alert; this
+        # mention joins theirs.
+        existing = Incident.objects.filter(scope=scope.key, status=Incident.Status.OPEN).first()
+        if existing is not None:
+            _attach_window(existing, at)
         return None
-    window_start = min(_window_buckets(at))
-    NegativeMention.objects.filter(
-        scope=scope.key, incident__isnull=True, at__gte=window_start
-    ).update(incident=incident)
+    _attach_window(incident, at)
     url = reverse("classification:incident", args=[incident.pk])
     notify(
         users=crisis_recipients(),
@@ -162,6 +163,23 @@ def _open_if_spike(scope: Scope, at: datetime) -> Incident | None:
         dedupe_key=f"incident:{incident.pk}",
     )
     return incident
+
+
+def _attach_window(incident: Incident, at: datetime) -> None:
+    NegativeMention.objects.filter(
+        scope=incident.scope, incident__isnull=True, at__gte=min(_window_buckets(at))
+    ).update(incident=incident)
+
+
+def prune(*, now: datetime) -> tuple[int, int]:
+    """Forget counters older than the baseline needs, and negatives that joined no incident."""
+    keep_counts = now - timedelta(days=settings.CRISIS_BASELINE_DAYS + 1)
+    keep_negatives = now - 2 * timedelta(minutes=settings.CRISIS_WINDOW_MINUTES)
+    counts, _ = MentionCount.objects.filter(bucket_start__lt=keep_counts).delete()
+    negatives, _ = NegativeMention.objects.filter(
+        incident__isnull=True, at__lt=keep_negatives
+    ).delete()
+    return counts, negatives
 
 
 def close_incident(*, incident: Incident, actor: object) -> Incident:

@@ -1,4 +1,7 @@
 from celery import shared_task
+from django.utils import timezone
+
+from desk.classification import crisis
 
 from desk.classification.learning.versions import train_version
 from desk.classification.models import ClassifierVersion, TrainingExample
@@ -20,3 +23,9 @@ def retrain_if_new_examples() -> int | None:
     ):
         return None
     return train_version(activate=True, note="periodic retraining").number
+
+
+@shared_task(name="desk.classification.tasks.prune_crisis_counters")
+def prune_crisis_counters() -> int:
+    counts, negatives = crisis.prune(now=timezone.now())
+    return counts + negatives

@@ -9,6 +9,7 @@ from django.utils import timezone
 from channels.models import Channel
 from desk.classification.crisis import bucket_of
 from desk.classification.models import Incident, MentionCount, NegativeMention
+from desk.classification.tasks import prune_crisis_counters
 from desk.models import Notification
 from tests.classification.conftest import Deliver
 from tickets.models import Queue
@@ -119,3 +120,17 @@ def test_only_communications_or_managers_pin_a_statement(
     assert response.status_code == 403
     incident.refresh_from_db()
     assert incident.holding_statement == ""
+
+
+def test_pruning_keeps_incident_mentions_and_recent_counters(deliver: Deliver) -> None:
+    for n, text in enumerate(COMPLAINTS):
+        deliver(text, author_id=f"angry-{n}")
+    MentionCount.objects.create(
+        scope="channel:0", bucket_start=bucket_of(timezone.now() - timedelta(days=40)), negative=3
+    )
+
+    removed = prune_crisis_counters.delay().get()
+
+    assert removed == 1
+    assert Incident.objects.get().mentions.count() == len(COMPLAINTS)
+    assert MentionCount.objects.exclude(scope="channel:0").exists()
