@@ -2,7 +2,6 @@ from celery import shared_task
 from django.utils import timezone
 
 from desk.classification import crisis
-
 from desk.classification.learning.versions import train_version
 from desk.classification.models import ClassifierVersion, TrainingExample
 
