@@ -250,6 +250,10 @@ CELERY_BEAT_SCHEDULE["retrain-classifier"] = {
     "task": "desk.classification.tasks.retrain_if_new_examples",
     "schedule": 3600.0,
 }
+CELERY_BEAT_SCHEDULE["suggest-ambassadors"] = {
+    "task": "desk.classification.tasks.suggest_ambassadors",
+    "schedule": 3600.0,
+}
 CELERY_BEAT_SCHEDULE["prune-crisis-counters"] = {
     "task": "desk.classification.tasks.prune_crisis_counters",
     "schedule": 6 * 3600.0,

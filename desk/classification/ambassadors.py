@@ -18,7 +18,7 @@ class BadgeError(ValueError):
 
 
 def tally(*, contact_id: int, sentiment: str, netiquette: bool, at: datetime) -> None:
-    """Count one message of the contact; suggest them as ambassador when they qualify."""
+    """Count one message of the contact (one UPDATE; an INSERT for a new contact)."""
     field = sentiment if sentiment in ("positive", "neutral", "negative") else "neutral"
     changes: dict[str, Any] = {field: F(field) + 1}
     if netiquette:
@@ -36,31 +36,33 @@ def tally(*, contact_id: int, sentiment: str, netiquette: bool, at: datetime) ->
                 )
         except IntegrityError:
             EngagementTally.objects.filter(contact_id=contact_id).update(**changes)
-    if sentiment == "positive":
-        _suggest_if_qualified(contact_id)
 
 
-def _suggest_if_qualified(contact_id: int) -> None:
-    engagement = EngagementTally.objects.get(contact_id=contact_id)
-    qualifies = (
-        engagement.positive >= settings.AMBASSADOR_MIN_POSITIVE
-        and engagement.netiquette == 0
-        and engagement.negative * 2 < engagement.positive
+def suggest_ambassadors() -> int:
+    """Suggest every contact who qualifies and has no ambassador badge yet (periodic task).
+
+    Qualifies: at least AMBASSADOR_MIN_POSITIVE positive messages, fewer than half as many
+    negative ones, and never a netiquette violation. A dismissed contact is not suggested again.
+    """
+    candidates = (
+        EngagementTally.objects.filter(
+            positive__gte=settings.AMBASSADOR_MIN_POSITIVE,
+            netiquette=0,
+            negative__lt=F("positive") / 2.0,
+        )
+        .exclude(contact__badges__kind=ContactBadge.Kind.AMBASSADOR)
+        .order_by("-positive")[:500]
     )
-    if not qualifies:
-        return
-    try:
-        with transaction.atomic():
-            ContactBadge.objects.get_or_create(
-                contact_id=contact_id,
-                kind=ContactBadge.Kind.AMBASSADOR,
-                defaults={
-                    "reason": f"{engagement.positive} positive messages, "
-                    f"{engagement.negative} negative, no netiquette violation",
-                },
-            )
-    except IntegrityError:
-        pass  # suggested a moment ago by a concurrent message
+    badges = [
+        ContactBadge(
+            contact_id=tally.contact_id,
+            kind=ContactBadge.Kind.AMBASSADOR,
+            reason=f"{tally.positive} positive messages, {tally.negative} negative, "
+            "no netiquette violation",
+        )
+        for tally in candidates
+    ]
+    return len(ContactBadge.objects.bulk_create(badges, ignore_conflicts=True))
 
 
 def decide(*, badge: ContactBadge, actor: Any, confirm: bool) -> ContactBadge:

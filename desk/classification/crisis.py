@@ -57,8 +57,10 @@ def record_mention(*, message: Message, ticket: Ticket | None, sentiment: str) -
         _count(scope.key, bucket_of(at), negative)
         if not negative:
             continue
-        NegativeMention.objects.get_or_create(
-            scope=scope.key, message=message, defaults={"ticket": ticket, "at": at}
+        # One INSERT ... ON CONFLICT DO NOTHING: a redelivered mention is counted once.
+        NegativeMention.objects.bulk_create(
+            [NegativeMention(scope=scope.key, message=message, ticket=ticket, at=at)],
+            ignore_conflicts=True,
         )
         incident = Incident.objects.filter(scope=scope.key, status=Incident.Status.OPEN).first()
         if incident is not None:

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from desk.classification import crisis
+from desk.classification import ambassadors, crisis
 from desk.classification.learning.versions import train_version
 from desk.classification.models import ClassifierVersion, TrainingExample
 
@@ -28,3 +28,8 @@ def retrain_if_new_examples() -> int | None:
 def prune_crisis_counters() -> int:
     counts, negatives = crisis.prune(now=timezone.now())
     return counts + negatives
+
+
+@shared_task(name="desk.classification.tasks.suggest_ambassadors")
+def suggest_ambassadors() -> int:
+    return ambassadors.suggest_ambassadors()

@@ -3,6 +3,7 @@
 from django.test import Client
 
 from desk.classification.models import ContactBadge
+from desk.classification.tasks import suggest_ambassadors
 from tests.classification.conftest import Deliver
 
 
@@ -37,6 +38,9 @@ def test_a_contact_who_keeps_praising_us_is_suggested_and_confirmed_as_ambassado
         "Still the best tool we use, thank you team!",
     ]
     tickets = [deliver(text, author_id="fan") for text in praise]
+    deliver("Huge thanks, you are great!", author_id="one-time-fan")
+
+    assert suggest_ambassadors.delay().get() == 1
     badge = ContactBadge.objects.get(kind="ambassador")
     assert badge.status == ContactBadge.Status.SUGGESTED
     assert "3 positive messages" in manager_client.get("/desk/ambassadors/").content.decode()
@@ -52,4 +56,5 @@ def test_a_contact_who_broke_the_netiquette_is_not_suggested(deliver: Deliver) -
     for text in ["Thanks, great help!", "Love it, thank you!", "Awesome, thanks again!"]:
         deliver(text, author_id="mixed")
 
+    assert suggest_ambassadors.delay().get() == 0
     assert not ContactBadge.objects.exists()

@@ -13,16 +13,21 @@ import pickle
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
-import sklearn
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from desk.classification.labels import LABELS, SENTIMENTS
 from desk.classification.learning.dataset import Example
 from desk.classification.lexicon import CATEGORIES, classify_by_lexicon
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+# scikit-learn and scipy are imported when a model is trained or loaded, not when the desk
+# starts: a process that classifies with the lexicons alone never pays for them.
 
 MAX_FEATURES = 60_000
 
@@ -40,7 +45,7 @@ class TrainedModel:
     sentiments: tuple[str, ...]
     sentiment_weights: np.ndarray | None  # (features, classes)
     sentiment_bias: np.ndarray | None
-    sklearn_version: str = sklearn.__version__
+    sklearn_version: str = ""
 
     def predict(
         self, text: str, lexicon_hits: dict[str, tuple[str, ...]]
@@ -74,6 +79,8 @@ def features(
     texts: Sequence[str],
     hits: Sequence[dict[str, tuple[str, ...]]],
 ) -> sp.csr_matrix:
+    import scipy.sparse as sp
+
     lexical = sp.csr_matrix(
         np.array([[1.0 if h.get(c) else 0.0 for c in CATEGORIES] for h in hits]),
         shape=(len(hits), len(CATEGORIES)),
@@ -82,6 +89,9 @@ def features(
 
 
 def train(examples: Sequence[Example]) -> TrainedModel:
+    import sklearn
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     if not examples:
         raise ModelError("There are no examples to train on.")
     texts = [e.text for e in examples]
@@ -118,6 +128,7 @@ def train(examples: Sequence[Example]) -> TrainedModel:
         sentiments=sentiment_names if complete else (),
         sentiment_weights=sentiment_weights if complete else None,
         sentiment_bias=sentiment_bias if complete else None,
+        sklearn_version=sklearn.__version__,
     )
 
 
@@ -143,6 +154,8 @@ def _one_vs_rest(
 
 
 def _classifier() -> LogisticRegression:
+    from sklearn.linear_model import LogisticRegression
+
     # liblinear: exact and fast on a few thousand short texts (lbfgs took seconds per label).
     return LogisticRegression(C=10.0, class_weight="balanced", solver="liblinear")
 
