@@ -47,17 +47,45 @@ class TrainedModel:
     sentiment_bias: np.ndarray | None
     sklearn_version: str = ""
 
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.pop("_analyzer", None)  # rebuilt after loading
+        return state
+
+    def _tfidf(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The vectorizer's row for one text, without scikit-learn's per-call validation.
+
+        Same analyzer, vocabulary, sublinear tf, idf and L2 norm as `vectorizer.transform`
+        (equal to it within 1e-16 on the evaluation set), several times faster for one text.
+        """
+        analyzer = self.__dict__.get("_analyzer")
+        if analyzer is None:
+            analyzer = self.__dict__["_analyzer"] = self.vectorizer.build_analyzer()
+        vocabulary = self.vectorizer.vocabulary_
+        counts: dict[int, int] = {}
+        for gram in analyzer(text):
+            index = vocabulary.get(gram)
+            if index is not None:
+                counts[index] = counts.get(index, 0) + 1
+        if not counts:
+            return np.zeros(0, dtype=np.intp), np.zeros(0)
+        indices = np.fromiter(counts, dtype=np.intp, count=len(counts))
+        values = (1.0 + np.log(np.fromiter(counts.values(), dtype=float))) * self.vectorizer.idf_[
+            indices
+        ]
+        return indices, values / np.linalg.norm(values)
+
     def predict(
         self, text: str, lexicon_hits: dict[str, tuple[str, ...]]
     ) -> tuple[dict[str, float], dict[str, float]]:
         """Label -> probability, and sentiment -> probability (empty without a sentiment model)."""
-        text_row = self.vectorizer.transform([text])
-        width = text_row.shape[1]
+        indices, values = self._tfidf(text)
+        width = len(self.vectorizer.vocabulary_)
         present = [width + i for i, c in enumerate(CATEGORIES) if lexicon_hits.get(c)]
 
         def logits(weights: np.ndarray, bias: np.ndarray) -> np.ndarray:
-            # The same as features() @ weights, without building the stacked sparse row.
-            result = np.asarray(text_row @ weights[:width]).ravel() + bias
+            # The same as features() @ weights, from the few non-zero features only.
+            result = values @ weights[indices] + bias if len(indices) else bias.copy()
             for column in present:
                 result = result + weights[column]
             return result
