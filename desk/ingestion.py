@@ -19,6 +19,7 @@ from django.utils.module_loading import import_string
 from channels.adapters.base import Author, Mention
 from channels.models import Channel, InboundEvent
 from desk import routing, sla
+from desk.classification.decisions import after_routing
 from desk.classify import Classification, classify
 from tickets.models import (
     Contact,
@@ -277,6 +278,8 @@ def _create_ticket(
         ticket.tags.add(*(tag_by_name(name) for name in decision.tags))
     if decision.netiquette_violation:
         ticket.set_status(Ticket.Status.IGNORED, note=f"netiquette: {decision.reason}")
+    # Records why (labels, rules) and sends a rule's holding reply after the commit.
+    after_routing(ticket=ticket, classification=classification, decision=decision)
     return ticket
 
 

@@ -1,8 +1,7 @@
 """Which team a new mention goes to, and how it is treated there.
 
-First version: technical questions go to technical support, everything else to the inbound
-desk. The routing-rules issue replaces the internals with an ordered, editable rule list;
-`decide` keeps its signature and every decision keeps its reason.
+The ordered, editable rule list lives in `desk.classification.routing`; `decide` keeps the
+signature the ingestion path calls, and every decision keeps its reason.
 """
 
 from __future__ import annotations
@@ -32,6 +31,14 @@ class RoutingDecision:
 def decide(
     *, channel: Channel, mention: Mention, classification: Classification
 ) -> RoutingDecision:
-    if classification.has("technical"):
-        return RoutingDecision("technical", classification.reasons.get("technical", "technical"))
-    return RoutingDecision("inbound", "default: inbound desk")
+    from desk.classification.routing.engine import evaluate
+    from desk.classification.routing.facts import MentionFacts
+
+    facts = MentionFacts(
+        channel=channel,
+        text=mention.text,
+        classification=classification,
+        author=mention.author,
+        message_platform_id=mention.platform_id,
+    )
+    return evaluate(facts).decision

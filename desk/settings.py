@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "desk.privacy",
     "channels.platforms",
     "desk.triage",
+    "desk.classification",
 ]
 
 MIDDLEWARE = [
@@ -312,3 +313,30 @@ CELERY_BEAT_SCHEDULE["check-token-lifetimes"] = {
 # The triage desk (desk.triage). A personal reply by an employee ends with this disclosure
 # (000 HARMAN: staff posting about the company say they work there).
 EMPLOYEE_DISCLOSURE = os.environ.get("EMPLOYEE_DISCLOSURE", "#MyEmployer")
+# Classification, routing rules and crisis detection (desk.classification).
+INGEST_OBSERVERS += [
+    "desk.classification.observers.count_for_crisis_detection",
+    "desk.classification.observers.index_for_similar_questions",
+    "desk.classification.observers.tally_engagement",
+]
+CELERY_BEAT_SCHEDULE["retrain-classifier"] = {
+    "task": "desk.classification.tasks.retrain_if_new_examples",
+    "schedule": 3600.0,
+}
+CELERY_BEAT_SCHEDULE["suggest-ambassadors"] = {
+    "task": "desk.classification.tasks.suggest_ambassadors",
+    "schedule": 3600.0,
+}
+CELERY_BEAT_SCHEDULE["prune-crisis-counters"] = {
+    "task": "desk.classification.tasks.prune_crisis_counters",
+    "schedule": 6 * 3600.0,
+}
+# A crisis: at least CRISIS_MIN_NEGATIVE negative mentions in the last CRISIS_WINDOW_MINUTES
+# on one channel or tracked term, and more than the usual level at this time of day (median
+# over the last CRISIS_BASELINE_DAYS days) by CRISIS_MAD_FACTOR robust deviations.
+CRISIS_WINDOW_MINUTES = int(os.environ.get("CRISIS_WINDOW_MINUTES", "60"))
+CRISIS_BASELINE_DAYS = int(os.environ.get("CRISIS_BASELINE_DAYS", "28"))
+CRISIS_MIN_NEGATIVE = int(os.environ.get("CRISIS_MIN_NEGATIVE", "5"))
+CRISIS_MAD_FACTOR = float(os.environ.get("CRISIS_MAD_FACTOR", "4"))
+# Positive messages after which a contact is suggested as a brand ambassador.
+AMBASSADOR_MIN_POSITIVE = int(os.environ.get("AMBASSADOR_MIN_POSITIVE", "3"))

@@ -22,5 +22,6 @@ urlpatterns = [
     path("api/v1/privacy/", include("desk.privacy.api_urls")),
     path("privacy/", include("desk.privacy.urls")),
     path("", include("channels.platforms.urls")),
+    path("desk/", include("desk.classification.urls")),
     path("admin/", admin.site.urls),
 ]

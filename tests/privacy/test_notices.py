@@ -149,7 +149,8 @@ def test_the_notice_language_follows_detection_with_a_fallback(
 ) -> None:
     if channel_default:
         configure(webhook_channel, NoticeMethod.FIRST_REPLY, channel_default)
-    conversation = mention("p1", "Hello", language=detected).conversation
+    # Nothing a language detector can read: the language is the declared one, or none.
+    conversation = mention("p1", "👍 4711", language=detected).conversation
 
     reply(conversation, "Hi!")
 

@@ -1,0 +1,214 @@
+"""Crisis detection: a jump of negative mentions per channel and per tracked term.
+
+Per mention the cost is one counter upsert per scope; only a negative mention asks more (is
+an incident open? how many negatives in the window?), and only a window past the minimum asks
+for the baseline. The baseline is robust: the median and the median absolute deviation of
+the same window at the same time of day over the last weeks, so one earlier bad day does not
+hide a new crisis and a daily busy hour does not raise one.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from desk.classification.models import Incident, MentionCount, NegativeMention
+from desk.classification.permissions import crisis_recipients
+from desk.classification.terms import matched_terms
+from desk.notifications import notify
+from tickets.models import Message, Ticket
+
+BUCKET = timedelta(minutes=10)
+# Scale that makes the median absolute deviation comparable to a standard deviation.
+MAD_SCALE = 1.4826
+
+
+@dataclass(frozen=True)
+class Scope:
+    key: str  # "channel:12", "term:#infopark"
+    label: str
+
+
+def scopes_for(message: Message) -> list[Scope]:
+    channel = message.channel
+    scopes = [Scope(f"channel:{channel.pk}", f"channel {channel.name}")]
+    scopes += [Scope(f"term:{t.lower()}"[:140], t) for t in matched_terms(channel, message.text)]
+    return scopes
+
+
+def bucket_of(at: datetime) -> datetime:
+    seconds = int(BUCKET.total_seconds())
+    return datetime.fromtimestamp(int(at.timestamp()) // seconds * seconds, tz=UTC)
+
+
+def record_mention(*, message: Message, ticket: Ticket | None, sentiment: str) -> list[Incident]:
+    """Count the mention on its scopes; return the incidents it opened."""
+    at = min(message.created_at, timezone.now())
+    negative = sentiment == "negative"
+    opened = []
+    for scope in scopes_for(message):
+        _count(scope.key, bucket_of(at), negative)
+        if not negative:
+            continue
+        # One INSERT ... ON CONFLICT DO NOTHING: a redelivered mention is counted once.
+        NegativeMention.objects.bulk_create(
+            [NegativeMention(scope=scope.key, message=message, ticket=ticket, at=at)],
+            ignore_conflicts=True,
+        )
+        incident = Incident.objects.filter(scope=scope.key, status=Incident.Status.OPEN).first()
+        if incident is not None:
+            NegativeMention.objects.filter(scope=scope.key, message=message).update(
+                incident=incident
+            )
+            continue
+        incident = _open_if_spike(scope, at)
+        if incident is not None:
+            opened.append(incident)
+    return opened
+
+
+def _count(scope: str, bucket: datetime, negative: bool) -> None:
+    changes = {"total": F("total") + 1, "negative": F("negative") + int(negative)}
+    if MentionCount.objects.filter(scope=scope, bucket_start=bucket).update(**changes):
+        return
+    try:
+        with transaction.atomic():
+            MentionCount.objects.create(
+                scope=scope, bucket_start=bucket, total=1, negative=int(negative)
+            )
+    except IntegrityError:
+        MentionCount.objects.filter(scope=scope, bucket_start=bucket).update(**changes)
+
+
+def _window_buckets(at: datetime) -> list[datetime]:
+    last = bucket_of(at)
+    count = max(1, int(timedelta(minutes=settings.CRISIS_WINDOW_MINUTES) / BUCKET))
+    return [last - BUCKET * n for n in range(count)]
+
+
+def window_negatives(scope: str, at: datetime) -> int:
+    total = MentionCount.objects.filter(
+        scope=scope, bucket_start__in=_window_buckets(at)
+    ).aggregate(n=Sum("negative"))["n"]
+    return total or 0
+
+
+def baseline(scope: str, at: datetime) -> tuple[float, float]:
+    """Median and MAD of the window's negatives at this time of day over the past days."""
+    window = _window_buckets(at)
+    days = range(1, settings.CRISIS_BASELINE_DAYS + 1)
+    wanted = {bucket - timedelta(days=d): d for d in days for bucket in window}
+    per_day = dict.fromkeys(days, 0)
+    for bucket, negatives in MentionCount.objects.filter(
+        scope=scope, bucket_start__in=list(wanted)
+    ).values_list("bucket_start", "negative"):
+        per_day[wanted[bucket]] += negatives
+    values = list(per_day.values())
+    median = statistics.median(values)
+    mad = statistics.median(abs(v - median) for v in values)
+    return float(median), float(mad)
+
+
+def spike_threshold(median: float, mad: float) -> float:
+    return max(
+        float(settings.CRISIS_MIN_NEGATIVE),
+        median + max(1.0, settings.CRISIS_MAD_FACTOR * MAD_SCALE * mad),
+    )
+
+
+def _open_if_spike(scope: Scope, at: datetime) -> Incident | None:
+    current = window_negatives(scope.key, at)
+    if current < settings.CRISIS_MIN_NEGATIVE:
+        return None
+    median, mad = baseline(scope.key, at)
+    threshold = spike_threshold(median, mad)
+    if current < threshold:
+        return None
+    reason = (
+        f"{current} negative mentions in the last {settings.CRISIS_WINDOW_MINUTES} minutes on "
+        f"{scope.label}; usually {median:g} at this time of day (median of "
+        f"{settings.CRISIS_BASELINE_DAYS} days, MAD {mad:g}), alert at {threshold:g}"
+    )
+    try:
+        with transaction.atomic():
+            incident = Incident.objects.create(
+                scope=scope.key,
+                scope_label=scope.label[:200],
+                opened_at=timezone.now(),
+                reason=reason,
+                window_negative=current,
+                baseline_median=median,
+                baseline_mad=mad,
+            )
+    except IntegrityError:
+        # Another worker opened it a moment ago: one incident per scope, one alert; this
+        # mention joins theirs.
+        existing = Incident.objects.filter(scope=scope.key, status=Incident.Status.OPEN).first()
+        if existing is not None:
+            _attach_window(existing, at)
+        return None
+    _attach_window(incident, at)
+    url = reverse("classification:incident", args=[incident.pk])
+    notify(
+        users=crisis_recipients(),
+        kind="crisis",
+        title=f"Crisis: negative mentions jump on {scope.label}"[:200],
+        body=reason,
+        url=url,
+        dedupe_key=f"incident:{incident.pk}",
+    )
+    return incident
+
+
+def _attach_window(incident: Incident, at: datetime) -> None:
+    NegativeMention.objects.filter(
+        scope=incident.scope, incident__isnull=True, at__gte=min(_window_buckets(at))
+    ).update(incident=incident)
+
+
+def prune(*, now: datetime) -> tuple[int, int]:
+    """Forget counters older than the baseline needs, and negatives that joined no incident."""
+    keep_counts = now - timedelta(days=settings.CRISIS_BASELINE_DAYS + 1)
+    keep_negatives = now - 2 * timedelta(minutes=settings.CRISIS_WINDOW_MINUTES)
+    counts, _ = MentionCount.objects.filter(bucket_start__lt=keep_counts).delete()
+    negatives, _ = NegativeMention.objects.filter(
+        incident__isnull=True, at__lt=keep_negatives
+    ).delete()
+    return counts, negatives
+
+
+def close_incident(*, incident: Incident, actor: object) -> Incident:
+    if incident.status == Incident.Status.CLOSED:
+        return incident
+    incident.status = Incident.Status.CLOSED
+    incident.closed_at = timezone.now()
+    incident.closed_by = actor if getattr(actor, "is_authenticated", False) else None
+    incident.save(update_fields=["status", "closed_at", "closed_by"])
+    return incident
+
+
+class StatementError(ValueError):
+    """A holding statement that cannot be pinned."""
+
+
+def pin_statement(*, incident: Incident, text: str, approved_by: object) -> Incident:
+    """Pin the approved holding statement staff use while the incident lasts."""
+    text = text.strip()
+    if not text:
+        raise StatementError("The statement is empty.")
+    if len(text) > 2000:
+        raise StatementError("The statement is longer than 2,000 characters.")
+    incident.holding_statement = text
+    incident.statement_approved_by = approved_by  # type: ignore[assignment]
+    incident.statement_pinned_at = timezone.now()
+    incident.save(
+        update_fields=["holding_statement", "statement_approved_by", "statement_pinned_at"]
+    )
+    return incident

@@ -1,0 +1,82 @@
+from django.conf import settings
+from django.db import models
+
+
+class MentionCount(models.Model):
+    """Mentions and negative mentions per scope (channel or tracked term) per time bucket."""
+
+    scope = models.CharField(max_length=140)  # "channel:12" or "term:#infopark"
+    bucket_start = models.DateTimeField()
+    total = models.PositiveIntegerField(default=0)
+    negative = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "bucket_start"], name="mention_count_bucket"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.bucket_start:%Y-%m-%d %H:%M} {self.negative}/{self.total}"
+
+
+class Incident(models.Model):
+    """A spike of negative mentions on one scope: one open incident per scope at a time."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    scope = models.CharField(max_length=140)
+    scope_label = models.CharField(max_length=200)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    opened_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField()
+    window_negative = models.PositiveIntegerField(default=0)
+    baseline_median = models.FloatField(default=0)
+    baseline_mad = models.FloatField(default=0)
+    holding_statement = models.TextField(blank=True)
+    statement_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    statement_pinned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope"],
+                condition=models.Q(status="open"),
+                name="incident_one_open_per_scope",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Incident {self.pk}: {self.scope_label}"
+
+
+class NegativeMention(models.Model):
+    """A negative mention on a scope; it joins an incident when one opens on that scope."""
+
+    scope = models.CharField(max_length=140)
+    incident = models.ForeignKey(
+        Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="mentions"
+    )
+    message = models.ForeignKey("tickets.Message", on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey(
+        "tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["scope", "at"], name="negative_mention_scope_at")]
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "message"], name="negative_mention_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.message_id}"

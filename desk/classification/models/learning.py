@@ -1,0 +1,60 @@
+from django.conf import settings
+from django.db import models
+
+
+class TrainingExample(models.Model):
+    """A labelled text from a staff decision: a re-route, a relabel or a netiquette mark."""
+
+    text = models.TextField()
+    language = models.CharField(max_length=8, blank=True)
+    labels = models.JSONField(default=dict)  # label -> bool, for every label
+    sentiment = models.CharField(max_length=8, blank=True)
+    # One example per ticket: a second correction of the same ticket replaces the first.
+    ticket = models.OneToOneField(
+        "tickets.Ticket",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="training_example",
+    )
+    source = models.CharField(max_length=20, default="correction")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class ClassifierVersion(models.Model):
+    """One trained model, stored with its checksum; at most one is active (rollback = activate)."""
+
+    number = models.PositiveIntegerField(unique=True)
+    artifact = models.BinaryField()
+    checksum = models.CharField(max_length=64)
+    is_active = models.BooleanField(default=False)
+    trained_at = models.DateTimeField(auto_now_add=True)
+    example_count = models.PositiveIntegerField(default=0)
+    correction_count = models.PositiveIntegerField(default=0)
+    # Macro F1 per label on the shipped evaluation set, computed when trained.
+    metrics = models.JSONField(default=dict, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=models.Q(is_active=True),
+                name="classifier_one_active_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.number}"

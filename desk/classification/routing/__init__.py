@@ -1,0 +1,1 @@
+"""Routing rules: an ordered list of conditions and actions, evaluated purely in memory."""

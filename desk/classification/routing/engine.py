@@ -1,0 +1,263 @@
+"""Evaluate the ordered rule list against a mention: which rules fire, why, and the decision.
+
+The first rule that sets the queue, priority or assignee wins that field; tags add up;
+netiquette and approval marks are kept once any rule sets them; `stop_processing` ends the
+list. With no queue set, the mention goes to the inbound desk.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from desk.classification.labels import LABEL_NAMES
+from desk.classification.models import ReplyTemplate, RoutingRule
+from desk.classification.routing.facts import MentionFacts
+from desk.classification.terms import channel_terms, expand, term_matches
+from desk.routing import RoutingDecision
+
+DEFAULT_QUEUE = "inbound"
+
+# A condition answers (holds, why) for the facts at hand.
+Condition = Callable[[MentionFacts], tuple[bool, str]]
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    id: int
+    name: str
+    conditions: tuple[Condition, ...]
+    queue_slug: str | None
+    priority: int | None
+    tags: tuple[str, ...]
+    assignee_id: int | None
+    mark_netiquette: bool
+    request_approval: bool
+    holding_reply: str
+    stop_processing: bool
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    rule_id: int
+    name: str
+    fired: bool
+    why: tuple[str, ...]  # every condition's explanation, up to the first that failed
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    decision: RoutingDecision
+    outcomes: tuple[RuleOutcome, ...] = field(default=())
+
+
+def evaluate(facts: MentionFacts, rules: list[CompiledRule] | None = None) -> Evaluation:
+    rules = active_rules() if rules is None else rules
+    outcomes: list[RuleOutcome] = []
+    queue = priority = assignee = None
+    tags: list[str] = []
+    netiquette = approval = False
+    holding = ""
+    fired: list[CompiledRule] = []
+    reasons: list[str] = []
+    for rule in rules:
+        why: list[str] = []
+        holds = True
+        for condition in rule.conditions:
+            ok, explanation = condition(facts)
+            why.append(explanation)
+            if not ok:
+                holds = False
+                break
+        outcomes.append(RuleOutcome(rule.id, rule.name, holds, tuple(why)))
+        if not holds:
+            continue
+        fired.append(rule)
+        reasons.append(f"rule {rule.name!r}: " + ("; ".join(why) or "always"))
+        queue = queue or rule.queue_slug
+        priority = priority if priority is not None else rule.priority
+        assignee = assignee if assignee is not None else rule.assignee_id
+        tags += [t for t in rule.tags if t not in tags]
+        netiquette = netiquette or rule.mark_netiquette
+        approval = approval or rule.request_approval
+        holding = holding or rule.holding_reply
+        if rule.stop_processing:
+            break
+    if not reasons:
+        reasons.append(f"no rule fired: {DEFAULT_QUEUE}")
+    decision = RoutingDecision(
+        queue_slug=queue or DEFAULT_QUEUE,
+        reason=" | ".join(reasons),
+        priority=priority,
+        tags=tuple(tags),
+        netiquette_violation=netiquette,
+        assignee_id=assignee,
+        needs_approval=approval,
+        holding_reply=render_holding_reply(holding, facts.classification.language)
+        if holding and not netiquette
+        else "",
+        fired_rules=tuple(rule.name for rule in fired),
+    )
+    return Evaluation(decision=decision, outcomes=tuple(outcomes))
+
+
+def render_holding_reply(template_name: str, language: str) -> str:
+    texts = dict(ReplyTemplate.objects.filter(name=template_name).values_list("language", "text"))
+    return texts.get(language) or texts.get("") or next(iter(texts.values()), "")
+
+
+# --- compiling rules -------------------------------------------------------------------
+
+
+_lock = threading.Lock()
+# The table name is our own model's, not input.
+_STAMP_SQL = f"SELECT MAX(updated_at), COUNT(*) FROM {RoutingRule._meta.db_table}"  # noqa: S608
+_compiled: dict[str, object] = {"stamp": None, "rules": []}
+
+
+def active_rules() -> list[CompiledRule]:
+    """The active rules, compiled once per process and again whenever the list changes."""
+    # Asked for every new ticket, so plain SQL (the ORM's query building costs more than the
+    # round trip); any edit, reorder or deletion changes the answer.
+    with connection.cursor() as cursor:
+        cursor.execute(_STAMP_SQL)
+        key = "/".join(str(value) for value in cursor.fetchone())
+    if _compiled["stamp"] != key:
+        with _lock:
+            rules = (
+                RoutingRule.objects.filter(is_active=True)
+                .select_related("queue")
+                .prefetch_related("channels")
+            )
+            _compiled.update(stamp=key, rules=[compile_rule(rule) for rule in rules])
+    return _compiled["rules"]  # type: ignore[return-value]
+
+
+def compile_rule(rule: RoutingRule) -> CompiledRule:
+    conditions: list[Condition] = []
+    channel_ids = {c.pk: c.name for c in rule.channels.all()} if rule.pk else {}
+    if channel_ids:
+        conditions.append(_channel_condition(channel_ids))
+    if rule.service_level:
+        conditions.append(_equals("service level", lambda f: f.service_level, rule.service_level))
+    languages = [code.strip().lower() for code in rule.languages.split(",") if code.strip()]
+    if languages:
+        conditions.append(_language_condition(languages))
+    if rule.label:
+        conditions.append(_label_condition(rule.label, rule.min_score))
+    if rule.sentiment:
+        conditions.append(
+            _equals("sentiment", lambda f: f.classification.sentiment, rule.sentiment)
+        )
+    if rule.tracked_term:
+        conditions.append(_term_condition(rule.tracked_term))
+    if rule.author:
+        conditions.append(_author_condition(rule.author))
+    words = [w.strip().lower() for w in rule.text_contains.split(",") if w.strip()]
+    if words:
+        conditions.append(_contains_condition(words))
+    if rule.text_regex:
+        conditions.append(_regex_condition(re.compile(rule.text_regex, re.IGNORECASE)))
+    return CompiledRule(
+        id=rule.pk or 0,
+        name=rule.name,
+        conditions=tuple(conditions),
+        queue_slug=rule.queue.slug if rule.queue_id else None,
+        priority=rule.priority,
+        tags=tuple(t.strip().lower() for t in rule.tags.split(",") if t.strip()),
+        assignee_id=rule.assignee_id,
+        mark_netiquette=rule.mark_netiquette,
+        request_approval=rule.request_approval,
+        holding_reply=rule.holding_reply,
+        stop_processing=rule.stop_processing,
+    )
+
+
+def _channel_condition(channels: dict[int, str]) -> Condition:
+    def check(facts: MentionFacts) -> tuple[bool, str]:
+        name = getattr(facts.channel, "name", "no channel")
+        if facts.channel_id in channels:
+            return True, f"channel is {name}"
+        return False, f"channel {name} is not one of {', '.join(channels.values())}"
+
+    return check
+
+
+def _equals(what: str, get: Callable[[MentionFacts], str], wanted: str) -> Condition:
+    def check(facts: MentionFacts) -> tuple[bool, str]:
+        value = get(facts) or "unknown"
+        if value == wanted:
+            return True, f"{what} is {wanted}"
+        return False, f"{what} is {value}, not {wanted}"
+
+    return check
+
+
+def _language_condition(languages: list[str]) -> Condition:
+    def check(facts: MentionFacts) -> tuple[bool, str]:
+        language = facts.classification.language or "unknown"
+        if language in languages:
+            return True, f"language is {language}"
+        return False, f"language {language} is not one of {', '.join(languages)}"
+
+    return check
+
+
+def _label_condition(label: str, threshold: float) -> Condition:
+    name = LABEL_NAMES.get(label, label)
+
+    def check(facts: MentionFacts) -> tuple[bool, str]:
+        score = facts.classification.labels.get(label, 0.0)
+        evidence = facts.classification.reasons.get(label, "no evidence")
+        if score >= threshold:
+            return True, f"{name} {score:.2f} ≥ {threshold:.2f} ({evidence})"
+        return False, f"{name} {score:.2f} < {threshold:.2f}"
+
+    return check
+
+
+def _term_condition(term: str) -> Condition:
+    def check(facts: MentionFacts) -> tuple[bool, str]:
+        candidates = channel_terms(facts.channel) if term.strip() == "*" else [term]
+        for candidate in candidates:
+            if term_matches(candidate, facts.text):
+                return True, f"tracked term {expand(candidate)} mentioned"
+        wanted = "any of the channel's tracked terms" if term.strip() == "*" else expand(term)
+        return False, f"{wanted} not mentioned"
+
+    return check
+
+
+def _author_condition(kind: str) -> Condition:
+    label = dict(RoutingRule.Author.choices)[kind]
+
+    def check(facts: MentionFacts) -> tuple[bool, str]:
+        holds = facts.is_known_contact if kind == "known" else kind in facts.badges
+        return holds, f"author is {'' if holds else 'not '}{label.lower()}"
+
+    return check
+
+
+def _contains_condition(words: list[str]) -> Condition:
+    def check(facts: MentionFacts) -> tuple[bool, str]:
+        lowered = facts.text.lower()
+        found = [w for w in words if w in lowered]
+        if found:
+            return True, "text contains " + ", ".join(repr(w) for w in found)
+        return False, "text contains none of " + ", ".join(repr(w) for w in words)
+
+    return check
+
+
+def _regex_condition(pattern: re.Pattern[str]) -> Condition:
+    def check(facts: MentionFacts) -> tuple[bool, str]:
+        match = pattern.search(facts.text)
+        if match:
+            return True, f"text matches /{pattern.pattern}/ at {match.group(0)[:40]!r}"
+        return False, f"text does not match /{pattern.pattern}/"
+
+    return check

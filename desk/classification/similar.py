@@ -1,0 +1,221 @@
+"""Similar questions: past answered conversations that resemble a ticket's.
+
+PostgreSQL: full-text search in the conversation's language (a stored tsvector, GIN-indexed)
+combined with trigram word similarity (pg_trgm). Elsewhere (SQLite): word overlap and
+character trigrams computed in Python over the most recent answered conversations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+
+from desk.classification.models import ConversationDocument
+from tickets.models import Message, Ticket
+
+MAX_DOCUMENT = 4000
+FALLBACK_CANDIDATES = 2000
+# PostgreSQL ships no Polish stemmer; "simple" still matches exact words.
+SEARCH_CONFIGS = {"en": "english", "de": "german", "fr": "french", "sv": "swedish"}
+_WORDS = re.compile(r"\w{3,}", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class SimilarConversation:
+    conversation_id: int
+    ticket_id: int | None
+    subject: str
+    question: str
+    answer: str
+    score: float
+    why: str
+
+
+def search_config(language: str) -> str:
+    return SEARCH_CONFIGS.get(language, "simple")
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def index_message(*, conversation_id: int, language: str, text: str) -> None:
+    """Append an inbound message to its conversation's searchable document."""
+    text = text[:MAX_DOCUMENT]
+    if is_postgres():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                INSERT INTO classification_conversationdocument
+                    (conversation_id, language, document, updated_at, search_vector)
+                VALUES (%s, %s, %s, now(), to_tsvector(%s::regconfig, %s))
+                ON CONFLICT (conversation_id) DO UPDATE SET
+                    document = left(classification_conversationdocument.document
+                                    || E'\\n' || excluded.document, %s),
+                    updated_at = now(),
+                    search_vector = to_tsvector(
+                        %s::regconfig,
+                        left(classification_conversationdocument.document
+                             || E'\\n' || excluded.document, %s))
+                """,
+                [
+                    conversation_id,
+                    language,
+                    text,
+                    search_config(language),
+                    text,
+                    MAX_DOCUMENT,
+                    search_config(language),
+                    MAX_DOCUMENT,
+                ],
+            )
+        return
+    document = ConversationDocument.objects.filter(pk=conversation_id).first()
+    if document is None:
+        ConversationDocument.objects.create(
+            conversation_id=conversation_id, language=language, document=text
+        )
+    else:
+        document.document = f"{document.document}\n{text}"[:MAX_DOCUMENT]
+        document.save(update_fields=["document", "updated_at"])
+
+
+def similar_to_ticket(ticket: Ticket, *, limit: int = 5) -> list[SimilarConversation]:
+    question = (
+        ticket.conversation.messages.filter(direction=Message.Direction.INBOUND)
+        .order_by("created_at", "id")
+        .values_list("text", flat=True)
+        .first()
+    ) or ticket.subject
+    return similar_to_text(
+        question, language=ticket.language, exclude_conversation=ticket.conversation_id, limit=limit
+    )
+
+
+def similar_to_text(
+    text: str, *, language: str, exclude_conversation: int | None = None, limit: int = 5
+) -> list[SimilarConversation]:
+    text = text[:1000]
+    if not _WORDS.search(text):
+        return []
+    if is_postgres():
+        scored = _postgres_matches(text, language, exclude_conversation or 0, limit)
+    else:
+        scored = _fallback_matches(text, language, exclude_conversation or 0, limit)
+    return _with_answers(scored)
+
+
+def _postgres_matches(
+    text: str, language: str, exclude: int, limit: int
+) -> list[tuple[int, float, str]]:
+    words = list(dict.fromkeys(w.lower() for w in _WORDS.findall(text)))[:24]
+    query = " | ".join(f"'{w}'" for w in words)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT d.conversation_id,
+                   ts_rank(d.search_vector, to_tsquery(%s::regconfig, %s)) AS rank,
+                   word_similarity(%s, d.document) AS trigram
+            FROM classification_conversationdocument d
+            WHERE d.conversation_id <> %s
+              AND (d.search_vector @@ to_tsquery(%s::regconfig, %s) OR %s <%% d.document)
+              AND EXISTS (SELECT 1 FROM tickets_message m
+                          WHERE m.conversation_id = d.conversation_id AND m.direction = 'out')
+            ORDER BY ts_rank(d.search_vector, to_tsquery(%s::regconfig, %s))
+                     + word_similarity(%s, d.document)
+                     + CASE WHEN d.language = %s THEN 0.1 ELSE 0 END DESC
+            LIMIT %s
+            """,
+            [
+                search_config(language),
+                query,
+                text,
+                exclude,
+                search_config(language),
+                query,
+                text,
+                search_config(language),
+                query,
+                text,
+                language,
+                limit,
+            ],
+        )
+        return [
+            (pk, rank + trigram, f"full-text {rank:.2f}, trigram {trigram:.2f}")
+            for pk, rank, trigram in cursor.fetchall()
+        ]
+
+
+def _fallback_matches(
+    text: str, language: str, exclude: int, limit: int
+) -> list[tuple[int, float, str]]:
+    words = {w.lower() for w in _WORDS.findall(text)}
+    grams = _trigrams(text)
+    answered = Message.objects.filter(direction=Message.Direction.OUTBOUND).values(
+        "conversation_id"
+    )
+    candidates = (
+        ConversationDocument.objects.filter(conversation_id__in=answered)
+        .exclude(conversation_id=exclude)
+        .order_by("-updated_at")
+        .values_list("conversation_id", "language", "document")[:FALLBACK_CANDIDATES]
+    )
+    scored = []
+    for pk, doc_language, document in candidates:
+        doc_words = {w.lower() for w in _WORDS.findall(document)}
+        overlap = len(words & doc_words) / len(words)
+        trigram = _jaccard(grams, _trigrams(document))
+        score = overlap + trigram + (0.1 if doc_language == language else 0.0)
+        if overlap >= 0.2 or trigram >= 0.3:
+            scored.append((pk, score, f"word overlap {overlap:.2f}, trigram {trigram:.2f}"))
+    scored.sort(key=lambda item: -item[1])
+    return scored[:limit]
+
+
+def _trigrams(text: str) -> set[str]:
+    padded = f"  {' '.join(text.lower().split())} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _with_answers(scored: list[tuple[int, float, str]]) -> list[SimilarConversation]:
+    ids = [pk for pk, _, _ in scored]
+    questions: dict[int, str] = {}
+    answers: dict[int, str] = {}
+    holding: dict[int, str] = {}
+    for conversation_id, direction, text, is_holding in (
+        Message.objects.filter(conversation_id__in=ids)
+        .order_by("created_at", "id")
+        .values_list("conversation_id", "direction", "text", "is_holding_reply")
+    ):
+        if direction == Message.Direction.INBOUND:
+            questions.setdefault(conversation_id, text)
+        else:
+            # A real answer is worth more to staff than "we are on it".
+            (holding if is_holding else answers).setdefault(conversation_id, text)
+    tickets = dict(
+        Ticket.objects.filter(conversation_id__in=ids)
+        .order_by("id")
+        .values_list("conversation_id", "id")
+    )
+    subjects = dict(
+        ConversationDocument.objects.filter(pk__in=ids).values_list("pk", "conversation__subject")
+    )
+    return [
+        SimilarConversation(
+            conversation_id=pk,
+            ticket_id=tickets.get(pk),
+            subject=subjects.get(pk) or "",
+            question=questions.get(pk, "")[:400],
+            answer=(answers.get(pk) or holding.get(pk, ""))[:600],
+            score=round(score, 3),
+            why=why,
+        )
+        for pk, score, why in scored
+    ]

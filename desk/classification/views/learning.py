@@ -1,0 +1,114 @@
+"""Staff corrections of a ticket, and the classifier's model versions (managers switch them)."""
+
+from __future__ import annotations
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from desk.classification.corrections import CorrectionError, record_correction
+from desk.classification.forms import CorrectionForm
+from desk.classification.learning.model import ModelError
+from desk.classification.learning.versions import (
+    VersionError,
+    activate_version,
+    deactivate_all,
+    rollback,
+)
+from desk.classification.models import ClassifierVersion, TrainingExample
+from desk.classification.permissions import is_manager, manager_required
+from desk.classification.tasks import retrain_classifier
+from tickets.models import Ticket
+
+
+@login_required
+@require_POST
+def ticket_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = get_object_or_404(Ticket.objects.select_related("queue"), pk=pk)
+    form = CorrectionForm(request.POST)
+    if not form.is_valid():
+        return _bad_request(request, pk, form.errors.as_text())
+    data = form.cleaned_data
+    netiquette = {"1": True, "0": False}.get(data["netiquette"])
+    try:
+        record_correction(
+            ticket=ticket,
+            actor=request.user,
+            queue_slug=data["queue"].slug if data["queue"] else None,
+            labels={label: label in data["labels"] for label in dict(form.fields["labels"].choices)}
+            if data["relabel"]
+            else None,
+            sentiment=data["sentiment"] or None,
+            netiquette=netiquette,
+        )
+    except CorrectionError as exc:
+        return _bad_request(request, pk, str(exc))
+    flash.success(request, "Correction recorded; the classifier learns from it when retrained.")
+    return redirect("ticket-detail", pk=pk)
+
+
+def _bad_request(request: HttpRequest, pk: int, message: str) -> HttpResponse:
+    return render(
+        request,
+        "classification/error.html",
+        {"message": message, "back": f"/tickets/{pk}/"},
+        status=400,
+    )
+
+
+@login_required
+def versions(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "classification/versions.html",
+        {
+            "versions": ClassifierVersion.objects.defer("artifact")[:50],
+            "corrections": TrainingExample.objects.select_related("created_by")[:50],
+            "correction_count": TrainingExample.objects.count(),
+            "can_edit": is_manager(request.user),
+        },
+    )
+
+
+@manager_required
+@require_POST
+def version_retrain(request: HttpRequest) -> HttpResponse:
+    transaction.on_commit(lambda: retrain_classifier.delay(f"requested by {request.user}"))
+    flash.success(request, "Retraining started; the new version becomes active when it is done.")
+    return redirect("classification:versions")
+
+
+@manager_required
+@require_POST
+def version_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    version = get_object_or_404(ClassifierVersion, pk=pk)
+    try:
+        activate_version(version=version)
+    except ModelError as exc:
+        flash.error(request, f"v{version.number} cannot be used: {exc}")
+    else:
+        flash.success(request, f"v{version.number} is now active.")
+    return redirect("classification:versions")
+
+
+@manager_required
+@require_POST
+def version_rollback(request: HttpRequest) -> HttpResponse:
+    try:
+        version = rollback()
+    except (VersionError, ModelError) as exc:
+        flash.error(request, str(exc))
+    else:
+        flash.success(request, f"Rolled back to v{version.number}.")
+    return redirect("classification:versions")
+
+
+@manager_required
+@require_POST
+def version_lexicon_only(request: HttpRequest) -> HttpResponse:
+    deactivate_all()
+    flash.success(request, "No model is active: the lexicons alone classify.")
+    return redirect("classification:versions")

@@ -1,0 +1,145 @@
+"""A burst of negative mentions opens one incident, alerts once, and shows in the desk."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.utils import timezone
+
+from channels.models import Channel
+from desk.classification.crisis import bucket_of
+from desk.classification.models import Incident, MentionCount, NegativeMention
+from desk.classification.tasks import prune_crisis_counters
+from desk.models import Notification
+from tests.classification.conftest import Deliver
+from tickets.models import Queue
+
+COMPLAINTS = [
+    "Site down again, this is unacceptable!",
+    "Third outage today. Terrible service.",
+    "Still down?! Worst week ever.",
+    "I've lost my whole morning because you are down again. Awful.",
+    "Your status page lies, everything is down. Ridiculous.",
+    "Down again and no word from you. Disappointing.",
+    "Unacceptable outage, we are losing sales.",
+    "Seriously? Down for an hour now. Terrible.",
+]
+
+
+def test_a_burst_of_negative_mentions_opens_one_incident_and_alerts_once(
+    deliver: Deliver, manager: Any, django_user_model: Any
+) -> None:
+    press = django_user_model.objects.create_user("press", email="press@example.org")
+    Queue.objects.get(slug="communications").members.add(press)
+    agent = django_user_model.objects.create_user("agent-x", email="agent@example.org")
+
+    for n, text in enumerate(COMPLAINTS):
+        deliver(text, author_id=f"angry-{n}")
+
+    incident = Incident.objects.get()
+    assert incident.status == Incident.Status.OPEN
+    assert incident.mentions.count() == len(COMPLAINTS)
+    alerts = Notification.objects.filter(kind="crisis")
+    assert sorted(alerts.values_list("user__username", flat=True)) == ["manager", "press"]
+    assert not alerts.filter(user=agent).exists()
+    assert "negative mentions in the last 60 minutes" in incident.reason
+
+
+def test_a_burst_at_the_usual_level_for_this_hour_opens_no_incident(
+    deliver: Deliver, webhook_channel: Channel
+) -> None:
+    now = timezone.now()
+    for day in range(1, 29):
+        MentionCount.objects.create(
+            scope=f"channel:{webhook_channel.pk}",
+            bucket_start=bucket_of(now - timedelta(days=day)),
+            total=20,
+            negative=12,
+        )
+
+    for n, text in enumerate(COMPLAINTS):
+        deliver(text, author_id=f"angry-{n}")
+
+    assert not Incident.objects.exists()
+    assert NegativeMention.objects.count() == len(COMPLAINTS)
+
+
+def test_a_tracked_term_has_its_own_incident(deliver: Deliver, webhook_channel: Channel) -> None:
+    other = Channel.objects.create(
+        kind="webhook",
+        name="Second",
+        credentials={"secret": "s3cret"},
+        config={"tracked_terms": ["#infopark"]},
+    )
+    webhook_channel.config = {"tracked_terms": ["#infopark"]}
+    webhook_channel.save()
+
+    for n, text in enumerate(COMPLAINTS):
+        deliver(f"{text} #infopark", author_id=f"angry-{n}", channel=(other, None)[n % 2])
+
+    term = Incident.objects.get(scope="term:#infopark")
+    assert term.mentions.count() == len(COMPLAINTS)
+    assert not Incident.objects.filter(scope__startswith="channel:").exists()
+
+
+def test_the_banner_groups_the_incident_and_tracks_time_to_first_response(
+    deliver: Deliver, spokesperson_client: Client, manager_client: Client
+) -> None:
+    staff_client = spokesperson_client
+    tickets = [deliver(text, author_id=f"angry-{n}") for n, text in enumerate(COMPLAINTS)]
+    incident = Incident.objects.get()
+    first = tickets[0]
+    assert first is not None
+    staff_client.post(
+        f"/tickets/{first.pk}/reply/", {"text": "Sorry, we are on it.", "voice": "company"}
+    )
+
+    manager_client.post(
+        f"/desk/incidents/{incident.pk}/statement/",
+        {"statement": "We know about the outage and are fixing it. Updates every 30 minutes."},
+    )
+    inbox = staff_client.get("/").content.decode()
+    page = staff_client.get(f"/desk/incidents/{incident.pk}/").content.decode()
+
+    assert "crisis-banner" in inbox
+    assert f"{len(COMPLAINTS)} negative mentions" in inbox
+    assert "We know about the outage and are fixing it." in inbox
+    assert "Partner webhook (8)" in page
+    assert "0.0 min" in page  # answered within the minute
+    assert page.count("waiting") == len(COMPLAINTS) - 1
+
+
+def test_only_communications_or_managers_pin_a_statement(
+    deliver: Deliver, django_user_model: Any
+) -> None:
+    agent = django_user_model.objects.create_user("outside-communications")
+    agent.groups.add(Group.objects.get(name="agent"))
+    agent.desk_queues.add(*Queue.objects.exclude(slug="communications"))
+    staff_client = Client()
+    staff_client.force_login(agent)
+    for n, text in enumerate(COMPLAINTS):
+        deliver(text, author_id=f"angry-{n}")
+    incident = Incident.objects.get()
+
+    response = staff_client.post(
+        f"/desk/incidents/{incident.pk}/statement/", {"statement": "Anything"}
+    )
+
+    assert response.status_code == 403
+    incident.refresh_from_db()
+    assert incident.holding_statement == ""
+
+
+def test_pruning_keeps_incident_mentions_and_recent_counters(deliver: Deliver) -> None:
+    for n, text in enumerate(COMPLAINTS):
+        deliver(text, author_id=f"angry-{n}")
+    MentionCount.objects.create(
+        scope="channel:0", bucket_start=bucket_of(timezone.now() - timedelta(days=40)), negative=3
+    )
+
+    removed = prune_crisis_counters.delay().get()
+
+    assert removed == 1
+    assert Incident.objects.get().mentions.count() == len(COMPLAINTS)
+    assert MentionCount.objects.exclude(scope="channel:0").exists()

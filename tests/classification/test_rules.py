@@ -1,0 +1,105 @@
+"""Managers edit the ordered rule list; the next mention is routed by it at once."""
+
+from typing import Any
+
+from django.test import Client
+from django.utils import timezone
+
+from desk.classification.models import ReplyTemplate, RoutingRule
+from tests.classification.conftest import Deliver
+from tickets.models import Message, Queue, Ticket
+
+
+def rule_form(**fields: Any) -> dict[str, Any]:
+    return {"name": "A rule", "is_active": "on", "min_score": "0.5", **fields}
+
+
+def test_a_manager_adds_a_rule_that_routes_the_next_mention(
+    deliver: Deliver, manager_client: Client
+) -> None:
+    response = manager_client.post(
+        "/desk/rules/new/",
+        rule_form(
+            name="Refunds are urgent",
+            text_contains="refund, money back",
+            queue=Queue.objects.get(slug="sales").pk,
+            priority="4",
+            tags="refund",
+        ),
+    )
+    assert response.status_code == 302
+
+    ticket = deliver("I want my money back for the broken order")
+
+    assert ticket is not None
+    assert ticket.queue.slug == "sales"
+    assert ticket.priority == Ticket.Priority.URGENT
+    assert ticket.tags.filter(name="refund").exists()
+    assert "text contains 'money back'" in ticket.routing_reason
+
+
+def test_a_rule_sends_a_holding_reply_from_a_template_in_the_mentions_language(
+    deliver: Deliver, manager_client: Client
+) -> None:
+    ReplyTemplate.objects.create(name="on it", language="de", text="Wir kümmern uns darum!")
+    ReplyTemplate.objects.create(name="on it", language="", text="We are on it!")
+    RoutingRule.objects.filter(label="technical").update(holding_reply="on it")
+
+    ticket = deliver("Seit dem Update stürzt die App ab.")
+
+    assert ticket is not None
+    reply = Message.objects.get(direction=Message.Direction.OUTBOUND)
+    assert reply.is_holding_reply
+    assert reply.text == "Wir kümmern uns darum!"
+    ticket.refresh_from_db()
+    assert ticket.first_responded_at is not None
+
+
+def test_moving_a_rule_up_changes_which_queue_wins(
+    deliver: Deliver, manager_client: Client
+) -> None:
+    text = "Journalist here, your login page shows error 500. Comment?"
+    assert (ticket := deliver(text, author_id="a1")) is not None
+    assert ticket.queue.slug == "communications"
+    technical = RoutingRule.objects.get(label="technical")
+
+    manager_client.post(f"/desk/rules/{technical.pk}/move/", {"direction": "up"})
+
+    assert (moved := deliver(text, author_id="a2")) is not None
+    assert moved.queue.slug == "technical"
+
+
+def test_a_rule_for_known_contacts_and_a_language(deliver: Deliver, manager_client: Client) -> None:
+    manager_client.post(
+        "/desk/rules/new/",
+        rule_form(name="Returning Swedes", author="known", languages="sv", tags="returning"),
+    )
+
+    first = deliver("Hej, vilka öppettider har ni i dag?", author_id="erik")
+    second = deliver("Hej igen, har ni öppet på lördag?", author_id="erik")
+
+    assert first is not None and not first.tags.filter(name="returning").exists()
+    assert second is not None and second.tags.filter(name="returning").exists()
+
+
+def test_a_rule_on_a_tracked_term_template(deliver: Deliver, manager_client: Client) -> None:
+    manager_client.post(
+        "/desk/rules/new/", rule_form(name="Event", tracked_term="#iico{year}", tags="event")
+    )
+    ticket = deliver(f"See you at #iico{timezone.now().year}!")
+
+    assert ticket is not None and ticket.tags.filter(name="event").exists()
+
+
+def test_an_invalid_regex_is_refused_with_a_message(manager_client: Client) -> None:
+    response = manager_client.post("/desk/rules/new/", rule_form(text_regex="(unclosed"))
+
+    assert response.status_code == 400
+    assert "Not a valid regular expression" in response.content.decode()
+    assert not RoutingRule.objects.filter(name="A rule").exists()
+
+
+def test_staff_who_are_not_managers_cannot_edit_rules(staff_client: Client) -> None:
+    assert staff_client.get("/desk/rules/").status_code == 200
+    assert staff_client.get("/desk/rules/new/").status_code == 403
+    assert staff_client.post("/desk/rules/new/", rule_form()).status_code == 403

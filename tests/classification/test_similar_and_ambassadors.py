@@ -1,0 +1,62 @@
+"""Similar answered questions on the ticket page; brand ambassadors suggested and confirmed."""
+
+from django.test import Client
+
+from desk.classification.models import ContactBadge
+from desk.classification.tasks import suggest_ambassadors
+from tests.classification.conftest import Deliver
+
+
+def test_the_ticket_page_shows_a_similar_question_answered_before(
+    deliver: Deliver, spokesperson_client: Client
+) -> None:
+    staff_client = spokesperson_client
+    answered = deliver("How do I export all my contacts as a CSV file?", author_id="a1")
+    unanswered = deliver("How do I export my invoices as CSV?", author_id="a2")
+    deliver("Loved the talks at the conference!", author_id="a3")
+    assert answered is not None and unanswered is not None
+    staff_client.post(
+        f"/tickets/{answered.pk}/reply/",
+        {"text": "Settings → Contacts → Export, pick CSV.", "voice": "company"},
+    )
+    new = deliver("Can I export contacts to CSV somehow?", author_id="a4")
+    assert new is not None
+
+    page = staff_client.get(f"/tickets/{new.pk}/").content.decode()
+
+    assert "Similar questions answered before" in page
+    assert f'href="/tickets/{answered.pk}/"' in page
+    assert "Settings → Contacts → Export, pick CSV." in page
+    assert f'href="/tickets/{unanswered.pk}/"' not in page  # never answered
+    assert "Loved the talks" not in page
+
+
+def test_a_contact_who_keeps_praising_us_is_suggested_and_confirmed_as_ambassador(
+    deliver: Deliver, manager_client: Client
+) -> None:
+    praise = [
+        "Huge thanks for the quick help yesterday!",
+        "Loved the new templates, great work!",
+        "Still the best tool we use, thank you team!",
+    ]
+    tickets = [deliver(text, author_id="fan") for text in praise]
+    deliver("Huge thanks, you are great!", author_id="one-time-fan")
+
+    assert suggest_ambassadors.delay().get() == 1
+    badge = ContactBadge.objects.get(kind="ambassador")
+    assert badge.status == ContactBadge.Status.SUGGESTED
+    assert "3 positive messages" in manager_client.get("/desk/ambassadors/").content.decode()
+
+    manager_client.post(f"/desk/ambassadors/{badge.pk}/", {"decision": "confirm"})
+
+    page = manager_client.get(f"/tickets/{tickets[-1].pk}/").content.decode()  # type: ignore[union-attr]
+    assert 'class="badge badge-ambassador"' in page
+
+
+def test_a_contact_who_broke_the_netiquette_is_not_suggested(deliver: Deliver) -> None:
+    deliver("You are all idiots.", author_id="mixed")
+    for text in ["Thanks, great help!", "Love it, thank you!", "Awesome, thanks again!"]:
+        deliver(text, author_id="mixed")
+
+    assert suggest_ambassadors.delay().get() == 0
+    assert not ContactBadge.objects.exists()
