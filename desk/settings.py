@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "tickets",
     "channels",
     "desk.sla",
+    "desk.dashboards",
 ]
 
 MIDDLEWARE = [
@@ -170,7 +172,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # Front-end packages installed by `npm ci` (package.json); only their dist folders.
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -243,3 +249,23 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Dashboards (desk.dashboards): rollups refreshed every minute and rebuilt nightly; the weekly
+# SLA summary goes to the managers on Monday morning (CELERY_TIMEZONE is TIME_ZONE).
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "refresh-dashboard-rollups": {
+            "task": "desk.dashboards.tasks.refresh_rollups",
+            "schedule": 60.0,
+        },
+        "rebuild-dashboard-rollups": {
+            "task": "desk.dashboards.tasks.rebuild_rollups",
+            "schedule": crontab(hour=3, minute=30),
+        },
+        "weekly-sla-summary": {
+            "task": "desk.dashboards.tasks.send_weekly_sla_summary",
+            "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+        },
+    }
+)

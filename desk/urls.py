@@ -18,5 +18,7 @@ urlpatterns = [
     path("hooks/<str:token>/", channel_webhook, name="channel-webhook"),
     path("api/", include("desk.api.urls")),
     path("sla/", include("desk.sla.urls")),
+    path("dashboards/", include("desk.dashboards.urls")),
+    path("api/v1/metrics/", include("desk.dashboards.api_urls")),
     path("admin/", admin.site.urls),
 ]
