@@ -11,6 +11,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         rollups.rebuild()
+        if options["verbosity"] == 0:
+            return
         self.stdout.write(
             f"Rebuilt {TicketDay.objects.count()} ticket-day, "
             f"{TicketAgentDay.objects.count()} agent-day and "
