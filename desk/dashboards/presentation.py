@@ -7,6 +7,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from desk.dashboards.tables import Context, Table
 
@@ -52,6 +54,26 @@ def cells(table: Table, context: Context) -> list[tuple[Any, list[Cell]]]:
             row_cells.append(Cell(value, text_of(value, unit), url, is_number))
         rendered.append((row, row_cells))
     return rendered
+
+
+def body_html(table: Table, context: Context) -> SafeString:
+    """The table's rows as HTML, built here rather than in the template: a 90-day page has
+    thousands of linked numbers, and this is several times faster. Everything is escaped."""
+    lines = []
+    for row, row_cells in cells(table, context):
+        tds = []
+        for cell in row_cells:
+            text = escape(cell.text)
+            inner = f'<a href="{escape(cell.url)}">{text}</a>' if cell.url else text
+            if cell.is_number:
+                tds.append(f'<td class="num" data-value="{cell.value}">{inner}</td>')
+            else:
+                tds.append(f"<td>{inner}</td>")
+        lines.append(
+            f'<tr data-key="{escape(row.key)}"><th scope="row">{escape(row.label)}</th>'
+            f"{''.join(tds)}</tr>"
+        )
+    return mark_safe("\n".join(lines))  # noqa: S308 - every piece above is escaped
 
 
 def as_records(table: Table) -> list[dict[str, Any]]:

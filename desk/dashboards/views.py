@@ -24,7 +24,7 @@ from desk.dashboards.drilldown import (
 )
 from desk.dashboards.filters import PRESETS, BadFilter, Filters, parse_filters
 from desk.dashboards.permissions import can_view_dashboards
-from desk.dashboards.presentation import cells
+from desk.dashboards.presentation import body_html
 from desk.dashboards.tables import Context, build, table_slugs
 from tickets.models import Queue
 
@@ -106,7 +106,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return _bad_request(request, str(exc))
     context = Context(filters, now=timezone.now())
     sections = [
-        (title, [(table, cells(table, context)) for table in (build(s, context) for s in slugs)])
+        (
+            title,
+            [(table, body_html(table, context)) for table in (build(s, context) for s in slugs)],
+        )
         for title, slugs in SECTIONS
     ]
     return render(

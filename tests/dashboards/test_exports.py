@@ -10,8 +10,8 @@ from django.core import mail
 from django.test import Client
 
 from desk.dashboards.tasks import send_weekly_sla_summary
-from tests.dashboards.helpers import berlin, inquire, metrics, rebuild, reply
 from tests.conftest import post_json
+from tests.dashboards.helpers import berlin, inquire, metrics, rebuild, reply
 
 pytestmark = pytest.mark.usefixtures("default_policy")
 RANGE = {"from": "2026-11-01", "to": "2026-11-30"}

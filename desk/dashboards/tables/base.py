@@ -74,16 +74,32 @@ class Context:
     def __init__(self, filters: Filters, *, now: datetime) -> None:
         self.filters = filters
         self.now = now
+        self._prefixes: dict[tuple[tuple[str, str], ...], str] = {}
 
     def drill_url(self, metric: str, **scope: Any) -> str:
+        return f"{self.drill_prefix(scope)}&metric={metric}"
+
+    def drill_prefix(self, scope: dict[str, Any]) -> str:
+        """The drill-down address of a scope, without its metric; cached, since every
+        number of a row shares it."""
+        key = tuple(sorted((name, str(value)) for name, value in scope.items()))
+        found = self._prefixes.get(key)
+        if found is None:
+            found = self._prefixes[key] = self._prefix(dict(scope))
+        return found
+
+    def _prefix(self, scope: dict[str, Any]) -> str:
         filters = self.filters
         first, last = scope.pop("first", filters.first), scope.pop("last", filters.last)
         # Hour of day and tracked term narrow mentions only; they are not dashboard filters.
         extra = {name: scope.pop(name) for name in DRILL_ONLY if name in scope}
         params = replace(filters.narrowed(first, last), **scope).params()
         params.update({name: str(value) for name, value in extra.items()})
-        params["metric"] = metric
-        return f"{reverse('dashboard-drilldown')}?{urlencode(params)}"
+        return f"{self.drill_base}?{urlencode(params)}"
+
+    @cached_property
+    def drill_base(self) -> str:
+        return reverse("dashboard-drilldown")
 
     @cached_property
     def totals(self) -> counters.Counts:
@@ -103,7 +119,8 @@ class Context:
 
     @cached_property
     def channels(self) -> dict[int, Channel]:
-        return {channel.pk: channel for channel in Channel.objects.all()}
+        # Only the columns shown: loading a channel's credentials would decrypt them.
+        return {channel.pk: channel for channel in Channel.objects.only("name", "service_level")}
 
     @cached_property
     def queues(self) -> dict[int, str]:
