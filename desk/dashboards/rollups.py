@@ -29,6 +29,8 @@ from desk.sla.models import SlaEvent
 from tickets.models import Message, Ticket
 
 OVERLAP = timedelta(minutes=10)
+# Past this many changed days, recomputing everything at once is cheaper than day by day.
+REBUILD_ABOVE_DAYS = 120
 # Days recomputed per statement; keeps the WHERE clause short.
 DAYS_PER_STATEMENT = 31
 
@@ -74,6 +76,11 @@ def refresh(*, now: datetime | None = None) -> RefreshResult:
             direction=Message.Direction.INBOUND, received_at__gte=since
         )
         mention_days = _days_of(mentions, zone)
+        if len(ticket_days) + len(mention_days) > REBUILD_ABOVE_DAYS:
+            _rebuild_all()
+            state.refreshed_at = state.rebuilt_at = now
+            state.save()
+            return RefreshResult(len(ticket_days), len(mention_days), rebuilt=True)
         recompute_ticket_days(ticket_days)
         recompute_mention_days(mention_days)
         state.refreshed_at = now

@@ -15,7 +15,7 @@ from desk.dashboards.models import MentionHour, TicketAgentDay, TicketDay
 from desk.dashboards.tasks import refresh_rollups
 from desk.sla.tasks import sweep_sla
 from tests.conftest import mention_payload, post_json
-from tests.dashboards.helpers import berlin, rebuild
+from tests.dashboards.helpers import berlin, figures, rebuild, reply
 from tickets.models import Message, Ticket
 
 pytestmark = pytest.mark.usefixtures("default_policy")
@@ -186,3 +186,26 @@ def test_a_breach_found_by_the_sla_sweep_reaches_the_rollups(
 
     (row,) = TicketDay.objects.all()
     assert (row.sla, row.breached, row.waiting) == (1, 1, 0)
+
+
+def test_percentiles_follow_the_next_refresh(api: Client, manager_client: Client) -> None:
+    first = inquire_at(api, berlin(2026, 11, 23, 10, 0))
+    reply(manager_client, first, berlin(2026, 11, 23, 12, 0))
+    with time_machine.travel(berlin(2026, 11, 23, 12, 5), tick=False):
+        refresh_rollups.apply()
+        before = figures(manager_client, **{"from": "2026-11-23", "to": "2026-11-23"})
+    assert before["median_business"] == 2.0
+
+    third = inquire_at(api, berlin(2026, 11, 23, 11, 0))
+    reply(manager_client, third, berlin(2026, 11, 23, 17, 0))
+    with time_machine.travel(berlin(2026, 11, 23, 17, 5), tick=False):
+        refresh_rollups.apply()
+        after = figures(manager_client, **{"from": "2026-11-23", "to": "2026-11-23"})
+
+    assert after["median_business"] == 4.0
+
+
+def inquire_at(api: Client, when: datetime) -> int:
+    with time_machine.travel(when, tick=False):
+        response = post_json(api, "/api/v1/inquiries/", {"text": "Hi", "author": {"name": "Cy"}})
+    return response.json()["ticket"]["id"]

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from channels.models import Channel
 from desk.dashboards.filters import UNASSIGNED, Filters
-from desk.dashboards.selectors import counters, live, percentiles
+from desk.dashboards.selectors import counters, live, percentiles, volume
 from tickets.models import Queue
 
 DRILL_ONLY = ("hour", "term")
@@ -116,6 +116,15 @@ class Context:
     @cached_property
     def by_day(self) -> list[tuple[date, counters.Counts]]:
         return counters.grouped(self.filters, "day")
+
+    @cached_property
+    def mentions(self) -> list[tuple[tuple[Any, ...], int]]:
+        return volume.mentions_by_day_channel_language(self.filters)
+
+    @cached_property
+    def monitored_mentions(self) -> int:
+        monitored = {pk for pk, c in self.channels.items() if not c.is_served}
+        return sum(n for (_, channel_id, _), n in self.mentions if channel_id in monitored)
 
     @cached_property
     def channels(self) -> dict[int, Channel]:

@@ -9,7 +9,6 @@ from typing import Any
 from desk.dashboards.metrics import COUNTER_LABELS
 from desk.dashboards.selectors import counters
 from desk.dashboards.selectors.counters import Counts
-from desk.dashboards.selectors.volume import monitored_mentions
 from desk.dashboards.tables.base import Column, Context, Row, Table, register
 
 COMPLIANCE_COLUMNS = (
@@ -79,7 +78,7 @@ def summary(context: Context) -> Table:
         (
             "monitored",
             "Monitored-only mentions (not in %)",
-            monitored_mentions(context.filters),
+            context.monitored_mentions,
             "monitored",
             "",
         ),

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from desk.dashboards import integrations
-from desk.dashboards.selectors.volume import mentions_by, mentions_by_day_and_channel
+from desk.dashboards.selectors.volume import fold, mentions_by, mentions_by_day_and_channel
 from desk.dashboards.tables.base import Column, Context, Row, Table, register
 
 MENTIONS_NOTE = "Mentions are inbound messages; queue and agent filters do not apply to them."
@@ -21,7 +21,7 @@ def _days(context: Context) -> list[date]:
 
 @register("mentions_by_day")
 def mentions_by_day(context: Context) -> Table:
-    per_day = mentions_by_day_and_channel(context.filters)
+    per_day = mentions_by_day_and_channel(context.mentions)
     channel_ids = sorted({pk for counts in per_day.values() for pk in counts})
     columns = (
         *(Column(f"channel_{pk}", context.channel_name(pk), "mentions") for pk in channel_ids),
@@ -53,7 +53,7 @@ def mentions_by_day(context: Context) -> Table:
 @register("mentions_by_channel")
 def mentions_by_channel(context: Context) -> Table:
     rows = []
-    for (channel_id,), count in mentions_by(context.filters, "channel_id"):
+    for channel_id, count in sorted(fold(context.mentions, 1).items()):
         channel = context.channels.get(channel_id)
         level = channel.get_service_level_display() if channel else ""
         rows.append(
@@ -102,7 +102,7 @@ def mentions_by_language(context: Context) -> Table:
         columns=(Column("mentions", "Mentions", "mentions"),),
         rows=[
             Row(code or "none", code or "unknown", {"mentions": count}, {"language": code})
-            for (code,), count in mentions_by(context.filters, "language")
+            for code, count in sorted(fold(context.mentions, 2).items())
         ],
         chart="bar",
         note=MENTIONS_NOTE,
