@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install lint bench clean
+.PHONY: run test install frontend lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -11,12 +11,15 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@
 
-# Front-end packages (htmx) from package-lock.json; served by Django's staticfiles.
-node_modules/.package-lock.json: package.json package-lock.json
+# Front-end packages (package.json: htmx, Chart.js) pinned by package-lock.json; Django's
+# staticfiles serves their dist folders from node_modules.
+node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-install: $(VENV)/.installed node_modules/.package-lock.json
+frontend: node_modules/.installed
+
+install: $(VENV)/.installed frontend
 
 run: install
 	$(PY) manage.py migrate --noinput

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "channels.platforms",
     "desk.triage",
     "desk.classification",
+    "desk.dashboards",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +183,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Front-end packages installed by `npm ci` (package.json); only their dist folders.
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -340,3 +342,22 @@ CRISIS_MIN_NEGATIVE = int(os.environ.get("CRISIS_MIN_NEGATIVE", "5"))
 CRISIS_MAD_FACTOR = float(os.environ.get("CRISIS_MAD_FACTOR", "4"))
 # Positive messages after which a contact is suggested as a brand ambassador.
 AMBASSADOR_MIN_POSITIVE = int(os.environ.get("AMBASSADOR_MIN_POSITIVE", "3"))
+# Dashboards (desk.dashboards): rollups refreshed every minute and rebuilt nightly; the weekly
+# SLA summary goes to the managers on Monday morning (CELERY_TIMEZONE is TIME_ZONE).
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "refresh-dashboard-rollups": {
+            "task": "desk.dashboards.tasks.refresh_rollups",
+            "schedule": 60.0,
+        },
+        "rebuild-dashboard-rollups": {
+            "task": "desk.dashboards.tasks.rebuild_rollups",
+            "schedule": crontab(hour=3, minute=30),
+        },
+        "weekly-sla-summary": {
+            "task": "desk.dashboards.tasks.send_weekly_sla_summary",
+            "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+        },
+    }
+)

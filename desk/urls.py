@@ -23,5 +23,7 @@ urlpatterns = [
     path("privacy/", include("desk.privacy.urls")),
     path("", include("channels.platforms.urls")),
     path("desk/", include("desk.classification.urls")),
+    path("dashboards/", include("desk.dashboards.urls")),
+    path("api/v1/metrics/", include("desk.dashboards.api_urls")),
     path("admin/", admin.site.urls),
 ]

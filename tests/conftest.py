@@ -29,12 +29,14 @@ def skip_or_fail(reason: str) -> None:
 
 
 @pytest.fixture(autouse=True)
-def reference_data_after_flush(
-    request: pytest.FixtureRequest, django_db_blocker: Any
-) -> Iterator[None]:
-    # Set up before any database fixture, so this runs after a transactional test's flush.
-    yield
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
+def reference_data_after_flush(request: pytest.FixtureRequest, django_db_blocker: Any) -> None:
+    """Transactional tests end with a flush of every table, and pytest-django runs them after
+    all others: each one starts by making the migrations' reference rows again."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
+    if transactional:
         with django_db_blocker.unblock():
             restore_reference_data()
 

@@ -1,4 +1,4 @@
-"""Who may do what in this app. Roles are formalized elsewhere (issue 6); until then: here."""
+"""Who may do what in this app; managers are defined by the desk's roles (desk.triage)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 
-MANAGER_GROUP = "manager"
-
-
-def is_manager(user: Any) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return bool(user.is_superuser or user.groups.filter(name=MANAGER_GROUP).exists())
+from desk.triage.permissions import Role, is_manager
 
 
 def is_communications(user: Any) -> bool:
@@ -35,7 +29,7 @@ def crisis_recipients() -> QuerySet[Any]:
         .objects.filter(is_active=True)
         .filter(
             Q(is_superuser=True)
-            | Q(groups__name=MANAGER_GROUP)
+            | Q(groups__name=Role.MANAGER)
             | Q(desk_queues__slug="communications")
         )
         .distinct()

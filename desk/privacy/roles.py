@@ -1,14 +1,5 @@
-"""Who may handle privacy matters. The one place that says so, until roles are formalized."""
+"""Who may handle privacy matters: managers, as the desk's roles define them."""
 
-from typing import Any
+from desk.triage.permissions import is_manager
 
-MANAGER_GROUP = "manager"
-
-
-def is_manager(user: Any) -> bool:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    if getattr(user, "is_superuser", False):
-        return True
-    groups = getattr(user, "groups", None)
-    return groups is not None and groups.filter(name=MANAGER_GROUP).exists()
+__all__ = ["is_manager"]

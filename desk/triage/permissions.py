@@ -16,6 +16,7 @@ from enum import StrEnum
 from functools import wraps
 from typing import Any, TypeVar
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -61,6 +62,18 @@ ADMIN_MANAGED_MODELS = (("triage", "confidentialterm"), ("triage", "cannedreply"
 
 def can(user: Any, capability: Capability) -> bool:
     return bool(user.is_authenticated and user.has_perm(f"triage.{capability.value}"))
+
+
+def is_manager(user: Any) -> bool:
+    """Managers (and admins): dashboards, calendars, policies, rules, privacy requests.
+
+    A REST client (desk.models.ApiClient) authenticates too, but is never staff.
+    """
+    return (
+        isinstance(user, AbstractBaseUser)
+        and user.is_active
+        and can(user, Capability.VIEW_DASHBOARDS)
+    )
 
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])

@@ -9,18 +9,16 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from tests.conftest import post_json, skip_or_fail
-from tests.reference_data import restore_reference_data
 from tests.triage.conftest import MentionFactory
 from tickets.models import Message, Queue, Ticket
 
 
 @pytest.fixture(autouse=True)
 def reference_data(transactional_db: None, settings: Any) -> None:
-    """A live server needs committed data, and each test ends with a flush of every table;
-    the rows that data migrations create are made again (tests.reference_data)."""
+    """A live server needs committed data; the reference rows come from tests.reference_data
+    (made again by the root conftest before every transactional test)."""
     # Logging in through the form hashes passwords; a deliberately slow hash is not tested here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    restore_reference_data()
 
 
 CHROMIUM = Path("/usr/bin/chromium")

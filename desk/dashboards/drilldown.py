@@ -1,0 +1,116 @@
+"""The tickets (or mentions) behind a number: one predicate per metric name.
+
+Counters come from desk.dashboards.metrics (the same predicates the rollups count); live
+figures from desk.dashboards.selectors.live with the current time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import ExtractHour
+
+from channels.models import Channel
+from desk.dashboards.filters import BadFilter, Filters
+from desk.dashboards.metrics import COUNTER_LABELS, COUNTERS
+from desk.dashboards.rollups import day_span, local_zone
+from desk.dashboards.selectors import live
+from tickets.models import Message, Ticket
+
+TICKETS = "tickets"
+MENTIONS = "mentions"
+
+
+@dataclass(frozen=True)
+class Metric:
+    label: str
+    kind: str
+    predicate: Callable[[datetime], Q]
+    # Counted over the date range (by creation); live figures are about now.
+    dated: bool = True
+
+
+def _const(q: Q) -> Callable[[datetime], Q]:
+    return lambda now: q
+
+
+def _live(select: Callable[[datetime, list[Any]], Q]) -> Callable[[datetime], Q]:
+    return lambda now: select(now, live._policies())
+
+
+METRICS: dict[str, Metric] = {
+    name: Metric(COUNTER_LABELS[name], TICKETS, _const(q)) for name, q in COUNTERS.items()
+}
+METRICS["decided"] = Metric(
+    "First response decided (met or breached)",
+    TICKETS,
+    _const(COUNTERS["met"] | COUNTERS["breached"]),
+)
+METRICS.update(
+    {
+        "backlog": Metric(
+            "Open backlog", TICKETS, _const(Q(status__in=Ticket.ACTIVE_STATUSES)), dated=False
+        ),
+        "running": Metric(
+            "Clock running", TICKETS, _const(Q(status__in=live.RUNNING)), dated=False
+        ),
+        "paused": Metric(
+            "Waiting on customer", TICKETS, _const(Q(status=Ticket.Status.PENDING)), dated=False
+        ),
+        "breached_now": Metric("Breached now", TICKETS, live.breached_now_q, dated=False),
+        "at_risk": Metric("At risk", TICKETS, _live(live.at_risk_q), dated=False),
+    }
+)
+for _start, _end in live.AGE_BUCKETS:
+    _bucket = live.AgeBucket(_start, _end, 0)
+    METRICS[_bucket.slug] = Metric(
+        f"Backlog aged {_bucket.label} (business)",
+        TICKETS,
+        _live(lambda now, policies, s=_start, e=_end: live.age_q(s, e, now, policies)),
+        dated=False,
+    )
+METRICS["mentions"] = Metric("Mentions", MENTIONS, _const(Q()))
+METRICS["monitored"] = Metric(
+    "Mentions on monitored-only channels",
+    MENTIONS,
+    _const(Q(channel__service_level=Channel.ServiceLevel.MONITORED)),
+)
+
+
+def metric_named(name: str) -> Metric:
+    try:
+        return METRICS[name]
+    except KeyError:
+        raise BadFilter(f"Unknown figure {name!r}.") from None
+
+
+def tickets_behind(filters: Filters, metric: Metric, *, now: datetime) -> QuerySet[Ticket]:
+    scope = filters.tickets() if metric.dated else filters.ticket_keys()
+    return Ticket.objects.filter(scope & metric.predicate(now))
+
+
+def mentions_behind(
+    filters: Filters, metric: Metric, params: Mapping[str, str], *, now: datetime
+) -> QuerySet[Message]:
+    start, end = day_span(filters.first, filters.last)
+    q = Q(direction=Message.Direction.INBOUND, created_at__gte=start, created_at__lt=end)
+    if filters.channel is not None:
+        q &= Q(channel_id=filters.channel)
+    if filters.language is not None:
+        q &= Q(language=filters.language)
+    term = params.get("term", "").strip()
+    if term:
+        q &= Q(text__icontains=term[:100])
+    messages = Message.objects.filter(q & metric.predicate(now))
+    hour = params.get("hour", "").strip()
+    if hour:
+        if not hour.isdigit() or int(hour) > 23:
+            raise BadFilter("'hour' must be an hour of the day, 0 to 23.")
+        messages = messages.annotate(
+            local_hour=ExtractHour("created_at", tzinfo=local_zone())
+        ).filter(local_hour=int(hour))
+    return messages

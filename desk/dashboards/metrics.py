@@ -1,0 +1,98 @@
+"""What each figure counts, as one predicate over tickets.
+
+The rollups count these predicates per day and key; the drill-down lists the tickets matching
+the same predicate. So a number and the list behind it cannot disagree.
+
+First-response compliance follows the SLA engine (desk.sla): a ticket counts once it has a
+policy (served channel) and is not a netiquette violation. It is *met* when it was answered,
+or resolved without an answer, before its due time; *breached* when the engine flagged the
+first response as breached; *waiting* while it is still open and unanswered within its time.
+Netiquette-ignored tickets and monitored-only mentions are counted apart, never inside the
+percentages.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum, Value
+from django.db.models.functions import Coalesce
+
+from tickets.models import Ticket
+
+Status = Ticket.Status
+DONE = (Status.RESOLVED, Status.CLOSED)
+SENTIMENTS = ("positive", "neutral", "negative")
+
+ELIGIBLE = Q(sla_policy__isnull=False) & ~Q(status=Status.IGNORED)
+RESPONDED = ELIGIBLE & Q(first_response_seconds__isnull=False)
+
+COUNTERS: dict[str, Q] = {
+    "tickets": Q(pk__isnull=False),
+    "ignored": Q(status=Status.IGNORED),
+    "sla": ELIGIBLE,
+    "met": ELIGIBLE
+    & Q(first_response_breached=False)
+    & (Q(first_responded_at__isnull=False) | Q(status__in=DONE)),
+    "breached": ELIGIBLE & Q(first_response_breached=True),
+    "waiting": ELIGIBLE
+    & Q(first_response_breached=False, first_responded_at__isnull=True)
+    & ~Q(status__in=DONE),
+    "any_breached": ELIGIBLE
+    & (
+        Q(first_response_breached=True)
+        | Q(next_response_breached=True)
+        | Q(resolution_breached=True)
+    ),
+    "responded": RESPONDED,
+    "reopened": Q(reopened_count__gt=0),
+    "resolved": Q(status__in=DONE),
+    "positive": Q(sentiment="positive"),
+    "neutral": Q(sentiment="neutral"),
+    "negative": Q(sentiment="negative"),
+    "unknown_sentiment": ~Q(sentiment__in=SENTIMENTS),
+}
+
+COUNTER_LABELS: dict[str, str] = {
+    "tickets": "Tickets",
+    "ignored": "Netiquette-ignored",
+    "sla": "With SLA",
+    "met": "First response met",
+    "breached": "First response breached",
+    "waiting": "Waiting for first response",
+    "any_breached": "Any SLA breached",
+    "responded": "Answered",
+    "reopened": "Reopened",
+    "resolved": "Resolved",
+    "positive": "Positive",
+    "neutral": "Neutral",
+    "negative": "Negative",
+    "unknown_sentiment": "Sentiment unknown",
+}
+
+WALL_TIME = ExpressionWrapper(
+    F("first_responded_at") - F("created_at"), output_field=DurationField()
+)
+
+
+def counter_aggregates() -> dict[str, Any]:
+    """The aggregates a rollup row holds, in its column order."""
+    aggregates: dict[str, Any] = {
+        name: Count("pk", filter=predicate) for name, predicate in COUNTERS.items()
+    }
+    aggregates["business_seconds"] = Coalesce(
+        Sum("first_response_seconds", filter=RESPONDED), Value(0)
+    )
+    aggregates["wall_time"] = Coalesce(
+        Sum(WALL_TIME, filter=RESPONDED),
+        Value(timedelta(0)),
+        output_field=DurationField(),
+    )
+    return aggregates
+
+
+def compliance(met: int, breached: int) -> float | None:
+    """Share of decided first responses that met their target, in percent."""
+    decided = met + breached
+    return None if decided == 0 else round(100 * met / decided, 1)

@@ -1,0 +1,88 @@
+"""Tables as the page, the CSV and the API show them: formatted values beside raw ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from desk.dashboards.tables import Context, Table
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: Any
+    text: str
+    url: str | None
+    is_number: bool
+
+
+def text_of(value: Any, unit: str = "") -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:,.1f}{' ' + unit if unit == 'h' else unit}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def raw(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def cells(table: Table, context: Context) -> list[tuple[Any, list[Cell]]]:
+    """Each row with its cells, and each number's drill-down link."""
+    rendered = []
+    for row in table.rows:
+        row_cells = []
+        for column in table.columns:
+            value = row.cells.get(column.key)
+            unit = row.cells.get("unit", "") if row.metric else column.unit
+            is_number = isinstance(value, int | float) and not isinstance(value, bool)
+            url = table.link(context, row, column) if is_number or value is None else None
+            row_cells.append(Cell(value, text_of(value, unit), url, is_number))
+        rendered.append((row, row_cells))
+    return rendered
+
+
+def body_html(table: Table, context: Context) -> SafeString:
+    """The table's rows as HTML, built here rather than in the template: a 90-day page has
+    thousands of linked numbers, and this is several times faster. Everything is escaped."""
+    lines = []
+    for row, row_cells in cells(table, context):
+        tds = []
+        for cell in row_cells:
+            text = escape(cell.text)
+            inner = f'<a href="{escape(cell.url)}">{text}</a>' if cell.url else text
+            if cell.is_number:
+                tds.append(f'<td class="num" data-value="{cell.value}">{inner}</td>')
+            else:
+                tds.append(f"<td>{inner}</td>")
+        lines.append(
+            f'<tr data-key="{escape(row.key)}"><th scope="row">{escape(row.label)}</th>'
+            f"{''.join(tds)}</tr>"
+        )
+    return mark_safe("\n".join(lines))  # noqa: S308 - every piece above is escaped
+
+
+def as_records(table: Table) -> list[dict[str, Any]]:
+    """Rows as plain records, for JSON: key, label and every column's raw value."""
+    return [
+        {
+            "key": row.key,
+            "label": row.label,
+            **{column.key: raw(row.cells.get(column.key)) for column in table.columns},
+        }
+        for row in table.rows
+    ]

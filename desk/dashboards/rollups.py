@@ -1,0 +1,188 @@
+"""Keeping the rollups equal to a recomputation from the tickets and messages.
+
+The unit of work is a local day. A day's rows are recomputed whole, in the database, with one
+INSERT ... SELECT ... GROUP BY over the tickets created that day (a few thousand rows at a
+million tickets a year), so a refresh is exact by construction: there are no deltas to get
+wrong. `refresh` finds the days touched since the last run (tickets by `updated_at`, breaches
+the SLA sweep records by their SlaEvent, mentions by `received_at`), looking back OVERLAP
+further so that a transaction that committed late is still seen. `rebuild` recomputes every
+day and is what `manage.py rebuild_rollups` runs; it also repairs what no timestamp shows
+(tickets deleted by retention, a write that bypassed `updated_at`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce, ExtractHour, TruncDate
+from django.utils import timezone
+
+from desk.dashboards.metrics import counter_aggregates
+from desk.dashboards.models import MentionHour, RollupState, TicketAgentDay, TicketDay
+from desk.sla.models import SlaEvent
+from tickets.models import Message, Ticket
+
+OVERLAP = timedelta(minutes=10)
+# Past this many changed days, recomputing everything at once is cheaper than day by day.
+REBUILD_ABOVE_DAYS = 120
+# Days recomputed per statement; keeps the WHERE clause short.
+DAYS_PER_STATEMENT = 31
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    ticket_days: int
+    mention_days: int
+    rebuilt: bool = False
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def day_start(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=local_zone())
+
+
+def day_span(first: date, last: date) -> tuple[datetime, datetime]:
+    """Instants from the start of `first` to the start of the day after `last` (local)."""
+    return day_start(first), day_start(last + timedelta(days=1))
+
+
+def refresh(*, now: datetime | None = None) -> RefreshResult:
+    """Take in every change since the last refresh; the first run rebuilds everything."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        state = _locked_state()
+        if state.refreshed_at is None:
+            _rebuild_all()
+            state.refreshed_at = state.rebuilt_at = now
+            state.save()
+            return RefreshResult(0, 0, rebuilt=True)
+        since = state.refreshed_at - OVERLAP
+        zone = local_zone()
+        changed = Ticket.objects.filter(
+            Q(updated_at__gte=since)
+            | Q(pk__in=SlaEvent.objects.filter(created_at__gte=since).values("ticket_id"))
+        )
+        ticket_days = _days_of(changed, zone)
+        mentions = Message.objects.filter(
+            direction=Message.Direction.INBOUND, received_at__gte=since
+        )
+        mention_days = _days_of(mentions, zone)
+        if len(ticket_days) + len(mention_days) > REBUILD_ABOVE_DAYS:
+            _rebuild_all()
+            state.refreshed_at = state.rebuilt_at = now
+            state.save()
+            return RefreshResult(len(ticket_days), len(mention_days), rebuilt=True)
+        recompute_ticket_days(ticket_days)
+        recompute_mention_days(mention_days)
+        state.refreshed_at = now
+        state.save(update_fields=["refreshed_at"])
+    return RefreshResult(len(ticket_days), len(mention_days))
+
+
+def rebuild(*, now: datetime | None = None) -> None:
+    """Recompute every rollup row from scratch."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        state = _locked_state()
+        _rebuild_all()
+        state.refreshed_at = state.rebuilt_at = now
+        state.save()
+
+
+def _locked_state() -> RollupState:
+    RollupState.objects.get_or_create(pk=1)
+    return RollupState.objects.select_for_update().get(pk=1)
+
+
+def _days_of(queryset: QuerySet, zone: ZoneInfo) -> set[date]:
+    days = queryset.annotate(rollup_day=TruncDate("created_at", tzinfo=zone))
+    return set(days.order_by().values_list("rollup_day", flat=True).distinct())
+
+
+def _rebuild_all() -> None:
+    for model in (TicketDay, TicketAgentDay, MentionHour):
+        model.objects.all().delete()
+    for model in (TicketDay, TicketAgentDay):
+        _insert(model, ticket_rollup_query(model, Ticket.objects.all()))
+    _insert(MentionHour, mention_rollup_query(Message.objects.all()))
+
+
+def recompute_ticket_days(days: Iterable[date]) -> None:
+    for span in _spans(days):
+        first, last = span
+        start, end = day_span(first, last)
+        tickets = Ticket.objects.filter(created_at__gte=start, created_at__lt=end)
+        for model in (TicketDay, TicketAgentDay):
+            model.objects.filter(day__gte=first, day__lte=last).delete()
+            _insert(model, ticket_rollup_query(model, tickets))
+
+
+def recompute_mention_days(days: Iterable[date]) -> None:
+    for first, last in _spans(days):
+        start, end = day_span(first, last)
+        MentionHour.objects.filter(day__gte=first, day__lte=last).delete()
+        messages = Message.objects.filter(created_at__gte=start, created_at__lt=end)
+        _insert(MentionHour, mention_rollup_query(messages))
+
+
+def _spans(days: Iterable[date]) -> list[tuple[date, date]]:
+    """Sorted days as runs of consecutive days, each at most DAYS_PER_STATEMENT long."""
+    spans: list[tuple[date, date]] = []
+    for day in sorted(set(days)):
+        if spans:
+            first, last = spans[-1]
+            if day == last + timedelta(days=1) and (day - first).days < DAYS_PER_STATEMENT:
+                spans[-1] = (first, day)
+                continue
+        spans.append((day, day))
+    return spans
+
+
+def ticket_rollup_query(model: type[models.Model], tickets: QuerySet[Ticket]) -> QuerySet:
+    """Rollup rows of `model` as a query over `tickets`: one row per day and key."""
+    keyed = tickets.order_by().annotate(day=TruncDate("created_at", tzinfo=local_zone()))
+    keys = ["day", "channel_id", "queue_id", "language"]
+    if model is TicketAgentDay:
+        keyed = keyed.annotate(agent_id=Coalesce("assignee_id", 0))
+        keys.append("agent_id")
+    return keyed.values(*keys).annotate(**counter_aggregates())
+
+
+def mention_rollup_query(messages: QuerySet[Message]) -> QuerySet:
+    zone = local_zone()
+    return (
+        messages.filter(direction=Message.Direction.INBOUND)
+        .order_by()
+        .annotate(
+            day=TruncDate("created_at", tzinfo=zone),
+            hour=ExtractHour("created_at", tzinfo=zone),
+        )
+        .values("day", "hour", "channel_id", "language")
+        .annotate(mentions=Count("pk"))
+    )
+
+
+def _insert(model: type[models.Model], rows: QuerySet) -> None:
+    """INSERT INTO the rollup the rows of an aggregate query, computed in the database."""
+    compiler = rows.query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql()
+    # The select list in the order the SQL has it, by the names the rollup columns carry.
+    columns = [alias for _, _, alias in compiler.select]
+    if None in columns:
+        raise ValueError("every rollup column needs a name")
+    quote = connection.ops.quote_name
+    target = ", ".join(quote(column) for column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(model._meta.db_table)} ({target}) {sql}",  # noqa: S608 - our names
+            params,
+        )

@@ -1,0 +1,1 @@
+"""Reads for the dashboards: rollup sums, exact percentiles, live figures, mentions."""

@@ -1,0 +1,163 @@
+"""Live figures over the open tickets: at risk, breached now, paused, backlog by age.
+
+They are read from the tickets at request time (the open tickets are a small, indexed part of
+the table) with boundaries computed once per policy in its calendar, so every figure is one
+SQL count and ages are exact in business time.
+
+- breached now: an open (new/open) ticket with a running clock past its due time;
+- at risk: an open ticket with no overdue clock and a clock inside its policy's warning
+  window (`SlaPolicy.warning_lead`), i.e. at most that much business time left;
+- paused: waiting on the customer (pending), so no clock runs;
+- backlog age: business time since the ticket was created, in its policy's calendar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q
+
+from desk.business_hours import BusinessCalendar
+from desk.dashboards.filters import Filters
+from desk.sla.calendars import business_calendar
+from desk.sla.models import SlaPolicy
+from tickets.models import Ticket
+
+Status = Ticket.Status
+RUNNING = (Status.NEW, Status.OPEN)
+# Backlog age buckets in business hours: [start, end), the last one open-ended.
+AGE_BUCKETS: tuple[tuple[int, int | None], ...] = (
+    (0, 4),
+    (4, 8),
+    (8, 16),
+    (16, 24),
+    (24, 48),
+    (48, None),
+)
+
+
+@dataclass(frozen=True)
+class AgeBucket:
+    start: int
+    end: int | None
+    tickets: int
+
+    @property
+    def slug(self) -> str:
+        return f"age_{self.start}_{self.end if self.end is not None else 'up'}"
+
+    @property
+    def label(self) -> str:
+        if self.end is None:
+            return f"{self.start} h and more"
+        return f"{self.start}–{self.end} h"
+
+
+@dataclass(frozen=True)
+class LiveFigures:
+    backlog: int
+    running: int
+    paused: int
+    at_risk: int
+    breached_now: int
+    ages: list[AgeBucket]
+
+
+def live_figures(filters: Filters, *, now: datetime) -> LiveFigures:
+    policies = _policies()
+    counts = Ticket.objects.filter(
+        Q(status__in=Ticket.ACTIVE_STATUSES) & filters.ticket_keys()
+    ).aggregate(
+        backlog=Count("pk"),
+        running=Count("pk", filter=Q(status__in=RUNNING)),
+        paused=Count("pk", filter=Q(status=Status.PENDING)),
+        at_risk=Count("pk", filter=at_risk_q(now, policies)),
+        breached_now=Count("pk", filter=breached_now_q(now)),
+        **{
+            f"age_{index}": Count("pk", filter=age_q(start, end, now, policies))
+            for index, (start, end) in enumerate(AGE_BUCKETS)
+        },
+    )
+    ages = [
+        AgeBucket(start, end, counts[f"age_{index}"])
+        for index, (start, end) in enumerate(AGE_BUCKETS)
+    ]
+    return LiveFigures(
+        backlog=counts["backlog"],
+        running=counts["running"],
+        paused=counts["paused"],
+        at_risk=counts["at_risk"],
+        breached_now=counts["breached_now"],
+        ages=ages,
+    )
+
+
+def _policies() -> list[SlaPolicy]:
+    return list(SlaPolicy.objects.select_related("calendar").prefetch_related("targets"))
+
+
+def breached_now_q(now: datetime) -> Q:
+    overdue = (
+        Q(first_responded_at__isnull=True, first_response_due_at__lte=now)
+        | Q(next_response_started_at__isnull=False, next_response_due_at__lte=now)
+        | Q(resolved_at__isnull=True, resolution_due_at__lte=now)
+    )
+    return Q(status__in=RUNNING, sla_policy__isnull=False) & overdue
+
+
+def at_risk_q(now: datetime, policies: list[SlaPolicy]) -> Q:
+    inside = Q(pk__in=[])
+    for policy in policies:
+        calendar = business_calendar(policy.calendar)
+        for priority in Ticket.Priority.values:
+            targets = policy.targets_for(priority)
+            mine = Q(sla_policy_id=policy.pk, priority=priority)
+            clocks = [
+                ("first_response_due_at", targets.first_response, Q(first_responded_at=None)),
+                (
+                    "next_response_due_at",
+                    targets.next_response,
+                    Q(next_response_started_at__isnull=False),
+                ),
+            ]
+            if targets.resolution:
+                clocks.append(("resolution_due_at", targets.resolution, Q(resolved_at=None)))
+            for due_field, budget, running in clocks:
+                lead = policy.warning_lead(budget)
+                if lead is None:
+                    continue
+                cutoff = _warning_cutoff(calendar, now, lead)
+                inside |= (
+                    mine & running & Q(**{f"{due_field}__gt": now, f"{due_field}__lte": cutoff})
+                )
+    return Q(status__in=RUNNING) & inside & ~breached_now_q(now)
+
+
+def _warning_cutoff(calendar: BusinessCalendar, now: datetime, lead: timedelta) -> datetime:
+    """The latest due time with at most `lead` of business time left from `now`.
+
+    After `lead` of business time has passed, a closed stretch adds nothing: due times up to
+    the next opening are still within the lead.
+    """
+    return calendar.add_business_time(calendar.add_business_time(now, lead), timedelta(0))
+
+
+def age_q(start: int, end: int | None, now: datetime, policies: list[SlaPolicy]) -> Q:
+    """Open tickets whose business age since creation is in [start, end) hours."""
+    found = Q(pk__in=[])
+    for policy in policies:
+        calendar = business_calendar(policy.calendar)
+        q = Q(sla_policy_id=policy.pk)
+        if start:
+            q &= Q(created_at__lte=_aged_since(calendar, now, start))
+        if end is not None:
+            q &= Q(created_at__gt=_aged_since(calendar, now, end))
+        found |= q
+    return Q(status__in=Ticket.ACTIVE_STATUSES) & found
+
+
+def _aged_since(calendar: BusinessCalendar, now: datetime, hours: int) -> datetime:
+    """The latest creation time whose business age at `now` is at least `hours`."""
+    earliest = calendar.subtract_business_time(now, timedelta(hours=hours))
+    return calendar.add_business_time(earliest, timedelta(0))

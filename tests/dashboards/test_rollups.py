@@ -1,0 +1,211 @@
+"""The rollups stay equal to a recomputation from scratch, whatever happens to the tickets."""
+
+import random
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from channels.models import Channel
+from desk.dashboards.models import MentionHour, TicketAgentDay, TicketDay
+from desk.dashboards.tasks import refresh_rollups
+from desk.sla.tasks import sweep_sla
+from tests.conftest import mention_payload, post_json
+from tests.dashboards.helpers import berlin, figures, rebuild, reply
+from tickets.models import Message, Ticket
+
+pytestmark = pytest.mark.usefixtures("default_policy")
+Status = Ticket.Status
+LANGUAGES = ("de", "en", "fr", "pl", "sv", "")
+
+
+def snapshot() -> dict[str, list[tuple[Any, ...]]]:
+    return {
+        model.__name__: sorted(
+            tuple(row[1:]) for row in model.objects.values_list(*_columns(model))
+        )
+        for model in (TicketDay, TicketAgentDay, MentionHour)
+    }
+
+
+def _columns(model: Any) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+class Desk:
+    """Random things staff, customers and the SLA sweep do, in time order."""
+
+    def __init__(self, seed: int, api: Client, staff: Client, deliver: Callable[..., Any]) -> None:
+        self.rng = random.Random(seed)
+        self.api, self.staff, self.deliver = api, staff, deliver
+        self.now = berlin(2026, 11, 2, 8, 0)
+        self.sequence = 0
+        self.monitored = Channel.objects.create(
+            kind="webhook",
+            name="Monitored",
+            service_level=Channel.ServiceLevel.MONITORED,
+            credentials={"secret": "s3cret"},
+        )
+        users = get_user_model().objects
+        self.agents = [users.create_user(f"agent{n}") for n in range(3)]
+
+    def step(self) -> None:
+        self.now += timedelta(minutes=self.rng.randint(5, 900))
+        action = self.rng.choice(
+            [
+                self.inquiry,
+                self.mention,
+                self.mention,
+                self.customer_reply,
+                self.reply,
+                self.reply,
+                self.move,
+                self.move,
+                self.assign,
+                self.sweep,
+                self.monitored_mention,
+                self.refresh,
+            ]
+        )
+        with time_machine.travel(self.now, tick=False):
+            action()
+
+    def _id(self) -> str:
+        self.sequence += 1
+        return f"m{self.sequence}"
+
+    def _ticket(self) -> Ticket | None:
+        tickets = list(Ticket.objects.order_by("id"))
+        return self.rng.choice(tickets) if tickets else None
+
+    def inquiry(self) -> None:
+        language = self.rng.choice(["de", "en", "fr"])
+        payload = {"text": "Where is my order?", "author": {"name": "Ann"}, "language": language}
+        assert post_json(self.api, "/api/v1/inquiries/", payload).status_code == 201
+
+    def mention(self) -> None:
+        self.deliver(
+            mention_payload(
+                self._id(),
+                "A question",
+                author_id=f"u{self.rng.randint(1, 6)}",
+                language=self.rng.choice(LANGUAGES),
+            )
+        )
+
+    def customer_reply(self) -> None:
+        parents = list(
+            Message.objects.filter(platform_id__startswith="m").values_list(
+                "platform_id", flat=True
+            )
+        )
+        if parents:
+            payload = mention_payload(self._id(), "Any news?", parent_id=self.rng.choice(parents))
+            self.deliver(payload)
+
+    def reply(self) -> None:
+        ticket = self._ticket()
+        if ticket is not None and ticket.status != Status.CLOSED:
+            data = {"text": "On it.", "voice": "company"}
+            if self.rng.random() < 0.3:
+                data["holding"] = "1"
+            self.staff.post(f"/tickets/{ticket.pk}/reply/", data)
+
+    def move(self) -> None:
+        ticket = self._ticket()
+        if ticket is None:
+            return
+        allowed = sorted(Ticket.TRANSITIONS[ticket.status])
+        if allowed:
+            ticket.set_status(self.rng.choice(allowed))
+
+    def assign(self) -> None:
+        ticket = self._ticket()
+        if ticket is not None:
+            ticket.assignee = self.rng.choice([*self.agents, None])
+            ticket.save(update_fields=["assignee", "updated_at"])
+
+    def sweep(self) -> None:
+        # Far enough for due times to pass; the sweep flags breaches without touching
+        # updated_at, so the refresh must find them through their SLA events.
+        self.now += timedelta(days=self.rng.randint(1, 4))
+        with time_machine.travel(self.now, tick=False):
+            sweep_sla.apply()
+
+    def monitored_mention(self) -> None:
+        self.deliver(mention_payload(self._id(), "Seen it", language="en"), self.monitored)
+
+    def refresh(self) -> None:
+        refresh_rollups.apply()
+
+    def finish(self) -> datetime:
+        self.now += timedelta(minutes=1)
+        with time_machine.travel(self.now, tick=False):
+            refresh_rollups.apply()
+        return self.now
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_rollups_equal_a_recomputation_after_random_operations(
+    seed: int, api: Client, manager_client: Client, deliver: Callable[..., Any]
+) -> None:
+    desk = Desk(seed, api, manager_client, deliver)
+    with time_machine.travel(desk.now, tick=False):
+        refresh_rollups.apply()
+    for _ in range(60):
+        desk.step()
+    when = desk.finish()
+    incremental = snapshot()
+
+    with time_machine.travel(when, tick=False):
+        rebuild()
+
+    assert incremental == snapshot()
+    totals = {
+        name: sum(row[4 + n] for row in incremental["TicketDay"])
+        for n, name in enumerate(["tickets", "ignored", "sla", "met", "breached"])
+    }
+    assert totals["tickets"] > 5 and totals["met"] + totals["breached"] > 0
+
+
+def test_a_breach_found_by_the_sla_sweep_reaches_the_rollups(
+    api: Client, manager_client: Client, deliver: Callable[..., Any]
+) -> None:
+    with time_machine.travel(berlin(2026, 11, 23, 10, 0), tick=False):
+        refresh_rollups.apply()
+        post_json(api, "/api/v1/inquiries/", {"text": "Hello?", "author": {"name": "Ann"}})
+    with time_machine.travel(berlin(2026, 11, 23, 12, 0), tick=False):
+        refresh_rollups.apply()
+    with time_machine.travel(berlin(2026, 11, 27, 10, 0), tick=False):
+        sweep_sla.apply()
+        refresh_rollups.apply()
+
+    (row,) = TicketDay.objects.all()
+    assert (row.sla, row.breached, row.waiting) == (1, 1, 0)
+
+
+def test_percentiles_follow_the_next_refresh(api: Client, manager_client: Client) -> None:
+    first = inquire_at(api, berlin(2026, 11, 23, 10, 0))
+    reply(manager_client, first, berlin(2026, 11, 23, 12, 0))
+    with time_machine.travel(berlin(2026, 11, 23, 12, 5), tick=False):
+        refresh_rollups.apply()
+        before = figures(manager_client, **{"from": "2026-11-23", "to": "2026-11-23"})
+    assert before["median_business"] == 2.0
+
+    third = inquire_at(api, berlin(2026, 11, 23, 11, 0))
+    reply(manager_client, third, berlin(2026, 11, 23, 17, 0))
+    with time_machine.travel(berlin(2026, 11, 23, 17, 5), tick=False):
+        refresh_rollups.apply()
+        after = figures(manager_client, **{"from": "2026-11-23", "to": "2026-11-23"})
+
+    assert after["median_business"] == 4.0
+
+
+def inquire_at(api: Client, when: datetime) -> int:
+    with time_machine.travel(when, tick=False):
+        response = post_json(api, "/api/v1/inquiries/", {"text": "Hi", "author": {"name": "Cy"}})
+    return response.json()["ticket"]["id"]
