@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import http.client
 import os
 import statistics
@@ -52,7 +54,12 @@ def create_database(env: dict[str, str]) -> None:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], *, port: int = 8765, workers: int = 2) -> Iterator[str]:
+def gunicorn(
+    env: dict[str, str],
+    *,
+    port: int = int(os.environ.get("BENCH_PORT", "8710")),
+    workers: int = int(os.environ.get("BENCH_WORKERS", "2")),
+) -> Iterator[str]:
     process = subprocess.Popen(
         [
             sys.executable,
@@ -160,3 +167,56 @@ def run_load(
 
 def trivial_view_load(address: str, **kwargs: float) -> LoadResult:
     return run_load(address, lambda n: ("GET", "/-/ping", None, {}), **kwargs)  # type: ignore[arg-type]
+
+
+@contextmanager
+def celery_worker(
+    env: dict[str, str], *, concurrency: int = 2, pool: str = "prefork"
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A real Celery worker on the run's own queue (CELERY_QUEUE in env), stopped on exit."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "desk",
+            "worker",
+            "--pool",
+            pool,
+            "--concurrency",
+            str(concurrency),
+            "--loglevel",
+            "WARNING",
+            "-Q",
+            env["CELERY_QUEUE"],
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env={**env, "CELERY_TASK_ALWAYS_EAGER": "0"},
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def signature(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def wait_until(predicate: Callable[[], bool], *, timeout: float, interval: float = 0.5) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()

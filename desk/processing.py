@@ -53,8 +53,14 @@ def process_event(event_id: int) -> tuple[Outcome, list[IngestResult]]:
 
 
 def ingest_stored_event(event: InboundEvent) -> list[IngestResult]:
-    """Process an event inside the caller's transaction (the REST API answers with the ticket)."""
+    """Process an event inside the caller's transaction (the REST API answers with the ticket).
+
+    A caller may store the event already marked processed (DONE, one attempt, processed_at):
+    it commits together with its messages or not at all, and is then written only once.
+    """
     results, state, note = _ingest_event(event)
+    if (event.state, event.last_error) == (state, note) and event.processed_at is not None:
+        return results
     event.state = state
     event.attempts = 1
     event.last_error = note
