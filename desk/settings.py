@@ -118,11 +118,23 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "socialdesk")
+# Publish straight to the queue's list. Through a named exchange, Redis routes by a binding
+# that lives only in Redis: after a Redis restart without persistence, a web process that
+# declared it before keeps publishing into nothing until a worker declares it again.
+CELERY_TASK_DEFAULT_EXCHANGE = ""
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# One immediate retry on a fresh connection (a pooled one may have gone stale), then give up:
+# the event is stored, and the sweeper takes over.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
+}
 # A publish must fail fast when Redis is down: the event is already stored and the sweeper
 # will enqueue it later, so a webhook should not hang waiting for the broker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -137,7 +149,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-inbound-events": {
         "task": "desk.tasks.sweep_pending_events",
-        "schedule": 60.0,
+        "schedule": float(os.environ.get("INBOUND_SWEEP_SECONDS", "60")),
     },
 }
 
@@ -225,6 +237,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "desk@socialdesk.inval
 # exponential backoff between attempts (seconds).
 INBOUND_MAX_ATTEMPTS = int(os.environ.get("INBOUND_MAX_ATTEMPTS", "6"))
 INBOUND_RETRY_BASE_SECONDS = int(os.environ.get("INBOUND_RETRY_BASE_SECONDS", "30"))
+# The sweeper leaves a new event this long to its own on-commit enqueue before taking it over.
+INBOUND_SWEEP_GRACE_SECONDS = int(os.environ.get("INBOUND_SWEEP_GRACE_SECONDS", "30"))
+# An event the sweeper enqueued is not enqueued again for this long (its task may be queued
+# behind a backlog); if the task is lost after all, the next sweep after the lease takes it.
+INBOUND_SWEEP_LEASE_SECONDS = int(os.environ.get("INBOUND_SWEEP_LEASE_SECONDS", "300"))
 # Functions called with every newly ingested message, inside its transaction
 # (desk.ingestion.ingest_observers): retention notices, crisis detection, ...
 INGEST_OBSERVERS: list[str] = []
