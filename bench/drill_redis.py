@@ -123,7 +123,10 @@ def main() -> int:
         refused = sum(status == 503 for status in sent.statuses.values())
         other = len(sent.statuses) - len(acknowledged) - refused
         lost = len(acknowledged - stored_ids)
-        print(f"Redis outage drill {run}: Redis down for {outage:.1f} s during the middle third")
+        print(
+            f"Redis outage drill {run}: Redis down for {outage:.1f} s during the middle third; "
+            f"the worker's supervisor restarted it {worker.restarts} times"
+        )
         print(f"answers: {sent.summary()}")
         print(
             f"delivered {len(requests)}, acknowledged {len(acknowledged)}, refused 503 {refused}, "
