@@ -190,7 +190,7 @@ class Supervised:
             if self.process.poll() is not None:
                 self.restarts += 1
                 print(
-                    f"[supervisor] {self.command[3]} {self.command[4]} exited "
+                    f"[supervisor] {' '.join(self.command[2:6])} exited "
                     f"({self.process.returncode}); restarting",
                     flush=True,
                 )

@@ -32,8 +32,10 @@ def retry_delay(attempts: int) -> timedelta:
 def process_event(event_id: int) -> tuple[Outcome, list[IngestResult]]:
     """Parse and ingest one stored event. Safe to call any number of times, concurrently."""
     with transaction.atomic():
+        # of=("self",): lock the event row only. Locking the joined channel row too made every
+        # other worker skip every other event of the same channel, as if it were taken.
         event = (
-            InboundEvent.objects.select_for_update(skip_locked=True)
+            InboundEvent.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("channel")
             .filter(pk=event_id, state=InboundEvent.State.PENDING)
             .first()
