@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 # Headers worth keeping with the raw body: enough to re-verify and to debug a delivery.
 KEPT_HEADERS = ("Content-Type", "User-Agent", "X-Request-Id")
+MAX_DELIVERY_ID_LENGTH = InboundEvent._meta.get_field("delivery_id").max_length or 255
 
 
 def _error(status: int, code: str, message: str) -> JsonResponse:
@@ -40,6 +41,22 @@ def channel_webhook(request: HttpRequest, token: str) -> HttpResponse:
         return handshake
     if request.method != "POST":
         return _error(405, "method_not_allowed", "Deliveries must be POSTed.")
+    if request.content_type not in adapter.webhook_content_types:
+        return _error(
+            415,
+            "unsupported_media_type",
+            f"Deliveries must be sent as {' or '.join(adapter.webhook_content_types)}.",
+        )
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if not declared.isdigit():
+        return _error(400, "bad_content_length", "The Content-Length header is not a number.")
+    if int(declared) > limit:
+        return _error(413, "payload_too_large", f"Deliveries are limited to {limit} bytes.")
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return _error(413, "payload_too_large", f"Deliveries are limited to {limit} bytes.")
     try:
         adapter.verify_webhook(request)
     except SignatureError as exc:
@@ -48,18 +65,13 @@ def channel_webhook(request: HttpRequest, token: str) -> HttpResponse:
         )
         log.warning("rejected webhook delivery for channel %s: %s", channel.pk, exc)
         return _error(403, "bad_signature", str(exc))
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    if int(request.META.get("CONTENT_LENGTH") or 0) > limit:
-        return _error(413, "payload_too_large", f"Deliveries are limited to {limit} bytes.")
-    try:
-        body = request.body
-    except RequestDataTooBig:
-        return _error(413, "payload_too_large", f"Deliveries are limited to {limit} bytes.")
     try:
         adapter.check_payload(body)
     except InvalidPayload as exc:
         return _error(400, "invalid_payload", str(exc))
     delivery_id = adapter.delivery_id(request)
+    if delivery_id is not None and len(delivery_id) > MAX_DELIVERY_ID_LENGTH:
+        return _error(400, "invalid_delivery_id", "The delivery id is longer than 255 characters.")
     kept = KEPT_HEADERS + adapter.kept_headers
     headers = {name: request.headers[name] for name in kept if name in request.headers}
     event = _store(

@@ -93,6 +93,10 @@ class InquirySerializer(serializers.Serializer):
         return request.build_absolute_uri(f"/api/v1/inquiries/{inquiry.id}/")
 
 
+class InquiryListSerializer(serializers.Serializer):
+    results = InquirySerializer(many=True)
+
+
 class InquiryDetailSerializer(InquirySerializer):
     replies = ReplySerializer(many=True)
 

@@ -14,6 +14,7 @@ from desk.api.auth import client_of
 from desk.api.serializers import (
     InquiryCreateSerializer,
     InquiryDetailSerializer,
+    InquiryListSerializer,
     InquirySerializer,
     inquiry_data,
 )
@@ -88,7 +89,7 @@ class InquiryListCreate(APIView):
     def _answer(request: Request, inquiry: Inquiry, code: int) -> Response:
         return Response(inquiry_data(inquiry, request), status=code)
 
-    @extend_schema(responses=InquirySerializer(many=True))
+    @extend_schema(operation_id="v1_inquiries_list", responses=InquiryListSerializer)
     def get(self, request: Request) -> Response:
         inquiries = _inquiries_of(client_of(request)).order_by("-created_at")[:100]
         return Response({"results": [inquiry_data(inquiry, request) for inquiry in inquiries]})
