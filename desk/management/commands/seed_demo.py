@@ -16,7 +16,7 @@ from desk.processing import process_event
 from tickets.models import Message
 
 ROLES = ("agent", "spokesperson", "manager")
-DEMO_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # noqa: S105 - an alphabet
+DEMO_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # noqa: S105 (an alphabet)  # nosec B105
 # Kinds whose demo channel is only monitored (recorded, no SLA), as the policy describes.
 MONITORED_KINDS = {"youtube"}
 
