@@ -2,10 +2,11 @@
 
 python bench/drill_poison.py [--deliveries 60] [--attempts 4]
 
-A delivery that passes the webhook's checks but cannot be parsed (its created_at is not a
-date) arrives first, in a burst of good ones. A real worker and beat (sweeping every second,
-backoff base 1 s) must process every good event at once, retry the poison with growing gaps,
-and park it as failed with its error after --attempts attempts.
+A delivery that passes the webhook's checks but cannot be stored as a message (its platform
+id is longer than the 255 characters a message id may have) arrives first, in a burst of good
+ones. A real worker and beat (sweeping every second, backoff base 1 s) must process every good
+event at once, retry the poison with growing gaps, and park it as failed with its error after
+--attempts attempts.
 """
 
 from __future__ import annotations
@@ -76,13 +77,7 @@ def main() -> int:
             kind="webhook", name=f"drill-poison-{run}", credentials={"secret": SECRET}
         )
         poison_body = json.dumps(
-            {
-                "type": "message",
-                "id": f"{run}-poison",
-                "text": "hello",
-                "author": {"id": "x"},
-                "created_at": "yesterday-ish",
-            }
+            {"type": "message", "id": "p" * 300, "text": "hello", "author": {"id": "x"}}
         ).encode()
         poison_headers = {
             "Content-Type": "application/json",
