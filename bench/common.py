@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import http.client
 import os
+import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -52,7 +56,12 @@ def create_database(env: dict[str, str]) -> None:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], *, port: int = 8765, workers: int = 2) -> Iterator[str]:
+def gunicorn(
+    env: dict[str, str],
+    *,
+    port: int = int(os.environ.get("BENCH_PORT", "8710")),
+    workers: int = int(os.environ.get("BENCH_WORKERS", "2")),
+) -> Iterator[str]:
     process = subprocess.Popen(
         [
             sys.executable,
@@ -160,3 +169,117 @@ def run_load(
 
 def trivial_view_load(address: str, **kwargs: float) -> LoadResult:
     return run_load(address, lambda n: ("GET", "/-/ping", None, {}), **kwargs)  # type: ignore[arg-type]
+
+
+class Supervised:
+    """A process kept running like a container with `restart: unless-stopped`."""
+
+    def __init__(self, command: list[str], env: dict[str, str]) -> None:
+        self.command, self.env = command, env
+        self.restarts = 0
+        self.process = self._start()
+        self._stopping = threading.Event()
+        self._watcher = threading.Thread(target=self._watch, daemon=True)
+        self._watcher.start()
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(self.command, cwd=ROOT, env=self.env, start_new_session=True)
+
+    def _watch(self) -> None:
+        while not self._stopping.wait(0.5):
+            if self.process.poll() is not None:
+                self.restarts += 1
+                print(
+                    f"[supervisor] {' '.join(self.command[2:6])} exited "
+                    f"({self.process.returncode}); restarting",
+                    flush=True,
+                )
+                self.process = self._start()
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group (the worker and its pool children)."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._watcher.join()
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+@contextmanager
+def celery_worker(
+    env: dict[str, str], *, concurrency: int = 2, pool: str = "prefork"
+) -> Iterator[Supervised]:
+    """A real Celery worker on the run's own queue (CELERY_QUEUE in env), restarted if it dies."""
+    worker = Supervised(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "desk",
+            "worker",
+            "--pool",
+            pool,
+            "--concurrency",
+            str(concurrency),
+            "--loglevel",
+            os.environ.get("BENCH_CELERY_LOGLEVEL", "WARNING"),
+            "-Q",
+            env["CELERY_QUEUE"],
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        {**env, "CELERY_TASK_ALWAYS_EAGER": "0"},
+    )
+    try:
+        yield worker
+    finally:
+        worker.stop()
+
+
+def signature(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def wait_until(predicate: Callable[[], bool], *, timeout: float, interval: float = 0.5) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
+
+
+@contextmanager
+def celery_beat(env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
+    """Celery beat (the sweeper's clock), with its schedule file in a temporary directory."""
+    with tempfile.TemporaryDirectory(prefix="bench-beat-") as directory:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "desk",
+                "beat",
+                "--loglevel",
+                os.environ.get("BENCH_CELERY_LOGLEVEL", "WARNING"),
+                "--schedule",
+                f"{directory}/schedule",
+            ],
+            cwd=ROOT,
+            env={**env, "CELERY_TASK_ALWAYS_EAGER": "0"},
+        )
+        try:
+            yield process
+        finally:
+            process.terminate()
+            process.wait(timeout=30)

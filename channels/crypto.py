@@ -3,7 +3,7 @@
 import base64
 import hashlib
 import json
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -29,8 +29,18 @@ def encrypt(value: Any) -> str:
 
 
 def decrypt(token: str) -> Any:
+    # A fresh object per call: callers may change what they get without touching the cache.
+    return json.loads(_plaintext(token, fernet()))
+
+
+@lru_cache(maxsize=1024)
+def _plaintext(token: str, keys: MultiFernet) -> bytes:
+    """Every webhook loads its channel; decrypting the same ciphertext once per process will do.
+
+    Keyed by the keys too, so a settings change (tests, rotation) never serves stale plaintext.
+    """
     try:
-        return json.loads(fernet().decrypt(token.encode()))
+        return keys.decrypt(token.encode())
     except InvalidToken as exc:
         raise ImproperlyConfigured(
             "Channel credentials cannot be decrypted: CREDENTIALS_KEYS does not hold the key "

@@ -1,6 +1,8 @@
 """The one webhook endpoint: verify, store the raw event, enqueue, answer. Nothing else."""
 
 import logging
+from contextlib import nullcontext
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -15,11 +17,13 @@ from django.views.decorators.http import require_http_methods
 from channels.adapters.base import InvalidPayload, SignatureError
 from channels.models import Attachment, Channel, InboundEvent
 from desk.processing import enqueue_on_commit
+from desk.triage.permissions import visible_tickets
 
 log = logging.getLogger(__name__)
 
 # Headers worth keeping with the raw body: enough to re-verify and to debug a delivery.
 KEPT_HEADERS = ("Content-Type", "User-Agent", "X-Request-Id")
+MAX_DELIVERY_ID_LENGTH = InboundEvent._meta.get_field("delivery_id").max_length or 255
 
 
 def _error(status: int, code: str, message: str) -> JsonResponse:
@@ -40,6 +44,22 @@ def channel_webhook(request: HttpRequest, token: str) -> HttpResponse:
         return handshake
     if request.method != "POST":
         return _error(405, "method_not_allowed", "Deliveries must be POSTed.")
+    if request.content_type not in adapter.webhook_content_types:
+        return _error(
+            415,
+            "unsupported_media_type",
+            f"Deliveries must be sent as {' or '.join(adapter.webhook_content_types)}.",
+        )
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if not declared.isdigit():
+        return _error(400, "bad_content_length", "The Content-Length header is not a number.")
+    if int(declared) > limit:
+        return _error(413, "payload_too_large", f"Deliveries are limited to {limit} bytes.")
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return _error(413, "payload_too_large", f"Deliveries are limited to {limit} bytes.")
     try:
         adapter.verify_webhook(request)
     except SignatureError as exc:
@@ -48,42 +68,41 @@ def channel_webhook(request: HttpRequest, token: str) -> HttpResponse:
         )
         log.warning("rejected webhook delivery for channel %s: %s", channel.pk, exc)
         return _error(403, "bad_signature", str(exc))
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    if int(request.META.get("CONTENT_LENGTH") or 0) > limit:
-        return _error(413, "payload_too_large", f"Deliveries are limited to {limit} bytes.")
-    try:
-        body = request.body
-    except RequestDataTooBig:
-        return _error(413, "payload_too_large", f"Deliveries are limited to {limit} bytes.")
     try:
         adapter.check_payload(body)
     except InvalidPayload as exc:
         return _error(400, "invalid_payload", str(exc))
     delivery_id = adapter.delivery_id(request)
+    if delivery_id is not None and len(delivery_id) > MAX_DELIVERY_ID_LENGTH:
+        return _error(400, "invalid_delivery_id", "The delivery id is longer than 255 characters.")
     kept = KEPT_HEADERS + adapter.kept_headers
     headers = {name: request.headers[name] for name in kept if name in request.headers}
-    try:
-        with transaction.atomic():
-            event = InboundEvent.objects.create(
-                channel=channel,
-                source=InboundEvent.Source.WEBHOOK,
-                delivery_id=delivery_id,
-                body=body,
-                content_type=request.content_type or "",
-                headers=headers,
-            )
-            enqueue_on_commit(event.pk)
-    except IntegrityError:
+    event = _store(
+        channel=channel,
+        source=InboundEvent.Source.WEBHOOK,
+        delivery_id=delivery_id,
+        body=body,
+        content_type=request.content_type or "",
+        headers=headers,
+    )
+    if event is None:
         # The platform replayed a delivery we already hold: acknowledge, store nothing new.
         return JsonResponse({"status": "duplicate"})
+    enqueue_on_commit(event.pk)
     channel.mark_success()
     return JsonResponse({"status": "stored", "event": event.pk})
 
 
 @login_required
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
-    """Staff download an attachment; never rendered inline, so an HTML file cannot run."""
-    attachment = get_object_or_404(Attachment, pk=pk)
+    """Staff download an attachment of a ticket in their queues; never rendered inline, so an
+    HTML file cannot run."""
+    attachment = get_object_or_404(
+        Attachment.objects.filter(
+            message__conversation__tickets__in=visible_tickets(request.user)
+        ).distinct(),
+        pk=pk,
+    )
     if not attachment.file:
         raise Http404("The platform keeps this file; open it from the original post.")
     response = FileResponse(
@@ -94,3 +113,15 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _store(**fields: Any) -> InboundEvent | None:
+    """Store a raw delivery durably; None if its delivery id is already stored."""
+    # Alone, one INSERT in autocommit mode is its own durable transaction, two round trips
+    # cheaper than BEGIN ... COMMIT; inside a caller's transaction a savepoint keeps it usable.
+    nested = transaction.get_connection().in_atomic_block
+    try:
+        with transaction.atomic() if nested else nullcontext():
+            return InboundEvent.objects.create(**fields)
+    except IntegrityError:
+        return None

@@ -80,7 +80,7 @@ def _ingest_new(
     identity = _upsert_identity(channel, mention.author)
     parent = _find_parent(channel, mention)
     classification = classify(mention.text, language_hint=mention.language)
-    conversation = _find_or_start_conversation(
+    conversation, started = _find_or_start_conversation(
         channel, mention, identity, parent, classification.language
     )
     message = Message.objects.create(
@@ -98,7 +98,9 @@ def _ingest_new(
     )
     received_at = inbound_event.received_at if inbound_event is not None else timezone.now()
     ticket = (
-        _open_or_update_ticket(channel, conversation, message, received_at, mention, classification)
+        _open_or_update_ticket(
+            channel, conversation, message, received_at, mention, classification, started=started
+        )
         if channel.is_served
         else None
     )
@@ -183,7 +185,8 @@ def _find_or_start_conversation(
     identity: Identity,
     parent: Message | None,
     language: str,
-) -> Conversation:
+) -> tuple[Conversation, bool]:
+    """The mention's conversation, and whether it starts here."""
     now = timezone.now()
     if parent is not None and (
         parent.direction == Message.Direction.OUTBOUND
@@ -191,7 +194,7 @@ def _find_or_start_conversation(
     ):
         conversation = parent.conversation
         Conversation.objects.filter(pk=conversation.pk).update(last_activity_at=now)
-        return conversation
+        return conversation, False
     # A reply to a post we never saw (or to someone else's thread) starts this person's own
     # conversation, keyed by the thread root so their further replies join it.
     root = parent.conversation.root_platform_id if parent else mention.parent_platform_id
@@ -201,8 +204,8 @@ def _find_or_start_conversation(
         ).first()
         if conversation is not None:
             Conversation.objects.filter(pk=conversation.pk).update(last_activity_at=now)
-            return conversation
-    return Conversation.objects.create(
+            return conversation, False
+    conversation = Conversation.objects.create(
         channel=channel,
         contact_id=identity.contact_id,
         root_platform_id=root or mention.platform_id,
@@ -211,6 +214,7 @@ def _find_or_start_conversation(
         is_private=mention.is_private,
         last_activity_at=now,
     )
+    return conversation, True
 
 
 def _preview(text: str) -> str:
@@ -224,8 +228,11 @@ def _open_or_update_ticket(
     now: datetime,
     mention: Mention,
     classification: Classification,
+    *,
+    started: bool = False,
 ) -> Ticket:
-    ticket = _latest_ticket(conversation.pk)
+    # A conversation started by this very message has no ticket yet: no need to look.
+    ticket = None if started else _latest_ticket(conversation.pk)
     if ticket is not None and ticket.is_active:
         ticket.last_customer_message_at = now
         ticket.save(update_fields=["last_customer_message_at", "updated_at"])

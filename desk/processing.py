@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 from enum import StrEnum
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from channels.models import InboundEvent
@@ -31,8 +33,10 @@ def retry_delay(attempts: int) -> timedelta:
 def process_event(event_id: int) -> tuple[Outcome, list[IngestResult]]:
     """Parse and ingest one stored event. Safe to call any number of times, concurrently."""
     with transaction.atomic():
+        # of=("self",): lock the event row only. Locking the joined channel row too made every
+        # other worker skip every other event of the same channel, as if it were taken.
         event = (
-            InboundEvent.objects.select_for_update(skip_locked=True)
+            InboundEvent.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("channel")
             .filter(pk=event_id, state=InboundEvent.State.PENDING)
             .first()
@@ -54,8 +58,14 @@ def process_event(event_id: int) -> tuple[Outcome, list[IngestResult]]:
 
 
 def ingest_stored_event(event: InboundEvent) -> list[IngestResult]:
-    """Process an event inside the caller's transaction (the REST API answers with the ticket)."""
+    """Process an event inside the caller's transaction (the REST API answers with the ticket).
+
+    A caller may store the event already marked processed (DONE, one attempt, processed_at):
+    it commits together with its messages or not at all, and is then written only once.
+    """
     results, state, note = _ingest_event(event)
+    if (event.state, event.last_error) == (state, note) and event.processed_at is not None:
+        return results
     event.state = state
     event.attempts = 1
     event.last_error = note
@@ -94,13 +104,25 @@ def _record_failure(event: InboundEvent, exc: Exception) -> Outcome:
     return outcome
 
 
+# After a failed publish, further publishes in this process are skipped for a moment: during
+# a broker outage a burst of webhooks is acknowledged at full speed instead of each one waiting
+# for a connection attempt to fail. Skipped events are stored; the sweeper enqueues them.
+BROKER_BACKOFF_SECONDS = 2.0
+_broker_down_until = 0.0
+
+
 def enqueue_processing(event_id: int) -> bool:
     """Hand an event to a worker. A broker outage is not an error: the sweeper catches up."""
     from desk.tasks import process_inbound_event
 
+    global _broker_down_until
+    eager = process_inbound_event.app.conf.task_always_eager  # runs inline, no broker involved
+    if not eager and time.monotonic() < _broker_down_until:
+        return False
     try:
         process_inbound_event.apply_async((event_id,))
     except Exception as exc:  # noqa: BLE001 - the event is stored; the sweeper will retry
+        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
         log.warning("could not enqueue inbound event %s: %s", event_id, exc)
         return False
     return True
@@ -112,9 +134,15 @@ def enqueue_on_commit(event_id: int) -> None:
 
 def due_event_ids(*, limit: int = 500) -> list[int]:
     """Pending events whose next attempt is due: never enqueued, or waiting out a backoff."""
-    grace = timezone.now() - timedelta(seconds=30)
+    now = timezone.now()
+    # A new event gets a grace period: its own on-commit enqueue is probably on its way. A
+    # failed one is due when its backoff ends.
+    grace = timedelta(seconds=settings.INBOUND_SWEEP_GRACE_SECONDS)
+    due = Q(attempts=0, next_attempt_at__lte=now - grace) | Q(
+        attempts__gt=0, next_attempt_at__lte=now
+    )
     return list(
-        InboundEvent.objects.filter(state=InboundEvent.State.PENDING, next_attempt_at__lte=grace)
+        InboundEvent.objects.filter(due, state=InboundEvent.State.PENDING)
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )

@@ -7,6 +7,7 @@ so a fresh checkout needs neither PostgreSQL nor Redis.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "desk.triage",
     "desk.classification",
     "desk.dashboards",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +76,9 @@ MIDDLEWARE = [
     "desk.triage.middleware.user_preferences",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a lockout into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "desk.urls"
@@ -128,11 +133,23 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "socialdesk")
+# Publish straight to the queue's list. Through a named exchange, Redis routes by a binding
+# that lives only in Redis: after a Redis restart without persistence, a web process that
+# declared it before keeps publishing into nothing until a worker declares it again.
+CELERY_TASK_DEFAULT_EXCHANGE = ""
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# One immediate retry on a fresh connection (a pooled one may have gone stale), then give up:
+# the event is stored, and the sweeper takes over.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
+}
 # A publish must fail fast when Redis is down: the event is already stored and the sweeper
 # will enqueue it later, so a webhook should not hang waiting for the broker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -147,7 +164,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-inbound-events": {
         "task": "desk.tasks.sweep_pending_events",
-        "schedule": 60.0,
+        "schedule": float(os.environ.get("INBOUND_SWEEP_SECONDS", "60")),
     },
     "sweep-sla-warnings-and-breaches": {
         "task": "desk.sla.tasks.sweep_sla",
@@ -244,6 +261,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "desk@socialdesk.inval
 # exponential backoff between attempts (seconds).
 INBOUND_MAX_ATTEMPTS = int(os.environ.get("INBOUND_MAX_ATTEMPTS", "6"))
 INBOUND_RETRY_BASE_SECONDS = int(os.environ.get("INBOUND_RETRY_BASE_SECONDS", "30"))
+# The sweeper leaves a new event this long to its own on-commit enqueue before taking it over.
+INBOUND_SWEEP_GRACE_SECONDS = int(os.environ.get("INBOUND_SWEEP_GRACE_SECONDS", "30"))
+# An event the sweeper enqueued is not enqueued again for this long (its task may be queued
+# behind a backlog); if the task is lost after all, the next sweep after the lease takes it.
+INBOUND_SWEEP_LEASE_SECONDS = int(os.environ.get("INBOUND_SWEEP_LEASE_SECONDS", "300"))
 # Functions called with every newly ingested message, inside its transaction
 # (desk.ingestion.ingest_observers): retention notices, crisis detection, ...
 INGEST_OBSERVERS: list[str] = [
@@ -252,10 +274,70 @@ INGEST_OBSERVERS: list[str] = [
 # A reply to a resolved ticket within this many days reopens it; later, a new ticket opens.
 REOPEN_WINDOW_DAYS = int(os.environ.get("REOPEN_WINDOW_DAYS", "7"))
 
+# Security. HTTPS defaults to on when socialdesk is published over https (PUBLIC_BASE_URL),
+# so a production install is secure without extra switches, while the demo on
+# http://127.0.0.1 keeps working; HTTPS=0/1 overrides.
+HTTPS = env_bool("HTTPS", PUBLIC_BASE_URL.startswith("https://"))
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (set only if it always does).
+if env_bool("TRUST_X_FORWARDED_PROTO"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Strict Content-Security-Policy: scripts and styles only from our own files, never inline.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Login brute-force protection (django-axes): a username is locked for an address after
+# AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "desk.security.backends.LoginAttemptsBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+AXES_VERBOSE = False
+
+# /-/metrics asks for `Authorization: Bearer <METRICS_TOKEN>` when one is set.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+
+# LOG_FORMAT=json: one JSON object per line, for a log collector.
+_JSON_LOGS = os.environ.get("LOG_FORMAT", "text").lower() == "json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if _JSON_LOGS else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -10,6 +10,8 @@ handler500 = "desk.views.errors.server_error"
 
 urlpatterns = [
     path("-/ping", health.ping, name="ping"),
+    path("-/health", health.health, name="health"),
+    path("-/metrics", health.prometheus_metrics, name="metrics"),
     # The triage desk: inbox, tickets, composer, approvals, preferences.
     path("", include("desk.triage.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),

@@ -41,3 +41,21 @@ def test_the_dockerfile_serves_with_gunicorn_as_an_unprivileged_user() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "gunicorn" in dockerfile
     assert "USER socialdesk" in dockerfile
+
+
+def test_the_web_container_is_healthy_only_when_database_and_broker_answer() -> None:
+    web = compose()["services"]["web"]
+    assert "/-/health" in " ".join(web["healthcheck"]["test"])
+
+
+def test_compose_logs_json_and_keeps_the_metrics_token_in_the_environment() -> None:
+    env = compose()["services"]["web"]["environment"]
+    assert env["LOG_FORMAT"] == "${LOG_FORMAT:-json}"
+    assert env["METRICS_TOKEN"].startswith("${")
+
+
+def test_the_worker_is_scalable_and_restarts_after_a_crash() -> None:
+    worker = compose()["services"]["worker"]
+    # A crashed worker (the drills SIGKILL it) must come back by itself; --scale needs no name.
+    assert worker["restart"] == "unless-stopped"
+    assert "container_name" not in worker and "hostname" not in worker

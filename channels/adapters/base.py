@@ -83,6 +83,17 @@ def load_json_object(body: bytes) -> dict[str, Any]:
     return value
 
 
+def contains_nul(value: Any) -> bool:
+    """PostgreSQL text cannot hold NUL: such a payload must be refused before it is stored."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(contains_nul(key) or contains_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(contains_nul(item) for item in value)
+    return False
+
+
 @dataclass(frozen=True)
 class Author:
     platform_user_id: str
@@ -229,6 +240,8 @@ class Adapter:
     shows_notice_before_submission: ClassVar[bool] = False
     # Request headers stored with the raw event (signatures, delivery ids, event types).
     kept_headers: ClassVar[tuple[str, ...]] = ()
+    # Media types a webhook delivery may have; anything else is refused with 415 unread.
+    webhook_content_types: ClassVar[tuple[str, ...]] = ("application/json",)
 
     def __init__(self, channel: Channel) -> None:
         self.channel = channel

@@ -21,6 +21,7 @@ from channels.adapters.base import (
     Mention,
     ParsedEvent,
     SignatureError,
+    contains_nul,
     load_json_object,
 )
 from channels.models import InboundEvent
@@ -50,6 +51,8 @@ class GenericWebhookAdapter(Adapter):
 
     def check_payload(self, body: bytes) -> None:
         payload = load_json_object(body)
+        if contains_nul(payload):
+            raise InvalidPayload("The payload must not contain NUL characters.")
         if payload.get("type", "message") != "message":
             return
         for name in ("id", "text", "author"):
@@ -59,8 +62,12 @@ class GenericWebhookAdapter(Adapter):
             raise InvalidPayload("Field 'author.id' is required.")
         if not isinstance(payload["text"], str):
             raise InvalidPayload("Field 'text' must be a string.")
-        if "\x00" in payload["text"]:
-            raise InvalidPayload("Field 'text' must not contain NUL characters.")
+        created = payload.get("created_at")
+        if created is not None:
+            try:
+                datetime.fromisoformat(created)
+            except (TypeError, ValueError):
+                raise InvalidPayload("Field 'created_at' must be an ISO 8601 date-time.") from None
 
     def parse(self, event: InboundEvent) -> ParsedEvent:
         payload = load_json_object(bytes(event.body))

@@ -3,9 +3,11 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from desk.sla.models import Calendar, SlaPolicy
 
@@ -56,8 +58,8 @@ class SlaTargetSerializer(serializers.Serializer):
 
 
 class SlaPolicySerializer(serializers.ModelSerializer):
-    queue = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    channel = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    queue = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    channel = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
     targets = SlaTargetSerializer(many=True, read_only=True)
 
     class Meta:
@@ -79,17 +81,14 @@ class SlaPolicySerializer(serializers.ModelSerializer):
         ]
 
 
-class _ReadOnlyList(generics.ListAPIView):
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = self.get_serializer(self.get_queryset(), many=True).data
-        return Response({"results": data})
-
-
-class CalendarList(_ReadOnlyList):
-    serializer_class = CalendarSerializer
-
-    def get_queryset(self) -> QuerySet[Calendar]:
-        return Calendar.objects.prefetch_related("days")
+class CalendarList(APIView):
+    @extend_schema(
+        operation_id="v1_calendars_list",
+        responses=inline_serializer("CalendarList", {"results": CalendarSerializer(many=True)}),
+    )
+    def get(self, request: Request) -> Response:
+        calendars = Calendar.objects.prefetch_related("days")
+        return Response({"results": CalendarSerializer(calendars, many=True).data})
 
 
 class CalendarDetail(generics.RetrieveAPIView):
@@ -99,11 +98,14 @@ class CalendarDetail(generics.RetrieveAPIView):
         return Calendar.objects.prefetch_related("days")
 
 
-class SlaPolicyList(_ReadOnlyList):
-    serializer_class = SlaPolicySerializer
-
-    def get_queryset(self) -> QuerySet[SlaPolicy]:
-        return SlaPolicy.objects.select_related("queue", "channel").prefetch_related("targets")
+class SlaPolicyList(APIView):
+    @extend_schema(
+        operation_id="v1_sla_policies_list",
+        responses=inline_serializer("SlaPolicyList", {"results": SlaPolicySerializer(many=True)}),
+    )
+    def get(self, request: Request) -> Response:
+        policies = SlaPolicy.objects.select_related("queue", "channel").prefetch_related("targets")
+        return Response({"results": SlaPolicySerializer(policies, many=True).data})
 
 
 class SlaPolicyDetail(generics.RetrieveAPIView):

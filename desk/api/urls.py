@@ -1,5 +1,5 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from desk.api.sla import CalendarDetail, CalendarList, SlaPolicyDetail, SlaPolicyList
 from desk.api.views import InquiryDetail, InquiryListCreate
@@ -18,7 +18,7 @@ urlpatterns = [
     ),
     path(
         "docs/",
-        SpectacularSwaggerView.as_view(
+        SpectacularSwaggerSplitView.as_view(
             url_name="api-schema", authentication_classes=[], permission_classes=[]
         ),
         name="api-docs",

@@ -14,7 +14,9 @@ from desk.api.auth import client_of
 from desk.api.serializers import (
     InquiryCreateSerializer,
     InquiryDetailSerializer,
+    InquiryListSerializer,
     InquirySerializer,
+    inquiry_data,
 )
 from desk.models import ApiClient, Inquiry
 from desk.processing import ingest_stored_event
@@ -41,15 +43,16 @@ class InquiryListCreate(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         external_id = data.get("external_id")
-        if external_id:
-            existing = _inquiries_of(client).filter(external_id=external_id).first()
-            if existing is not None:
-                return self._answer(request, existing, status.HTTP_200_OK)
         try:
             inquiry = self._create(client, request, data)
         except IntegrityError:
-            # The same external_id posted concurrently: the other request won.
-            existing = _inquiries_of(client).filter(external_id=external_id).first()
+            # This external_id was posted before (or concurrently, and the other request won):
+            # the unique constraint decides, so the common case costs no lookup first.
+            existing = (
+                _inquiries_of(client).filter(external_id=external_id).first()
+                if external_id
+                else None
+            )
             if existing is None:
                 raise
             return self._answer(request, existing, status.HTTP_200_OK)
@@ -58,7 +61,9 @@ class InquiryListCreate(APIView):
     @staticmethod
     def _create(client: ApiClient, request: Request, data: dict[str, Any]) -> Inquiry:
         inquiry = Inquiry(client=client, external_id=data.get("external_id"))
+        received_at = timezone.now()
         with transaction.atomic():
+            # Stored as processed: it commits with its ticket or not at all.
             event = InboundEvent.objects.create(
                 channel=client.channel,
                 source=InboundEvent.Source.API,
@@ -68,8 +73,12 @@ class InquiryListCreate(APIView):
                 headers={
                     "inquiry_id": str(inquiry.id),
                     "api_client": client.pk,
-                    "received_at": timezone.now().isoformat(),
+                    "received_at": received_at.isoformat(),
                 },
+                received_at=received_at,
+                state=InboundEvent.State.DONE,
+                attempts=1,
+                processed_at=received_at,
             )
             results = ingest_stored_event(event)
             inquiry.message = results[0].message
@@ -80,13 +89,12 @@ class InquiryListCreate(APIView):
 
     @staticmethod
     def _answer(request: Request, inquiry: Inquiry, code: int) -> Response:
-        return Response(InquirySerializer(inquiry, context={"request": request}).data, status=code)
+        return Response(inquiry_data(inquiry, request), status=code)
 
-    @extend_schema(responses=InquirySerializer(many=True))
+    @extend_schema(operation_id="v1_inquiries_list", responses=InquiryListSerializer)
     def get(self, request: Request) -> Response:
         inquiries = _inquiries_of(client_of(request)).order_by("-created_at")[:100]
-        data = InquirySerializer(inquiries, many=True, context={"request": request}).data
-        return Response({"results": data})
+        return Response({"results": [inquiry_data(inquiry, request) for inquiry in inquiries]})
 
 
 class InquiryDetail(APIView):

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import BasePermission
@@ -37,6 +39,7 @@ class _MetricsView(APIView):
 
 
 class MetricsIndex(_MetricsView):
+    @extend_schema(operation_id="v1_metrics_index", responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         return Response(
             {
@@ -49,6 +52,7 @@ class MetricsIndex(_MetricsView):
 
 
 class MetricsTable(_MetricsView):
+    @extend_schema(operation_id="v1_metrics_table", responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, slug: str) -> Response:
         if slug not in table_slugs():
             raise NotFound(f"No metrics table {slug!r}; GET /api/v1/metrics/ lists them.")

@@ -24,7 +24,7 @@ ROLE_QUEUES = {
     "manager": ("inbound", "technical", "communications", "sales"),
     "admin": ("inbound", "technical", "communications", "sales"),
 }
-DEMO_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # noqa: S105 - an alphabet
+DEMO_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # noqa: S105  # nosec B105
 # Kinds whose demo channel is only monitored (recorded, no SLA), as the policy describes.
 MONITORED_KINDS = {"youtube"}
 
