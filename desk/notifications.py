@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
+from smtplib import SMTPException
 from typing import Any
 
 from django.conf import settings
@@ -10,6 +12,8 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
 from desk.models import Notification
+
+log = logging.getLogger(__name__)
 
 
 def notify(
@@ -39,14 +43,16 @@ def notify(
             continue
         created.append(notification)
         if email and user.email:
-            address = user.email
+            message = (f"[socialdesk] {title}", f"{body}\n\n{settings.PUBLIC_BASE_URL}{url}")
             transaction.on_commit(
-                lambda address=address: send_mail(
-                    f"[socialdesk] {title}",
-                    f"{body}\n\n{settings.PUBLIC_BASE_URL}{url}",
-                    None,
-                    [address],
-                    fail_silently=True,
-                )
+                lambda address=user.email, message=message: _send(address, *message)
             )
     return created
+
+
+def _send(address: str, subject: str, text: str) -> None:
+    # The in-app notification is the record; a mail server that is down must not undo it.
+    try:
+        send_mail(subject, text, None, [address])
+    except (OSError, SMTPException):
+        log.warning("could not e-mail a notification to %s", address, exc_info=True)

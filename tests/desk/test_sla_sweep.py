@@ -130,3 +130,20 @@ def test_two_sweeps_at_once_record_each_breach_and_notification_once(
     assert SlaEvent.objects.filter(kind="breach").count() == 12
     assert Notification.objects.filter(kind="sla_breach").count() == 12
     assert set(Ticket.objects.values_list("priority", flat=True)) == {Ticket.Priority.HIGH}
+
+
+def test_a_mail_server_that_is_down_does_not_undo_the_escalation(
+    api: Client, manager: User, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 1, "timeout": 2},
+        }
+    }
+    inquire(api, berlin(2026, 11, 23, 10))
+
+    sweep_at(berlin(2026, 11, 26, 10, 1), django_capture_on_commit_callbacks)
+
+    assert Notification.objects.filter(user=manager, kind="sla_breach").count() == 1
+    assert SlaEvent.objects.filter(kind="breach").count() == 1
