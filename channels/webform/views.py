@@ -37,7 +37,7 @@ from desk.processing import enqueue_on_commit
 
 log = logging.getLogger(__name__)
 
-TOKEN_SALT = "socialdesk.webform"  # noqa: S105 - a signing namespace, not a secret
+TOKEN_SALT = "socialdesk.webform"  # noqa: S105  # nosec B105 - a signing namespace, not a secret
 TOKEN_MAX_AGE = 6 * 60 * 60
 HONEYPOT = "website"
 MAX_NAME_LENGTH = 200

@@ -142,7 +142,8 @@ def apply_initial_targets(ticket: Ticket) -> None:
         ticket.first_response_due_at = None
         return
     context = context_for(ticket, policy)
-    assert context is not None
+    if context is None:  # a policy was found, so it has a calendar and targets
+        raise LookupError(f"SLA policy {policy.pk} has no usable calendar.")
     ticket.sla_policy = policy
     add = context.calendar.add_business_time
     ticket.first_response_due_at = add(ticket.created_at, context.targets.first_response)

@@ -158,7 +158,7 @@ def _write(changes: list[tuple[Any, ...]]) -> None:
         assignments = ", ".join(f"{field} = v.{field}" for field in _WRITTEN)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {Ticket._meta.db_table} AS t SET {assignments} "  # noqa: S608 - fixed names
+                f"UPDATE {Ticket._meta.db_table} AS t SET {assignments} "  # noqa: S608  # nosec B608
                 f"FROM (VALUES {values}) AS v(id, {', '.join(_WRITTEN)}) WHERE t.id = v.id",
                 params,
             )

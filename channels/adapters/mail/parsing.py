@@ -79,7 +79,8 @@ def read_message_id(raw: bytes) -> str:
 
 def parse_email(raw: bytes) -> ParsedEmail:
     message = BytesParser(policy=policy.default).parsebytes(raw)
-    assert isinstance(message, EmailMessage)
+    if not isinstance(message, EmailMessage):  # policy.default always builds EmailMessage
+        raise TypeError("The e-mail parser returned an unexpected message type.")
     name, address = _sender(message)
     full_text, body_part = _body(message)
     in_reply_to = message_ids(_header(message, "In-Reply-To"))

@@ -9,7 +9,7 @@ millisecond.
 from __future__ import annotations
 
 import hashlib
-import pickle
+import pickle  # nosec B403 - only our own models, checked by SHA-256 before loading
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -203,7 +203,7 @@ def load(artifact: bytes, checksum: str) -> TrainedModel:
     # The artifact was written by `dump` into our own database; the checksum guards against
     # a truncated or altered row.
     try:
-        model = pickle.loads(zlib.decompress(artifact))  # noqa: S301
+        model = pickle.loads(zlib.decompress(artifact))  # noqa: S301  # nosec B301
     except (zlib.error, pickle.UnpicklingError, AttributeError, ImportError) as exc:
         raise ModelError(f"The stored model cannot be read: {exc}") from None
     if not isinstance(model, TrainedModel):

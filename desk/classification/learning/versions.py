@@ -97,7 +97,7 @@ def deactivate_all() -> None:
 _cache_lock = threading.Lock()
 _ACTIVE_SQL = (
     # The table name is our own model's, not input.
-    f"SELECT id, number FROM {ClassifierVersion._meta.db_table} WHERE is_active = %s LIMIT 1"  # noqa: S608
+    f"SELECT id, number FROM {ClassifierVersion._meta.db_table} WHERE is_active = %s LIMIT 1"  # noqa: S608  # nosec B608
 )
 _loaded: dict[str, Any] = {"id": None, "number": None, "model": None}
 
