@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from celery.result import allow_join_result
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
@@ -47,7 +48,10 @@ def eager_celery() -> Iterator[None]:
     # that no worker reads.
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
-    yield
+    # Tests wait for their eager results; Celery forbids that inside a task, and a flag it
+    # keeps per process can be left set by a task run earlier in the session.
+    with allow_join_result():
+        yield
     celery_app.conf.task_always_eager = previous
 
 

@@ -99,7 +99,7 @@ def test_a_policy_can_reassign_breached_tickets(
     assert set(Notification.objects.values_list("user__username", flat=True)) == {"mona", "lead"}
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_once_record_each_breach_and_notification_once(
     api: Client, manager: User
 ) -> None:
