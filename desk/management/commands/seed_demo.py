@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from channels.adapters.registry import ADAPTERS, adapter_class
 from channels.models import Channel, InboundEvent
+from desk.dashboards.rollups import rebuild as rebuild_rollups
 from desk.demo_data import MENTIONS, NAMES
+from desk.demo_history import answer_history
 from desk.processing import process_event
 from desk.triage.demo import seed_desk_content
 from tickets.models import Message, Queue
@@ -80,6 +82,11 @@ class Command(BaseCommand):
                 )
             created += bool(process_event(event.pk)[1])
         self.stdout.write(f"Ingested {created} demo mentions over the last {days} days.")
+        responder = User.objects.get(username="demo-spokesperson")
+        answered = answer_history(rng=rng, responder=responder)
+        # Without Redis no beat runs the minute refresh: build the dashboards' rollups now.
+        rebuild_rollups()
+        self.stdout.write(f"Answered and resolved {answered} older mentions.")
 
     def _channels(self) -> dict[str, Channel]:
         channels = {}

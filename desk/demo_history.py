@@ -1,0 +1,60 @@
+"""A plausible past for the demo: older mentions were answered and resolved, as in a desk
+that has been running for weeks, so the inbox and the dashboards show a working team."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from desk import sla
+from tickets.models import Message, Ticket, TicketEvent
+
+ANSWERS = {
+    "en": "Thanks for getting in touch, we have looked into it and sent you the details.",
+    "de": "Danke für Ihre Nachricht, wir haben es geprüft und Ihnen die Details geschickt.",
+    "fr": "Merci pour votre message, nous avons vérifié et vous avons envoyé les détails.",
+    "pl": "Dziękujemy za wiadomość, sprawdziliśmy to i wysłaliśmy szczegóły.",
+    "sv": "Tack för ditt meddelande, vi har tittat på det och skickat detaljerna.",
+}
+# Older than this, a demo ticket has usually been answered.
+ANSWERED_AFTER = timedelta(days=2)
+
+
+def answer_history(*, rng: random.Random, responder: Any, share: float = 0.8) -> int:
+    """Answer and resolve most demo tickets older than two days, at plausible past moments
+    (a few business-day hours after they arrived). Returns how many were answered."""
+    now = timezone.now()
+    answered = 0
+    old = Ticket.objects.filter(
+        status=Ticket.Status.NEW, created_at__lt=now - ANSWERED_AFTER
+    ).select_related("conversation", "channel")
+    for ticket in old.order_by("created_at"):
+        if rng.random() > share:
+            continue
+        at = ticket.created_at + timedelta(minutes=rng.randint(20, 60 * 60))
+        _answer(ticket=ticket, responder=responder, at=min(at, now))
+        answered += 1
+    return answered
+
+
+def _answer(*, ticket: Ticket, responder: Any, at: datetime) -> None:
+    with transaction.atomic():
+        Message.objects.create(
+            conversation=ticket.conversation,
+            channel=ticket.channel,
+            direction=Message.Direction.OUTBOUND,
+            platform_id=f"demo-reply-{ticket.pk}",
+            sent_by=responder,
+            text=ANSWERS.get(ticket.language, ANSWERS["en"]),
+            language=ticket.language,
+            voice=Message.Voice.COMPANY,
+            delivery_state=Message.Delivery.SENT,
+            created_at=at,
+        )
+        sla.record_response(ticket=ticket, at=at)
+        TicketEvent.record(ticket, "reply", actor=responder, note="demo history")
+        ticket.set_status(Ticket.Status.RESOLVED, actor=responder, note="demo history")
