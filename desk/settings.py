@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "desk.classification",
     "desk.dashboards",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "desk.security.middleware.require_two_factor",
     "desk.triage.middleware.user_preferences",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -316,6 +320,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
 AXES_VERBOSE = False
+# Two-factor login (desk.security.two_factor): optional per staff member; STAFF_REQUIRE_2FA=1
+# sends everyone without an enrolled authenticator app to enrol before any other page.
+STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA")
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "socialdesk")
 
 # /-/metrics asks for `Authorization: Bearer <METRICS_TOKEN>` when one is set.
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
