@@ -11,6 +11,7 @@ import time_machine
 from django.contrib.auth.models import Group
 from django.test import Client
 from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 START = datetime.datetime(2030, 1, 15, 9, 0, 0, tzinfo=datetime.UTC)
 PASSWORD = "pw-agent-123"
@@ -315,3 +316,31 @@ def test_when_required_an_unverified_session_of_an_enrolled_user_must_log_in_aga
     assert response.status_code == 302
     assert response["Location"] == "/login/?next=%2Fpreferences%2F"
     assert not logged_in(client)
+
+
+def test_a_password_change_voids_a_pending_login(enrolled: bytes, agent: Any) -> None:
+    client = Client()
+    log_in_with_password(client)
+    agent.set_password("a-new-password-456")
+    agent.save()
+
+    response = client.post("/login/code/", {"code": code_for(enrolled)})
+
+    assert response["Location"] == "/login/"
+    assert not logged_in(client)
+
+
+def test_an_admin_removes_a_lost_device_in_the_admin_site(
+    enrolled: bytes, django_user_model: Any
+) -> None:
+    admin = django_user_model.objects.create_superuser("root", password=PASSWORD)
+    client = Client()
+    client.force_login(admin)
+    device = TOTPDevice.objects.get(user__username="agent")
+
+    response = client.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    agent = Client()
+    assert log_in_with_password(agent)["Location"] == "/"
+    assert logged_in(agent)
