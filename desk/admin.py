@@ -5,7 +5,7 @@ from desk.models import ApiClient, Inquiry
 
 @admin.register(ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):
-    list_display = ["name", "channel", "token_prefix", "created_at", "revoked_at"]
+    list_display = ["name", "channel", "token_prefix", "scopes", "created_at", "revoked_at"]
     readonly_fields = ["token_prefix", "token_digest"]
 
 

@@ -5,6 +5,8 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from desk.api.scopes import all_scopes
+
 
 class ApiClient(models.Model):
     """A system that posts inquiries over the REST API (a shop, a CRM, a chatbot).
@@ -19,9 +21,14 @@ class ApiClient(models.Model):
     token_digest = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # What the token may do (desk.api.scopes.Scope values); checked on every API request.
+    scopes = models.JSONField(default=all_scopes)
 
     def __str__(self) -> str:
         return self.name
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
 
     # DRF's IsAuthenticated asks the authenticated principal this.
     is_authenticated = True

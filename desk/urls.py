@@ -14,7 +14,8 @@ urlpatterns = [
     path("-/metrics", health.prometheus_metrics, name="metrics"),
     # The triage desk: inbox, tickets, composer, approvals, preferences.
     path("", include("desk.triage.urls")),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    # Login (with the two-factor code step), and two-factor enrolment under preferences.
+    path("", include("desk.security.urls")),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("hooks/<str:token>/", channel_webhook, name="channel-webhook"),
     path("form/<str:token>/", webform, name="webform"),

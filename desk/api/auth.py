@@ -6,6 +6,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
+from desk.api.scopes import SCOPE_HELP, Scope
 from desk.models import ApiClient
 
 
@@ -51,5 +52,11 @@ class ApiClientTokenScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "`Token <key>`, as printed by `manage.py api_client create NAME`.",
+            "description": (
+                "`Token <key>`, as printed by `manage.py api_client create NAME "
+                "[--scope SCOPE ...]`. A token holds scopes: "
+                + "; ".join(f"`{scope}` to {SCOPE_HELP[scope]}" for scope in Scope)
+                + ". Each operation names the one it needs (`x-required-scopes`); "
+                "without it the answer is 403 with `missing_scope`."
+            ),
         }

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from desk.api.scopes import Scope
 from desk.sla.models import Calendar, SlaPolicy
 
 
@@ -82,6 +83,8 @@ class SlaPolicySerializer(serializers.ModelSerializer):
 
 
 class CalendarList(APIView):
+    required_scopes = {"GET": Scope.SLA_READ}
+
     @extend_schema(
         operation_id="v1_calendars_list",
         responses=inline_serializer("CalendarList", {"results": CalendarSerializer(many=True)}),
@@ -92,6 +95,7 @@ class CalendarList(APIView):
 
 
 class CalendarDetail(generics.RetrieveAPIView):
+    required_scopes = {"GET": Scope.SLA_READ}
     serializer_class = CalendarSerializer
 
     def get_queryset(self) -> QuerySet[Calendar]:
@@ -99,6 +103,8 @@ class CalendarDetail(generics.RetrieveAPIView):
 
 
 class SlaPolicyList(APIView):
+    required_scopes = {"GET": Scope.SLA_READ}
+
     @extend_schema(
         operation_id="v1_sla_policies_list",
         responses=inline_serializer("SlaPolicyList", {"results": SlaPolicySerializer(many=True)}),
@@ -109,6 +115,7 @@ class SlaPolicyList(APIView):
 
 
 class SlaPolicyDetail(generics.RetrieveAPIView):
+    required_scopes = {"GET": Scope.SLA_READ}
     serializer_class = SlaPolicySerializer
 
     def get_queryset(self) -> QuerySet[SlaPolicy]:

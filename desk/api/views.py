@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from channels.models import InboundEvent
 from desk.api.auth import client_of
+from desk.api.scopes import Scope
 from desk.api.serializers import (
     InquiryCreateSerializer,
     InquiryDetailSerializer,
@@ -30,6 +31,8 @@ def _inquiries_of(client: ApiClient) -> Any:
 
 
 class InquiryListCreate(APIView):
+    required_scopes = {"GET": Scope.INQUIRIES_READ, "POST": Scope.INQUIRIES_CREATE}
+
     @extend_schema(
         request=InquiryCreateSerializer,
         responses={
@@ -98,6 +101,8 @@ class InquiryListCreate(APIView):
 
 
 class InquiryDetail(APIView):
+    required_scopes = {"GET": Scope.INQUIRIES_READ}
+
     @extend_schema(responses=InquiryDetailSerializer)
     def get(self, request: Request, inquiry_id: str) -> Response:
         inquiry = _inquiries_of(client_of(request)).filter(pk=inquiry_id).first()

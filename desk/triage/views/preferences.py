@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from desk.security.two_factor import has_two_factor
 from desk.triage.forms import PreferencesForm
 from desk.triage.middleware import remember
 from desk.triage.models import UserPreference
@@ -24,10 +25,10 @@ def preferences(request: HttpRequest) -> HttpResponse:
                 or timezone.get_current_timezone_name(),
             }
         )
-        return render(request, "desk/preferences.html", {"form": form})
+        return _render(request, form)
     form = PreferencesForm(request.POST)
     if not form.is_valid():
-        return render(request, "desk/preferences.html", {"form": form}, status=400)
+        return _render(request, form, status=400)
     language, time_zone = form.cleaned_data["language"], form.cleaned_data["time_zone"]
     UserPreference.objects.update_or_create(
         user=request.user, defaults={"language": language, "time_zone": time_zone}
@@ -38,3 +39,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
     response = redirect("preferences")
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
     return response
+
+
+def _render(request: HttpRequest, form: PreferencesForm, status: int = 200) -> HttpResponse:
+    context = {"form": form, "two_factor_enrolled": has_two_factor(request.user)}
+    return render(request, "desk/preferences.html", context, status=status)
