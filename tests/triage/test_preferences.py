@@ -57,3 +57,12 @@ def test_every_interface_language_has_a_complete_compiled_translation() -> None:
             catalog = gettext.GNUTranslations(compiled)._catalog  # type: ignore[attr-defined]
         singular_ids = {key if isinstance(key, str) else key[0] for key in catalog}
         assert len(singular_ids - {""}) == len(entries), language
+
+
+def test_plural_forms_are_translated_in_every_language() -> None:
+    # Each catalogue's Plural-Forms header must match the forms its entries give, or gettext
+    # silently falls back to English ("5 days" on a French page).
+    for language, expected in (("de", "Tage"), ("fr", "jours"), ("pl", "dni"), ("sv", "dagar")):
+        with (LOCALE / language / "LC_MESSAGES" / "django.mo").open("rb") as compiled:
+            catalog = gettext.GNUTranslations(compiled)
+        assert expected in catalog.ngettext("%(n)d day", "%(n)d days", 5), language
