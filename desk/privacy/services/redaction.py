@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from django.conf import settings
 from django.db.models import CharField, Q, QuerySet, Value
@@ -42,6 +42,11 @@ class RedactionScope:
     raw_terms: tuple[bytes, ...] = ()
 
     def identity_ids(self) -> list[int]:
+        # Asked by most steps; the identities' ids never change while they run.
+        return self._identity_ids
+
+    @cached_property
+    def _identity_ids(self) -> list[int]:
         return list(
             Identity.objects.filter(contact_id__in=self.contact_ids).values_list("pk", flat=True)
         )
