@@ -20,7 +20,8 @@ MESSAGES_PER_CONVERSATION = 10
 HELD_CONTACTS = 50
 
 SEED = """
-TRUNCATE tickets_contact, channels_inboundevent RESTART IDENTITY CASCADE;
+TRUNCATE tickets_contact, channels_inboundevent, classification_conversationdocument
+    RESTART IDENTITY CASCADE;
 INSERT INTO tickets_contact (id, display_name, primary_email, created_at)
 SELECT g, 'Person ' || g, 'person' || g || '@example.org', now() - interval '500 days'
 FROM generate_series(1, %(contacts)s) g;
@@ -47,14 +48,14 @@ SELECT m, %(channel)s, 'webhook', 'd-' || m,
 FROM (SELECT g AS m, ((g - 1) / 10 + 2) / 2 AS c FROM generate_series(1, %(messages)s) g
       WHERE g %% 2 = 1) inbound;
 INSERT INTO tickets_message (id, conversation_id, channel_id, direction, platform_id,
-    author_identity_id, text, language, url, is_holding_reply, delivery_state, delivery_error,
-    created_at, received_at, inbound_event_id)
+    author_identity_id, text, language, url, is_holding_reply, voice, delivery_state,
+    delivery_error, created_at, received_at, inbound_event_id)
 SELECT g, (g - 1) / 10 + 1, %(channel)s,
     CASE WHEN g %% 2 = 1 THEN 'in' ELSE 'out' END, 'p-' || g,
     CASE WHEN g %% 2 = 1 THEN ((g - 1) / 10 + 2) / 2 END,
     CASE WHEN g %% 2 = 1 THEN 'My order ' || g || ' has not arrived yet, can you help?'
          ELSE 'Hello Person ' || ((g - 1) / 10 + 2) / 2 || ', we are on it.' END,
-    'en', 'https://social.example/p/' || g, false,
+    'en', 'https://social.example/p/' || g, false, '',
     CASE WHEN g %% 2 = 1 THEN 'received' ELSE 'sent' END, '',
     now() - interval '450 days' + g * interval '1 second', now(),
     CASE WHEN g %% 2 = 1 THEN g END
@@ -62,12 +63,19 @@ FROM generate_series(1, %(messages)s) g;
 INSERT INTO tickets_ticket (id, conversation_id, channel_id, contact_id, queue_id, priority,
     status, subject, language, sentiment, routing_reason, created_at, updated_at,
     last_customer_message_at, first_response_due_at, first_responded_at, resolved_at,
-    reopened_count)
+    reopened_count, sla_round, sla_paused_seconds, response_paused_seconds,
+    first_response_breached, next_response_breached, resolution_breached)
 SELECT g, g, %(channel)s, (g + 1) / 2, %(queue)s, 2, 'resolved',
     'Question number ' || g || ' about my order', 'en', '', 'default',
     now() - interval '450 days', now() - interval '440 days', now() - interval '450 days',
     now() - interval '449 days', now() - interval '449 days' + (g %% 90) * interval '1 minute',
-    now() - interval '440 days', 0
+    now() - interval '440 days', 0, 0, 0, 0, false, false, false
+FROM generate_series(1, %(conversations)s) g;
+-- The similar-questions index holds every conversation's inbound texts.
+INSERT INTO classification_conversationdocument (conversation_id, language, document,
+    updated_at, search_vector)
+SELECT g, 'en', 'My order ' || g || ' has not arrived yet, can you help?', now(),
+    to_tsvector('english', 'My order ' || g || ' has not arrived yet, can you help?')
 FROM generate_series(1, %(conversations)s) g;
 -- Most conversations were given the English notice with their first reply.
 INSERT INTO privacy_conversationnotice (conversation_id, notice_id, language, channel_id,

@@ -390,8 +390,21 @@ PRIVACY_DEFAULT_NOTICE_METHOD = os.environ.get("PRIVACY_DEFAULT_NOTICE_METHOD", 
 PRIVACY_RETENTION_ACTION = os.environ.get("PRIVACY_RETENTION_ACTION", "anonymize")
 PRIVACY_UNNOTICED_RETENTION_DAYS = int(os.environ.get("PRIVACY_UNNOTICED_RETENTION_DAYS", "365"))
 PRIVACY_RETENTION_BATCH_SIZE = int(os.environ.get("PRIVACY_RETENTION_BATCH_SIZE", "1000"))
-# Dotted paths of further erasure steps (attachments, a search index, ...), run after ours.
-PRIVACY_EXTRA_ERASURE_STEPS = env_list("PRIVACY_EXTRA_ERASURE_STEPS")
+# Erasure and retention steps of the other apps that keep personal data, run after the privacy
+# app's own (dotted paths of functions taking a RedactionScope). The environment can add more;
+# it cannot drop these.
+PRIVACY_EXTRA_ERASURE_STEPS = [
+    "channels.privacy_steps.redact_attachments",
+    "channels.privacy_steps.redact_delivery_attempts",
+    "channels.platforms.privacy.redact_message_revisions",
+    "channels.platforms.privacy.redact_platform_actions",
+    "desk.classification.privacy.redact_search_index",
+    "desk.classification.privacy.redact_training_examples",
+    "desk.classification.privacy.redact_ticket_decisions",
+    "desk.classification.privacy.redact_engagement",
+    "desk.triage.privacy.redact_reply_approvals",
+    *env_list("PRIVACY_EXTRA_ERASURE_STEPS"),
+]
 CELERY_BEAT_SCHEDULE["privacy-retention-nightly"] = {
     "task": "desk.privacy.tasks.run_retention",
     "schedule": crontab(hour=3, minute=30),

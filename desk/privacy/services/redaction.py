@@ -2,18 +2,20 @@
 
 Each step replaces the personal data one model holds (names, handles, e-mail addresses,
 profile links, texts, raw bodies) with bulk updates and keeps what the SLA figures and counts
-need (rows, timestamps, statuses). More steps — attachments, a search index — are added in
-settings.PRIVACY_EXTRA_ERASURE_STEPS as dotted paths of functions taking a RedactionScope.
+need (rows, timestamps, statuses). The steps here cover the spine's models; every other app
+that keeps personal data owns a step for it (attachments, the similar-questions index, edits,
+drafts, ...), listed in settings.PRIVACY_EXTRA_ERASURE_STEPS as dotted paths of functions
+taking a RedactionScope and returning the rows they changed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from django.conf import settings
-from django.db.models import CharField, Q, Value
+from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +24,7 @@ from django.utils.module_loading import import_string
 from channels.models import InboundEvent
 from desk.models import Inquiry, Notification
 from desk.privacy.models import ConversationRedaction
-from tickets.models import Contact, Conversation, Identity, Message, Note, Ticket
+from tickets.models import Contact, Conversation, Identity, Message, Note, Ticket, TicketEvent
 
 REDACTED = "[removed]"
 # Raw events never ingested (failed, unsupported) are searched for the person's e-mail
@@ -40,26 +42,34 @@ class RedactionScope:
     raw_terms: tuple[bytes, ...] = ()
 
     def identity_ids(self) -> list[int]:
+        # Asked by most steps; the identities' ids never change while they run.
+        return self._identity_ids
+
+    @cached_property
+    def _identity_ids(self) -> list[int]:
         return list(
             Identity.objects.filter(contact_id__in=self.contact_ids).values_list("pk", flat=True)
         )
+
+    def message_sets(self) -> list[Q]:
+        """The scope's messages, as conditions on Message that each use an index: an OR of the
+        two would make PostgreSQL scan every message, once per batch. A message may be in both,
+        so a step that counts rows may count it twice."""
+        sets = [Q(conversation_id__in=self.conversation_ids)]
+        if self.contact_ids:
+            sets.append(Q(author_identity_id__in=self.identity_ids()))
+        return sets
+
+    def messages(self) -> list[QuerySet[Message]]:
+        return [Message.objects.filter(condition) for condition in self.message_sets()]
 
 
 Step = Callable[[RedactionScope], int]
 
 
-def _message_sets(scope: RedactionScope) -> list[Q]:
-    """The scope's messages, as conditions that each use an index: an OR of the two would make
-    PostgreSQL scan every message, once per batch."""
-    sets = [Q(conversation_id__in=scope.conversation_ids)]
-    if scope.contact_ids:
-        sets.append(Q(author_identity_id__in=scope.identity_ids()))
-    return sets
-
-
 def redact_inbound_events(scope: RedactionScope) -> int:
     changed = 0
-    for messages in _message_sets(scope):
+    for messages in scope.message_sets():
         linked = Message.objects.filter(messages, inbound_event__isnull=False).values(
             "inbound_event_id"
         )
@@ -86,7 +96,7 @@ def redact_inbound_events(scope: RedactionScope) -> int:
 def redact_messages(scope: RedactionScope) -> int:
     return sum(
         Message.objects.filter(messages).update(text=REDACTED, url="", delivery_error="")
-        for messages in _message_sets(scope)
+        for messages in scope.message_sets()
     )
 
 
@@ -95,7 +105,7 @@ def redact_inquiries(scope: RedactionScope) -> int:
         Inquiry.objects.filter(message__in=Message.objects.filter(messages).values("pk")).update(
             metadata={}
         )
-        for messages in _message_sets(scope)
+        for messages in scope.message_sets()
     )
 
 
@@ -105,8 +115,20 @@ def redact_conversations(scope: RedactionScope) -> int:
 
 def redact_tickets(scope: RedactionScope) -> int:
     # A bulk update leaves updated_at alone: the ticket's timings stay exactly as they were.
+    # The routing reason goes too: a text rule quotes the words it matched.
     return Ticket.objects.filter(conversation_id__in=scope.conversation_ids).update(
-        subject=REDACTED
+        subject=REDACTED, routing_reason=REDACTED
+    )
+
+
+def redact_ticket_events(scope: RedactionScope) -> int:
+    """The ticket's audit trail keeps what happened, by whom and when; its free-text notes go
+    (routing reasons quoting the message, staff's reasons for a flag or a rejected draft).
+    A bulk update is the one change the append-only trail allows: erasure outranks it."""
+    return (
+        TicketEvent.objects.filter(ticket__conversation_id__in=scope.conversation_ids)
+        .exclude(note="")
+        .update(note=REDACTED)
     )
 
 
@@ -150,6 +172,7 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("notes", redact_notes),
     ("notifications", redact_notifications),
     ("tickets", redact_tickets),
+    ("ticket_events", redact_ticket_events),
     ("conversations", redact_conversations),
     ("identities", redact_identities),
     ("contacts", redact_contacts),
@@ -158,8 +181,9 @@ STEPS: tuple[tuple[str, Step], ...] = (
 
 @cache
 def extra_steps() -> tuple[tuple[str, Step], ...]:
+    """The other apps' steps, named for what they remove ("redact_attachments": attachments)."""
     return tuple(
-        (path.rsplit(".", 1)[-1], import_string(path))
+        (path.rsplit(".", 1)[-1].removeprefix("redact_"), import_string(path))
         for path in settings.PRIVACY_EXTRA_ERASURE_STEPS
     )
 

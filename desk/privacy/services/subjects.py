@@ -25,7 +25,7 @@ from desk.privacy.models import (
     LegalHold,
 )
 from desk.privacy.services import audit
-from desk.privacy.services.redaction import RedactionScope, redact
+from desk.privacy.services.redaction import RedactionScope, extra_steps, redact
 from tickets.models import Contact, Conversation, Identity, Message, Note, Ticket
 
 
@@ -315,6 +315,9 @@ def erasure_request(
         )
         rows = redact(scope=scope, reason=ConversationRedaction.Reason.ERASURE)
         counts["inbound_events"] = rows["inbound_events"]
+        # What the other apps removed (attachments, the search index, drafts, ...): the record
+        # and the audit show every store the erasure reached.
+        counts.update({name: rows[name] for name, _ in extra_steps()})
         request = _record_request(
             kind=DataSubjectRequest.Kind.ERASURE,
             query=query,

@@ -1,19 +1,27 @@
+import json
 from collections.abc import Callable, Iterator
+from datetime import timedelta
+from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.management import CommandError
 from django.test import Client
+from django.utils import timezone
 from django.utils.html import escape
 
-from channels.models import Attachment, Channel, InboundEvent
+from channels.models import Attachment, Channel, InboundEvent, attachment_path
 from channels.services import create_channel
 from channels.tasks import deliver_message
+from desk.privacy.services.redaction import REDACTED
 from tests.channels.conftest import LONG_TEXT, run_command
 from tests.fakes.fixtures import fixture_bytes
 from tests.fakes.imap import PASSWORD, USER, FakeImap
 from tests.fakes.smtp import FakeSmtp
-from tickets.models import Message, Ticket
+from tickets.models import Conversation, Message, Ticket
 
 Poll = Callable[[Channel], str]
 
@@ -280,3 +288,104 @@ def test_a_10kb_mail_with_emoji_rtl_and_zero_width_text_survives_escaped(
     assert Message.objects.get().text == LONG_TEXT.strip()
     page = staff_client.get(f"/tickets/{Ticket.objects.get().pk}/").content.decode()
     assert escape(LONG_TEXT.strip()) in page
+
+
+def mail_with_file(sender: str, message_id: str, content: bytes) -> bytes:
+    mail = EmailMessage()
+    mail["From"] = sender
+    mail["To"] = "support@infopark.example"
+    mail["Subject"] = "Invoice is wrong"
+    mail["Date"] = "Mon, 02 Mar 2026 13:00:00 +0100"
+    mail["Message-ID"] = f"<{message_id}>"
+    mail.set_content("The attached invoice is wrong.")
+    mail.add_attachment(content, maintype="application", subtype="pdf", filename="invoice.pdf")
+    return mail.as_bytes()
+
+
+@pytest.fixture
+def privacy_manager(db: None, django_user_model: Any) -> Client:
+    user = django_user_model.objects.create_user("mia")
+    user.groups.add(Group.objects.get_or_create(name="manager")[0])
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def erase(client: Client, email: str, capture: Any) -> None:
+    with capture(execute=True):
+        response = client.post(
+            "/api/v1/privacy/erasure-requests/",
+            data=json.dumps({"email": email}),
+            content_type="application/json",
+        )
+    assert response.status_code == 200, response.content
+
+
+def stored(attachment: Attachment) -> bool:
+    return (Path(settings.MEDIA_ROOT) / attachment_path(attachment, "")).exists()
+
+
+def test_erasure_deletes_the_persons_files_and_their_names(
+    channel: Channel,
+    imap: FakeImap,
+    poll: Poll,
+    privacy_manager: Client,
+    staff_client: Client,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    imap.inbox.append(mail_with_file("Ann <ann@example.org>", "a1@example.org", b"%PDF ann"))
+    imap.inbox.append(mail_with_file("Bo <bo@example.org>", "b1@example.org", b"%PDF bo"))
+    poll(channel)
+    ann, bo = Attachment.objects.order_by("message__platform_id")
+    assert stored(ann)
+
+    erase(privacy_manager, "ann@example.org", django_capture_on_commit_callbacks)
+
+    gone = Attachment.objects.get(pk=ann.pk)
+    assert (gone.name, gone.file.name, gone.url, gone.sha256) == (REDACTED, "", "", "")
+    assert gone.size == ann.size
+    assert not stored(ann)
+    assert staff_client.get(f"/attachments/{ann.pk}/").status_code == 404
+    assert stored(bo)
+    download = staff_client.get(f"/attachments/{bo.pk}/")
+    assert b"".join(download.streaming_content) == b"%PDF bo"
+
+
+def test_a_file_someone_else_sent_too_stays_for_them_after_an_erasure(
+    channel: Channel,
+    imap: FakeImap,
+    poll: Poll,
+    privacy_manager: Client,
+    staff_client: Client,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    imap.inbox.append(mail_with_file("Ann <ann@example.org>", "a1@example.org", b"%PDF form"))
+    imap.inbox.append(mail_with_file("Bo <bo@example.org>", "b1@example.org", b"%PDF form"))
+    poll(channel)
+    bo = Attachment.objects.get(message__platform_id="b1@example.org")
+
+    erase(privacy_manager, "ann@example.org", django_capture_on_commit_callbacks)
+
+    assert Attachment.objects.get(message__platform_id="a1@example.org").file.name == ""
+    download = staff_client.get(f"/attachments/{bo.pk}/")
+    assert b"".join(download.streaming_content) == b"%PDF form"
+
+
+def test_retention_deletes_the_files_of_expired_conversations_only(
+    channel: Channel, imap: FakeImap, poll: Poll, django_capture_on_commit_callbacks: Any
+) -> None:
+    imap.inbox.append(mail_with_file("Ann <ann@example.org>", "a1@example.org", b"%PDF old"))
+    imap.inbox.append(mail_with_file("Cy <cy@example.org>", "c1@example.org", b"%PDF new"))
+    poll(channel)
+    old, new = Attachment.objects.order_by("message__platform_id")
+    Conversation.objects.filter(pk=old.message.conversation_id).update(
+        last_activity_at=timezone.now() - timedelta(days=400)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run_command("privacy_retention")
+
+    assert not stored(old)
+    assert Attachment.objects.get(pk=old.pk).name == REDACTED
+    assert stored(new)
+    assert Attachment.objects.get(pk=new.pk).name == "invoice.pdf"
