@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from channels.models import Channel
+from desk.sla.selectors import SlaState
 from desk.triage.forms import PRIORITY_CHOICES, InboxFilterForm, SaveViewForm
 from desk.triage.models import SavedView
 from desk.triage.permissions import staff_required, visible_queue_ids, visible_tickets
@@ -30,7 +31,6 @@ from desk.triage.selectors.inbox import (
     inbox_page,
 )
 from desk.triage.services.actions import Action, apply_bulk
-from desk.triage.sla_state import SlaState
 from desk.triage.templatetags.desk_triage import badge
 from desk.triage.views.common import safe_next
 from tickets.models import Queue, Ticket
