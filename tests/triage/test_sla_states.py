@@ -191,3 +191,19 @@ def test_the_at_risk_saved_view_shows_the_tickets_at_risk_in_business_time(
         response = client.get(f"/?{view.query_string}")
 
     assert [t.pk for t in response.context["tickets"]] == [tickets["at_risk_in_business_time"].pk]
+
+
+def test_the_engines_states_are_shown_in_the_users_language(
+    scenario: tuple[Client, dict[str, Ticket]],
+) -> None:
+    client, tickets = scenario
+    client.post("/preferences/", {"language": "de", "time_zone": "Europe/Berlin"})
+
+    with time_machine.travel(NOW, tick=False):
+        inbox_page = client.get("/").content.decode()
+        ticket_page = client.get(f"/tickets/{tickets['next_response_on_track'].pk}/")
+
+    for label in ("Gefährdet", "Überschritten", "Pausiert (wartet auf Kunden)", "Im Plan"):
+        assert label in inbox_page
+    assert "Nicht anwendbar" in inbox_page
+    assert "Nächste Antwort fällig" in ticket_page.content.decode()
