@@ -11,7 +11,7 @@ from django.test import Client
 
 from desk.sla import sla_status
 from desk.sla.defaults import ensure_default_policy
-from desk.sla.models import SlaPolicy
+from desk.sla.models import SlaPolicy, SlaTarget
 from desk.sla.selectors import SlaState
 from desk.sla.tasks import sweep_sla
 from desk.triage.models import SavedView
@@ -207,3 +207,26 @@ def test_the_engines_states_are_shown_in_the_users_language(
         assert label in inbox_page
     assert "Nicht anwendbar" in inbox_page
     assert "Nächste Antwort fällig" in ticket_page.content.decode()
+
+
+def test_a_new_priority_moves_the_warning_for_the_filter_and_the_badge_together(
+    scenario: tuple[Client, dict[str, Ticket]],
+) -> None:
+    client, tickets = scenario
+    # Urgent tickets get 120 business hours, so at risk from 24 business hours before due.
+    SlaTarget.objects.create(
+        policy=ensure_default_policy(),
+        priority=Ticket.Priority.URGENT,
+        first_response_minutes=120 * 60,
+        next_response_minutes=120 * 60,
+    )
+    fresh = tickets["on_track"]  # due Tuesday 17:00: now at risk since Friday 09:00
+
+    with time_machine.travel(NOW, tick=False):
+        response = client.post(
+            "/inbox/bulk/", {"action": "priority", "ids": [fresh.pk], "priority_value": "4"}
+        )
+
+    assert response.status_code == 302
+    assert inbox(client)[fresh.pk] == SlaState.AT_RISK
+    assert_filters_match_badges(client, tickets)
