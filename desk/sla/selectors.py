@@ -120,18 +120,28 @@ def sla_status(ticket: Ticket, *, now: datetime | None = None) -> SlaStatus:
     return SlaStatus(state, clock.target, clock.due, left)
 
 
+# A condition no ticket meets (Django leaves such a branch out of the SQL).
+NOWHERE = Q(pk__in=[])
+
+
 @dataclass(frozen=True)
 class StateFilter:
-    """The tickets in one SLA state: the statuses they can have and a condition on the
-    stored clock fields. Kept apart so a caller that filters by status itself intersects
-    the statuses and the database plans one status condition."""
+    """The tickets in one SLA state: the statuses they can have, and conditions for the
+    tickets with a running clock (sla_due_at set) and for those without one (idle).
+
+    Kept apart so that a caller walking either group by due time gets one index range
+    (no OR across the groups), and one filtering by status itself intersects the statuses.
+    """
 
     statuses: frozenset[str]
-    condition: Q
+    clocked: Q
+    idle: Q
 
     @property
     def q(self) -> Q:
-        return self.condition & Q(status__in=sorted(self.statuses))
+        return Q(status__in=sorted(self.statuses)) & (
+            (Q(sla_due_at__isnull=False) & self.clocked) | (Q(sla_due_at__isnull=True) & self.idle)
+        )
 
 
 def sla_state_filter(state: SlaState, *, now: datetime | None = None) -> StateFilter:
@@ -139,7 +149,8 @@ def sla_state_filter(state: SlaState, *, now: datetime | None = None) -> StateFi
 
     The same rules as sla_status, read from what the clocks store: sla_due_at and
     sla_warning_at are the current clock's due and warning instants (empty when no clock
-    runs), so states are comparisons to now, served by the partial indexes on them.
+    runs, which is always so for paused and done tickets), so states are comparisons to now,
+    served by the partial indexes on them.
     """
     now = now or timezone.now()
     covered = Q(sla_policy__isnull=False)
@@ -154,24 +165,19 @@ def sla_state_filter(state: SlaState, *, now: datetime | None = None) -> StateFi
     ticking = covered & Q(sla_due_at__gt=now)
     match state:
         case SlaState.NOT_APPLICABLE:
-            everything = frozenset(Status.values)
-            return StateFilter(everything, Q(sla_policy__isnull=True) | Q(status=Status.IGNORED))
+            outside = Q(sla_policy__isnull=True) | Q(status=Status.IGNORED)
+            return StateFilter(frozenset(Status.values), outside, outside)
         case SlaState.PAUSED:
-            return StateFilter(frozenset({Status.PENDING}), covered)
+            # Waiting on the customer, no clock runs (sla_due_at is empty).
+            return StateFilter(frozenset({Status.PENDING}), NOWHERE, covered)
         case SlaState.MET:
-            idle = Q(sla_due_at__isnull=True)
-            return StateFilter(RUNNING | DONE, covered & idle & never_breached)
+            return StateFilter(RUNNING | DONE, NOWHERE, covered & never_breached)
         case SlaState.BREACHED:
-            overdue = Q(status__in=sorted(RUNNING), sla_due_at__lte=now)
-            return StateFilter(
-                RUNNING | DONE,
-                covered & (overdue | (Q(sla_due_at__isnull=True) & breached_before)),
-            )
+            overdue = covered & Q(status__in=sorted(RUNNING), sla_due_at__lte=now)
+            return StateFilter(RUNNING | DONE, overdue, covered & breached_before)
         case SlaState.AT_RISK:
-            return StateFilter(RUNNING, ticking & Q(sla_warning_at__lte=now))
+            return StateFilter(RUNNING, ticking & Q(sla_warning_at__lte=now), NOWHERE)
         case SlaState.ON_TRACK:
-            return StateFilter(
-                RUNNING,
-                ticking & (Q(sla_warning_at__isnull=True) | Q(sla_warning_at__gt=now)),
-            )
+            calm = Q(sla_warning_at__isnull=True) | Q(sla_warning_at__gt=now)
+            return StateFilter(RUNNING, ticking & calm, NOWHERE)
     raise ValueError(state)
