@@ -20,7 +20,7 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from desk.sla.selectors import NOWHERE, SlaState, attach_sla, sla_state_filter
+from desk.sla.selectors import NOWHERE, RUNNING, SlaState, attach_sla, sla_state_filter
 from tickets.models import Contact, Tag, Ticket
 
 SORT_DUE = "due"
@@ -84,6 +84,9 @@ def filtered_tickets(
             idle |= among & state.idle
     tickets = _matching(user, visible_queue_ids, filters, statuses)
     with_clock = tickets.filter(sla_due_at__isnull=False).filter(clocked)
+    if not RUNNING.intersection(statuses):
+        # Clocks run only while a ticket is new or open: no query (nor scan) for the rest.
+        with_clock = with_clock.none()
     without_clock = tickets.filter(sla_due_at__isnull=True).filter(idle)
     if filters.sla_states:
         tickets = tickets.filter(
