@@ -84,7 +84,7 @@ def test_filters_by_queue_status_assignee_language_and_sentiment(
     mine = mention("Hello")
     Ticket.objects.filter(pk=mine.pk).update(assignee=user)
     resolved = mention("Thanks")
-    Ticket.objects.filter(pk=resolved.pk).update(status=Ticket.Status.RESOLVED)
+    resolved.set_status(Ticket.Status.RESOLVED)
 
     assert ids(client.get("/", {"queue": "technical"})) == [technical.pk]
     assert ids(client.get("/", {"language": "de"})) == [technical.pk]
