@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from celery._state import _set_task_join_will_block
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
@@ -47,6 +48,10 @@ def eager_celery() -> Iterator[None]:
     # that no worker reads.
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
+    # Celery marks "a task is running, joining would block" in one process-wide flag around
+    # every eager task; two threads running eager tasks at once (live servers, concurrent
+    # sweeps) can leave it set, and a later test's result.get() then refuses to wait.
+    _set_task_join_will_block(False)
     yield
     celery_app.conf.task_always_eager = previous
 
