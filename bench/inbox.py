@@ -1,9 +1,11 @@
 """The inbox with a million tickets in PostgreSQL: server time per page and SQL per page.
 
-python bench/inbox.py [--tickets 1000000] [--seconds 8] [--reseed]
+python bench/inbox.py [--tickets 1000000] [--seconds 8] [--reseed] [--port 8706]
 
-Seeds the tickets once with generate_series (reused while the count matches), then measures
-under gunicorn (port 8706, 2 workers) each inbox page sequentially, so the latency is the
+Seeds the tickets once with generate_series (reused while the count matches) under the
+default SLA policy, lets the SLA engine work out the open tickets' clocks in business time
+(due times, warning instants: what badges and SLA filters read), then measures under
+gunicorn (2 workers) each inbox page sequentially, so the latency is the
 server's time plus loopback; it also counts the SQL queries of a page at several page sizes
 in-process, and times the view in-process too (Django's handler without HTTP: "view p50/p95").
 The trivial view's rate in the same run is printed beside the inbox's rate.
@@ -29,6 +31,7 @@ PAGES = {
     "queue=technical": "/?queue=technical",
     "sla=at_risk": "/?sla=at_risk",
     "sla=breached": "/?sla=breached",
+    "sla=paused": "/?sla=paused",
     "assignee=me": "/?assignee=me",
     "language=de&sentiment=negative": "/?language=de&sentiment=negative",
     "search q=invoice": "/?q=invoice",
@@ -56,7 +59,9 @@ FROM generate_series(1, %(tickets)s) AS i;
 INSERT INTO tickets_ticket
     (conversation_id, channel_id, contact_id, queue_id, assignee_id, priority, status, subject,
      language, sentiment, routing_reason, created_at, updated_at, last_customer_message_at,
-     first_response_due_at, first_responded_at, reopened_count)
+     first_response_due_at, first_responded_at, reopened_count, sla_policy_id,
+     first_response_breached, next_response_breached, resolution_breached, sla_round,
+     sla_paused_seconds, response_paused_seconds)
 SELECT c.id, c.channel_id, c.contact_id,
        (%(queues)s)[1 + c.id %% 4],
        CASE WHEN c.id %% 7 = 0 THEN %(user)s END,
@@ -70,7 +75,7 @@ SELECT c.id, c.channel_id, c.contact_id,
        c.created_at + interval '24 hours',
        CASE WHEN c.created_at > now() - %(active_window)s * interval '1 second' THEN NULL
             ELSE c.created_at + interval '3 hours' END,
-       0
+       0, %(policy)s, false, false, false, 0, 0, 0
 FROM tickets_conversation c
 WHERE c.root_platform_id LIKE 'bench-%%';
 """
@@ -80,9 +85,13 @@ def seed(tickets: int, *, force: bool) -> None:
     from django.db import connection, transaction
 
     from channels.models import Channel
+    from desk.sla.defaults import ensure_default_policy
+    from desk.sla.recompute import recompute_due_times
     from tickets.models import Queue, Ticket
 
-    if not force and Ticket.objects.count() == tickets:
+    # A seed from before the SLA engine's clock fields would show every ticket without SLA.
+    stale = Ticket.objects.filter(sla_policy__isnull=True).exists()
+    if not force and not stale and Ticket.objects.count() == tickets:
         print(f"reusing {tickets:,} seeded tickets")
         return
     started = time.monotonic()
@@ -97,6 +106,7 @@ def seed(tickets: int, *, force: bool) -> None:
     )
     user = bench_user()
     queues = list(Queue.objects.order_by("slug").values_list("id", flat=True)[:4])
+    policy = ensure_default_policy()
     seconds_per_ticket = 31
     # One transaction: a failed load leaves the indexes as they were (DDL is transactional).
     with transaction.atomic(), connection.cursor() as cursor:
@@ -123,11 +133,17 @@ def seed(tickets: int, *, force: bool) -> None:
                 "tickets": tickets,
                 "queues": queues,
                 "user": user.pk,
+                "policy": policy.pk,
                 "active_window": int(tickets * ACTIVE_SHARE * seconds_per_ticket),
             },
         )
         for _name, definition in indexes:
             cursor.execute(definition)
+    # The open tickets' clocks in business time, as the engine keeps them (the SQL above
+    # can only count wall-clock hours).
+    clocked = time.monotonic()
+    recompute_due_times(policy_id=policy.pk)
+    print(f"SLA clocks of the open tickets computed in {time.monotonic() - clocked:.0f} s")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE tickets_ticket")
         cursor.execute("VACUUM ANALYZE tickets_conversation")
@@ -216,6 +232,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--seed-only", action="store_true")
+    parser.add_argument("--port", type=int, default=PORT, help="gunicorn's port")
     args = parser.parse_args()
     env = bench_env(DATABASE_URL=DATABASE_URL)
     create_database(env)
@@ -227,7 +244,7 @@ def main() -> None:
     cookie = session_cookie()
     headers = {"Cookie": cookie}
 
-    with gunicorn(env, port=PORT) as address:
+    with gunicorn(env, port=args.port) as address:
         run_load(address, lambda n: ("GET", "/", None, headers), seconds=2, concurrency=2)
         pages = {**PAGES, "page 2 (keyset cursor)": second_page(address, cookie)}
         print(

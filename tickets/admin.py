@@ -53,15 +53,46 @@ class TicketEventInline(admin.TabularInline):
         return False
 
 
+SLA_FIELDS = [
+    "sla_policy",
+    "first_response_due_at",
+    "first_responded_at",
+    "next_response_started_at",
+    "next_response_due_at",
+    "resolution_due_at",
+    "resolved_at",
+    "sla_round",
+    "sla_paused_at",
+    "sla_paused_seconds",
+    "response_paused_seconds",
+    "first_response_seconds",
+    "first_response_breached",
+    "next_response_breached",
+    "resolution_breached",
+    "sla_breached_at",
+    "next_sla_event_at",
+    "sla_due_at",
+    "sla_warning_at",
+]
+
+
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
     list_display = ["pk", "subject", "queue", "status", "priority", "first_response_due_at"]
     list_filter = ["status", "queue", "channel", "priority"]
     search_fields = ["subject"]
     raw_id_fields = ["conversation", "contact", "assignee"]
-    # Status moves only through Ticket.set_status, which audits them.
-    readonly_fields = ["status"]
+    # Status moves only through Ticket.set_status, which audits them; the SLA clocks only
+    # through the SLA engine (desk.sla), which keeps what badges and filters read consistent.
+    readonly_fields = ["status", *SLA_FIELDS]
     inlines = [TicketEventInline]
+
+    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+        if change and "priority" in form.changed_data:
+            from desk import sla
+
+            sla.on_priority_change(ticket=obj)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(TicketEvent)

@@ -48,6 +48,13 @@ def on_status_change(*, ticket: Ticket, old: str, at: datetime) -> list[str]:
     return change(ticket=ticket, old=old, at=at)
 
 
+def on_priority_change(*, ticket: Ticket) -> list[str]:
+    """The ticket's priority changed (not yet saved): returns the SLA fields to save with it."""
+    from desk.sla.clocks import on_priority_change as change
+
+    return change(ticket=ticket)
+
+
 def sla_status(ticket: Ticket, *, now: datetime | None = None) -> SlaStatus:
     """The ticket's SLA state, due time and business time left (see desk.sla.selectors)."""
     from desk.sla.selectors import sla_status as status

@@ -123,12 +123,34 @@ def _clock(
     return Clock(target, round_, start, due, warn_at)
 
 
+def current_clock(clocks: list[Clock]) -> Clock | None:
+    """The clock a ticket's SLA state is about: the running one that falls due first."""
+    return min(clocks, key=lambda clock: clock.due, default=None)
+
+
 def next_event_at(clocks: list[Clock], *, after: datetime | None = None) -> datetime | None:
     """The next warning or due time among the running clocks (strictly after `after`)."""
     moments = [m for clock in clocks for m in (clock.warn_at, clock.due) if m is not None]
     if after is not None:
         moments = [m for m in moments if m > after]
     return min(moments, default=None)
+
+
+TRACKED_FIELDS = ["sla_due_at", "sla_warning_at", "next_sla_event_at"]
+
+
+def track(ticket: Ticket, context: Context | None, *, after: datetime | None = None) -> list[str]:
+    """Store what the running clocks mean for filters and the sweep; returns those fields.
+
+    sla_due_at and sla_warning_at are the current clock's (what sla_status reads), so the
+    inbox selects a state with comparisons to now; next_sla_event_at wakes the sweep.
+    """
+    clocks = running_clocks(ticket, context) if context is not None else []
+    current = current_clock(clocks)
+    ticket.sla_due_at = current.due if current else None
+    ticket.sla_warning_at = current.warn_at if current else None
+    ticket.next_sla_event_at = next_event_at(clocks, after=after)
+    return list(TRACKED_FIELDS)
 
 
 # -- hooks -------------------------------------------------------------------------------
@@ -149,7 +171,7 @@ def apply_initial_targets(ticket: Ticket) -> None:
     ticket.first_response_due_at = add(ticket.created_at, context.targets.first_response)
     resolution = context.targets.resolution
     ticket.resolution_due_at = add(ticket.created_at, resolution) if resolution else None
-    ticket.next_sla_event_at = next_event_at(running_clocks(ticket, context))
+    track(ticket, context)
 
 
 def record_response(*, ticket: Ticket, at: datetime) -> None:
@@ -177,8 +199,7 @@ def record_response(*, ticket: Ticket, at: datetime) -> None:
     ticket.response_paused_seconds = 0
     fields.append("response_paused_seconds")
     if context is not None:
-        ticket.next_sla_event_at = next_event_at(running_clocks(ticket, context))
-        fields.append("next_sla_event_at")
+        fields += track(ticket, context)
     ticket.save(update_fields=sorted(set(fields)))
 
 
@@ -190,6 +211,15 @@ def record_customer_message(*, ticket: Ticket, at: datetime) -> None:
         return
     fields = _start_next_response(ticket, context, at)
     ticket.save(update_fields=[*fields, "updated_at"])
+
+
+def on_priority_change(*, ticket: Ticket) -> list[str]:
+    """Another priority has other targets, so the warning threshold of the clocks moves.
+
+    Due times stay: they were promised when the clocks started.
+    """
+    context = context_for(ticket)
+    return track(ticket, context) if context is not None else []
 
 
 def on_status_change(*, ticket: Ticket, old: str, at: datetime) -> list[str]:
@@ -215,8 +245,7 @@ def on_status_change(*, ticket: Ticket, old: str, at: datetime) -> list[str]:
             fields.append("first_response_due_at")
         else:
             fields += _start_next_response(ticket, context, at)
-    ticket.next_sla_event_at = next_event_at(running_clocks(ticket, context))
-    return [*fields, "next_sla_event_at"]
+    return [*fields, *track(ticket, context)]
 
 
 def _start_next_response(ticket: Ticket, context: Context, at: datetime) -> list[str]:
@@ -226,13 +255,12 @@ def _start_next_response(ticket: Ticket, context: Context, at: datetime) -> list
     ticket.next_response_due_at = context.calendar.add_business_time(
         at, context.targets.next_response
     )
-    ticket.next_sla_event_at = next_event_at(running_clocks(ticket, context))
     return [
         "sla_round",
         "next_response_started_at",
         "response_paused_seconds",
         "next_response_due_at",
-        "next_sla_event_at",
+        *track(ticket, context),
     ]
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from desk.sla.calendars import business_calendar
-from desk.sla.clocks import Context, next_event_at, running_clocks
+from desk.sla.clocks import Context, current_clock, next_event_at, running_clocks
 from desk.sla.models import SlaPolicy
 from tickets.models import Ticket
 
@@ -35,12 +35,16 @@ _FIELDS = (
     "response_paused_seconds",
     "sla_paused_seconds",
     "next_sla_event_at",
+    "sla_due_at",
+    "sla_warning_at",
 )
 _WRITTEN = (
     "first_response_due_at",
     "next_response_due_at",
     "resolution_due_at",
     "next_sla_event_at",
+    "sla_due_at",
+    "sla_warning_at",
 )
 
 
@@ -105,6 +109,8 @@ class _Row:
     response_paused_seconds: int
     sla_paused_seconds: int
     next_sla_event_at: datetime | None
+    sla_due_at: datetime | None
+    sla_warning_at: datetime | None
 
 
 def _recompute(row: _Row, context: Context) -> tuple[Any, ...] | None:
@@ -114,6 +120,8 @@ def _recompute(row: _Row, context: Context) -> tuple[Any, ...] | None:
         row.next_response_due_at,
         row.resolution_due_at,
         row.next_sla_event_at,
+        row.sla_due_at,
+        row.sla_warning_at,
     )
     targets = context.targets
     add = context.calendar.add_business_time
@@ -128,11 +136,15 @@ def _recompute(row: _Row, context: Context) -> tuple[Any, ...] | None:
     if targets.resolution is not None and row.resolved_at is None:
         paused = timedelta(seconds=row.sla_paused_seconds)
         row.resolution_due_at = add(row.created_at, targets.resolution + paused)
+    clocks = running_clocks(row, context)
+    current = current_clock(clocks)
     after = (
         row.first_response_due_at,
         row.next_response_due_at,
         row.resolution_due_at,
-        next_event_at(running_clocks(row, context)),
+        next_event_at(clocks),
+        current.due if current else None,
+        current.warn_at if current else None,
     )
     return None if after == before else (row.id, *after)
 
@@ -150,10 +162,8 @@ def _contexts(policies: dict[int, SlaPolicy]) -> dict[tuple[int, int], Context]:
 
 def _write(changes: list[tuple[Any, ...]]) -> None:
     if connection.vendor == "postgresql":
-        values = ", ".join(
-            ["(%s, %s::timestamptz, %s::timestamptz, %s::timestamptz, %s::timestamptz)"]
-            * len(changes)
-        )
+        row = "(%s, " + ", ".join(["%s::timestamptz"] * len(_WRITTEN)) + ")"
+        values = ", ".join([row] * len(changes))
         params = [value for change in changes for value in change]
         assignments = ", ".join(f"{field} = v.{field}" for field in _WRITTEN)
         with connection.cursor() as cursor:

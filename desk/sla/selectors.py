@@ -1,4 +1,5 @@
-"""Reads: a ticket's SLA state, and querysets that carry what computing it needs."""
+"""Reads: a ticket's SLA state, the same state as a database filter, and querysets that
+carry what computing it needs."""
 
 from __future__ import annotations
 
@@ -7,11 +8,17 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
-from desk.sla.clocks import context_for, running_clocks
+from desk.sla.clocks import context_for, current_clock, running_clocks
 from tickets.models import Ticket
+
+Status = Ticket.Status
+RUNNING = frozenset({Status.NEW, Status.OPEN})
+DONE = frozenset({Status.RESOLVED, Status.CLOSED})
 
 
 class SlaState(StrEnum):
@@ -24,16 +31,23 @@ class SlaState(StrEnum):
 
     @property
     def label(self) -> str:
-        return _LABELS[self]
+        """In the active language."""
+        return str(SLA_LABELS[self])
 
 
-_LABELS = {
-    SlaState.ON_TRACK: "On track",
-    SlaState.AT_RISK: "At risk",
-    SlaState.BREACHED: "Breached",
-    SlaState.MET: "Met",
-    SlaState.PAUSED: "Paused (waiting on customer)",
-    SlaState.NOT_APPLICABLE: "Not applicable",
+SLA_LABELS: dict[SlaState, Promise] = {
+    SlaState.ON_TRACK: _("On track"),
+    SlaState.AT_RISK: _("At risk"),
+    SlaState.BREACHED: _("Breached"),
+    SlaState.MET: _("Met"),
+    SlaState.PAUSED: _("Paused (waiting on customer)"),
+    SlaState.NOT_APPLICABLE: _("Not applicable"),
+}
+# The clocks a state can be about, as people call them.
+TARGET_LABELS: dict[str, Promise] = {
+    "first_response": _("First response"),
+    "next_response": _("Next response"),
+    "resolution": _("Resolution"),
 }
 
 
@@ -50,16 +64,6 @@ class SlaStatus:
     def label(self) -> str:
         return self.state.label
 
-    @property
-    def left_text(self) -> str:
-        """Business time left, e.g. "5 h 20 min" or "-1 h 5 min" once overdue."""
-        if self.business_time_left is None:
-            return ""
-        seconds = int(self.business_time_left.total_seconds())
-        sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
-        hours, minutes = seconds // 3600, seconds % 3600 // 60
-        return f"{sign}{hours} h {minutes} min" if hours else f"{sign}{minutes} min"
-
     def as_dict(self) -> dict[str, Any]:
         left = self.business_time_left
         return {
@@ -73,6 +77,12 @@ class SlaStatus:
 def with_sla(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     """Tickets with their policy and calendar joined, so sla_status needs no query per row."""
     return tickets.select_related("sla_policy__calendar").prefetch_related("sla_policy__targets")
+
+
+def attach_sla(tickets: list[Ticket]) -> None:
+    """For rows read in several queries with `sla_policy__calendar` joined: the policies'
+    targets in one query for all of them (what with_sla prefetches per query)."""
+    prefetch_related_objects(tickets, "sla_policy__targets")
 
 
 def sla_status(ticket: Ticket, *, now: datetime | None = None) -> SlaStatus:
@@ -98,7 +108,8 @@ def sla_status(ticket: Ticket, *, now: datetime | None = None) -> SlaStatus:
     clocks = running_clocks(ticket, context)
     if not clocks:
         return SlaStatus(SlaState.BREACHED if breached_before else SlaState.MET)
-    clock = min(clocks, key=lambda c: c.due)
+    clock = current_clock(clocks)
+    assert clock is not None
     left = context.calendar.business_time_between(now, clock.due)
     if now >= clock.due:
         state = SlaState.BREACHED
@@ -107,3 +118,66 @@ def sla_status(ticket: Ticket, *, now: datetime | None = None) -> SlaStatus:
     else:
         state = SlaState.ON_TRACK
     return SlaStatus(state, clock.target, clock.due, left)
+
+
+# A condition no ticket meets (Django leaves such a branch out of the SQL).
+NOWHERE = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class StateFilter:
+    """The tickets in one SLA state: the statuses they can have, and conditions for the
+    tickets with a running clock (sla_due_at set) and for those without one (idle).
+
+    Kept apart so that a caller walking either group by due time gets one index range
+    (no OR across the groups), and one filtering by status itself intersects the statuses.
+    """
+
+    statuses: frozenset[str]
+    clocked: Q
+    idle: Q
+
+    @property
+    def q(self) -> Q:
+        return Q(status__in=sorted(self.statuses)) & (
+            (Q(sla_due_at__isnull=False) & self.clocked) | (Q(sla_due_at__isnull=True) & self.idle)
+        )
+
+
+def sla_state_filter(state: SlaState, *, now: datetime | None = None) -> StateFilter:
+    """Exactly the tickets for which `sla_status(ticket, now=now).state` is `state`.
+
+    The same rules as sla_status, read from what the clocks store: sla_due_at and
+    sla_warning_at are the current clock's due and warning instants (empty when no clock
+    runs, which is always so for paused and done tickets), so states are comparisons to now,
+    served by the partial indexes on them.
+    """
+    now = now or timezone.now()
+    covered = Q(sla_policy__isnull=False)
+    breached_before = (
+        Q(first_response_breached=True)
+        | Q(next_response_breached=True)
+        | Q(resolution_breached=True)
+    )
+    never_breached = Q(
+        first_response_breached=False, next_response_breached=False, resolution_breached=False
+    )
+    ticking = covered & Q(sla_due_at__gt=now)
+    match state:
+        case SlaState.NOT_APPLICABLE:
+            outside = Q(sla_policy__isnull=True) | Q(status=Status.IGNORED)
+            return StateFilter(frozenset(Status.values), outside, outside)
+        case SlaState.PAUSED:
+            # Waiting on the customer, no clock runs (sla_due_at is empty).
+            return StateFilter(frozenset({Status.PENDING}), NOWHERE, covered)
+        case SlaState.MET:
+            return StateFilter(RUNNING | DONE, NOWHERE, covered & never_breached)
+        case SlaState.BREACHED:
+            overdue = covered & Q(status__in=sorted(RUNNING), sla_due_at__lte=now)
+            return StateFilter(RUNNING | DONE, overdue, covered & breached_before)
+        case SlaState.AT_RISK:
+            return StateFilter(RUNNING, ticking & Q(sla_warning_at__lte=now), NOWHERE)
+        case SlaState.ON_TRACK:
+            calm = Q(sla_warning_at__isnull=True) | Q(sla_warning_at__gt=now)
+            return StateFilter(RUNNING, ticking & calm, NOWHERE)
+    raise ValueError(state)

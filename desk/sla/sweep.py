@@ -17,8 +17,8 @@ from desk.sla.clocks import (
     Context,
     context_for,
     mark_breached,
-    next_event_at,
     running_clocks,
+    track,
 )
 from desk.sla.models import SlaEvent, SlaPolicy
 from tickets.models import Ticket, TicketEvent
@@ -72,7 +72,10 @@ def _evaluate(ticket: Ticket, policy: SlaPolicy | None, now: datetime) -> None:
         elif clock.warn_at is not None and now >= clock.warn_at:
             if _record(ticket, clock, SlaEvent.Kind.WARNING):
                 _warn(ticket, clock, context)  # type: ignore[arg-type]
-    ticket.next_sla_event_at = next_event_at(clocks, after=now)
+    if "priority" in fields:
+        # A raised priority has its own targets: the warning thresholds follow it.
+        context = context_for(ticket, policy)
+    fields += track(ticket, context, after=now)
     ticket.save(update_fields=sorted(set(fields)))
 
 

@@ -8,9 +8,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from desk.sla.selectors import SlaState
 from desk.triage import labels
 from desk.triage.selectors.inbox import SORT_DUE, SORT_NEWEST
-from desk.triage.sla_state import SlaState
 from tickets.models import Ticket
 
 PAGE_SIZES = (25, 50, 100)
@@ -29,7 +29,14 @@ class InboxFilterForm(forms.Form):
         required=False,
         choices=[
             (state.value, labels.SLA_LABELS[state])
-            for state in (SlaState.AT_RISK, SlaState.BREACHED, SlaState.PAUSED, SlaState.ON_TRACK)
+            for state in (
+                SlaState.AT_RISK,
+                SlaState.BREACHED,
+                SlaState.PAUSED,
+                SlaState.ON_TRACK,
+                SlaState.MET,
+                SlaState.NOT_APPLICABLE,
+            )
         ],
     )
     sentiment = forms.MultipleChoiceField(

@@ -3,7 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from desk.triage.sla_state import SlaState
+from desk.sla.selectors import SLA_LABELS as SLA_LABELS
+from desk.sla.selectors import TARGET_LABELS as TARGET_LABELS
 
 STATUS_LABELS = {
     "new": pgettext_lazy("ticket status", "New"),
@@ -14,15 +15,6 @@ STATUS_LABELS = {
     "ignored": _("Netiquette violation"),
 }
 PRIORITY_LABELS = {1: _("Low"), 2: _("Normal"), 3: _("High"), 4: _("Urgent")}
-SLA_LABELS = {
-    SlaState.MET: _("Met"),
-    SlaState.MISSED: _("Missed"),
-    SlaState.PAUSED: _("Paused"),
-    SlaState.BREACHED: _("Breached"),
-    SlaState.AT_RISK: _("At risk"),
-    SlaState.ON_TRACK: _("On track"),
-    SlaState.NONE: _("No SLA"),
-}
 SENTIMENT_LABELS = {"negative": _("Negative"), "neutral": _("Neutral"), "positive": _("Positive")}
 VOICE_LABELS = {"company": _("Company voice"), "personal": _("Personal opinion")}
 DELIVERY_LABELS = {

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from channels.models import Channel
+from desk.sla.defaults import ensure_default_policy
 from tests.conftest import mention_payload, signed_delivery
 from tickets.models import Queue, Ticket
 
@@ -45,6 +46,8 @@ def mention(db: None, webhook_channel: Channel, request: pytest.FixtureRequest) 
     capture = (
         None if transactional else request.getfixturevalue("django_capture_on_commit_callbacks")
     )
+    # The migration's default SLA policy; a test that flushed the database removed it.
+    ensure_default_policy()
     counter = iter(range(1, 1_000_000))
 
     def make(

@@ -1,9 +1,7 @@
-from datetime import timedelta
+import time_machine
 
-from django.utils import timezone
-
+from tests.desk.sla_helpers import berlin
 from tests.triage.conftest import MentionFactory, StaffFactory
-from tickets.models import Ticket
 
 
 def test_the_conversation_view_shows_thread_profile_history_and_audit(
@@ -38,17 +36,19 @@ def test_a_script_link_from_a_platform_is_not_rendered_as_a_link(
     assert "javascript:alert(1)" not in page
 
 
-def test_the_sla_badge_shows_the_time_left(staff: StaffFactory, mention: MentionFactory) -> None:
-    ticket = mention("hello")
-    Ticket.objects.filter(pk=ticket.pk).update(
-        first_response_due_at=timezone.now() + timedelta(hours=3, minutes=10, seconds=30)
-    )
+def test_the_sla_badge_shows_the_business_time_left(
+    staff: StaffFactory, mention: MentionFactory
+) -> None:
+    with time_machine.travel(berlin(2026, 11, 20, 16), tick=False):  # a Friday
+        ticket = mention("hello")
     _user, client = staff()
 
-    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    with time_machine.travel(berlin(2026, 11, 21, 12), tick=False):  # Saturday
+        page = client.get(f"/tickets/{ticket.pk}/").content.decode()
 
     assert 'data-sla-state="on_track"' in page
-    assert "3 h 10 min left" in page
+    # Friday 16:00-17:00 was one business hour of 24; the weekend counts nothing.
+    assert "23 h 0 min left" in page
 
 
 def test_untrusted_text_is_escaped_everywhere(staff: StaffFactory, mention: MentionFactory) -> None:

@@ -84,6 +84,11 @@ class Ticket(models.Model):
     sla_breached_at = models.DateTimeField(null=True, blank=True)
     # When the SLA sweep must look at this ticket next (a warning or a breach falls due).
     next_sla_event_at = models.DateTimeField(null=True, blank=True)
+    # The running clock that falls due first (the one its SLA state is about): its due time
+    # and the instant it turns at risk. Empty when no clock runs. Kept by desk.sla wherever
+    # clocks change, so the inbox filters SLA states with plain indexed comparisons to now.
+    sla_due_at = models.DateTimeField(null=True, blank=True)
+    sla_warning_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -106,6 +111,18 @@ class Ticket(models.Model):
                 fields=["queue", "assignee"],
                 name="ticket_active_queue",
                 condition=models.Q(status__in=["new", "open", "pending"]),
+            ),
+            # The inbox by SLA due time and its SLA-state filters: breached is a range below
+            # now, at risk and on track a range above it (split by sla_warning_at).
+            models.Index(
+                fields=["sla_due_at", "id"],
+                name="ticket_active_sla_due",
+                condition=models.Q(status__in=["new", "open", "pending"]),
+            ),
+            models.Index(
+                fields=["sla_warning_at"],
+                name="ticket_running_sla_warning",
+                condition=models.Q(status__in=["new", "open"], sla_warning_at__isnull=False),
             ),
         ]
 

@@ -5,8 +5,8 @@ the table) with boundaries computed once per policy in its calendar, so every fi
 SQL count and ages are exact in business time.
 
 - breached now: an open (new/open) ticket with a running clock past its due time;
-- at risk: an open ticket with no overdue clock and a clock inside its policy's warning
-  window (`SlaPolicy.warning_lead`), i.e. at most that much business time left;
+- at risk: what the ticket's SLA badge shows as at risk (desk.sla.selectors.sla_state_filter):
+  its current clock is past its warning instant but not yet due;
 - paused: waiting on the customer (pending), so no clock runs;
 - backlog age: business time since the ticket was created, in its policy's calendar.
 """
@@ -22,6 +22,7 @@ from desk.business_hours import BusinessCalendar
 from desk.dashboards.filters import Filters
 from desk.sla.calendars import business_calendar
 from desk.sla.models import SlaPolicy
+from desk.sla.selectors import SlaState, sla_state_filter
 from tickets.models import Ticket
 
 Status = Ticket.Status
@@ -98,49 +99,14 @@ def _policies() -> list[SlaPolicy]:
 
 
 def breached_now_q(now: datetime) -> Q:
-    overdue = (
-        Q(first_responded_at__isnull=True, first_response_due_at__lte=now)
-        | Q(next_response_started_at__isnull=False, next_response_due_at__lte=now)
-        | Q(resolved_at__isnull=True, resolution_due_at__lte=now)
-    )
-    return Q(status__in=RUNNING, sla_policy__isnull=False) & overdue
+    """A running clock is overdue exactly when the one due first is (the badge's clock)."""
+    return Q(status__in=RUNNING, sla_policy__isnull=False, sla_due_at__lte=now)
 
 
 def at_risk_q(now: datetime, policies: list[SlaPolicy]) -> Q:
-    inside = Q(pk__in=[])
-    for policy in policies:
-        calendar = business_calendar(policy.calendar)
-        for priority in Ticket.Priority.values:
-            targets = policy.targets_for(priority)
-            mine = Q(sla_policy_id=policy.pk, priority=priority)
-            clocks = [
-                ("first_response_due_at", targets.first_response, Q(first_responded_at=None)),
-                (
-                    "next_response_due_at",
-                    targets.next_response,
-                    Q(next_response_started_at__isnull=False),
-                ),
-            ]
-            if targets.resolution:
-                clocks.append(("resolution_due_at", targets.resolution, Q(resolved_at=None)))
-            for due_field, budget, running in clocks:
-                lead = policy.warning_lead(budget)
-                if lead is None:
-                    continue
-                cutoff = _warning_cutoff(calendar, now, lead)
-                inside |= (
-                    mine & running & Q(**{f"{due_field}__gt": now, f"{due_field}__lte": cutoff})
-                )
-    return Q(status__in=RUNNING) & inside & ~breached_now_q(now)
-
-
-def _warning_cutoff(calendar: BusinessCalendar, now: datetime, lead: timedelta) -> datetime:
-    """The latest due time with at most `lead` of business time left from `now`.
-
-    After `lead` of business time has passed, a closed stretch adds nothing: due times up to
-    the next opening are still within the lead.
-    """
-    return calendar.add_business_time(calendar.add_business_time(now, lead), timedelta(0))
+    """The badge's at-risk state; the policies' warning thresholds are already in each
+    ticket's stored warning instant (`policies` keeps the signature of the live metrics)."""
+    return sla_state_filter(SlaState.AT_RISK, now=now).q
 
 
 def age_q(start: int, end: int | None, now: datetime, policies: list[SlaPolicy]) -> Q:

@@ -1,8 +1,12 @@
 """Reads for the inbox: filtered, sorted, keyset-paginated tickets and per-queue counts.
 
+SLA states, their filters and the due-time order all come from the SLA engine (desk.sla):
+the order is the due time of the clock each badge is about (`Ticket.sla_due_at`).
+
 A page costs a fixed number of queries whatever its size: the page itself (with its queue,
-channel, contact and assignee joined), its tags, and at most one more query to continue past
-the tickets without a due time.
+channel, contact, assignee and SLA policy with its calendar joined), at most one more query
+to continue past the tickets without a running clock, its tags, and its SLA policies'
+per-priority targets (which the badges need).
 """
 
 from __future__ import annotations
@@ -16,12 +20,7 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from desk.triage.sla_state import (
-    SlaState,
-    sla_state_filter,
-    sla_state_parts,
-    with_sla_annotations,
-)
+from desk.sla.selectors import NOWHERE, RUNNING, SlaState, attach_sla, sla_state_filter
 from tickets.models import Contact, Tag, Ticket
 
 SORT_DUE = "due"
@@ -55,26 +54,56 @@ class InboxPage:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Selection:
+    """The filtered tickets, and the same apart by whether an SLA clock runs (sla_due_at set
+    or not), each with only its own SLA-state condition: the due-time order walks one group
+    after the other, each as one index range with no OR across them."""
+
+    tickets: QuerySet[Ticket]
+    clocked: QuerySet[Ticket]
+    idle: QuerySet[Ticket]
+
+
 def filtered_tickets(
     *, user: Any, visible_queue_ids: Sequence[int], filters: InboxFilters, now: datetime
-) -> QuerySet[Ticket]:
-    queue_ids = [q for q in (filters.queue_ids or visible_queue_ids) if q in visible_queue_ids]
-    tickets = Ticket.objects.filter(queue_id__in=queue_ids)
+) -> Selection:
     statuses = list(filters.statuses)
+    clocked = idle = Q()
     if len(filters.sla_states) == 1:
         # One SLA state: its statuses merge into the status filter (one condition to plan).
-        allowed, condition = sla_state_parts(filters.sla_states[0], now=now)
-        statuses = [s for s in statuses if s in allowed] if allowed else statuses
-        tickets = with_sla_annotations(tickets).filter(condition)
-        if allowed and not statuses:
-            return tickets.none()
+        state = sla_state_filter(filters.sla_states[0], now=now)
+        statuses = [s for s in statuses if s in state.statuses]
+        clocked, idle = state.clocked, state.idle
     elif filters.sla_states:
-        any_state = Q()
-        for state in filters.sla_states:
-            any_state |= sla_state_filter(state, now=now)
-        tickets = with_sla_annotations(tickets).filter(any_state)
-    if statuses:
-        tickets = tickets.filter(status__in=statuses)
+        clocked = idle = NOWHERE
+        for name in filters.sla_states:
+            state = sla_state_filter(name, now=now)
+            among = Q(status__in=sorted(state.statuses))
+            clocked |= among & state.clocked
+            idle |= among & state.idle
+    tickets = _matching(user, visible_queue_ids, filters, statuses)
+    with_clock = tickets.filter(sla_due_at__isnull=False).filter(clocked)
+    if not RUNNING.intersection(statuses):
+        # Clocks run only while a ticket is new or open: no query (nor scan) for the rest.
+        with_clock = with_clock.none()
+    without_clock = tickets.filter(sla_due_at__isnull=True).filter(idle)
+    if filters.sla_states:
+        tickets = tickets.filter(
+            (Q(sla_due_at__isnull=False) & clocked) | (Q(sla_due_at__isnull=True) & idle)
+        )
+    return Selection(tickets, with_clock, without_clock)
+
+
+def _matching(
+    user: Any, visible_queue_ids: Sequence[int], filters: InboxFilters, statuses: list[str]
+) -> QuerySet[Ticket]:
+    """The tickets that pass every filter but the SLA state's."""
+    queue_ids = [q for q in (filters.queue_ids or visible_queue_ids) if q in visible_queue_ids]
+    tickets = Ticket.objects.filter(queue_id__in=queue_ids)
+    if not statuses:
+        return tickets.none()
+    tickets = tickets.filter(status__in=statuses)
     if filters.channel_ids:
         tickets = tickets.filter(channel_id__in=list(filters.channel_ids))
     if filters.sentiments:
@@ -124,35 +153,42 @@ def search(tickets: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
     )
 
 
-def inbox_page(tickets: QuerySet[Ticket], *, sort: str, cursor: str, size: int) -> InboxPage:
-    tickets = tickets.select_related("queue", "channel", "contact", "assignee")
+def inbox_page(selection: Selection, *, sort: str, cursor: str, size: int) -> InboxPage:
+    joined = ("queue", "channel", "contact", "assignee", "sla_policy__calendar")
     if sort == SORT_NEWEST:
-        rows = _newest_page(tickets, cursor, size)
+        rows = _newest_page(selection.tickets.select_related(*joined), cursor, size)
         page = rows[:size]
         next_cursor = _cursor_newest(page[-1]) if len(rows) > size else ""
     else:
-        rows = _due_page(tickets, cursor, size)
+        rows = _due_page(
+            selection.clocked.select_related(*joined),
+            selection.idle.select_related(*joined),
+            cursor,
+            size,
+        )
         page = rows[:size]
         next_cursor = _cursor_due(page[-1]) if len(rows) > size else ""
     _attach_tags(page)
+    attach_sla(page)
     return InboxPage(tickets=page, next_cursor=next_cursor)
 
 
-def _due_page(tickets: QuerySet[Ticket], cursor: str, size: int) -> list[Ticket]:
-    # Due time ascending, tickets without one last. Two ranges, each walked by an index:
-    # first the dated tickets after the cursor, then, if the page is not full, the undated.
+def _due_page(
+    clocked: QuerySet[Ticket], idle: QuerySet[Ticket], cursor: str, size: int
+) -> list[Ticket]:
+    # Due time ascending, tickets without a running clock (paused, done, no SLA) last. Two
+    # ranges, each walked by an index: first the dated tickets after the cursor, then, if the
+    # page is not full, the undated.
     due, pk = _parse_cursor(cursor, SORT_DUE) if cursor else (None, None)
     rows: list[Ticket] = []
     if pk is None or due is not None:
-        dated = tickets.filter(first_response_due_at__isnull=False)
+        dated = clocked
         if due is not None:
-            dated = dated.filter(first_response_due_at__gte=due).exclude(
-                first_response_due_at=due, id__lte=pk
-            )
-        rows = list(dated.order_by("first_response_due_at", "id")[: size + 1])
+            dated = dated.filter(sla_due_at__gte=due).exclude(sla_due_at=due, id__lte=pk)
+        rows = list(dated.order_by("sla_due_at", "id")[: size + 1])
         pk = None
     if len(rows) <= size:
-        undated = tickets.filter(first_response_due_at__isnull=True)
+        undated = idle
         if pk is not None:
             undated = undated.filter(id__gt=pk)
         rows += list(undated.order_by("id")[: size + 1 - len(rows)])
@@ -169,7 +205,7 @@ def _newest_page(tickets: QuerySet[Ticket], cursor: str, size: int) -> list[Tick
 
 
 def _cursor_due(ticket: Ticket) -> str:
-    due = ticket.first_response_due_at
+    due = ticket.sla_due_at
     return f"{SORT_DUE}~{due.isoformat() if due else '-'}~{ticket.pk}"
 
 

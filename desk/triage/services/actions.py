@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from desk import sla
 from desk.ingestion import tag_by_name
 from desk.notifications import notify
 from desk.triage.permissions import Capability
@@ -108,7 +109,7 @@ def _priority(ticket: Ticket, actor: Any, value: str) -> None:
         return
     old = ticket.priority
     ticket.priority = int(value)
-    ticket.save(update_fields=["priority", "updated_at"])
+    ticket.save(update_fields=["priority", "updated_at", *sla.on_priority_change(ticket=ticket)])
     TicketEvent.record(ticket, "priority", actor=actor, old=old, new=value)
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from channels.models import Channel
+from desk.sla.selectors import SlaState
 from desk.triage.forms import PRIORITY_CHOICES, InboxFilterForm, SaveViewForm
 from desk.triage.models import SavedView
 from desk.triage.permissions import staff_required, visible_queue_ids, visible_tickets
@@ -30,7 +31,6 @@ from desk.triage.selectors.inbox import (
     inbox_page,
 )
 from desk.triage.services.actions import Action, apply_bulk
-from desk.triage.sla_state import SlaState
 from desk.triage.templatetags.desk_triage import badge
 from desk.triage.views.common import safe_next
 from tickets.models import Queue, Ticket
@@ -107,12 +107,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "desk/inbox.html", context, status=400)
     filters = _filters(form, queues)
-    tickets = filtered_tickets(
+    selection = filtered_tickets(
         user=request.user, visible_queue_ids=queue_ids, filters=filters, now=context["now"]
     )
     try:
         page = inbox_page(
-            tickets,
+            selection,
             sort=filters.sort,
             cursor=form.cleaned_data["after"],
             size=form.cleaned_data["per_page"] or 50,
@@ -146,13 +146,13 @@ def inbox_new(request: HttpRequest) -> HttpResponse:
         return HttpResponse(_("Missing or invalid “since”."), status=400)
     if since.tzinfo is None or not form.is_valid():
         return HttpResponse(_("Missing or invalid “since”."), status=400)
-    tickets = filtered_tickets(
+    selection = filtered_tickets(
         user=request.user,
         visible_queue_ids=queue_ids,
         filters=_filters(form, queues),
         now=timezone.now(),
     )
-    count = count_new_since(tickets, since)
+    count = count_new_since(selection.tickets, since)
     return render(
         request,
         "desk/_new_mentions.html",

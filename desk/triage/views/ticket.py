@@ -27,6 +27,7 @@ from desk.triage.permissions import (
 from desk.triage.services import presence
 from desk.triage.services.actions import Action, ActionRefused, apply_action
 from desk.triage.services.canned import fill_placeholders
+from desk.triage.templatetags.desk_triage import badge_of
 from desk.triage.views.common import safe_next
 from tickets.models import Message, Queue, Ticket
 from tickets.services import ReplyRefused, add_note
@@ -44,9 +45,12 @@ def ticket_context(request: HttpRequest, ticket: Ticket, queue_ids: list[int]) -
     canned = CannedReply.objects.filter(is_active=True).filter(
         Q(queue__isnull=True) | Q(queue=ticket.queue)
     )
+    now = timezone.now()
+    sla = sla_status(ticket, now=now)
     return {
         "ticket": ticket,
-        "sla": sla_status(ticket),
+        "sla": sla,
+        "sla_badge": badge_of(sla),
         "thread": thread,
         "original": next((m for m in thread if m.direction == Message.Direction.INBOUND), None),
         "seen_message_id": max((m.pk for m in thread), default=0),
@@ -72,7 +76,7 @@ def ticket_context(request: HttpRequest, ticket: Ticket, queue_ids: list[int]) -
         .distinct()
         .order_by("username"),
         "priorities": PRIORITY_CHOICES,
-        "now": timezone.now(),
+        "now": now,
         "reply_form": ReplyForm(
             initial={"seen_message_id": max((m.pk for m in thread), default=0)}
         ),
