@@ -116,7 +116,7 @@ def rebuild_documents(*, conversation_ids: list[int], leave_out_authors: list[in
                 SET search_vector = to_tsvector(
                     (CASE language {cases} ELSE 'simple' END)::regconfig, document)
                 WHERE conversation_id = ANY(%s)
-                """,  # noqa: S608 - only placeholders are interpolated
+                """,  # noqa: S608  # nosec B608 - only placeholders are interpolated
                 [*(value for pair in configs for value in pair), [d.pk for d in rebuilt]],
             )
     return len(documents)

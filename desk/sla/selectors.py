@@ -109,7 +109,8 @@ def sla_status(ticket: Ticket, *, now: datetime | None = None) -> SlaStatus:
     if not clocks:
         return SlaStatus(SlaState.BREACHED if breached_before else SlaState.MET)
     clock = current_clock(clocks)
-    assert clock is not None
+    if clock is None:  # clocks is not empty, so one of them falls due first
+        return SlaStatus(SlaState.NOT_APPLICABLE)
     left = context.calendar.business_time_between(now, clock.due)
     if now >= clock.due:
         state = SlaState.BREACHED
