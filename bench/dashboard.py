@@ -3,7 +3,7 @@
 python bench/dashboard.py [--tickets 1000000] [--seconds 20] [--reseed] [--screenshots]
 
 Seeds (once; --reseed to start over) a year of tickets with SQL (bench/dashboard_seed.py),
-rebuilds the rollups, then serves the app with gunicorn on 127.0.0.1:8709 and measures, beside
+rebuilds the rollups, then serves the app with gunicorn on 127.0.0.1:8709 (BENCH_PORT) and measures, beside
 the trivial view, the 90-day dashboard with and without filters, the metrics API, a rollup
 refresh after 1,000 ticket changes, and the streamed CSV of every ticket behind a number.
 The database is BENCH_DATABASE_URL (default: socialdesk_bench_dashboards).
@@ -21,7 +21,8 @@ from pathlib import Path
 
 from common import ROOT, bench_env, create_database, gunicorn, run_load, setup_django
 
-PORT = 8709
+# BENCH_PORT lets engineers sharing the machine each use their own port.
+PORT = int(os.environ.get("BENCH_PORT", "8709"))
 DATABASE = "postgres://postgres@127.0.0.1:5432/socialdesk_bench_dashboards"
 
 
