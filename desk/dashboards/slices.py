@@ -18,6 +18,7 @@ from typing import Any
 from django.db import connection, models
 from django.db.models import QuerySet
 
+SORT_MEMORY = "64MB"
 # Filter and breakdown keys, as rollup columns.
 KEYS: dict[str, str] = {
     "agent": "agent_id",
@@ -94,6 +95,9 @@ def insert_sets(
     always = ", ".join(quote(c) for c in grouped_always)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # The sets are sorted in memory, not in temporary files (inside the refresh's
+            # transaction; the setting ends with it).
+            cursor.execute(f"SET LOCAL work_mem = '{SORT_MEMORY}'")
             # GROUPING(k1, k2, ...) has a bit set for every key a row is not split by.
             mask = f"GROUPING({', '.join(quote(keys[k]) for k in names)})"
             cases = " ".join(f"WHEN {_mask(name, names)} THEN %s" for name in sets)

@@ -32,7 +32,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Aggregate, Count, DurationField, FloatField, Q, Sum
+from django.db.models import Aggregate, Count, DurationField, FloatField, Q, Sum, Window
 
 from desk.dashboards import slices
 from desk.dashboards.filters import Filters
@@ -161,16 +161,18 @@ def _ranked_values(
     )
     values: dict[int, float] = {}
     for bucket, places in wanted.items():
+        first, last = min(places.values()), max(places.values())
         inside = (
             tickets.filter(measure.within("response_value", bucket))
+            .annotate(in_bucket=Window(Count("*")))
             .order_by("response_value")
-            .values_list("response_value", flat=True)
+            .values_list("response_value", "in_bucket")
         )
-        found = [measure.seconds(value) for value in inside]
-        if len(found) != counts[bucket]:
+        found = list(inside[first : last + 1])
+        if len(found) != last + 1 - first or found[0][1] != counts[bucket]:
             return None
         for rank, place in places.items():
-            values[rank] = found[place]
+            values[rank] = measure.seconds(found[place - first][0])
     return values
 
 
