@@ -19,9 +19,14 @@ RESPONDED = "WHERE first_response_seconds IS NOT NULL"
 KEYS = "INCLUDE (sla_policy_id, status, channel_id, queue_id, assignee_id, language)"
 # With first_responded_at at hand, the wall-clock time is computed from the index alone.
 WALL_KEYS = KEYS.replace("INCLUDE (", "INCLUDE (first_responded_at, ")
-# The percentiles' first step: a grouping set's buckets over a range of days.
-BUCKETS = ("response_bucket_day_set", "dashboards_responsebucketday", "(grouping, day)")
-BUCKET_KEYS = "INCLUDE (measure, bucket, tickets, channel_id, queue_id, agent_id, language)"
+# The percentiles' first step: the buckets of one key (or none) over a range of days; every
+# key is tested (for its value or for NULL), so the days of that one key are a single range.
+BUCKETS = (
+    "response_bucket_day_set",
+    "dashboards_responsebucketday",
+    "(grouping, channel_id, queue_id, agent_id, language, day)",
+)
+BUCKET_KEYS = "INCLUDE (measure, bucket, tickets)"
 # The live figures: every column their counts test, for the open tickets only.
 LIVE = (
     "CREATE INDEX IF NOT EXISTS dashboards_ticket_live ON tickets_ticket (status) INCLUDE "

@@ -103,14 +103,21 @@ def bucketed_percentiles(filters: Filters) -> Percentiles | None:
     name = slices.kept(filters.keys, slices.RESPONSE_SETS)
     if name is None:
         return None
+    # The keys outside the set are NULL: saying so lets the index find the rows directly.
+    unset = {f"{column}__isnull": True for key, column in slices.KEYS.items() if key != name}
     rows = (
-        ResponseBucketDay.objects.filter(Q(grouping=name) & filters.rollup(with_agent=True))
+        ResponseBucketDay.objects.filter(
+            Q(grouping=name, **unset) & filters.rollup(with_agent=True)
+        )
         .values_list("measure", "bucket")
         .annotate(n=Sum("tickets"))
     )
     counts: dict[str, dict[int, int]] = {measure: {} for measure in MEASURES}
     for measure, bucket, n in rows:
         counts[measure][bucket] = n
+    responded = sum(counts["business"].values())
+    if responded != sum(counts["wall"].values()):
+        return None
     found: dict[str, float | None] = {}
     for measure_name, measure in MEASURES.items():
         values = _ranked_values(filters, measure, counts[measure_name])
@@ -119,9 +126,6 @@ def bucketed_percentiles(filters: Filters) -> Percentiles | None:
         total = sum(counts[measure_name].values())
         for name, fraction in FRACTIONS.items():
             found[f"{measure_name}_{name}"] = _interpolate(values, total, fraction)
-    responded = sum(counts["business"].values())
-    if responded != sum(counts["wall"].values()):
-        return None
     return Percentiles(responded=responded, **found)
 
 
