@@ -140,9 +140,9 @@ STATEMENTS = [
     """
     INSERT INTO tickets_message
       (conversation_id, channel_id, direction, platform_id, text, language, url,
-       is_holding_reply, delivery_state, delivery_error, created_at, received_at)
+       is_holding_reply, delivery_state, delivery_error, voice, created_at, received_at)
     SELECT t.conversation_id, t.channel_id, 'in', 'bench-' || t.id, t.subject, t.language, '',
-      false, 'received', '', t.created_at, t.created_at
+      false, 'received', '', '', t.created_at, t.created_at
     FROM tickets_ticket t WHERE t.routing_reason = 'bench'
     """,
     # Mentions on monitored channels: recorded, no ticket.
@@ -163,8 +163,8 @@ STATEMENTS = [
     )
     INSERT INTO tickets_message
       (conversation_id, channel_id, direction, platform_id, text, language, url,
-       is_holding_reply, delivery_state, delivery_error, created_at, received_at)
+       is_holding_reply, delivery_state, delivery_error, voice, created_at, received_at)
     SELECT id, channel_id, 'in', root_platform_id, 'Seen on video', 'en', '', false,
-      'received', '', created_at, created_at FROM c
+      'received', '', '', created_at, created_at FROM c
     """,
 ]

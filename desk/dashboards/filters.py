@@ -70,6 +70,15 @@ class Filters:
     def query(self, **overrides: Any) -> str:
         return urlencode(self.params(**overrides))
 
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The names of the key filters set (channel, queue, agent, language)."""
+        return tuple(
+            name
+            for name in ("channel", "queue", "agent", "language")
+            if getattr(self, name) is not None
+        )
+
     def narrowed(self, first: date, last: date) -> Filters:
         """The same filters over a part of the range (a week, a day), never outside it."""
         return replace(self, first=max(first, self.first), last=min(last, self.last), preset="")

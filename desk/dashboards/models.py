@@ -75,6 +75,67 @@ class TicketAgentDay(TicketCounters):
         indexes = [models.Index(fields=["agent_id", "day"], name="ticket_agent_day_agent")]
 
 
+class Grouped(models.Model):
+    """A rollup keyed by a grouping set (desk.dashboards.slices): `grouping` names the keys a
+    row is split by ("" for the whole desk, "channel", "agent+channel", ...); the keys it is
+    not split by are NULL. A page reads only the rows of the one set its filters and
+    breakdown need: a few hundred rows for 90 days instead of every key combination."""
+
+    grouping = models.CharField(max_length=40)
+    channel_id = models.BigIntegerField(null=True)
+    queue_id = models.BigIntegerField(null=True)
+    agent_id = models.BigIntegerField(null=True)
+    language = models.CharField(max_length=8, null=True)
+
+    class Meta:
+        abstract = True
+
+
+class TicketGroupDay(TicketCounters):
+    """The counters of TicketAgentDay summed per day over every set of at most two keys
+    (the keys as in Grouped)."""
+
+    grouping = models.CharField(max_length=40)
+    channel_id = models.BigIntegerField(null=True)
+    queue_id = models.BigIntegerField(null=True)
+    agent_id = models.BigIntegerField(null=True)
+    language = models.CharField(max_length=8, null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["grouping", "day"], name="ticket_group_day_set")]
+
+
+class ResponseBucketDay(Grouped):
+    """Responded tickets per day, grouping set of at most one key, measure and response-time
+    bucket (desk.dashboards.selectors.percentiles.EDGES): where each rank of a percentile
+    lies, so only that bucket's tickets are read to find its exact value."""
+
+    day = models.DateField()
+    measure = models.CharField(max_length=8)
+    bucket = models.PositiveSmallIntegerField()
+    tickets = models.PositiveIntegerField(default=0)
+
+    # Its index is created by migration 0004: covering on PostgreSQL.
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.grouping} {self.measure} bucket {self.bucket}: {self.tickets}"
+
+
+class MentionGroupDay(Grouped):
+    """Mentions per day summed over the grouping sets the volume tables read (by channel and
+    language, by hour of the day alone or with one of them)."""
+
+    day = models.DateField()
+    hour = models.PositiveSmallIntegerField(null=True)
+    mentions = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["grouping", "day"], name="mention_group_day_set")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.grouping}: {self.mentions}"
+
+
 class MentionHour(models.Model):
     """Inbound messages (mentions) per local day, hour, channel and language."""
 

@@ -3,8 +3,10 @@
 The unit of work is a local day. A day's rows are recomputed whole, in the database, with one
 INSERT ... SELECT ... GROUP BY over the tickets created that day (a few thousand rows at a
 million tickets a year), so a refresh is exact by construction: there are no deltas to get
-wrong. `refresh` finds the days touched since the last run (tickets by `updated_at`, breaches
-the SLA sweep records by their SlaEvent, mentions by `received_at`), looking back OVERLAP
+wrong. The grouping-set rollups (desk.dashboards.slices) are summed from the full-key rows of
+the same days, the response-time buckets counted from the same tickets. `refresh` finds the
+days touched since the last run (tickets by `updated_at`, breaches the SLA sweep records by
+their SlaEvent, mentions by `received_at`), looking back OVERLAP
 further so that a transaction that committed late is still seen. `rebuild` recomputes every
 day and is what `manage.py rebuild_rollups` runs; it also repairs what no timestamp shows
 (tickets deleted by retention, a write that bypassed `updated_at`).
@@ -23,8 +25,18 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce, ExtractHour, TruncDate
 from django.utils import timezone
 
-from desk.dashboards.metrics import counter_aggregates
-from desk.dashboards.models import MentionHour, RollupState, TicketAgentDay, TicketDay
+from desk.dashboards import slices
+from desk.dashboards.metrics import COUNTERS, RESPONDED, counter_aggregates
+from desk.dashboards.models import (
+    MentionGroupDay,
+    MentionHour,
+    ResponseBucketDay,
+    RollupState,
+    TicketAgentDay,
+    TicketDay,
+    TicketGroupDay,
+)
+from desk.dashboards.response_times import MEASURES
 from desk.sla.models import SlaEvent
 from tickets.models import Message, Ticket
 
@@ -33,6 +45,9 @@ OVERLAP = timedelta(minutes=10)
 REBUILD_ABOVE_DAYS = 120
 # Days recomputed per statement; keeps the WHERE clause short.
 DAYS_PER_STATEMENT = 31
+SUMMED = (*COUNTERS, "business_seconds", "wall_time")
+TICKET_ROLLUPS = (TicketDay, TicketAgentDay, TicketGroupDay, ResponseBucketDay)
+MENTION_ROLLUPS = (MentionHour, MentionGroupDay)
 
 
 @dataclass(frozen=True)
@@ -109,29 +124,85 @@ def _days_of(queryset: QuerySet, zone: ZoneInfo) -> set[date]:
 
 
 def _rebuild_all() -> None:
-    for model in (TicketDay, TicketAgentDay, MentionHour):
+    for model in (*TICKET_ROLLUPS, *MENTION_ROLLUPS):
         model.objects.all().delete()
-    for model in (TicketDay, TicketAgentDay):
-        _insert(model, ticket_rollup_query(model, Ticket.objects.all()))
-    _insert(MentionHour, mention_rollup_query(Message.objects.all()))
+    _insert_ticket_rollups(Ticket.objects.all(), Q())
+    _insert_mention_rollups(Message.objects.all(), Q())
 
 
 def recompute_ticket_days(days: Iterable[date]) -> None:
-    for span in _spans(days):
-        first, last = span
+    for first, last in _spans(days):
         start, end = day_span(first, last)
-        tickets = Ticket.objects.filter(created_at__gte=start, created_at__lt=end)
-        for model in (TicketDay, TicketAgentDay):
+        for model in TICKET_ROLLUPS:
             model.objects.filter(day__gte=first, day__lte=last).delete()
-            _insert(model, ticket_rollup_query(model, tickets))
+        _insert_ticket_rollups(
+            Ticket.objects.filter(created_at__gte=start, created_at__lt=end),
+            Q(day__gte=first, day__lte=last),
+        )
 
 
 def recompute_mention_days(days: Iterable[date]) -> None:
     for first, last in _spans(days):
         start, end = day_span(first, last)
-        MentionHour.objects.filter(day__gte=first, day__lte=last).delete()
-        messages = Message.objects.filter(created_at__gte=start, created_at__lt=end)
-        _insert(MentionHour, mention_rollup_query(messages))
+        for model in MENTION_ROLLUPS:
+            model.objects.filter(day__gte=first, day__lte=last).delete()
+        _insert_mention_rollups(
+            Message.objects.filter(created_at__gte=start, created_at__lt=end),
+            Q(day__gte=first, day__lte=last),
+        )
+
+
+def _insert_ticket_rollups(tickets: QuerySet[Ticket], days: Q) -> None:
+    """The rollups of these tickets, created on `days`; the grouping sets are summed from the
+    full-key rows of those days once written."""
+    for model in (TicketDay, TicketAgentDay):
+        _insert(model, ticket_rollup_query(model, tickets))
+    sums = {name: f"SUM({connection.ops.quote_name(name)})" for name in SUMMED}
+    by_agent = {name for name in slices.TICKET_SETS if "agent" in name.split("+")}
+    # Sets without agents from the smaller rollup without them.
+    no_agent = {key: column for key, column in slices.KEYS.items() if key != "agent"}
+    slices.insert_sets(
+        TicketGroupDay,
+        slices.TICKET_SETS - by_agent,
+        TicketDay.objects.filter(days).values("day", *no_agent.values(), *SUMMED),
+        keys=no_agent,
+        sums=sums,
+    )
+    slices.insert_sets(
+        TicketGroupDay,
+        by_agent,
+        TicketAgentDay.objects.filter(days).values("day", *slices.KEYS.values(), *SUMMED),
+        keys=slices.KEYS,
+        sums=sums,
+    )
+    for name, measure in MEASURES.items():
+        responded = tickets.filter(RESPONDED).annotate(
+            day=TruncDate("created_at", tzinfo=local_zone()),
+            agent_id=Coalesce("assignee_id", 0),
+            response_value=measure.expression,
+        )
+        slices.insert_sets(
+            ResponseBucketDay,
+            slices.RESPONSE_SETS,
+            responded.annotate(bucket=measure.bucket("response_value")).values(
+                "day", "bucket", *slices.KEYS.values()
+            ),
+            keys=slices.KEYS,
+            by=("bucket",),
+            constants={"measure": name},
+            sums={"tickets": "COUNT(*)"},
+        )
+
+
+def _insert_mention_rollups(messages: QuerySet[Message], days: Q) -> None:
+    _insert(MentionHour, mention_rollup_query(messages))
+    slices.insert_sets(
+        MentionGroupDay,
+        slices.MENTION_SETS,
+        MentionHour.objects.filter(days).values("day", *slices.MENTION_KEYS.values(), "mentions"),
+        keys=slices.MENTION_KEYS,
+        sums={"mentions": "SUM(mentions)"},
+    )
 
 
 def _spans(days: Iterable[date]) -> list[tuple[date, date]]:
@@ -172,17 +243,4 @@ def mention_rollup_query(messages: QuerySet[Message]) -> QuerySet:
 
 
 def _insert(model: type[models.Model], rows: QuerySet) -> None:
-    """INSERT INTO the rollup the rows of an aggregate query, computed in the database."""
-    compiler = rows.query.get_compiler(connection=connection)
-    sql, params = compiler.as_sql()
-    # The select list in the order the SQL has it, by the names the rollup columns carry.
-    columns = [alias for _, _, alias in compiler.select]
-    if None in columns:
-        raise ValueError("every rollup column needs a name")
-    quote = connection.ops.quote_name
-    target = ", ".join(quote(column) for column in columns)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(model._meta.db_table)} ({target}) {sql}",  # noqa: S608 - our names
-            params,
-        )
+    slices.insert(model, rows)

@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
+from desk.dashboards import slices
 from desk.dashboards.filters import Filters
-from desk.dashboards.metrics import COUNTERS, compliance
-from desk.dashboards.models import TicketAgentDay, TicketDay
+from desk.dashboards.metrics import compliance
+from desk.dashboards.models import TicketAgentDay, TicketDay, TicketGroupDay
+from desk.dashboards.rollups import SUMMED
 
-SUMMED = (*COUNTERS, "business_seconds", "wall_time")
 # Keys a breakdown may group by, as rollup columns.
 KEYS = ("channel_id", "queue_id", "agent_id", "language", "day")
 
@@ -47,7 +48,13 @@ class Counts:
 
 
 def _rollup(filters: Filters, by: str | None) -> Any:
-    with_agent = filters.agent is not None or by == "agent_id"
+    """The fewest rollup rows that hold these sums: the grouping set of the filtered keys and
+    the breakdown when it is kept, else the full-key rollup (with agents when they matter)."""
+    keys = {*filters.keys, *([slices.COLUMNS[by]] if by in slices.COLUMNS else [])}
+    name = slices.kept(keys, slices.TICKET_SETS)
+    if name is not None:
+        return TicketGroupDay.objects.filter(Q(grouping=name) & filters.rollup(with_agent=True))
+    with_agent = "agent" in keys
     model = TicketAgentDay if with_agent else TicketDay
     return model.objects.filter(filters.rollup(with_agent=with_agent))
 

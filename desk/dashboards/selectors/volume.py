@@ -8,18 +8,26 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
+from desk.dashboards import slices
 from desk.dashboards.filters import Filters
-from desk.dashboards.models import MentionHour
+from desk.dashboards.models import MentionGroupDay, MentionHour
 
 
-def _mentions(filters: Filters) -> Any:
+def _mentions(filters: Filters, keys: tuple[str, ...]) -> Any:
+    """The mention grouping set of the filters and the keys read when it is kept (see
+    desk.dashboards.slices), else the hourly rollup."""
+    wanted = {key for key, column in slices.MENTION_KEYS.items() if column in keys}
+    wanted.update(key for key in filters.keys if key in slices.MENTION_KEYS)
+    name = slices.kept(wanted, slices.MENTION_SETS)
+    if name is not None:
+        return MentionGroupDay.objects.filter(Q(grouping=name) & filters.mentions())
     return MentionHour.objects.filter(filters.mentions())
 
 
 def mentions_by(filters: Filters, *keys: str) -> list[tuple[tuple[Any, ...], int]]:
-    rows = _mentions(filters).values(*keys).annotate(n=Sum("mentions")).order_by(*keys)
+    rows = _mentions(filters, keys).values(*keys).annotate(n=Sum("mentions")).order_by(*keys)
     return [(tuple(row[key] for key in keys), row["n"]) for row in rows]
 
 

@@ -3,7 +3,14 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from desk.dashboards import rollups
-from desk.dashboards.models import MentionHour, TicketAgentDay, TicketDay
+from desk.dashboards.models import (
+    MentionGroupDay,
+    MentionHour,
+    ResponseBucketDay,
+    TicketAgentDay,
+    TicketDay,
+    TicketGroupDay,
+)
 
 
 class Command(BaseCommand):
@@ -15,6 +22,9 @@ class Command(BaseCommand):
             return
         self.stdout.write(
             f"Rebuilt {TicketDay.objects.count()} ticket-day, "
-            f"{TicketAgentDay.objects.count()} agent-day and "
-            f"{MentionHour.objects.count()} mention-hour rows."
+            f"{TicketAgentDay.objects.count()} agent-day, "
+            f"{TicketGroupDay.objects.count()} grouping-set, "
+            f"{ResponseBucketDay.objects.count()} response-bucket, "
+            f"{MentionHour.objects.count()} mention-hour and "
+            f"{MentionGroupDay.objects.count()} mention grouping-set rows."
         )
