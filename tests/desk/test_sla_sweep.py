@@ -113,7 +113,10 @@ def test_two_sweeps_at_once_record_each_breach_and_notification_once(
     def run() -> None:
         try:
             start.wait()
-            sweep_sla.delay()
+            # apply(), not an eager delay(): Celery's eager delay() toggles a process-wide
+            # "joining would block" flag that two threads can leave set, failing every later
+            # result.get() in the suite (tests/test_fault_drills.py).
+            sweep_sla.apply()
         except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
             errors.append(exc)
         finally:
