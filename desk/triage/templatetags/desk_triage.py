@@ -44,11 +44,6 @@ def event_label(value: str) -> str:
 
 
 @register.filter
-def sla_label(value: str) -> str:
-    return str(SlaState(value).label) if value in SlaState else str(value or "")
-
-
-@register.filter
 def translated(value: Any) -> str:
     return _(str(value)) if value else ""
 
@@ -68,11 +63,6 @@ def duration_text(delta: timedelta) -> str:
             + (ngettext("%(n)d min", "%(n)d min", minutes) % {"n": minutes})
         )
     return ngettext("%(n)d min", "%(n)d min", minutes) % {"n": minutes}
-
-
-@register.inclusion_tag("desk/_sla_badge.html")
-def sla_badge(ticket: Any, now: datetime | None = None) -> dict[str, Any]:
-    return badge(ticket, now)
 
 
 def badge(ticket: Any, now: datetime | None = None) -> dict[str, Any]:
