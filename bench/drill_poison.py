@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 import uuid
@@ -30,7 +29,9 @@ from common import (
 from drills import (
     SECRET,
     Sent,
+    add_database_argument,
     delivery,
+    drill_environment,
     fresh_database,
     post,
     private_redis,
@@ -46,28 +47,19 @@ def main() -> int:
     parser.add_argument("--attempts", type=int, default=4)
     parser.add_argument("--redis-port", type=int, default=6394)
     parser.add_argument("--port", type=int, default=8714, help="gunicorn's port")
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get(
-            "DRILL_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/socialdesk_drill"
-        ),
-        help="dropped and recreated",
-    )
+    add_database_argument(parser)
     parser.add_argument("--timeout", type=float, default=90.0)
     args = parser.parse_args()
 
     run = uuid.uuid4().hex[:8]
     with private_redis(args.redis_port) as redis:
-        overrides = {
-            "DATABASE_URL": args.database_url,
-            "REDIS_URL": redis.url,
-            "CELERY_QUEUE": f"drill-{run}",
-            "CACHE_KEY_PREFIX": f"drill-{run}",
-            "INBOUND_SWEEP_SECONDS": "1",
-            "INBOUND_SWEEP_GRACE_SECONDS": "2",
-            "INBOUND_MAX_ATTEMPTS": str(args.attempts),
-            "INBOUND_RETRY_BASE_SECONDS": "1",
-        }
+        overrides = drill_environment(
+            database_url=args.database_url,
+            redis_url=redis.url,
+            run=run,
+            INBOUND_MAX_ATTEMPTS=str(args.attempts),
+            INBOUND_RETRY_BASE_SECONDS="1",
+        )
         env = bench_env(**overrides)
         fresh_database(env)
         setup_django(**overrides)

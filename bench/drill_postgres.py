@@ -24,6 +24,7 @@ from drills import (
     SECRET,
     Sent,
     delivery,
+    drill_environment,
     fresh_database,
     post,
     private_postgres,
@@ -45,15 +46,12 @@ def main() -> int:
 
     run = uuid.uuid4().hex[:8]
     with private_postgres(args.pg_port) as postgres, private_redis(args.redis_port) as redis:
-        overrides = {
-            "DATABASE_URL": postgres.url,
-            "REDIS_URL": redis.url,
-            "CELERY_QUEUE": f"drill-{run}",
-            "CACHE_KEY_PREFIX": f"drill-{run}",
-            "INBOUND_SWEEP_SECONDS": "1",
-            "INBOUND_SWEEP_GRACE_SECONDS": "2",
-            "INBOUND_SWEEP_LEASE_SECONDS": "10",
-        }
+        overrides = drill_environment(
+            database_url=postgres.url,
+            redis_url=redis.url,
+            run=run,
+            INBOUND_SWEEP_LEASE_SECONDS="10",
+        )
         env = bench_env(**overrides)
         fresh_database(env)
         setup_django(**overrides)

@@ -28,6 +28,7 @@ from drills import (
     SECRET,
     Sent,
     delivery,
+    drill_environment,
     fresh_database,
     private_redis,
     send_concurrently,
@@ -56,15 +57,12 @@ def main() -> int:
 
     run = uuid.uuid4().hex[:8]
     with private_redis(args.redis_port) as redis:
-        overrides = {
-            "DATABASE_URL": args.database_url,
-            "REDIS_URL": redis.url,
-            "CELERY_QUEUE": f"drill-{run}",
-            "CACHE_KEY_PREFIX": f"drill-{run}",
-            "INBOUND_SWEEP_SECONDS": "1",
-            "INBOUND_SWEEP_GRACE_SECONDS": "2",
-            "INBOUND_SWEEP_LEASE_SECONDS": "10",
-        }
+        overrides = drill_environment(
+            database_url=args.database_url,
+            redis_url=redis.url,
+            run=run,
+            INBOUND_SWEEP_LEASE_SECONDS="10",
+        )
         env = bench_env(**overrides)
         if not args.keep_database:
             fresh_database(env)

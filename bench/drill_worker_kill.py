@@ -11,7 +11,6 @@ processed in a single committed attempt.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 import uuid
@@ -20,7 +19,9 @@ from common import bench_env, celery_beat, celery_worker, gunicorn, setup_django
 from drills import (
     SECRET,
     Sent,
+    add_database_argument,
     delivery,
+    drill_environment,
     fresh_database,
     private_redis,
     send_concurrently,
@@ -35,27 +36,18 @@ def main() -> int:
     parser.add_argument("--kills", type=int, default=2)
     parser.add_argument("--redis-port", type=int, default=6392)
     parser.add_argument("--port", type=int, default=8712, help="gunicorn's port")
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get(
-            "DRILL_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/socialdesk_drill"
-        ),
-        help="dropped and recreated",
-    )
+    add_database_argument(parser)
     parser.add_argument("--timeout", type=float, default=180.0)
     args = parser.parse_args()
 
     run = uuid.uuid4().hex[:8]
     with private_redis(args.redis_port) as redis:
-        overrides = {
-            "DATABASE_URL": args.database_url,
-            "REDIS_URL": redis.url,
-            "CELERY_QUEUE": f"drill-{run}",
-            "CACHE_KEY_PREFIX": f"drill-{run}",
-            "INBOUND_SWEEP_SECONDS": "1",
-            "INBOUND_SWEEP_GRACE_SECONDS": "2",
-            "INBOUND_SWEEP_LEASE_SECONDS": "10",
-        }
+        overrides = drill_environment(
+            database_url=args.database_url,
+            redis_url=redis.url,
+            run=run,
+            INBOUND_SWEEP_LEASE_SECONDS="10",
+        )
         env = bench_env(**overrides)
         fresh_database(env)
         setup_django(**overrides)

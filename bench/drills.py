@@ -259,3 +259,29 @@ def warm_up(address: str, path: str, run: str, events: Any, *, timeout: float = 
         lambda: events.filter(delivery_id=f"{run}-d-1", state="done").exists(), timeout=timeout
     ):
         raise RuntimeError(f"the warm-up delivery was not processed (answer {status})")
+
+
+def add_database_argument(parser: Any) -> None:
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "DRILL_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/socialdesk_drill"
+        ),
+        help="dropped and recreated",
+    )
+
+
+def drill_environment(
+    *, database_url: str, redis_url: str, run: str, **extra: str
+) -> dict[str, str]:
+    """What every drill's processes share: private services, their own queue and cache keys,
+    and a sweeper fast enough to finish a drill in seconds."""
+    return {
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "CELERY_QUEUE": f"drill-{run}",
+        "CACHE_KEY_PREFIX": f"drill-{run}",
+        "INBOUND_SWEEP_SECONDS": "1",
+        "INBOUND_SWEEP_GRACE_SECONDS": "2",
+        **extra,
+    }
