@@ -197,9 +197,11 @@ def test_the_engines_states_are_shown_in_the_users_language(
     scenario: tuple[Client, dict[str, Ticket]],
 ) -> None:
     client, tickets = scenario
-    client.post("/preferences/", {"language": "de", "time_zone": "Europe/Berlin"})
 
+    # At NOW, like the scenario: its session was last saved on a travelled date and would
+    # have expired at today's real date (two weeks' session age).
     with time_machine.travel(NOW, tick=False):
+        client.post("/preferences/", {"language": "de", "time_zone": "Europe/Berlin"})
         inbox_page = client.get("/").content.decode()
         ticket_page = client.get(f"/tickets/{tickets['next_response_on_track'].pk}/")
 
