@@ -15,14 +15,14 @@ from datetime import timedelta
 from enum import StrEnum
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from channels.adapters.base import AdapterError, PollResult, RateLimited
 from channels.adapters.registry import ADAPTERS, adapter_class
+from channels.inbound import store_event
 from channels.models import Channel, InboundEvent
-from desk.processing import enqueue_on_commit
 
 log = logging.getLogger(__name__)
 
@@ -122,20 +122,17 @@ def _store_page(channel: Channel, result: PollResult, token: str) -> tuple[int, 
     stored = duplicates = 0
     with transaction.atomic():
         for raw in result.events:
-            try:
-                with transaction.atomic():
-                    event = InboundEvent.objects.create(
-                        channel=channel,
-                        source=InboundEvent.Source.POLL,
-                        delivery_id=raw.delivery_id[:255],
-                        body=raw.body,
-                        content_type=raw.content_type,
-                    )
-            except IntegrityError:
+            event = store_event(
+                channel=channel,
+                source=InboundEvent.Source.POLL,
+                delivery_id=raw.delivery_id[:255],
+                body=raw.body,
+                content_type=raw.content_type,
+            )
+            if event is None:
                 duplicates += 1
-                continue
-            stored += 1
-            enqueue_on_commit(event.pk)
+            else:
+                stored += 1
         saved = Channel.objects.filter(pk=channel.pk, poll_lease_token=token).update(
             poll_cursor=result.cursor
         )

@@ -1,13 +1,10 @@
 """The one webhook endpoint: verify, store the raw event, enqueue, answer. Nothing else."""
 
 import logging
-from contextlib import nullcontext
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
-from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -15,8 +12,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from channels.adapters.base import InvalidPayload, SignatureError
+from channels.inbound import store_event
 from channels.models import Attachment, Channel, InboundEvent
-from desk.processing import enqueue_on_commit
 from desk.triage.permissions import visible_tickets
 
 log = logging.getLogger(__name__)
@@ -77,7 +74,7 @@ def channel_webhook(request: HttpRequest, token: str) -> HttpResponse:
         return _error(400, "invalid_delivery_id", "The delivery id is longer than 255 characters.")
     kept = KEPT_HEADERS + adapter.kept_headers
     headers = {name: request.headers[name] for name in kept if name in request.headers}
-    event = _store(
+    event = store_event(
         channel=channel,
         source=InboundEvent.Source.WEBHOOK,
         delivery_id=delivery_id,
@@ -88,7 +85,6 @@ def channel_webhook(request: HttpRequest, token: str) -> HttpResponse:
     if event is None:
         # The platform replayed a delivery we already hold: acknowledge, store nothing new.
         return JsonResponse({"status": "duplicate"})
-    enqueue_on_commit(event.pk)
     channel.mark_success()
     return JsonResponse({"status": "stored", "event": event.pk})
 
@@ -113,15 +109,3 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def _store(**fields: Any) -> InboundEvent | None:
-    """Store a raw delivery durably; None if its delivery id is already stored."""
-    # Alone, one INSERT in autocommit mode is its own durable transaction, two round trips
-    # cheaper than BEGIN ... COMMIT; inside a caller's transaction a savepoint keeps it usable.
-    nested = transaction.get_connection().in_atomic_block
-    try:
-        with transaction.atomic() if nested else nullcontext():
-            return InboundEvent.objects.create(**fields)
-    except IntegrityError:
-        return None

@@ -21,7 +21,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -31,9 +31,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from channels.adapters.webform import MAX_MESSAGE_LENGTH, WebFormAdapter
+from channels.inbound import store_event
 from channels.models import Channel, InboundEvent
 from channels.webform.texts import LANGUAGE_NAMES, LANGUAGES, WORDS
-from desk.processing import enqueue_on_commit
 
 log = logging.getLogger(__name__)
 
@@ -190,19 +190,17 @@ def _store(channel: Channel, signed: dict[str, Any], values: dict[str, str], lan
             "shown_at": datetime.fromtimestamp(signed["t"], tz=UTC).isoformat(),
         },
     }
-    try:
-        with transaction.atomic():
-            event = InboundEvent.objects.create(
-                channel=channel,
-                source=InboundEvent.Source.FORM,
-                delivery_id=body["submission_id"],
-                body=json.dumps(body, ensure_ascii=False).encode(),
-                content_type="application/json",
-            )
-            enqueue_on_commit(event.pk)
-            transaction.on_commit(lambda: _enqueue_confirmation(send_form_confirmation, event.pk))
-    except IntegrityError:
-        return  # the same form sent twice (a double click): stored once already
+    with transaction.atomic():
+        event = store_event(
+            channel=channel,
+            source=InboundEvent.Source.FORM,
+            delivery_id=body["submission_id"],
+            body=json.dumps(body, ensure_ascii=False).encode(),
+        )
+        if event is None:
+            return  # the same form sent twice (a double click): stored once already
+        event_id = event.pk
+        transaction.on_commit(lambda: _enqueue_confirmation(send_form_confirmation, event_id))
     channel.mark_success()
 
 

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from channels.inbound import store_event_processed_inline
 from channels.models import InboundEvent
 from desk.api.auth import client_of
 from desk.api.scopes import Scope
@@ -67,7 +68,7 @@ class InquiryListCreate(APIView):
         received_at = timezone.now()
         with transaction.atomic():
             # Stored as processed: it commits with its ticket or not at all.
-            event = InboundEvent.objects.create(
+            event = store_event_processed_inline(
                 channel=client.channel,
                 source=InboundEvent.Source.API,
                 delivery_id=str(inquiry.id),
@@ -79,9 +80,6 @@ class InquiryListCreate(APIView):
                     "received_at": received_at.isoformat(),
                 },
                 received_at=received_at,
-                state=InboundEvent.State.DONE,
-                attempts=1,
-                processed_at=received_at,
             )
             results = ingest_stored_event(event)
             inquiry.message = results[0].message
