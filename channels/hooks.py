@@ -57,3 +57,8 @@ class ChannelAlert:
 event_stored: Hook[[int]] = Hook("event_stored")
 # Called with an alert about a channel (inside the caller's transaction).
 channel_alert: Hook[[ChannelAlert]] = Hook("channel_alert")
+# Called with the id of an outbound message the platform accepted, inside the transaction
+# that marks it sent: a response counts from the moment the platform took it.
+reply_delivered: Hook[[int]] = Hook("reply_delivered")
+# Called with the id of an outbound message whose delivery failed for good.
+reply_failed: Hook[[int]] = Hook("reply_failed")
