@@ -13,7 +13,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -85,8 +85,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "desk.urls"
-WSGI_APPLICATION = "desk.wsgi.application"
+ROOT_URLCONF = "desk.config.urls"
+WSGI_APPLICATION = "desk.config.wsgi.application"
 
 TEMPLATES = [
     {
