@@ -18,9 +18,11 @@ from django.utils.module_loading import import_string
 
 from channels.adapters.base import Author, Mention
 from channels.models import Channel, InboundEvent
-from desk import routing, sla
+from desk.classification.classifier import classify_text
 from desk.classification.decisions import after_routing
-from desk.classify import Classification, classify
+from desk.classification.routing.engine import decide
+from desk.classification.types import Classification
+from desk.sla import clocks
 from tickets.models import (
     Contact,
     Conversation,
@@ -79,7 +81,7 @@ def _ingest_new(
 ) -> IngestResult:
     identity = _upsert_identity(channel, mention.author)
     parent = _find_parent(channel, mention)
-    classification = classify(mention.text, language_hint=mention.language)
+    classification = classify_text(mention.text, language_hint=mention.language)
     conversation, started = _find_or_start_conversation(
         channel, mention, identity, parent, classification.language
     )
@@ -238,7 +240,7 @@ def _open_or_update_ticket(
         ticket.save(update_fields=["last_customer_message_at", "updated_at"])
         if ticket.status == Ticket.Status.PENDING:
             ticket.set_status(Ticket.Status.OPEN, note="customer replied")
-        sla.record_customer_message(ticket=ticket, at=now)
+        clocks.record_customer_message(ticket=ticket, at=now)
         return ticket
     reopen_window = timedelta(days=settings.REOPEN_WINDOW_DAYS)
     if (
@@ -262,7 +264,7 @@ def _create_ticket(
     mention: Mention,
     classification: Classification,
 ) -> Ticket:
-    decision = routing.decide(channel=channel, mention=mention, classification=classification)
+    decision = decide(channel=channel, mention=mention, classification=classification)
     ticket = Ticket(
         conversation=conversation,
         channel=channel,
@@ -278,7 +280,7 @@ def _create_ticket(
     )
     if decision.priority is not None:
         ticket.priority = decision.priority
-    sla.apply_initial_targets(ticket)
+    clocks.apply_initial_targets(ticket)
     ticket.save(force_insert=True)
     TicketEvent.record(ticket, "created", new=ticket.queue.slug, note=decision.reason)
     if decision.tags:

@@ -8,8 +8,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from desk import sla
 from desk.privacy.services.reply_notice import notice_for_reply, record_reply_notice
+from desk.sla import clocks
 from tickets.models import Conversation, Message, Note, Ticket, TicketEvent
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ def post_reply(
             delivery_state=Message.Delivery.QUEUED,
             created_at=now,
         )
-        sla.record_response(ticket=ticket, at=now)
+        clocks.record_response(ticket=ticket, at=now)
         approval = (
             f", approved by {approved_by.get_username()}"
             if getattr(approved_by, "is_authenticated", False)

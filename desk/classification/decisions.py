@@ -7,8 +7,7 @@ import logging
 from django.db import transaction
 
 from desk.classification.models import TicketDecision
-from desk.classify import Classification
-from desk.routing import RoutingDecision
+from desk.classification.types import Classification, RoutingDecision
 from tickets.models import Ticket, TicketEvent
 
 log = logging.getLogger(__name__)

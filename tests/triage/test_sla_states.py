@@ -9,7 +9,7 @@ import time_machine
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
-from desk.sla import sla_status
+from desk.sla.selectors import sla_status
 from desk.sla.defaults import ensure_default_policy
 from desk.sla.models import SlaPolicy, SlaTarget
 from desk.sla.selectors import SlaState

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from desk.classify import Classification
+from desk.classification.types import Classification
 
 
 @dataclass

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from desk import sla
 from desk.ingestion import tag_by_name
 from desk.notifications import notify
+from desk.sla import clocks
 from desk.triage.permissions import Capability
 from tickets.models import IllegalTransition, Queue, Ticket, TicketEvent
 
@@ -109,7 +109,7 @@ def _priority(ticket: Ticket, actor: Any, value: str) -> None:
         return
     old = ticket.priority
     ticket.priority = int(value)
-    ticket.save(update_fields=["priority", "updated_at", *sla.on_priority_change(ticket=ticket)])
+    ticket.save(update_fields=["priority", "updated_at", *clocks.on_priority_change(ticket=ticket)])
     TicketEvent.record(ticket, "priority", actor=actor, old=old, new=value)
 
 

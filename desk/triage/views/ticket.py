@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from desk.privacy.services import audit
-from desk.sla import sla_status
+from desk.sla.selectors import sla_status
 from desk.triage.forms import PRIORITY_CHOICES, NoteForm, ReplyForm
 from desk.triage.models import CannedReply, ReplyApproval
 from desk.triage.permissions import (
