@@ -20,8 +20,8 @@ from desk.api.serializers import (
     InquirySerializer,
     inquiry_data,
 )
+from desk.ingestion.processing import ingest_stored_event
 from desk.models import ApiClient, Inquiry
-from desk.processing import ingest_stored_event
 from tickets.models import Message
 
 

@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "desk.triage",
     "desk.classification",
     "desk.dashboards",
+    "desk.outbound",
+    "desk.ingestion",
+    "desk.webform",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -167,7 +170,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-inbound-events": {
-        "task": "desk.tasks.sweep_pending_events",
+        "task": "desk.ingestion.tasks.sweep_pending_events",
         "schedule": float(os.environ.get("INBOUND_SWEEP_SECONDS", "60")),
     },
     "sweep-sla-warnings-and-breaches": {
@@ -273,11 +276,6 @@ INBOUND_SWEEP_GRACE_SECONDS = int(os.environ.get("INBOUND_SWEEP_GRACE_SECONDS", 
 # An event the sweeper enqueued is not enqueued again for this long (its task may be queued
 # behind a backlog); if the task is lost after all, the next sweep after the lease takes it.
 INBOUND_SWEEP_LEASE_SECONDS = int(os.environ.get("INBOUND_SWEEP_LEASE_SECONDS", "300"))
-# Functions called with every newly ingested message, inside its transaction
-# (desk.ingestion.ingest_observers): retention notices, crisis detection, ...
-INGEST_OBSERVERS: list[str] = [
-    "desk.privacy.observers.record_notice_for_new_conversation",
-]
 # A reply to a resolved ticket within this many days reopens it; later, a new ticket opens.
 REOPEN_WINDOW_DAYS = int(os.environ.get("REOPEN_WINDOW_DAYS", "7"))
 
@@ -370,7 +368,6 @@ DELIVERY_MAX_ATTEMPTS = int(os.environ.get("DELIVERY_MAX_ATTEMPTS", "8"))
 DELIVERY_SWEEP_AFTER_SECONDS = int(os.environ.get("DELIVERY_SWEEP_AFTER_SECONDS", "300"))
 # Web form submissions allowed per address per hour.
 WEBFORM_RATE_LIMIT_PER_HOUR = int(os.environ.get("WEBFORM_RATE_LIMIT_PER_HOUR", "5"))
-INGEST_OBSERVERS.append("channels.attachments.store_attachments")
 CELERY_BEAT_SCHEDULE["poll-due-channels"] = {
     "task": "channels.tasks.poll_due_channels",
     "schedule": 30.0,
@@ -390,28 +387,12 @@ PRIVACY_DEFAULT_NOTICE_METHOD = os.environ.get("PRIVACY_DEFAULT_NOTICE_METHOD", 
 PRIVACY_RETENTION_ACTION = os.environ.get("PRIVACY_RETENTION_ACTION", "anonymize")
 PRIVACY_UNNOTICED_RETENTION_DAYS = int(os.environ.get("PRIVACY_UNNOTICED_RETENTION_DAYS", "365"))
 PRIVACY_RETENTION_BATCH_SIZE = int(os.environ.get("PRIVACY_RETENTION_BATCH_SIZE", "1000"))
-# Erasure and retention steps of the other apps that keep personal data, run after the privacy
-# app's own (dotted paths of functions taking a RedactionScope). The environment can add more;
-# it cannot drop these.
-PRIVACY_EXTRA_ERASURE_STEPS = [
-    "channels.privacy_steps.redact_attachments",
-    "channels.privacy_steps.redact_delivery_attempts",
-    "channels.platforms.privacy.redact_message_revisions",
-    "channels.platforms.privacy.redact_platform_actions",
-    "desk.classification.privacy.redact_search_index",
-    "desk.classification.privacy.redact_training_examples",
-    "desk.classification.privacy.redact_ticket_decisions",
-    "desk.classification.privacy.redact_engagement",
-    "desk.triage.privacy.redact_reply_approvals",
-    *env_list("PRIVACY_EXTRA_ERASURE_STEPS"),
-]
 CELERY_BEAT_SCHEDULE["privacy-retention-nightly"] = {
     "task": "desk.privacy.tasks.run_retention",
     "schedule": crontab(hour=3, minute=30),
 }
 
 # Channel adapters II (issue 5): X, Meta, YouTube, LinkedIn.
-INGEST_OBSERVERS.append("channels.platforms.windows.record_messaging_window")
 # Days before a token's end when staff are warned (or the token refreshed).
 TOKEN_WARN_DAYS = int(os.environ.get("TOKEN_WARN_DAYS", "7"))
 CELERY_BEAT_SCHEDULE["check-token-lifetimes"] = {
@@ -422,11 +403,6 @@ CELERY_BEAT_SCHEDULE["check-token-lifetimes"] = {
 # (000 HARMAN: staff posting about the company say they work there).
 EMPLOYEE_DISCLOSURE = os.environ.get("EMPLOYEE_DISCLOSURE", "#MyEmployer")
 # Classification, routing rules and crisis detection (desk.classification).
-INGEST_OBSERVERS += [
-    "desk.classification.observers.count_for_crisis_detection",
-    "desk.classification.observers.index_for_similar_questions",
-    "desk.classification.observers.tally_engagement",
-]
 CELERY_BEAT_SCHEDULE["retrain-classifier"] = {
     "task": "desk.classification.tasks.retrain_if_new_examples",
     "schedule": 3600.0,

@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from channels.views import attachment_download, channel_webhook
-from channels.webform.views import webform
+from channels.views import channel_webhook
 from desk.views import health
+from desk.webform.views import webform
 
 handler500 = "desk.views.errors.server_error"
 
@@ -19,12 +19,10 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("hooks/<str:token>/", channel_webhook, name="channel-webhook"),
     path("form/<str:token>/", webform, name="webform"),
-    path("attachments/<int:pk>/", attachment_download, name="attachment-download"),
     path("api/", include("desk.api.urls")),
     path("sla/", include("desk.sla.urls")),
     path("api/v1/privacy/", include("desk.privacy.api_urls")),
     path("privacy/", include("desk.privacy.urls")),
-    path("", include("channels.platforms.urls")),
     path("desk/", include("desk.classification.urls")),
     path("dashboards/", include("desk.dashboards.urls")),
     path("api/v1/metrics/", include("desk.dashboards.api_urls")),

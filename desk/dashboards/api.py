@@ -19,8 +19,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from desk.access import is_manager
 from desk.dashboards.filters import BadFilter, parse_filters
-from desk.dashboards.permissions import can_view_dashboards
 from desk.dashboards.presentation import as_records
 from desk.dashboards.tables import Context, build, table_slugs
 
@@ -29,7 +29,7 @@ class IsManager(BasePermission):
     message = "Metrics are for managers, signed in to socialdesk."
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        return can_view_dashboards(request.user)
+        return is_manager(request.user)
 
 
 class _MetricsView(APIView):

@@ -16,9 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from desk.access import is_manager
 from desk.api.serializers import StrictCharField, StrictSerializer
 from desk.privacy.models import DataSubjectRequest
-from desk.privacy.roles import is_manager
 from desk.privacy.services.subjects import (
     InvalidSubjectQuery,
     SubjectQuery,

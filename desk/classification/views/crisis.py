@@ -9,10 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from desk.access import is_communications, manager_required
 from desk.classification.crisis import StatementError, close_incident, pin_statement
 from desk.classification.incidents import incident_mentions, median_response_minutes
 from desk.classification.models import Incident
-from desk.classification.permissions import is_communications, manager_required
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from desk.access import is_manager, manager_required
 from desk.classification.corrections import CorrectionError, record_correction
 from desk.classification.forms import CorrectionForm
 from desk.classification.learning.model import ModelError
@@ -19,7 +20,6 @@ from desk.classification.learning.versions import (
     rollback,
 )
 from desk.classification.models import ClassifierVersion, TrainingExample
-from desk.classification.permissions import is_manager, manager_required
 from desk.classification.tasks import retrain_classifier
 from tickets.models import Ticket
 

@@ -8,9 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from desk.access import is_manager, manager_required
 from desk.classification.forms import DryRunForm, ReplyTemplateForm, RoutingRuleForm
 from desk.classification.models import ReplyTemplate, RoutingRule
-from desk.classification.permissions import is_manager, manager_required
 from desk.classification.routing.dry_run import dry_run
 from desk.classification.routing.services import move_rule, next_position
 

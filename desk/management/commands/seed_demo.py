@@ -14,7 +14,7 @@ from channels.models import Channel, InboundEvent
 from desk.dashboards.rollups import rebuild as rebuild_rollups
 from desk.demo_data import MENTIONS, NAMES
 from desk.demo_history import answer_history
-from desk.processing import process_event
+from desk.ingestion.processing import process_event
 from desk.triage.demo import seed_desk_content
 from tickets.models import Message, Queue
 

@@ -5,8 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from desk.access import manager_required
 from desk.privacy.models import AuditEntry
-from desk.privacy.views.access import manager_required
 
 PAGE_SIZE = 100
 

@@ -12,11 +12,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from desk.ingestion import tag_by_name
+from desk.access import Capability
 from desk.notifications import notify
 from desk.sla import clocks
-from desk.triage.permissions import Capability
 from tickets.models import IllegalTransition, Queue, Ticket, TicketEvent
+from tickets.services import tag_by_name
 
 FLAG_TAG = "flagged-to-communications"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from datetime import timedelta
 from enum import StrEnum
 
@@ -14,7 +13,7 @@ from django.utils import timezone
 
 from channels.models import InboundEvent
 from channels.platforms.revisions import apply_change
-from desk.ingestion import IngestResult, ingest
+from desk.ingestion.pipeline import IngestResult, ingest
 
 log = logging.getLogger(__name__)
 
@@ -102,34 +101,6 @@ def _record_failure(event: InboundEvent, exc: Exception) -> Outcome:
         outcome = Outcome.RETRY
     event.save(update_fields=["attempts", "last_error", "state", "next_attempt_at"])
     return outcome
-
-
-# After a failed publish, further publishes in this process are skipped for a moment: during
-# a broker outage a burst of webhooks is acknowledged at full speed instead of each one waiting
-# for a connection attempt to fail. Skipped events are stored; the sweeper enqueues them.
-BROKER_BACKOFF_SECONDS = 2.0
-_broker_down_until = 0.0
-
-
-def enqueue_processing(event_id: int) -> bool:
-    """Hand an event to a worker. A broker outage is not an error: the sweeper catches up."""
-    from desk.tasks import process_inbound_event
-
-    global _broker_down_until
-    eager = process_inbound_event.app.conf.task_always_eager  # runs inline, no broker involved
-    if not eager and time.monotonic() < _broker_down_until:
-        return False
-    try:
-        process_inbound_event.apply_async((event_id,))
-    except Exception as exc:  # noqa: BLE001 - the event is stored; the sweeper will retry
-        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
-        log.warning("could not enqueue inbound event %s: %s", event_id, exc)
-        return False
-    return True
-
-
-def enqueue_on_commit(event_id: int) -> None:
-    transaction.on_commit(lambda: enqueue_processing(event_id))
 
 
 def due_event_ids(*, limit: int = 500) -> list[int]:

@@ -1,12 +1,17 @@
-"""Who may do what on the desk: roles, capabilities and the queues a user sees.
+"""Who may do what: roles, capabilities, the queues a user sees, and how views declare it.
 
-Roles are Django groups (created by migration 0002_roles) holding the permissions declared on
-`DeskCapability`. Other pages use the checks here rather than naming groups, e.g.::
+Roles are Django groups (created by the triage app's migration 0002) holding the permissions
+declared on `DeskCapability`; code asks for capabilities, never for group names. Every view
+declares who may use it with exactly one decorator of this module:
 
-    from desk.triage.permissions import capability_required, Capability
+- `public`: anyone, on purpose (login, webhooks, the web form, health checks);
+- `signed_in`: any logged-in person (own preferences, two-factor set-up);
+- `capability_required(Capability.X)` and its names `staff_required`, `manager_required`,
+  `policy_editor_required`, `approver_required`: logged in, then 403 without the capability.
 
-    @capability_required(Capability.EDIT_POLICIES)
-    def calendar_edit(request): ...
+The declaration is kept on the view as `access_rule`, so a test can list every URL and what
+it requires (tests/test_authorization_matrix.py). REST endpoints declare their token scopes
+instead (desk.api.permissions).
 """
 
 from __future__ import annotations
@@ -16,10 +21,11 @@ from enum import StrEnum
 from functools import wraps
 from typing import Any, TypeVar
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from tickets.models import Queue, Ticket
@@ -56,12 +62,12 @@ ROLE_CAPABILITIES: dict[Role, tuple[Capability, ...]] = {
     ),
     Role.ADMIN: tuple(Capability),
 }
-# Admins also manage these lists in the admin site (app label, model).
-ADMIN_MANAGED_MODELS = (("triage", "confidentialterm"), ("triage", "cannedreply"))
 
 
 def can(user: Any, capability: Capability) -> bool:
-    return bool(user.is_authenticated and user.has_perm(f"triage.{capability.value}"))
+    return bool(
+        getattr(user, "is_authenticated", False) and user.has_perm(f"triage.{capability.value}")
+    )
 
 
 def is_manager(user: Any) -> bool:
@@ -76,7 +82,43 @@ def is_manager(user: Any) -> bool:
     )
 
 
+def is_communications(user: Any) -> bool:
+    """Members of the communications / press queue speak for the company in a crisis."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return is_manager(user) or user.desk_queues.filter(slug="communications").exists()
+
+
+def crisis_recipients() -> QuerySet[Any]:
+    """Managers and the communications team: who is alerted when a crisis starts."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__name=Role.MANAGER)
+            | Q(desk_queues__slug="communications")
+        )
+        .distinct()
+    )
+
+
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+
+
+def _declare[V: Callable[..., HttpResponse]](view: V, rule: str) -> V:
+    view.access_rule = rule  # type: ignore[attr-defined]
+    return view
+
+
+def public[V: Callable[..., HttpResponse]](view: V) -> V:
+    """Anyone may use this view, signed in or not (it checks what it needs itself)."""
+    return _declare(view, "public")
+
+
+def signed_in[V: Callable[..., HttpResponse]](view: V) -> V:
+    """Any signed-in person; anonymous visitors are sent to the login page."""
+    return _declare(login_required(view), "signed_in")  # type: ignore[arg-type]
 
 
 def capability_required(capability: Capability) -> Callable[[ViewFunc], ViewFunc]:
@@ -89,7 +131,7 @@ def capability_required(capability: Capability) -> Callable[[ViewFunc], ViewFunc
                 raise PermissionDenied(f"This needs the {capability.value} permission.")
             return view(request, *args, **kwargs)
 
-        return login_required(wrapped)  # type: ignore[return-value]
+        return _declare(login_required(wrapped), f"capability:{capability.value}")  # type: ignore[arg-type]
 
     return decorator
 
@@ -97,11 +139,12 @@ def capability_required(capability: Capability) -> Callable[[ViewFunc], ViewFunc
 staff_required = capability_required(Capability.WORK_TICKETS)
 manager_required = capability_required(Capability.VIEW_DASHBOARDS)
 policy_editor_required = capability_required(Capability.EDIT_POLICIES)
+approver_required = capability_required(Capability.APPROVE_REPLIES)
 
 
 def visible_queue_ids(user: Any) -> list[int]:
     """The queues whose tickets the user sees: their own; all of them for a superuser."""
-    if not user.is_authenticated:
+    if not getattr(user, "is_authenticated", False):
         return []
     queues = Queue.objects.all() if user.is_superuser else Queue.objects.filter(members=user)
     return list(queues.order_by("name").values_list("id", flat=True))
@@ -123,18 +166,3 @@ def visible_ticket_or_404(user: Any, pk: int, queryset: QuerySet[Ticket] | None 
 
 def user_roles(user: Any) -> list[str]:
     return sorted(user.groups.values_list("name", flat=True)) if user.is_authenticated else []
-
-
-__all__ = [
-    "Capability",
-    "Role",
-    "can",
-    "capability_required",
-    "login_required",
-    "manager_required",
-    "policy_editor_required",
-    "staff_required",
-    "visible_queue_ids",
-    "visible_ticket_or_404",
-    "visible_tickets",
-]

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from channels.adapters.webform_texts import WORDS
 from channels.models import InboundEvent
-from channels.webform.texts import WORDS
 
 
 def send_confirmation(*, event_id: int) -> str:

@@ -6,33 +6,38 @@ constraint, so a redelivered or re-polled event changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from channels.adapters.base import Author, Mention
+from channels.attachments import store_attachments
 from channels.models import Channel, InboundEvent
+from channels.platforms.windows import record_messaging_window
 from desk.classification.classifier import classify_text
-from desk.classification.decisions import after_routing
+from desk.classification.decisions import record_decision
+from desk.classification.observers import (
+    count_for_crisis_detection,
+    index_for_similar_questions,
+    tally_engagement,
+)
 from desk.classification.routing.engine import decide
 from desk.classification.types import Classification
+from desk.outbound.services import send_rule_holding_reply
+from desk.privacy.observers import record_notice_for_new_conversation
 from desk.sla import clocks
 from tickets.models import (
     Contact,
     Conversation,
     Identity,
     Message,
-    Queue,
-    Tag,
     Ticket,
     TicketEvent,
 )
+from tickets.services import queue_by_slug, tag_by_name
 
 # Two concurrent first mentions by one new author collide on the identity's unique key;
 # the loser simply runs again and finds the winner's rows.
@@ -106,20 +111,27 @@ def _ingest_new(
         if channel.is_served
         else None
     )
-    result = IngestResult(message, ticket, True, mention, classification)
-    for observer in ingest_observers():
-        observer(result)
-    return result
+    _after_new_message(
+        message=message, ticket=ticket, mention=mention, classification=classification
+    )
+    return IngestResult(message, ticket, True, mention, classification)
 
 
-@cache
-def ingest_observers() -> tuple[Callable[[IngestResult], None], ...]:
-    """Functions (settings.INGEST_OBSERVERS) told of every new message, inside its transaction.
+def _after_new_message(
+    *, message: Message, ticket: Ticket | None, mention: Mention, classification: Classification
+) -> None:
+    """The steps every new inbound message takes, in this order, inside its transaction.
 
-    They let retention notices, crisis detection and the like follow each mention without the
-    ingestion path knowing them.
+    Each is cheap (a row or two, an index upsert); anything slow is enqueued on commit.
     """
-    return tuple(import_string(path) for path in settings.INGEST_OBSERVERS)
+    # The notice of channels that give it before the person writes (profile, web form).
+    record_notice_for_new_conversation(message=message, mention=mention)
+    store_attachments(message=message, mention=mention)
+    # Platforms that limit how long a private reply may wait (Messenger's 24 hours).
+    record_messaging_window(message=message, mention=mention)
+    count_for_crisis_detection(message=message, ticket=ticket, classification=classification)
+    index_for_similar_questions(message=message)
+    tally_engagement(message=message, classification=classification)
 
 
 def _upsert_identity(channel: Channel, author: Author) -> Identity:
@@ -287,20 +299,10 @@ def _create_ticket(
         ticket.tags.add(*(tag_by_name(name) for name in decision.tags))
     if decision.netiquette_violation:
         ticket.set_status(Ticket.Status.IGNORED, note=f"netiquette: {decision.reason}")
-    # Records why (labels, rules) and sends a rule's holding reply after the commit.
-    after_routing(ticket=ticket, classification=classification, decision=decision)
+    # Why it was routed so (labels, rules), for the ticket page and the outbound gate.
+    record_decision(ticket=ticket, classification=classification, decision=decision)
+    if decision.holding_reply and not decision.netiquette_violation:
+        ticket_id, text = ticket.pk, decision.holding_reply
+        # Through the outbound gate, once the ticket is committed.
+        transaction.on_commit(lambda: send_rule_holding_reply(ticket_id=ticket_id, text=text))
     return ticket
-
-
-def tag_by_name(name: str) -> Tag:
-    tag, _ = Tag.objects.get_or_create(name=name.strip().lower()[:50])
-    return tag
-
-
-def queue_by_slug(slug: str) -> Queue:
-    # The default queues are seeded by a migration; recreating a missing one keeps routing
-    # working on a database someone emptied by hand.
-    queue, _ = Queue.objects.get_or_create(
-        slug=slug, defaults={"name": Queue.DEFAULT_NAMES.get(slug, slug.title())}
-    )
-    return queue

@@ -1,5 +1,5 @@
-"""What the triage desk keeps about a person, removed by erasure and retention (a step in
-settings.PRIVACY_EXTRA_ERASURE_STEPS, run by the privacy app inside its transaction).
+"""What the outbound gate keeps about a person, removed by erasure and retention (a step the
+outbound app registers with the privacy app, run inside its transaction).
 
 Kept on purpose: presence rows, saved views and preferences describe staff, not the people
 who write to us.
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from desk.outbound.models import ReplyApproval
 from desk.privacy.services.redaction import REDACTED, RedactionScope
-from desk.triage.models import ReplyApproval
 
 
 def redact_reply_approvals(scope: RedactionScope) -> int:

@@ -1,5 +1,5 @@
-"""What the channels keep about a person, removed by erasure and retention (the privacy app runs
-these steps, listed in settings.PRIVACY_EXTRA_ERASURE_STEPS, inside its transaction)."""
+"""What the channels keep about a person, removed by erasure and retention (registered in the
+privacy app's ready(), run inside its transaction)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""What the platform features keep about a person, removed by erasure and retention (steps in
-settings.PRIVACY_EXTRA_ERASURE_STEPS, run by the privacy app inside its transaction)."""
+"""What the platform features keep about a person, removed by erasure and retention (registered
+in the privacy app's ready(), run inside its transaction)."""
 
 from __future__ import annotations
 

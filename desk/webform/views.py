@@ -31,9 +31,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from channels.adapters.webform import MAX_MESSAGE_LENGTH, WebFormAdapter
+from channels.adapters.webform_texts import LANGUAGE_NAMES, LANGUAGES, WORDS
 from channels.inbound import store_event
 from channels.models import Channel, InboundEvent
-from channels.webform.texts import LANGUAGE_NAMES, LANGUAGES, WORDS
+from desk.access import public
+from desk.privacy.services.notices import web_form_notice
+from desk.webform.tasks import send_form_confirmation
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +55,20 @@ def _language(request: HttpRequest) -> str:
         if code in LANGUAGES:
             return code
     return "en"
+
+
+def _notice(adapter: WebFormAdapter, language: str) -> dict[str, Any]:
+    """The retention notice the form shows: the published, versioned one in this language
+    (desk.privacy), else the channel's own text."""
+    published = web_form_notice(language=language)
+    if published is None:
+        return adapter.fallback_notice(language)
+    return {
+        "id": published["id"],
+        "text": published["text"],
+        "version": str(published["version"]),
+        "language": published["language"],
+    }
 
 
 def _token(channel: Channel, notice: dict[str, str]) -> str:
@@ -89,7 +106,7 @@ def _page(
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    notice = adapter.notice(language)
+    notice = _notice(adapter, language)
     response = render(
         request,
         "webform/form.html",
@@ -139,6 +156,7 @@ def _validate(post: Any, words: dict[str, str]) -> tuple[dict[str, str], dict[st
     return values, errors
 
 
+@public
 @csrf_exempt  # embedded in other sites' pages; the signed form token stands in for CSRF
 @xframe_options_exempt
 @require_http_methods(["GET", "POST"])
@@ -176,8 +194,6 @@ def webform(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _store(channel: Channel, signed: dict[str, Any], values: dict[str, str], language: str) -> None:
-    from channels.tasks import send_form_confirmation
-
     now = timezone.now()
     body = {
         "submission_id": f"form-{signed['s']}",

@@ -1,41 +1,43 @@
-"""Staff actions on platform comments, and the channel health page."""
+"""Staff actions on platform comments (through the outbound gate), and the channels page."""
 
 from django.contrib import messages as flash
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from channels.models import Channel
-from channels.platforms.actions import ActionRefused, hide_comment, reply_privately
+from desk.access import staff_required, visible_ticket_or_404
+from desk.outbound.moderation import ActionRefused, hide, reply_in_private
 from tickets.models import Message, Ticket
 
 
-def _ticket_and_message(pk: int, message_pk: int) -> tuple[Ticket, Message]:
-    ticket = get_object_or_404(Ticket.objects.select_related("conversation"), pk=pk)
+def _ticket_and_message(request: HttpRequest, pk: int, message_pk: int) -> tuple[Ticket, Message]:
+    ticket = visible_ticket_or_404(
+        request.user, pk, Ticket.objects.select_related("conversation", "queue")
+    )
     message = get_object_or_404(
         Message.objects.select_related("channel"), pk=message_pk, conversation=ticket.conversation
     )
     return ticket, message
 
 
-@login_required
+@staff_required
 @require_POST
 def message_hide(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
-    ticket, message = _ticket_and_message(pk, message_pk)
+    ticket, message = _ticket_and_message(request, pk, message_pk)
     try:
-        hide_comment(ticket=ticket, message=message, actor=request.user)
+        hide(ticket=ticket, message=message, actor=request.user)
     except ActionRefused as exc:
         flash.error(request, str(exc))
     return redirect("ticket-detail", pk=pk)
 
 
-@login_required
+@staff_required
 @require_POST
 def message_private_reply(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
-    ticket, message = _ticket_and_message(pk, message_pk)
+    ticket, message = _ticket_and_message(request, pk, message_pk)
     try:
-        reply_privately(
+        reply_in_private(
             ticket=ticket, message=message, actor=request.user, text=request.POST.get("text", "")
         )
     except ActionRefused as exc:
@@ -43,7 +45,8 @@ def message_private_reply(request: HttpRequest, pk: int, message_pk: int) -> Htt
     return redirect("ticket-detail", pk=pk)
 
 
-@login_required
+@staff_required
+@require_GET
 def channel_health(request: HttpRequest) -> HttpResponse:
     rows = [(channel, channel.adapter().health_details()) for channel in Channel.objects.all()]
     return render(request, "platforms/channel_health.html", {"rows": rows})
