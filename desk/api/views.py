@@ -12,7 +12,6 @@ from rest_framework.views import APIView
 from channels.inbound import store_event_processed_inline
 from channels.models import InboundEvent
 from desk.api.auth import client_of
-from desk.api.scopes import Scope
 from desk.api.serializers import (
     InquiryCreateSerializer,
     InquiryDetailSerializer,
@@ -21,7 +20,7 @@ from desk.api.serializers import (
     inquiry_data,
 )
 from desk.ingestion.processing import ingest_stored_event
-from desk.models import ApiClient, Inquiry
+from desk.models import ApiClient, Inquiry, Scope
 from tickets.models import Message
 
 

@@ -3,10 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from channels.views import channel_webhook
-from desk.views import health
+from desk.ops import health
 from desk.webform.views import webform
 
-handler500 = "desk.views.errors.server_error"
+handler500 = "desk.ops.errors.server_error"
 
 urlpatterns = [
     path("-/ping", health.ping, name="ping"),
@@ -21,10 +21,10 @@ urlpatterns = [
     path("form/<str:token>/", webform, name="webform"),
     path("api/", include("desk.api.urls")),
     path("sla/", include("desk.sla.urls")),
-    path("api/v1/privacy/", include("desk.privacy.api_urls")),
+    path("api/v1/privacy/", include("desk.api.privacy_urls")),
     path("privacy/", include("desk.privacy.urls")),
     path("desk/", include("desk.classification.urls")),
     path("dashboards/", include("desk.dashboards.urls")),
-    path("api/v1/metrics/", include("desk.dashboards.api_urls")),
+    path("api/v1/metrics/", include("desk.api.metrics_urls")),
     path("admin/", admin.site.urls),
 ]

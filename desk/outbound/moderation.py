@@ -10,8 +10,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from channels.platforms.actions import ActionRefused, hide_comment, reply_privately
 from channels.platforms.models import PlatformAction
+from channels.platforms.requests import ActionRefused, hide_comment, reply_privately
 from desk.outbound import gate
 from tickets.models import Message, Ticket, TicketEvent
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from desk.privacy.api import AccessRequests, AuditLog, ErasureRequests, SubjectSearch
+from desk.api.privacy import AccessRequests, AuditLog, ErasureRequests, SubjectSearch
 
 urlpatterns = [
     path("subjects/", SubjectSearch.as_view(), name="api-privacy-subjects"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from desk.dashboards.api import MetricsIndex, MetricsTable
+from desk.api.metrics import MetricsIndex, MetricsTable
 
 urlpatterns = [
     path("", MetricsIndex.as_view(), name="api-metrics"),

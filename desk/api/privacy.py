@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from desk.access import is_manager
 from desk.api.serializers import StrictCharField, StrictSerializer
 from desk.privacy.models import DataSubjectRequest
+from desk.privacy.selectors import search_audit
 from desk.privacy.services.subjects import (
     InvalidSubjectQuery,
     SubjectQuery,
@@ -27,7 +28,6 @@ from desk.privacy.services.subjects import (
     erasure_request,
     search_subject,
 )
-from desk.privacy.views.audit import search_audit
 
 AUDIT_PAGE_SIZE = 200
 

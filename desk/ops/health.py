@@ -3,7 +3,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
-from desk import metrics
+from desk.ops import metrics
 
 
 def ping(request: HttpRequest) -> HttpResponse:
