@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from channels.views import channel_webhook
+from desk.access import public
 from desk.ops import health
 from desk.webform.views import webform
 
@@ -16,7 +17,7 @@ urlpatterns = [
     path("", include("desk.triage.urls")),
     # Login (with the two-factor code step), and two-factor enrolment under preferences.
     path("", include("desk.security.urls")),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
     path("hooks/<str:token>/", channel_webhook, name="channel-webhook"),
     path("form/<str:token>/", webform, name="webform"),
     path("api/", include("desk.api.urls")),

@@ -3,14 +3,17 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
+from desk.access import public
 from desk.ops import metrics
 
 
+@public
 def ping(request: HttpRequest) -> HttpResponse:
     """Liveness only, touching nothing: also the benchmarks' trivial-view baseline."""
     return HttpResponse("ok", content_type="text/plain")
 
 
+@public
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:
     """Readiness: the database answers and the broker accepts connections. 503 otherwise."""
@@ -22,6 +25,7 @@ def health(request: HttpRequest) -> JsonResponse:
     )
 
 
+@public  # with METRICS_TOKEN set, it asks for that bearer token itself
 @never_cache
 def prometheus_metrics(request: HttpRequest) -> HttpResponse:
     token = settings.METRICS_TOKEN
