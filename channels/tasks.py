@@ -12,7 +12,7 @@ DELIVERY_MAX_RETRIES = 8
     acks_late=True,
     max_retries=DELIVERY_MAX_RETRIES,
 )
-def deliver_message(self, message_id: int) -> str:  # type: ignore[no-untyped-def]
+def deliver_message(self, message_id: int) -> str:
     outcome = deliver(message_id)
     if outcome == DeliveryOutcome.RETRY and not self.request.is_eager:
         raise self.retry(countdown=min(30 * 2**self.request.retries, 3600))

@@ -19,14 +19,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 from tickets.models import Queue, Ticket
 
@@ -103,22 +103,22 @@ def crisis_recipients() -> QuerySet[Any]:
     )
 
 
-ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
 
 
-def _declare[V: Callable[..., HttpResponse]](view: V, rule: str) -> V:
+def _declare[V: Callable[..., HttpResponseBase]](view: V, rule: str) -> V:
     view.access_rule = rule  # type: ignore[attr-defined]
     return view
 
 
-def public[V: Callable[..., HttpResponse]](view: V) -> V:
+def public[V: Callable[..., HttpResponseBase]](view: V) -> V:
     """Anyone may use this view, signed in or not (it checks what it needs itself)."""
     return _declare(view, "public")
 
 
-def signed_in[V: Callable[..., HttpResponse]](view: V) -> V:
+def signed_in[V: Callable[..., HttpResponseBase]](view: V) -> V:
     """Any signed-in person; anonymous visitors are sent to the login page."""
-    return _declare(login_required(view), "signed_in")  # type: ignore[arg-type]
+    return _declare(login_required(view), "signed_in")
 
 
 def capability_required(capability: Capability) -> Callable[[ViewFunc], ViewFunc]:
@@ -126,12 +126,12 @@ def capability_required(capability: Capability) -> Callable[[ViewFunc], ViewFunc
 
     def decorator(view: ViewFunc) -> ViewFunc:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not can(request.user, capability):
                 raise PermissionDenied(f"This needs the {capability.value} permission.")
             return view(request, *args, **kwargs)
 
-        return _declare(login_required(wrapped), f"capability:{capability.value}")  # type: ignore[arg-type]
+        return _declare(cast(ViewFunc, login_required(wrapped)), f"capability:{capability.value}")
 
     return decorator
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from functools import partial
 from smtplib import SMTPException
 from typing import Any
 
@@ -48,9 +49,7 @@ def notify(
         created.append(notification)
         if email and user.email:
             message = (f"[socialdesk] {title}", f"{body}\n\n{settings.PUBLIC_BASE_URL}{url}")
-            transaction.on_commit(
-                lambda address=user.email, message=message: _send(address, *message)
-            )
+            transaction.on_commit(partial(_send, user.email, *message))
     return created
 
 

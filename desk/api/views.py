@@ -81,7 +81,10 @@ class InquiryListCreate(APIView):
                 received_at=received_at,
             )
             results = ingest_stored_event(event)
-            inquiry.message = results[0].message
+            message = results[0].message
+            if message is None:  # an API inquiry always becomes a message (ApiAdapter)
+                raise IntegrityError(f"inquiry {inquiry.id} made no message")
+            inquiry.message = message
             inquiry.ticket = results[0].ticket
             inquiry.metadata = data.get("metadata") or {}
             inquiry.save(force_insert=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -184,7 +185,7 @@ def prune(*, now: datetime) -> tuple[int, int]:
     return counts, negatives
 
 
-def close_incident(*, incident: Incident, actor: object) -> Incident:
+def close_incident(*, incident: Incident, actor: Any) -> Incident:
     if incident.status == Incident.Status.CLOSED:
         return incident
     incident.status = Incident.Status.CLOSED

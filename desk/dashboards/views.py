@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -98,7 +98,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @manager_required
-def table_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def table_csv(request: HttpRequest, slug: str) -> HttpResponseBase:
     if slug not in table_slugs():
         raise Http404("No such table.")
     try:
@@ -156,7 +156,7 @@ def drilldown(request: HttpRequest) -> HttpResponse:
 
 
 @manager_required
-def drilldown_csv(request: HttpRequest) -> HttpResponse:
+def drilldown_csv(request: HttpRequest) -> HttpResponseBase:
     try:
         filters, metric, rows = _behind(request)
     except BadFilter as exc:

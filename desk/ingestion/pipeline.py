@@ -213,12 +213,12 @@ def _find_or_start_conversation(
     # conversation, keyed by the thread root so their further replies join it.
     root = parent.conversation.root_platform_id if parent else mention.parent_platform_id
     if root:
-        conversation = Conversation.objects.filter(
+        known = Conversation.objects.filter(
             channel=channel, root_platform_id=root, contact_id=identity.contact_id
         ).first()
-        if conversation is not None:
-            Conversation.objects.filter(pk=conversation.pk).update(last_activity_at=now)
-            return conversation, False
+        if known is not None:
+            Conversation.objects.filter(pk=known.pk).update(last_activity_at=now)
+            return known, False
     conversation = Conversation.objects.create(
         channel=channel,
         contact_id=identity.contact_id,

@@ -86,7 +86,7 @@ def _metric(name: str, kind: str, help_text: str, value: float) -> Iterator[str]
     yield f"{name} {value}"
 
 
-def _redis():  # type: ignore[no-untyped-def]
+def _redis():
     import redis
 
     return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)

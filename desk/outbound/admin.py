@@ -15,5 +15,5 @@ class ReplyApprovalAdmin(admin.ModelAdmin):
     list_filter = ["state"]
     raw_id_fields = ["ticket", "message"]
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -229,7 +230,7 @@ def _post(*, ticket: Ticket, author: Any, draft: Draft, approved_by: Any = None)
         )
         Conversation.objects.filter(pk=conversation.pk).update(last_activity_at=now)
         for message in (reply, *extra):
-            transaction.on_commit(lambda pk=message.pk: _enqueue_delivery(pk))
+            transaction.on_commit(partial(_enqueue_delivery, message.pk))
     return reply
 
 

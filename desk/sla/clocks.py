@@ -325,7 +325,7 @@ BREACH_FLAGS = {
 }
 
 
-def mark_breached(ticket: Ticket, target: str, round_: int, due: datetime) -> list[str]:
+def mark_breached(ticket: Ticket, target: Target, round_: int, due: datetime) -> list[str]:
     """Flag a breach on the ticket and make sure its SlaEvent exists (once)."""
     SlaEvent.objects.get_or_create(
         ticket=ticket,

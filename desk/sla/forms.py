@@ -35,7 +35,7 @@ class CalendarForm(forms.ModelForm):
             )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         weekly: dict[str, list[list[str]]] = {}
         for day in DAY_NAMES:
             text = (cleaned.get(f"hours_{day}") or "").strip()

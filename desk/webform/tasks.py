@@ -6,7 +6,7 @@ from desk.webform.confirmation import send_confirmation
 @shared_task(
     bind=True, name="desk.webform.tasks.send_form_confirmation", acks_late=True, max_retries=5
 )
-def send_form_confirmation(self, event_id: int) -> str:  # type: ignore[no-untyped-def]
+def send_form_confirmation(self, event_id: int) -> str:
     try:
         return send_confirmation(event_id=event_id)
     except OSError as exc:

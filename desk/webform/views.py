@@ -210,7 +210,7 @@ def _store(channel: Channel, signed: dict[str, Any], values: dict[str, str], lan
         event = store_event(
             channel=channel,
             source=InboundEvent.Source.FORM,
-            delivery_id=body["submission_id"],
+            delivery_id=str(body["submission_id"]),
             body=json.dumps(body, ensure_ascii=False).encode(),
         )
         if event is None:

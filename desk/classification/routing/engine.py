@@ -171,7 +171,7 @@ def compile_rule(rule: RoutingRule) -> CompiledRule:
         id=rule.pk or 0,
         name=rule.name,
         conditions=tuple(conditions),
-        queue_slug=rule.queue.slug if rule.queue_id else None,
+        queue_slug=rule.queue.slug if rule.queue is not None else None,
         priority=rule.priority,
         tags=tuple(t.strip().lower() for t in rule.tags.split(",") if t.strip()),
         assignee_id=rule.assignee_id,

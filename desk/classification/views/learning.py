@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from desk.access import is_manager, manager_required, staff_required
 from desk.classification.corrections import CorrectionError, record_correction
 from desk.classification.forms import CorrectionForm
+from desk.classification.labels import LABEL_NAMES
 from desk.classification.learning.model import ModelError
 from desk.classification.learning.versions import (
     VersionError,
@@ -37,7 +38,7 @@ def ticket_correct(request: HttpRequest, pk: int) -> HttpResponse:
             ticket=ticket,
             actor=request.user,
             queue_slug=data["queue"].slug if data["queue"] else None,
-            labels={label: label in data["labels"] for label in dict(form.fields["labels"].choices)}
+            labels={label: label in data["labels"] for label in LABEL_NAMES}
             if data["relabel"]
             else None,
             sentiment=data["sentiment"] or None,

@@ -39,7 +39,7 @@ class Command(BaseCommand):
         if ApiClient.objects.filter(name=name).exists():
             raise CommandError(f"An API client named {name!r} exists already.")
         with transaction.atomic():
-            channel, _ = Channel.objects.get_or_create(
+            channel, _created = Channel.objects.get_or_create(
                 name=API_CHANNEL_NAME, defaults={"kind": "api"}
             )
             # In the enum's order, once each, whatever order they were given in.

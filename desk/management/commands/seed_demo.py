@@ -75,7 +75,7 @@ class Command(BaseCommand):
                 event = InboundEvent.objects.create(
                     channel=webhook_channel,
                     source=InboundEvent.Source.WEBHOOK,
-                    delivery_id=payload["id"],
+                    delivery_id=str(payload["id"]),
                     body=json.dumps(payload).encode(),
                     content_type="application/json",
                     received_at=received,

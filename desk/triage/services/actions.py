@@ -84,14 +84,14 @@ def _assign_me(ticket: Ticket, actor: Any, value: str) -> None:
 
 
 def _assign(ticket: Ticket, actor: Any, value: str) -> None:
-    user = get_user_model().objects.filter(pk=int(value) if value.isdigit() else None).first()
+    user = get_user_model().objects.filter(pk=int(value)).first() if value.isdigit() else None
     if user is None:
         raise ActionRefused(_("Choose someone to assign."))
     _assign_to(ticket, actor, user)
 
 
 def _move(ticket: Ticket, actor: Any, value: str) -> None:
-    queue = Queue.objects.filter(pk=int(value) if value.isdigit() else None).first()
+    queue = Queue.objects.filter(pk=int(value)).first() if value.isdigit() else None
     if queue is None:
         raise ActionRefused(_("Choose a queue."))
     if queue.pk == ticket.queue_id:
@@ -151,7 +151,7 @@ def _flag(ticket: Ticket, actor: Any, value: str) -> None:
     url = reverse("ticket-detail", args=[ticket.pk])
     transaction.on_commit(
         lambda: notify(
-            users=recipients.exclude(pk=getattr(actor, "pk", None)).distinct(),
+            users=recipients.exclude(pk=getattr(actor, "pk", None) or 0).distinct(),
             kind="flagged",
             title=f"Flagged for communications: #{ticket.pk} {ticket.subject[:80]}",
             body=value,

@@ -13,7 +13,7 @@ from desk.outbound.models import ReplyApproval
 from desk.outbound.services import ApprovalClosed, ReplyRefused, approve, reject
 
 
-def _pending(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _pending(request: HttpRequest):
     return ReplyApproval.objects.filter(
         state=ReplyApproval.State.PENDING, ticket__queue__in=visible_queue_ids(request.user)
     ).select_related("ticket", "ticket__contact", "ticket__channel", "drafted_by")

@@ -1,6 +1,6 @@
 """Downloading a customer's attachment: never rendered inline, so an HTML file cannot run."""
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
@@ -10,7 +10,7 @@ from desk.access import staff_required, visible_tickets
 
 @staff_required
 @require_GET
-def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """Staff download an attachment of a ticket in their queues; never rendered inline, so an
     HTML file cannot run."""
     attachment = get_object_or_404(

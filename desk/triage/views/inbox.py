@@ -209,7 +209,7 @@ def save_view(request: HttpRequest) -> HttpResponse:
     query = QueryDict(form.cleaned_data["query"])
     stored = {name: query.getlist(name) for name in FILTER_PARAMS if query.getlist(name)}
     view = SavedView.objects.create(
-        name=form.cleaned_data["name"], owner=request.user, query=stored
+        name=form.cleaned_data["name"], owner_id=request.user.pk, query=stored
     )
     return redirect(f"{reverse('inbox')}?{urlencode(stored, doseq=True)}&view={view.pk}")
 

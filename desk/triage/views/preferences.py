@@ -16,7 +16,7 @@ from desk.triage.models import UserPreference
 
 @signed_in
 def preferences(request: HttpRequest) -> HttpResponse:
-    current = UserPreference.objects.filter(user=request.user).first()
+    current = UserPreference.objects.filter(user_id=request.user.pk or 0).first()
     if request.method != "POST":
         form = PreferencesForm(
             initial={
@@ -31,7 +31,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         return _render(request, form, status=400)
     language, time_zone = form.cleaned_data["language"], form.cleaned_data["time_zone"]
     UserPreference.objects.update_or_create(
-        user=request.user, defaults={"language": language, "time_zone": time_zone}
+        user_id=request.user.pk or 0, defaults={"language": language, "time_zone": time_zone}
     )
     remember(request, language=language, time_zone=time_zone)
     translation.activate(language)
