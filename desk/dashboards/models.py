@@ -12,14 +12,33 @@ from datetime import timedelta
 from django.db import models
 
 
+class Day(models.Model):
+    """The local day (settings.TIME_ZONE) the tickets of a rollup row were created on."""
+
+    day = models.DateField()
+
+    class Meta:
+        abstract = True
+
+
+class DayKeys(Day):
+    """A day split by channel, queue and language."""
+
+    channel_id = models.BigIntegerField()
+    queue_id = models.BigIntegerField()
+    language = models.CharField(max_length=8, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class Counters(models.Model):
-    """Counters of the tickets created on one local day (settings.TIME_ZONE).
+    """Counters of the tickets created on one day.
 
     Each counter is the number of tickets matching the predicate of the same name in
     desk.dashboards.metrics.COUNTERS; the drill-down lists exactly those tickets.
     """
 
-    day = models.DateField()
     tickets = models.PositiveIntegerField(default=0)
     ignored = models.PositiveIntegerField(default=0)
     sla = models.PositiveIntegerField(default=0)
@@ -43,12 +62,8 @@ class Counters(models.Model):
         abstract = True
 
 
-class TicketCounters(Counters):
-    """The counters per channel, queue and language."""
-
-    channel_id = models.BigIntegerField()
-    queue_id = models.BigIntegerField()
-    language = models.CharField(max_length=8, blank=True)
+class TicketCounters(DayKeys, Counters):
+    """The counters per day, channel, queue and language."""
 
     class Meta:
         abstract = True
@@ -99,7 +114,7 @@ class Grouped(models.Model):
         abstract = True
 
 
-class TicketGroupDay(Counters, Grouped):
+class TicketGroupDay(Day, Counters, Grouped):
     """The counters of TicketAgentDay summed per day over every set of at most two keys
     (the keys as in Grouped)."""
 
