@@ -1,8 +1,8 @@
 """The one settings module. Every deployment choice comes from an environment variable.
 
 With no variables set, socialdesk runs on an embedded default: SQLite in the working
-directory and Celery in eager mode (tasks run inline in the process that enqueues them),
-so a fresh checkout needs neither PostgreSQL nor Redis.
+directory and Celery on a broker folder beside it (`manage.py run_demo` starts the web
+server, a worker and beat together), so a fresh checkout needs neither PostgreSQL nor Redis.
 """
 
 import os
@@ -132,9 +132,13 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Celery: Redis in production; eager (inline) execution when no broker is configured.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "memory://")
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+# Celery: Redis in production. Without Redis (the embedded default) the broker is a folder
+# beside the SQLite file (kombu's filesystem transport): `manage.py run_demo` starts a worker
+# and beat on it, so the same tasks and schedule run as in production, with no server.
+# Tests make tasks eager themselves (tests/conftest.py).
+EMBEDDED_BROKER_DIR = Path(os.environ.get("EMBEDDED_BROKER_DIR", Path.cwd() / ".broker"))
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "socialdesk")
 # Publish straight to the queue's list. Through a named exchange, Redis routes by a binding
@@ -165,6 +169,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 2,
     "visibility_timeout": 3600,
 }
+if CELERY_BROKER_URL == "filesystem://":
+    # One folder is both ends of the queue; the worker polls it once a second.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(EMBEDDED_BROKER_DIR),
+        "data_folder_out": str(EMBEDDED_BROKER_DIR),
+        "processed_folder": str(EMBEDDED_BROKER_DIR / "processed"),
+        "store_processed": False,
+        "polling_interval": 1,
+    }
+    (EMBEDDED_BROKER_DIR / "processed").mkdir(parents=True, exist_ok=True)
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-inbound-events": {
         "task": "desk.tasks.sweep_pending_events",
@@ -467,3 +481,20 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# The live demo (issue 15, desk.demo): demo channels answer through a built-in sandbox
+# platform instead of the internet, and `manage.py run_demo` runs web, worker, beat and a
+# stream of demo traffic together. On only in the embedded default (SQLite, no Redis) unless
+# DEMO_MODE says otherwise; a configuration with PostgreSQL or Redis never has it.
+_EMBEDDED = not REDIS_URL and DATABASES["default"]["ENGINE"].endswith("sqlite3")
+DEMO_MODE = _EMBEDDED and env_bool("DEMO_MODE", True)
+INSTALLED_APPS.append("desk.demo")
+if _EMBEDDED:
+    # Web, worker, beat and the traffic stream write to one SQLite file: wait for the lock
+    # instead of failing, and take the write lock when a transaction begins, not mid-way.
+    DATABASES["default"]["OPTIONS"].update(timeout=30, transaction_mode="IMMEDIATE")
+# Seconds between demo mentions, and mentions between two bursts of negative mentions.
+DEMO_TRAFFIC_SECONDS = float(os.environ.get("DEMO_TRAFFIC_SECONDS", "6"))
+DEMO_CRISIS_EVERY = int(os.environ.get("DEMO_CRISIS_EVERY", "60"))
+# run_demo shows (and passes on) the address it serves unless PUBLIC_BASE_URL was given.
+PUBLIC_BASE_URL_FROM_ENV = "PUBLIC_BASE_URL" in os.environ

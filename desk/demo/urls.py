@@ -1,0 +1,5 @@
+from django.urls import path
+
+from desk.demo import views
+
+urlpatterns = [path("", views.sandbox_timeline, name="sandbox")]
