@@ -68,6 +68,9 @@ def run(children: list[Child], *, env: dict[str, str], say: Callable[[str], None
         for child in children:
             # Our own interpreter and fixed arguments, no shell.
             child.process = subprocess.Popen(child.argv, env=env, start_new_session=True)  # noqa: S603  # nosec B603
+        say(
+            "Started " + ", ".join(f"{c.name} (pid {c.process.pid})" for c in children if c.process)
+        )
         while not stop_requested:
             ended = [c for c in children if c.process and c.process.poll() is not None]
             if ended:
