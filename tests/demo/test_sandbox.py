@@ -68,6 +68,7 @@ def test_a_reply_is_delivered_to_the_sandbox_with_its_platform_id(
         conversation=ticket.conversation, direction=Message.Direction.INBOUND
     )
     assert inbound.platform_id.endswith(posted.in_reply_to) or platform == "email"
+    assert "delivery-sent" in spokesperson_client.get(f"/tickets/{ticket.pk}/").content.decode()
     page = spokesperson_client.get("/sandbox/").content.decode()
     assert posted.platform_id in page
 
@@ -81,6 +82,8 @@ def test_the_instagram_sandbox_refuses_replies_and_the_desk_shows_the_failure(
 
     assert sent.delivery_state == Message.Delivery.FAILED
     assert "instagram_manage_comments" in sent.delivery_error
+    ticket_page = spokesperson_client.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert "delivery-failed" in ticket_page
     assert "instagram_manage_comments" in spokesperson_client.get("/channels/").content.decode()
     assert "Refused by the platform" in spokesperson_client.get("/sandbox/").content.decode()
 
