@@ -498,3 +498,4 @@ DEMO_TRAFFIC_SECONDS = float(os.environ.get("DEMO_TRAFFIC_SECONDS", "6"))
 DEMO_CRISIS_EVERY = int(os.environ.get("DEMO_CRISIS_EVERY", "60"))
 # run_demo shows (and passes on) the address it serves unless PUBLIC_BASE_URL was given.
 PUBLIC_BASE_URL_FROM_ENV = "PUBLIC_BASE_URL" in os.environ
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("desk.demo.context.demo")
