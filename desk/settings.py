@@ -136,9 +136,15 @@ else:
 # beside the SQLite file (kombu's filesystem transport): `manage.py run_demo` starts a worker
 # and beat on it, so the same tasks and schedule run as in production, with no server.
 # Tests make tasks eager themselves (tests/conftest.py).
+# With PostgreSQL but no Redis there is no broker a worker could share: tasks run inline.
+_SQLITE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
 EMBEDDED_BROKER_DIR = Path(os.environ.get("EMBEDDED_BROKER_DIR", Path.cwd() / ".broker"))
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
+CELERY_BROKER_URL = os.environ.get(
+    "CELERY_BROKER_URL", REDIS_URL or ("filesystem://" if _SQLITE else "memory://")
+)
+CELERY_TASK_ALWAYS_EAGER = env_bool(
+    "CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL and not _SQLITE
+)
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "socialdesk")
 # Publish straight to the queue's list. Through a named exchange, Redis routes by a binding

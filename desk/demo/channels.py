@@ -16,7 +16,7 @@ from desk.demo.sandbox.platform import COMPANY_HANDLE, SMTP_HOST, X_ACCOUNT_ID, 
 # channels are never polled.
 NEVER = datetime(9999, 1, 1, tzinfo=ZoneInfo("UTC"))
 TRACKED_TERMS = ["#infopark", "#iico{year}", "#clouddevcamp"]
-TRACKING = {"x", "facebook", "instagram", "mastodon", "bluesky", "youtube"}
+TRACKING = {"x", "facebook", "instagram", "mastodon", "bluesky", "youtube", "linkedin"}
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,13 @@ def specs() -> list[DemoChannel]:
             "bluesky",
             config={"service_url": url_for("bluesky"), "handle": f"{COMPANY_HANDLE}.bsky.social"},
             credentials={"app_password": _secret()},
+        ),
+        DemoChannel(
+            "linkedin",
+            "LinkedIn",
+            "linkedin",
+            config={"organization_id": "2414183", "api_url": url_for("linkedin")},
+            credentials={"access_token": _secret()},
         ),
         DemoChannel(
             "youtube",

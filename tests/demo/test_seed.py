@@ -22,7 +22,17 @@ def demo(db: None) -> str:
 
 def test_the_demo_has_a_channel_of_every_real_kind(demo: str) -> None:
     kinds = set(Channel.objects.filter(name__startswith="Demo").values_list("kind", flat=True))
-    assert {"x", "meta", "mastodon", "bluesky", "youtube", "email", "webform", "api"} <= kinds
+    assert {
+        "x",
+        "meta",
+        "mastodon",
+        "bluesky",
+        "youtube",
+        "linkedin",
+        "email",
+        "webform",
+        "api",
+    } <= kinds
     names = set(Channel.objects.values_list("name", flat=True))
     assert {"Demo Facebook", "Demo Instagram"} <= names
 

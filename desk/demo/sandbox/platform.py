@@ -204,6 +204,16 @@ def _bsky_record(method: str, match: re.Match[str], params: Any, body: Any) -> A
     return Answer(200, {"uri": uri, "cid": "cid"})
 
 
+# -- LinkedIn -----------------------------------------------------------------------------
+
+
+def _linkedin_comment(method: str, match: re.Match[str], params: Any, body: Any) -> Answer:
+    urn = f"urn:li:comment:({body['object']},{new_id()})"
+    text = (body.get("message") or {}).get("text", "")
+    record(platform="linkedin", platform_id=urn, text=text, in_reply_to=body.get("object", ""))
+    return Answer(201, {"commentUrn": urn})
+
+
 Route = Callable[[str, re.Match[str], Any, Any], Answer]
 ROUTES: dict[str, list[tuple[str, re.Pattern[str], Route]]] = {
     "x": [
@@ -226,6 +236,9 @@ ROUTES: dict[str, list[tuple[str, re.Pattern[str], Route]]] = {
         ("GET", re.compile(r"/api/v1/statuses/([^/]+)/context"), _mastodon_context),
         ("GET", re.compile(r"/api/v1/statuses/([^/]+)"), _mastodon_status),
         ("POST", re.compile(r"/api/v1/statuses"), _mastodon_post),
+    ],
+    "linkedin": [
+        ("POST", re.compile(r"/rest/socialActions/([^/]+)/comments"), _linkedin_comment),
     ],
     "bluesky": [
         (
