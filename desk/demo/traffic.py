@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from channels.models import Channel
 from desk.demo.data import MENTIONS
 from desk.demo.personas import PERSONAS, Persona
 from desk.demo.publish import publish
-from desk.demo.sandbox.platform import REJECTING_PLATFORM
 from tickets.models import Message
 
 # Complaints about the event's ticket shop, all naming its hashtag: enough of them within the
@@ -65,29 +66,28 @@ class Stream:
         return f"{category} mention from {persona.name} on {platform}"
 
     def follow_up(self) -> str:
-        """A customer answers one of our replies that the sandbox accepted."""
+        """A customer answers one of our replies that the sandbox accepted (within the reopen
+        window, so a resolved ticket reopens as it would for real)."""
         names = {channel.pk: platform for platform, channel in self.channels.items()}
-        sent = (
+        since = timezone.now() - timedelta(days=settings.REOPEN_WINDOW_DAYS)
+        sent = list(
             Message.objects.filter(
                 direction=Message.Direction.OUTBOUND,
                 delivery_state=Message.Delivery.SENT,
                 channel__in=[c for p, c in self.channels.items() if p in REPLYABLE],
                 conversation__contact__isnull=False,
-                created_at__gte=timezone.now() - timezone.timedelta(days=3),
+                created_at__gte=since,
             )
             .exclude(platform_id=None)
-            .exclude(
-                conversation__messages__parent__isnull=False,
-                conversation__messages__direction=Message.Direction.INBOUND,
-                conversation__messages__created_at__gt=timezone.now() - timezone.timedelta(hours=1),
-            )
             .select_related("conversation__contact")
-            .order_by("-created_at")[:10]
+            .order_by("-created_at")[:20]
         )
+        self.rng.shuffle(sent)
         for message in sent:
+            latest = message.conversation.messages.order_by("-created_at", "-id").first()
             persona = _persona(message.conversation.contact.display_name)
-            if persona is None:
-                continue
+            if latest != message or persona is None:
+                continue  # the customer has had their say already
             platform = names[message.channel_id]
             self._publish(
                 platform,
@@ -121,6 +121,3 @@ class Stream:
 
 def _persona(name: str) -> Persona | None:
     return next((p for p in PERSONAS if p.name == name), None)
-
-
-__all__ = ["REJECTING_PLATFORM", "Stream"]
