@@ -140,7 +140,7 @@ else:
 _SQLITE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
 EMBEDDED_BROKER_DIR = Path(os.environ.get("EMBEDDED_BROKER_DIR", Path.cwd() / ".broker"))
 CELERY_BROKER_URL = os.environ.get(
-    "CELERY_BROKER_URL", REDIS_URL or ("filesystem://" if _SQLITE else "memory://")
+    "CELERY_BROKER_URL", REDIS_URL or ("filesystem://localhost/" if _SQLITE else "memory://")
 )
 CELERY_TASK_ALWAYS_EAGER = env_bool(
     "CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL and not _SQLITE
@@ -175,7 +175,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 2,
     "visibility_timeout": 3600,
 }
-if CELERY_BROKER_URL == "filesystem://":
+if CELERY_BROKER_URL.startswith("filesystem://"):
     # One folder is both ends of the queue; the worker polls it once a second.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(EMBEDDED_BROKER_DIR),
