@@ -48,5 +48,9 @@ def message_private_reply(request: HttpRequest, pk: int, message_pk: int) -> Htt
 @staff_required
 @require_GET
 def channel_health(request: HttpRequest) -> HttpResponse:
-    rows = [(channel, channel.adapter().health_details()) for channel in Channel.objects.all()]
+    rows = [
+        (channel, adapter.health_details(), adapter.entry_points())
+        for channel in Channel.objects.all()
+        for adapter in [channel.adapter()]
+    ]
     return render(request, "platforms/channel_health.html", {"rows": rows})
