@@ -96,6 +96,8 @@ RULES: dict[str, str] = {
     "classification:incidents": STAFF,
     "classification:incident": STAFF,
     "classification:incident-statement": STAFF,
+    # Conversations without a retention notice: staff follow them up.
+    "privacy-unnoticed": STAFF,
     "classification:rule-new": MANAGER,
     "classification:rule-edit": MANAGER,
     "classification:rule-move": MANAGER,
@@ -114,7 +116,6 @@ RULES: dict[str, str] = {
     "dashboard-drilldown": MANAGER,
     "dashboard-drilldown-csv": MANAGER,
     "dashboard-table-csv": MANAGER,
-    "privacy-unnoticed": MANAGER,
     "privacy-retention": MANAGER,
     "privacy-subjects": MANAGER,
     "privacy-subject-export": MANAGER,

@@ -4,12 +4,12 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from celery import current_app as celery_app
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from desk.config import celery_app
 from desk.dashboards.rollups import rebuild as rebuild_rollups
 from desk.demo.channels import ensure_channels
 from desk.demo.data import MENTIONS
