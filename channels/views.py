@@ -8,6 +8,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -100,7 +101,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     if not attachment.file:
-        raise Http404("The platform keeps this file; open it from the original post.")
+        raise Http404(_("The platform keeps this file; open it from the original post."))
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

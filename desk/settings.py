@@ -467,3 +467,9 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# Issue 17 (triage desk): a 4xx is logged in one line, without a traceback.
+LOGGING["filters"] = {
+    "client_errors_without_traceback": {"()": "desk.log_filters.ClientErrorsWithoutTraceback"}
+}
+LOGGING["loggers"]["django.request"] = {"filters": ["client_errors_without_traceback"]}

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from desk import sla
 from desk.privacy.services.reply_notice import notice_for_reply, record_reply_notice
@@ -39,9 +40,9 @@ def post_reply(
     """
     text = text.strip()
     if not text:
-        raise ReplyRefused("The reply is empty.")
+        raise ReplyRefused(_("The reply is empty."))
     if voice not in Message.Voice.values:
-        raise ReplyRefused(f"Unknown voice {voice!r}.")
+        raise ReplyRefused(_("Unknown voice %(voice)s.") % {"voice": repr(voice)})
     disclosure = disclosure.strip()
     if voice == Message.Voice.PERSONAL and disclosure and disclosure not in text:
         text = f"{text} {disclosure}"
@@ -49,7 +50,8 @@ def post_reply(
     limit = adapter.max_reply_length
     if limit is not None and len(text) > limit:
         raise ReplyRefused(
-            f"{adapter.label} allows {limit} characters; this reply has {len(text)}."
+            _("%(label)s allows %(limit)s characters; this reply has %(length)s.")
+            % {"label": adapter.label, "limit": limit, "length": len(text)}
         )
     now = timezone.now()
     with transaction.atomic():
@@ -59,8 +61,11 @@ def post_reply(
         sent_text = notice.reply_text if notice else text
         if limit is not None and len(sent_text) > limit:
             raise ReplyRefused(
-                f"{adapter.label} allows {limit} characters; with the retention notice this "
-                f"first reply has {len(sent_text)}."
+                _(
+                    "%(label)s allows %(limit)s characters; with the retention notice this first "
+                    "reply has %(length)s."
+                )
+                % {"label": adapter.label, "limit": limit, "length": len(sent_text)}
             )
         parent = (
             ticket.conversation.messages.filter(direction=Message.Direction.INBOUND)
@@ -118,7 +123,7 @@ def _enqueue_delivery(message_id: int) -> None:
 def add_note(*, ticket: Ticket, author: Any, text: str) -> Note:
     text = text.strip()
     if not text:
-        raise ReplyRefused("The note is empty.")
+        raise ReplyRefused(_("The note is empty."))
     with transaction.atomic():
         note = Note.objects.create(ticket=ticket, author=author, text=text)
         TicketEvent.record(ticket, "note", actor=author, new=note.pk)

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from channels.adapters.base import AdapterError
 from channels.models import Channel
@@ -105,7 +106,8 @@ def check_token_lifetimes() -> dict[str, int]:
             notify(
                 users=get_user_model().objects.filter(Q(is_superuser=True) | Q(is_staff=True)),
                 kind="token_expiry",
-                title=f"The token of channel {channel.name} expires on {expires_at:%Y-%m-%d}",
+                title=_("The token of channel %(name)s expires on %(expires_at)s")
+                % {"name": channel.name, "expires_at": format(expires_at, "%Y-%m-%d")},
                 body="Connect the account again before then, or the channel stops.",
                 url="/channels/",
                 dedupe_key=f"token-expiry:{channel.pk}:{expires_at:%Y-%m-%d}",

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from desk.triage.permissions import Role, is_manager
 
@@ -43,7 +44,7 @@ def manager_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     @login_required
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not is_manager(request.user):
-            raise PermissionDenied("Only managers may do this.")
+            raise PermissionDenied(_("Only managers may do this."))
         return view(request, *args, **kwargs)
 
     return wrapped

@@ -10,9 +10,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from channels.models import Channel
 from desk.dashboards import exports
@@ -31,7 +33,7 @@ from tickets.models import Queue
 PAGE_SIZE = 50
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
-        "Service level",
+        _("Service level"),
         (
             "summary",
             "live",
@@ -45,7 +47,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     (
-        "Volume and mood",
+        _("Volume and mood"),
         (
             "mentions_by_day",
             "mentions_by_channel",
@@ -67,19 +69,14 @@ def manager_required(view: View) -> View:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not can_view_dashboards(request.user):
-            return render(
-                request,
-                "error.html",
-                {"title": "Not allowed", "message": "Dashboards are for managers."},
-                status=403,
-            )
+            raise PermissionDenied(_("Dashboards are for managers."))
         return view(request, *args, **kwargs)
 
     return guarded
 
 
 def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "error.html", {"title": "Bad request", "message": message}, status=400)
+    return render(request, "400.html", {"title": _("Bad request"), "message": message}, status=400)
 
 
 def _filters(request: HttpRequest) -> Filters:
@@ -122,7 +119,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @manager_required
 def table_csv(request: HttpRequest, slug: str) -> HttpResponse:
     if slug not in table_slugs():
-        raise Http404("No such table.")
+        raise Http404(_("No such table."))
     try:
         filters = _filters(request)
     except BadFilter as exc:
@@ -194,13 +191,13 @@ def _page(rows: Any, before: str) -> tuple[list[Any], str]:
     does."""
     ordered = rows.order_by("-created_at", "-id")
     if before:
-        created, _, pk = before.partition("_")
+        created, _sep, pk = before.partition("_")
         try:
             cursor_time = datetime.fromisoformat(created)
         except ValueError:
-            raise BadFilter("The page cursor is not valid.") from None
+            raise BadFilter(_("The page cursor is not valid.")) from None
         if not pk.isdigit() or cursor_time.tzinfo is None:
-            raise BadFilter("The page cursor is not valid.")
+            raise BadFilter(_("The page cursor is not valid."))
         ordered = ordered.filter(created_at__lte=cursor_time).exclude(
             created_at=cursor_time, id__gte=int(pk)
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from desk.business_hours import DAY_NAMES, BusinessCalendar
 from desk.sla.models import Calendar, CalendarDay, SlaPolicy
@@ -64,7 +65,7 @@ class CalendarDayForm(forms.ModelForm):
         day = self.cleaned_data["date"]
         taken = CalendarDay.objects.filter(calendar_id=self.instance.calendar_id, date=day)
         if taken.exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError("This calendar already has an entry for that day.")
+            raise forms.ValidationError(_("This calendar already has an entry for that day."))
         return day
 
 

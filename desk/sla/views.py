@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from desk.sla.forms import CalendarDayForm, CalendarForm, PolicyForm
@@ -20,7 +21,7 @@ from desk.sla.services import calendar_changed, policy_changed
 def _require_manager(request: HttpRequest) -> None:
     user: Any = request.user
     if not (user.is_superuser or user.groups.filter(name="manager").exists()):
-        raise PermissionDenied("Only managers change service levels.")
+        raise PermissionDenied(_("Only managers change service levels."))
 
 
 def _page(request: HttpRequest, *, status: int = 200, **forms: Any) -> HttpResponse:
@@ -65,7 +66,10 @@ def edit_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     with transaction.atomic():
         form.save()
         calendar_changed(calendar=calendar)
-    flash.success(request, f"Saved {calendar}; open tickets are being recomputed.")
+    flash.success(
+        request,
+        _("Saved %(calendar)s; open tickets are being recomputed.") % {"calendar": calendar},
+    )
     return redirect("sla-settings")
 
 
@@ -81,7 +85,11 @@ def add_calendar_day(request: HttpRequest, pk: int) -> HttpResponse:
     with transaction.atomic():
         form.save()
         calendar_changed(calendar=calendar)
-    flash.success(request, f"Added {form.instance} to {calendar}.")
+    flash.success(
+        request,
+        _("Added %(instance)s to %(calendar)s.")
+        % {"instance": form.instance, "calendar": calendar},
+    )
     return redirect("sla-settings")
 
 
@@ -91,7 +99,7 @@ def remove_calendar_day(request: HttpRequest, pk: int, day_pk: int) -> HttpRespo
     _require_manager(request)
     calendar = get_object_or_404(Calendar, pk=pk)
     with transaction.atomic():
-        deleted, _ = calendar.days.filter(pk=day_pk).delete()
+        deleted, _by_model = calendar.days.filter(pk=day_pk).delete()
         if deleted:
             calendar_changed(calendar=calendar)
     return redirect("sla-settings")
@@ -108,5 +116,7 @@ def edit_policy(request: HttpRequest, pk: int) -> HttpResponse:
     with transaction.atomic():
         form.save()
         policy_changed(policy=policy)
-    flash.success(request, f"Saved {policy}; open tickets are being recomputed.")
+    flash.success(
+        request, _("Saved %(policy)s; open tickets are being recomputed.") % {"policy": policy}
+    )
     return redirect("sla-settings")

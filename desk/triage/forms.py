@@ -14,6 +14,7 @@ from desk.triage.selectors.inbox import SORT_DUE, SORT_NEWEST
 from tickets.models import Ticket
 
 PAGE_SIZES = (25, 50, 100)
+DEFAULT_PAGE_SIZE = 50
 MAX_TAGS = 5
 
 
@@ -64,7 +65,7 @@ class InboxFilterForm(forms.Form):
         coerce=int,
         required=False,
         choices=[(n, n) for n in PAGE_SIZES],
-        empty_value=50,
+        empty_value=DEFAULT_PAGE_SIZE,
     )
     view = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -75,6 +76,10 @@ class InboxFilterForm(forms.Form):
         queue_choices: list[tuple[str, str]],
         channel_choices: list[tuple[int, str]],
     ) -> None:
+        if not data.get("per_page"):
+            # The select shows the size the page is listed in, not its first option.
+            data = data.copy()
+            data["per_page"] = str(DEFAULT_PAGE_SIZE)
         super().__init__(data)
         self.fields["queue"].choices = queue_choices
         self.fields["channel"].choices = channel_choices

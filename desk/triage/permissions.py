@@ -21,6 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from tickets.models import Queue, Ticket
 
@@ -86,7 +87,10 @@ def capability_required(capability: Capability) -> Callable[[ViewFunc], ViewFunc
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not can(request.user, capability):
-                raise PermissionDenied(f"This needs the {capability.value} permission.")
+                raise PermissionDenied(
+                    _("This needs the %(capability)s permission.")
+                    % {"capability": capability.value}
+                )
             return view(request, *args, **kwargs)
 
         return login_required(wrapped)  # type: ignore[return-value]
@@ -117,7 +121,7 @@ def visible_ticket_or_404(user: Any, pk: int, queryset: QuerySet[Ticket] | None 
     base = queryset if queryset is not None else Ticket.objects.all()
     ticket = base.filter(pk=pk, queue__in=visible_queue_ids(user)).first()
     if ticket is None:
-        raise Http404("No such ticket in your queues.")
+        raise Http404(_("No such ticket in your queues."))
     return ticket
 
 

@@ -1,4 +1,7 @@
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
 
 from desk.triage.views import approvals, compose, inbox, preferences, ticket
 
@@ -21,4 +24,8 @@ urlpatterns = [
     path("approvals/", approvals.approval_queue, name="approval-queue"),
     path("approvals/<int:pk>/", approvals.approval_decide, name="approval-decide"),
     path("preferences/", preferences.preferences, name="preferences"),
+    # Texts of the desk's JavaScript, in the user's language (djangojs catalogue).
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    # Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says.
+    path("favicon.ico", RedirectView.as_view(url=static("desk/favicon.svg"), permanent=True)),
 ]

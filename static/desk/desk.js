@@ -36,6 +36,10 @@
       });
     });
 
+    // Arriving from "n new mentions — show": the cursor starts on the first new one.
+    var firstNew = root.querySelector("tr.is-new");
+    if (firstNew) { move(rows.indexOf(firstNew)); }
+
     function checkCursorIfNothingSelected() {
       var bulk = document.getElementById("bulk");
       if (!bulk || bulk.querySelector('input[name="ids"]:checked')) { return; }

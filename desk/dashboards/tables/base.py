@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from channels.models import Channel
 from desk.dashboards.filters import UNASSIGNED, Filters
@@ -124,7 +125,7 @@ class Context:
     @cached_property
     def monitored_mentions(self) -> int:
         monitored = {pk for pk, c in self.channels.items() if not c.is_served}
-        return sum(n for (_, channel_id, _), n in self.mentions if channel_id in monitored)
+        return sum(n for (_day, pk, _lang), n in self.mentions if pk in monitored)
 
     @cached_property
     def channels(self) -> dict[int, Channel]:
@@ -138,12 +139,12 @@ class Context:
     @cached_property
     def agents(self) -> dict[int, str]:
         names = dict(get_user_model().objects.values_list("pk", "username"))
-        names[UNASSIGNED] = "Unassigned"
+        names[UNASSIGNED] = _("Unassigned")
         return names
 
     def channel_name(self, pk: int) -> str:
         channel = self.channels.get(pk)
-        return channel.name if channel else f"Channel {pk}"
+        return channel.name if channel else _("Channel %(id)s") % {"id": pk}
 
 
 Builder = Callable[[Context], Table]

@@ -4,6 +4,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 LANGUAGE_CHOICES = settings.LANGUAGES
 
@@ -37,7 +38,7 @@ class RetentionNotice(models.Model):
     version = models.PositiveIntegerField()
     text = models.TextField()
     retention_days = models.PositiveIntegerField(
-        help_text="Personal data is kept this many days after the conversation's last activity."
+        help_text=_("Personal data is kept this many days after the conversation's last activity.")
     )
     legal_basis = models.CharField(max_length=300)
     published_at = models.DateTimeField(default=timezone.now)

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from desk.privacy.roles import is_manager
 
@@ -14,7 +15,7 @@ def manager_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not is_manager(request.user):
-            raise PermissionDenied("Privacy requests are handled by managers.")
+            raise PermissionDenied(_("Privacy requests are handled by managers."))
         return view(request, *args, **kwargs)
 
     return wrapped

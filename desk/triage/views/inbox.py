@@ -23,6 +23,7 @@ from desk.triage.forms import PRIORITY_CHOICES, InboxFilterForm, SaveViewForm
 from desk.triage.models import SavedView
 from desk.triage.permissions import staff_required, visible_queue_ids, visible_tickets
 from desk.triage.selectors.inbox import (
+    SORT_NEWEST,
     BadCursor,
     InboxFilters,
     active_counts_by_queue,
@@ -120,13 +121,24 @@ def inbox(request: HttpRequest) -> HttpResponse:
     except BadCursor:
         form.add_error("after", _("This page link is not valid any more; start from the top."))
         return render(request, "desk/inbox.html", context, status=400)
+    new_since = _new_since(request)
     for ticket in page.tickets:
         # Computed here rather than by a tag per row: one template render for the whole list.
         ticket.sla_badge = badge(ticket, context["now"])  # type: ignore[attr-defined]
+        ticket.is_new = bool(new_since and ticket.created_at > new_since)  # type: ignore[attr-defined]
     context.update(tickets=page.tickets, next_cursor=page.next_cursor)
     context["active_view"] = form.cleaned_data["view"]
     context["rendered_at"] = context["now"].isoformat()
     return render(request, "desk/inbox.html", context)
+
+
+def _new_since(request: HttpRequest) -> datetime | None:
+    """The moment the "new mentions" link counted from: tickets after it are marked new."""
+    try:
+        since = datetime.fromisoformat(request.GET.get("new_since", ""))
+    except ValueError:
+        return None
+    return since if since.tzinfo is not None else None
 
 
 def _saved_views(user: Any) -> list[SavedView]:
@@ -153,10 +165,14 @@ def inbox_new(request: HttpRequest) -> HttpResponse:
         now=timezone.now(),
     )
     count = count_new_since(selection.tickets, since)
+    # Newest first, with the new ones marked: they are at the top, where the cursor goes.
+    shown = QueryDict(filter_query(request), mutable=True)
+    shown["sort"] = SORT_NEWEST
+    shown["new_since"] = since.isoformat()
     return render(
         request,
         "desk/_new_mentions.html",
-        {"count": count, "reload_url": f"{reverse('inbox')}?{filter_query(request)}"},
+        {"count": count, "reload_url": f"{reverse('inbox')}?{shown.urlencode()}"},
     )
 
 
@@ -184,7 +200,7 @@ def inbox_bulk(request: HttpRequest) -> HttpResponse:
             % {"n": len(result.done)},
         )
     for pk, reason in result.refused.items():
-        flash.error(request, f"#{pk}: {reason}")
+        flash.error(request, _("#%(pk)s: %(reason)s") % {"pk": pk, "reason": reason})
     missing = len(set(ids)) - len(tickets)
     if missing:
         flash.error(
