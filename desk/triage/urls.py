@@ -3,7 +3,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
-from desk.triage.views import approvals, compose, inbox, preferences, ticket
+from desk.triage.views import approvals, compose, contacts, inbox, preferences, ticket
 
 urlpatterns = [
     path("", inbox.inbox, name="inbox"),
@@ -21,6 +21,10 @@ urlpatterns = [
         ticket.message_delivery,
         name="message-delivery",
     ),
+    path("contacts/", contacts.contact_list, name="contact-list"),
+    path("contacts/<int:pk>/", contacts.contact_detail, name="contact-detail"),
+    path("contacts/<int:pk>/merge/", contacts.contact_merge, name="contact-merge"),
+    path("contacts/merges/<int:pk>/split/", contacts.contact_split, name="contact-split"),
     path("approvals/", approvals.approval_queue, name="approval-queue"),
     path("approvals/<int:pk>/", approvals.approval_decide, name="approval-decide"),
     path("preferences/", preferences.preferences, name="preferences"),

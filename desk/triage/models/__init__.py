@@ -1,4 +1,5 @@
 from desk.triage.models.capabilities import DeskCapability
+from desk.triage.models.contacts import ContactMerge
 from desk.triage.models.preferences import UserPreference
 from desk.triage.models.presence import TicketPresence
 from desk.triage.models.replies import CannedReply, ConfidentialTerm, ReplyApproval
@@ -7,6 +8,7 @@ from desk.triage.models.saved_views import SavedView
 __all__ = [
     "CannedReply",
     "ConfidentialTerm",
+    "ContactMerge",
     "DeskCapability",
     "ReplyApproval",
     "SavedView",
