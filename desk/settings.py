@@ -473,3 +473,5 @@ LOGGING["filters"] = {
     "client_errors_without_traceback": {"()": "desk.log_filters.ClientErrorsWithoutTraceback"}
 }
 LOGGING["loggers"]["django.request"] = {"filters": ["client_errors_without_traceback"]}
+# How long the split view holds resolve, netiquette, flag, assign and bulk actions for "Undo".
+DESK_UNDO_SECONDS = float(os.environ.get("DESK_UNDO_SECONDS", "5"))

@@ -113,3 +113,16 @@ def initials(name: Any) -> str:
 def avatar_colour(name: Any) -> int:
     """A stable colour class (0-7) per name, the same on every page and every day."""
     return sum(str(name or "").encode()) % AVATAR_COLOURS
+
+
+CHANNEL_GLYPHS = {
+    "x": "X", "meta": "f", "facebook": "f", "instagram": "IG", "threads": "@", "linkedin": "in",
+    "bluesky": "bs", "youtube": "▶", "mastodon": "M", "email": "✉", "webform": "F",
+    "webhook": "↯", "api": "{}",
+}  # fmt: skip
+
+
+@register.filter
+def channel_glyph(kind: str) -> str:
+    """The letter badge of a platform; its name is in the badge's label."""
+    return CHANNEL_GLYPHS.get(kind, (kind or "?")[:1].upper())

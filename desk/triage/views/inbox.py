@@ -30,10 +30,12 @@ from desk.triage.selectors.inbox import (
     count_new_since,
     filtered_tickets,
     inbox_page,
+    inbox_rows,
 )
 from desk.triage.services.actions import Action, apply_bulk
 from desk.triage.templatetags.desk_triage import badge
 from desk.triage.views.common import safe_next
+from desk.triage.views.ticket import in_pane
 from tickets.models import Queue, Ticket
 
 # Query parameters that describe what the inbox shows (not where in it we are).
@@ -180,15 +182,20 @@ def inbox_new(request: HttpRequest) -> HttpResponse:
 @require_POST
 def inbox_bulk(request: HttpRequest) -> HttpResponse:
     back = safe_next(request, reverse("inbox"))
+
+    def refused(message: str) -> HttpResponse:
+        flash.error(request, message)
+        if in_pane(request):
+            return render(request, "desk/_oob.html", {"rows": []}, status=400)
+        return redirect(back)
+
     try:
         action = Action(request.POST.get("action", ""))
     except ValueError:
-        flash.error(request, _("Choose an action."))
-        return redirect(back)
+        return refused(_("Choose an action."))
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
     if not ids:
-        flash.error(request, _("Select at least one ticket."))
-        return redirect(back)
+        return refused(_("Select at least one ticket."))
     value = request.POST.get(f"{action.value}_value", "")
     # Tickets outside the user's queues are simply not found.
     tickets = list(visible_tickets(request.user).filter(pk__in=ids).order_by("pk"))
@@ -212,6 +219,10 @@ def inbox_bulk(request: HttpRequest) -> HttpResponse:
             )
             % {"n": missing},
         )
+    if in_pane(request):
+        # The split view redraws the rows in place and shows the messages in its status line.
+        rows = inbox_rows([t.pk for t in tickets], now=timezone.now())
+        return render(request, "desk/_oob.html", {"rows": rows})
     return redirect(back)
 
 
