@@ -38,7 +38,7 @@
 
   // --- Announcements for screen readers (and everyone): one polite live region. ---------
   function announce(text) {
-    var live = document.getElementById("desk-status");
+    var live = document.getElementById("desk-announce");
     if (!live) { return; }
     live.textContent = "";
     var line = document.createElement("p");
@@ -70,6 +70,17 @@
       window.htmx.swap(pane, html, { swapStyle: showing ? "innerHTML" : "none" });
     }
     if (showing) { setupComposer(pane); }
+    clearStatusLater();
+  }
+
+  // The server's messages (done, refused) stay a few seconds, then leave the pane's buttons free.
+  var statusTimer = 0;
+  function clearStatusLater() {
+    window.clearTimeout(statusTimer);
+    statusTimer = window.setTimeout(function () {
+      var status = document.getElementById("desk-status");
+      if (status) { status.textContent = ""; }
+    }, 6000);
   }
 
   // --- Undo: actions wait, then go. -------------------------------------------------------
@@ -171,6 +182,7 @@
     return request("GET", row.dataset.href).then(function (result) {
       if (openId !== id) { return; }
       window.htmx.swap(pane, result.html, { swapStyle: "innerHTML" });
+      clearStatusLater();
       pane.removeAttribute("data-empty");
       pane.removeAttribute("aria-busy");
       setupComposer(pane);

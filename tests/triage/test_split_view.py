@@ -199,3 +199,19 @@ def test_no_serious_accessibility_findings_on_the_desk_pages(
     assert {name: found for name, found in findings.items() if found} == {}, json.dumps(
         findings, indent=1
     )
+
+
+def test_a_laptop_screen_shows_25_rows_or_more(
+    open_page: Any, mention: MentionFactory, browser: Any, live_server: Any
+) -> None:
+    make_user("kim", "agent")
+    for n in range(30):
+        mention(f"Question number {n} about my order", author_id=f"a{n}")
+    page = open_page("kim")
+    page.set_viewport_size({"width": 1366, "height": 768})
+
+    boxes = page.eval_on_selector_all(
+        "tr[data-ticket]", "rows => rows.map(r => r.getBoundingClientRect().bottom)"
+    )
+
+    assert sum(1 for bottom in boxes if bottom <= 768) >= 25
