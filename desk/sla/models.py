@@ -80,8 +80,8 @@ class CalendarDay(models.Model):
     """A company closing day (24 December, say) or an extra opening day."""
 
     class Kind(models.TextChoices):
-        CLOSED = "closed", "Closed"
-        OPEN = "open", "Extra opening"
+        CLOSED = "closed", _("Closed")
+        OPEN = "open", _("Extra opening")
 
     calendar = models.ForeignKey(Calendar, on_delete=models.CASCADE, related_name="days")
     date = models.DateField()
@@ -242,13 +242,13 @@ class SlaEvent(models.Model):
     """A warning or breach of one clock of one ticket, recorded exactly once."""
 
     class Target(models.TextChoices):
-        FIRST_RESPONSE = "first_response", "First response"
-        NEXT_RESPONSE = "next_response", "Next response"
-        RESOLUTION = "resolution", "Resolution"
+        FIRST_RESPONSE = "first_response", _("First response")
+        NEXT_RESPONSE = "next_response", _("Next response")
+        RESOLUTION = "resolution", _("Resolution")
 
     class Kind(models.TextChoices):
-        WARNING = "warning", "At risk"
-        BREACH = "breach", "Breached"
+        WARNING = "warning", _("At risk")
+        BREACH = "breach", _("Breached")
 
     ticket = models.ForeignKey(
         "tickets.Ticket", on_delete=models.CASCADE, related_name="sla_events"

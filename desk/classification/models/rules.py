@@ -44,10 +44,10 @@ class RoutingRule(models.Model):
     """
 
     class Author(models.TextChoices):
-        ANY = "", "Anyone"
-        KNOWN = "known", "Known contact (wrote before)"
-        VIP = "vip", "VIP"
-        AMBASSADOR = "ambassador", "Brand ambassador"
+        ANY = "", _("Anyone")
+        KNOWN = "known", _("Known contact (wrote before)")
+        VIP = "vip", _("VIP")
+        AMBASSADOR = "ambassador", _("Brand ambassador")
 
     LABEL_CHOICES = [("", "Any"), *LABEL_NAMES.items()]
     SENTIMENT_CHOICES = [("", "Any"), *((s, s.title()) for s in SENTIMENTS)]

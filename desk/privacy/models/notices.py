@@ -14,10 +14,10 @@ class NoticeInUse(Exception):
 
 
 class NoticeMethod(models.TextChoices):
-    FIRST_REPLY = "first_reply", "Sent with the first reply"
-    WEB_FORM = "web_form", "Shown on the web form before submitting"
-    PUBLIC_LINK = "public_link", "Linked in a public reply"
-    CHANNEL_PROFILE = "channel_profile", "Shown in the channel profile"
+    FIRST_REPLY = "first_reply", _("Sent with the first reply")
+    WEB_FORM = "web_form", _("Shown on the web form before submitting")
+    PUBLIC_LINK = "public_link", _("Linked in a public reply")
+    CHANNEL_PROFILE = "channel_profile", _("Shown in the channel profile")
 
 
 # Methods whose notice travels in a message we send, so the reply service carries it.
