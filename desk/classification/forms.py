@@ -42,11 +42,32 @@ class RoutingRuleForm(forms.ModelForm):
             "stop_processing",
         ]
         widgets = {"channels": forms.CheckboxSelectMultiple}
+        labels = {
+            "name": _("Name"),
+            "is_active": _("Active"),
+            "channels": _("Channels"),
+            "service_level": _("Service level"),
+            "languages": _("Languages"),
+            "label": _("Label"),
+            "min_score": _("Minimum score"),
+            "sentiment": _("Sentiment"),
+            "tracked_term": _("Tracked term"),
+            "author": _("Author"),
+            "text_contains": _("Text contains"),
+            "text_regex": _("Text matches (regular expression)"),
+            "queue": _("Queue"),
+            "priority": _("Priority"),
+            "tags": _("Tags"),
+            "assignee": _("Assignee"),
+            "mark_netiquette": _("Mark as netiquette violation"),
+            "request_approval": _("Request approval"),
+            "stop_processing": _("Stop here"),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         names = ReplyTemplate.objects.order_by("name").values_list("name", flat=True).distinct()
-        self.fields["holding_reply"].choices = [("", "none"), *((n, n) for n in names)]
+        self.fields["holding_reply"].choices = [("", _("none")), *((n, n) for n in names)]
 
     def clean_languages(self) -> str:
         codes = [c.strip().lower() for c in self.cleaned_data["languages"].split(",") if c.strip()]
@@ -68,6 +89,7 @@ class ReplyTemplateForm(forms.ModelForm):
     class Meta:
         model = ReplyTemplate
         fields = ["name", "language", "text"]
+        labels = {"name": _("Name"), "language": _("Language"), "text": _("Text")}
 
     def clean_language(self) -> str:
         code = self.cleaned_data["language"].strip().lower()
