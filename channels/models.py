@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from channels.crypto import EncryptedJSONField
 from channels.registry import adapter_class, kind_choices
@@ -18,8 +19,8 @@ def new_webhook_token() -> str:
 class Channel(models.Model):
     class ServiceLevel(models.TextChoices):
         # Served: we answer, against an SLA. Monitored: followed and recorded, no SLA, no ticket.
-        SERVED = "served", "Served"
-        MONITORED = "monitored", "Monitored"
+        SERVED = "served", _("Served")
+        MONITORED = "monitored", _("Monitored")
 
     kind = models.CharField(max_length=32, choices=kind_choices)
     name = models.CharField(max_length=100, unique=True)
@@ -105,17 +106,17 @@ class InboundEvent(models.Model):
     """A raw delivery exactly as received, stored before anyone is told it arrived."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "Pending"
-        DONE = "done", "Processed"
-        IGNORED = "ignored", "Ignored (known event type we do not ticket)"
-        UNSUPPORTED = "unsupported", "Unsupported event type"
-        FAILED = "failed", "Failed (parked after retries)"
+        PENDING = "pending", _("Pending")
+        DONE = "done", _("Processed")
+        IGNORED = "ignored", _("Ignored (known event type we do not ticket)")
+        UNSUPPORTED = "unsupported", _("Unsupported event type")
+        FAILED = "failed", _("Failed (parked after retries)")
 
     class Source(models.TextChoices):
-        WEBHOOK = "webhook", "Webhook"
-        POLL = "poll", "Poll"
-        API = "api", "REST API"
-        FORM = "form", "Web form"
+        WEBHOOK = "webhook", _("Webhook")
+        POLL = "poll", _("Poll")
+        API = "api", _("REST API")
+        FORM = "form", _("Web form")
 
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="inbound_events")
     source = models.CharField(max_length=10, choices=Source.choices)
@@ -181,10 +182,10 @@ class DeliveryAttempt(models.Model):
     """
 
     class Outcome(models.TextChoices):
-        SENT = "sent", "Sent"
-        FOUND = "found", "Found already posted"
-        RETRY = "retry", "Transient error, retried"
-        FAILED = "failed", "Failed"
+        SENT = "sent", _("Sent")
+        FOUND = "found", _("Found already posted")
+        RETRY = "retry", _("Transient error, retried")
+        FAILED = "failed", _("Failed")
 
     message = models.ForeignKey(
         "tickets.Message", on_delete=models.CASCADE, related_name="delivery_attempts"

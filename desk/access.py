@@ -27,6 +27,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
+from django.utils.translation import gettext_lazy as _
 
 from tickets.models import Queue, Ticket
 
@@ -61,6 +62,17 @@ ROLE_CAPABILITIES: dict[Role, tuple[Capability, ...]] = {
         Capability.EDIT_POLICIES,
     ),
     Role.ADMIN: tuple(Capability),
+}
+
+
+# What a person without the capability is told (a 403 page in the site's layout).
+REFUSALS: dict[Capability, Any] = {
+    Capability.WORK_TICKETS: _("Your role does not allow working on tickets."),
+    Capability.POST_COMPANY_VOICE: _("Only spokespeople post in the company's voice."),
+    Capability.ANSWER_NEGATIVE_POSTS: _("Only spokespeople answer negative public posts."),
+    Capability.APPROVE_REPLIES: _("Only spokespeople approve replies."),
+    Capability.VIEW_DASHBOARDS: _("This page is for managers."),
+    Capability.EDIT_POLICIES: _("Only managers change service levels and policies."),
 }
 
 
@@ -128,7 +140,7 @@ def capability_required(capability: Capability) -> Callable[[ViewFunc], ViewFunc
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not can(request.user, capability):
-                raise PermissionDenied(f"This needs the {capability.value} permission.")
+                raise PermissionDenied(REFUSALS[capability])
             return view(request, *args, **kwargs)
 
         return _declare(cast(ViewFunc, login_required(wrapped)), f"capability:{capability.value}")
@@ -160,7 +172,7 @@ def visible_ticket_or_404(user: Any, pk: int, queryset: QuerySet[Ticket] | None 
     base = queryset if queryset is not None else Ticket.objects.all()
     ticket = base.filter(pk=pk, queue__in=visible_queue_ids(user)).first()
     if ticket is None:
-        raise Http404("No such ticket in your queues.")
+        raise Http404(_("No such ticket in your queues."))
     return ticket
 
 

@@ -64,6 +64,8 @@ RULES: dict[str, str] = {
     "channel-webhook": "public",
     "webform": "public",
     "privacy-notice": "public",
+    "javascript-catalog": "public",
+    "favicon": "public",
     "api-schema": "public",
     "api-docs": "public",
     # Anyone signed in, for their own account.
@@ -86,6 +88,10 @@ RULES: dict[str, str] = {
     "message-private-reply": STAFF,
     "attachment-download": STAFF,
     "channel-health": STAFF,
+    "contact-list": STAFF,
+    "contact-detail": STAFF,
+    "contact-merge": STAFF,
+    "contact-split": STAFF,
     # The demo's sandbox platform (only in demo mode, as in the tests).
     "sandbox": STAFF,
     "approval-queue": APPROVER,

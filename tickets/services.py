@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from tickets.models import Note, Queue, Tag, Ticket, TicketEvent
 
@@ -19,7 +20,7 @@ class EmptyNote(ValueError):
 def add_note(*, ticket: Ticket, author: Any, text: str) -> Note:
     text = text.strip()
     if not text:
-        raise EmptyNote("The note is empty.")
+        raise EmptyNote(_("The note is empty."))
     with transaction.atomic():
         note = Note.objects.create(ticket=ticket, author=author, text=text)
         TicketEvent.record(ticket, "note", actor=author, new=note.pk)

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from django.utils.functional import Promise
+
 # The errors are part of the adapter protocol: adapters import them from here.
 from channels.errors import AdapterError as AdapterError
 from channels.errors import AuthError as AuthError
@@ -182,10 +184,10 @@ class ConfigField:
     """One setting of a channel. Secret fields are stored encrypted in Channel.credentials."""
 
     name: str
-    label: str
+    label: str | Promise
     secret: bool = False
     required: bool = True
-    help_text: str = ""
+    help_text: str | Promise = ""
     # How `channel add --set name=value` reads the value: str, int, bool or url.
     type: str = "str"
     default: Any = None

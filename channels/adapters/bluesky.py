@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from channels import crypto, http
 from channels.adapters.base import (
@@ -64,7 +65,7 @@ def record_key(created_at: datetime, idempotency_key: str) -> str:
     clock_id = zlib.crc32(idempotency_key.encode()) % 1024
     value = (micros << 10) | clock_id
     chars = []
-    for _ in range(13):
+    for _digit in range(13):
         chars.append(TID_ALPHABET[value & 31])
         value >>= 5
     return "".join(reversed(chars))
@@ -99,14 +100,16 @@ class BlueskyAdapter(Adapter):
             "PDS URL",
             type="url",
             default="https://bsky.social",
-            help_text="Where the account is hosted; bsky.social for most accounts.",
+            help_text=_("Where the account is hosted; bsky.social for most accounts."),
         ),
-        ConfigField("handle", "Handle", example="desk.example.com", help_text="without the @"),
+        ConfigField("handle", "Handle", example="desk.example.com", help_text=_("without the @")),
         ConfigField(
             "app_password",
             "App password",
             secret=True,
-            help_text="Settings > Privacy and security > App passwords; never the main password.",
+            help_text=_(
+                "Settings > Privacy and security > App passwords; never the main password."
+            ),
         ),
     )
 
@@ -208,7 +211,7 @@ class BlueskyAdapter(Adapter):
         events: list[RawEvent] = []
         newest = seen_at
         page_cursor = None
-        for _ in range(MAX_NOTIFICATION_PAGES):
+        for _page in range(MAX_NOTIFICATION_PAGES):
             params: dict[str, Any] = {"limit": NOTIFICATION_PAGE}
             if page_cursor:
                 params["cursor"] = page_cursor

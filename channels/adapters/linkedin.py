@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 import requests
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from channels import http
 from channels.adapters.base import (
@@ -74,7 +75,7 @@ class LinkedInAdapter(ExpiringToken, Adapter):
             "organization_id",
             "Organization id",
             example="2414183",
-            help_text="The number in the page admin URL.",
+            help_text=_("The number in the page admin URL."),
         ),
         ConfigField("api_url", "API URL", type="url", default="https://api.linkedin.com"),
         ConfigField("api_version", "LinkedIn-Version (YYYYMM)", default="202509"),
@@ -82,14 +83,14 @@ class LinkedInAdapter(ExpiringToken, Adapter):
             "access_token",
             "Access token",
             secret=True,
-            help_text="Scopes r_organization_social w_organization_social.",
+            help_text=_("Scopes r_organization_social w_organization_social."),
         ),
         ConfigField(
             "token_expires_at",
             "Token expiry",
             required=False,
             default="",
-            help_text="ISO date-time when the access token ends (60 days).",
+            help_text=_("ISO date-time when the access token ends (60 days)."),
         ),
         ConfigField("refresh_token", "Refresh token", secret=True, required=False),
         ConfigField("client_id", "Client id", required=False, default=""),

@@ -11,6 +11,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from django.utils.translation import gettext_lazy as _
+
 from channels import http
 from channels.adapters.base import (
     Adapter,
@@ -69,13 +71,13 @@ class MastodonAdapter(Adapter):
             "Instance URL",
             type="url",
             example="https://mastodon.social",
-            help_text="The instance the company's account lives on.",
+            help_text=_("The instance the company's account lives on."),
         ),
         ConfigField(
             "access_token",
             "Access token",
             secret=True,
-            help_text="From Preferences > Development > New application, scopes read write.",
+            help_text=_("From Preferences > Development > New application, scopes read write."),
         ),
         ConfigField("notifications", "Poll mentions", type="bool", required=False, default=True),
     )

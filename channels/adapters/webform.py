@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from channels.adapters.base import (
     Adapter,
@@ -44,14 +45,16 @@ class WebFormAdapter(Adapter):
             "Sender address of replies and confirmations",
             required=False,
             default="",
-            help_text="defaults to DEFAULT_FROM_EMAIL",
+            help_text=_("defaults to DEFAULT_FROM_EMAIL"),
         ),
         ConfigField(
             "embed_origins",
             "Sites that may embed the form",
             required=False,
             default="*",
-            help_text="space-separated origins for CSP frame-ancestors, e.g. https://example.com",
+            help_text=_(
+                "space-separated origins for CSP frame-ancestors, e.g. https://example.com"
+            ),
         ),
         ConfigField("notice_version", "Privacy notice version", default=DEFAULT_NOTICE_VERSION),
         *(

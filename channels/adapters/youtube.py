@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import requests
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from channels import crypto, http
 from channels.adapters.base import (
@@ -84,7 +85,7 @@ class YouTubeAdapter(Adapter):
             "refresh_token",
             "OAuth refresh token",
             secret=True,
-            help_text="Scope https://www.googleapis.com/auth/youtube.force-ssl.",
+            help_text=_("Scope https://www.googleapis.com/auth/youtube.force-ssl."),
         ),
         ConfigField("daily_quota", "Daily quota units", type="int", required=False, default=10000),
         ConfigField(
@@ -93,7 +94,7 @@ class YouTubeAdapter(Adapter):
             type="int",
             required=False,
             default=120,
-            help_text="A search costs 100 units per term.",
+            help_text=_("A search costs 100 units per term."),
         ),
     )
 
@@ -204,7 +205,7 @@ class YouTubeAdapter(Adapter):
         events: list[RawEvent] = []
         newest = seen_at
         page_token = None
-        for _ in range(MAX_PAGES):
+        for _page in range(MAX_PAGES):
             params = {
                 "part": "snippet,replies",
                 "allThreadsRelatedToChannelId": self.config["channel_id"],

@@ -4,6 +4,7 @@ windows, API quota, and actions taken on the platform (hiding a comment, a priva
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class MessageRevision(models.Model):
@@ -15,8 +16,8 @@ class MessageRevision(models.Model):
     """
 
     class Kind(models.TextChoices):
-        EDITED = "edited", "Edited on the platform"
-        REMOVED = "removed", "Removed on the platform"
+        EDITED = "edited", _("Edited on the platform")
+        REMOVED = "removed", _("Removed on the platform")
 
     message = models.ForeignKey(
         "tickets.Message", on_delete=models.CASCADE, related_name="revisions"
@@ -81,14 +82,14 @@ class PlatformAction(models.Model):
     comment privately. Recorded before the platform is called, so it happens at most once."""
 
     class Kind(models.TextChoices):
-        HIDE_COMMENT = "hide_comment", "Hide comment"
-        PRIVATE_REPLY = "private_reply", "Private reply"
+        HIDE_COMMENT = "hide_comment", _("Hide comment")
+        PRIVATE_REPLY = "private_reply", _("Private reply")
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "In progress"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("In progress")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     # The inbound message (a comment) the action is about.

@@ -13,6 +13,7 @@ import logging
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from channels.platforms.models import PlatformAction
 from channels.platforms.tasks import run_platform_action
@@ -27,11 +28,14 @@ class ActionRefused(Exception):
 
 def _check(ticket: Ticket, message: Message, capability: str, what: str) -> None:
     if message.conversation_id != ticket.conversation_id or message.direction != "in":
-        raise ActionRefused("That message is not a customer's message on this ticket.")
+        raise ActionRefused(_("That message is not a customer's message on this ticket."))
     if not message.platform_id:
-        raise ActionRefused("That message has no id on its platform.")
+        raise ActionRefused(_("That message has no id on its platform."))
     if not getattr(message.channel.adapter(), capability, False):
-        raise ActionRefused(f"{message.channel.adapter().label} does not allow {what}.")
+        raise ActionRefused(
+            _("%(label)s does not allow %(what)s.")
+            % {"label": message.channel.adapter().label, "what": what}
+        )
 
 
 def _create(kind: str, ticket: Ticket, message: Message, actor: Any, text: str) -> PlatformAction:
@@ -46,7 +50,8 @@ def _create(kind: str, ticket: Ticket, message: Message, actor: Any, text: str) 
             )
     except IntegrityError:
         raise ActionRefused(
-            f"{PlatformAction.Kind(kind).label} was already requested for that message."
+            _("%(label)s was already requested for that message.")
+            % {"label": PlatformAction.Kind(kind).label}
         ) from None
     transaction.on_commit(lambda: _enqueue(action.pk))
     return action
@@ -66,7 +71,7 @@ def reply_privately(*, ticket: Ticket, message: Message, actor: Any, text: str) 
     """Answer a public comment with a private message to its author (once per comment)."""
     text = text.strip()
     if not text:
-        raise ActionRefused("The private reply is empty.")
+        raise ActionRefused(_("The private reply is empty."))
     _check(ticket, message, "can_reply_privately", "private replies")
     return _create(PlatformAction.Kind.PRIVATE_REPLY, ticket, message, actor, text)
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from channels.errors import AdapterError
 from channels.hooks import ChannelAlert, channel_alert
@@ -102,7 +103,8 @@ def check_token_lifetimes() -> dict[str, int]:
         alert = ChannelAlert(
             channel=channel,
             code="token_expiry",
-            title=f"The token of channel {channel.name} expires on {expires_at:%Y-%m-%d}",
+            title=_("The token of channel %(name)s expires on %(expires_at)s")
+            % {"name": channel.name, "expires_at": format(expires_at, "%Y-%m-%d")},
             body="Connect the account again before then, or the channel stops.",
             dedupe_key=f"token-expiry:{channel.pk}:{expires_at:%Y-%m-%d}",
         )

@@ -2,6 +2,7 @@ import json
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -53,20 +54,22 @@ class InquiryCreateSerializer(StrictSerializer):
     author = AuthorSerializer()
     external_id = StrictCharField(required=False, max_length=200)
     language = serializers.ChoiceField(
-        required=False, choices=[code for code, _ in settings.LANGUAGES]
+        required=False, choices=[code for code, _name in settings.LANGUAGES]
     )
     metadata = serializers.DictField(required=False)
 
     def validate_text(self, value: str) -> str:
         if not value.strip():
-            raise serializers.ValidationError("The text must not be empty.")
+            raise serializers.ValidationError(_("The text must not be empty."))
         return value
 
     def validate_metadata(self, value: dict[str, Any]) -> dict[str, Any]:
         if len(json.dumps(value)) > METADATA_MAX_BYTES:
-            raise serializers.ValidationError(f"At most {METADATA_MAX_BYTES} bytes of metadata.")
+            raise serializers.ValidationError(
+                _("At most %(limit)s bytes of metadata.") % {"limit": METADATA_MAX_BYTES}
+            )
         if _contains_nul(value):
-            raise serializers.ValidationError("Null characters are not allowed.")
+            raise serializers.ValidationError(_("Null characters are not allowed."))
         return value
 
 

@@ -4,6 +4,7 @@ import re
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from channels.models import Channel
 from desk.classification.labels import LABEL_NAMES, SENTIMENTS
@@ -14,7 +15,7 @@ _LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 
 
 class RoutingRuleForm(forms.ModelForm):
-    holding_reply = forms.ChoiceField(required=False, label="Holding reply template")
+    holding_reply = forms.ChoiceField(required=False, label=_("Holding reply template"))
 
     class Meta:
         model = RoutingRule
@@ -41,24 +42,47 @@ class RoutingRuleForm(forms.ModelForm):
             "stop_processing",
         ]
         widgets = {"channels": forms.CheckboxSelectMultiple}
+        labels = {
+            "name": _("Name"),
+            "is_active": _("Active"),
+            "channels": _("Channels"),
+            "service_level": _("Service level"),
+            "languages": _("Languages"),
+            "label": _("Label"),
+            "min_score": _("Minimum score"),
+            "sentiment": _("Sentiment"),
+            "tracked_term": _("Tracked term"),
+            "author": _("Author"),
+            "text_contains": _("Text contains"),
+            "text_regex": _("Text matches (regular expression)"),
+            "queue": _("Queue"),
+            "priority": _("Priority"),
+            "tags": _("Tags"),
+            "assignee": _("Assignee"),
+            "mark_netiquette": _("Mark as netiquette violation"),
+            "request_approval": _("Request approval"),
+            "stop_processing": _("Stop here"),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         names = ReplyTemplate.objects.order_by("name").values_list("name", flat=True).distinct()
         holding = cast(forms.ChoiceField, self.fields["holding_reply"])
-        holding.choices = [("", "none"), *((n, n) for n in names)]
+        holding.choices = [("", _("none")), *((n, n) for n in names)]
 
     def clean_languages(self) -> str:
         codes = [c.strip().lower() for c in self.cleaned_data["languages"].split(",") if c.strip()]
         wrong = [c for c in codes if not _LANGUAGE_CODE.match(c)]
         if wrong:
-            raise forms.ValidationError(f"Use two-letter language codes; not {', '.join(wrong)}.")
+            raise forms.ValidationError(
+                _("Use two-letter language codes; not %(codes)s.") % {"codes": ", ".join(wrong)}
+            )
         return ",".join(codes)
 
     def clean_min_score(self) -> float:
         score = self.cleaned_data["min_score"]
         if not 0.0 <= score <= 1.0:
-            raise forms.ValidationError("The score is between 0 and 1.")
+            raise forms.ValidationError(_("The score is between 0 and 1."))
         return score
 
 
@@ -66,11 +90,12 @@ class ReplyTemplateForm(forms.ModelForm):
     class Meta:
         model = ReplyTemplate
         fields = ["name", "language", "text"]
+        labels = {"name": _("Name"), "language": _("Language"), "text": _("Text")}
 
     def clean_language(self) -> str:
         code = self.cleaned_data["language"].strip().lower()
         if code and not _LANGUAGE_CODE.match(code):
-            raise forms.ValidationError("Use a two-letter language code, or leave it blank.")
+            raise forms.ValidationError(_("Use a two-letter language code, or leave it blank."))
         return code
 
 
@@ -78,26 +103,26 @@ class DryRunForm(forms.Form):
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000
     )
-    message = forms.IntegerField(required=False, min_value=1, label="or a message id")
+    message = forms.IntegerField(required=False, min_value=1, label=_("or a message id"))
     channel = forms.ModelChoiceField(Channel.objects.all(), required=False)
-    language = forms.CharField(required=False, max_length=2, label="declared language")
+    language = forms.CharField(required=False, max_length=2, label=_("declared language"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("text", "").strip() and not data.get("message"):
-            raise forms.ValidationError("Paste a text or give a message id.")
+            raise forms.ValidationError(_("Paste a text or give a message id."))
         return data
 
 
 class CorrectionForm(forms.Form):
     queue = forms.ModelChoiceField(
-        Queue.objects.all(), required=False, to_field_name="slug", empty_label="(unchanged)"
+        Queue.objects.all(), required=False, to_field_name="slug", empty_label=_("(unchanged)")
     )
     labels = forms.MultipleChoiceField(
         choices=list(LABEL_NAMES.items()), required=False, widget=forms.CheckboxSelectMultiple
     )
     relabel = forms.BooleanField(
-        required=False, help_text="Replace the labels with the ticked ones"
+        required=False, help_text=_("Replace the labels with the ticked ones")
     )
     sentiment = forms.ChoiceField(
         choices=[("", "(unchanged)"), *((s, s) for s in SENTIMENTS)], required=False

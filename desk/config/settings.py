@@ -443,6 +443,8 @@ WEBFORM_MIN_SECONDS = env_float("WEBFORM_MIN_SECONDS", 3)
 # A personal reply by an employee ends with this disclosure (000 HARMAN: staff posting about
 # the company say they work there).
 EMPLOYEE_DISCLOSURE = env("EMPLOYEE_DISCLOSURE", "#MyEmployer")
+# How long the split view holds resolve, netiquette, flag, assign and bulk actions for "Undo".
+DESK_UNDO_SECONDS = env_float("DESK_UNDO_SECONDS", 5)
 
 # --- Privacy: retention notices and retention ---------------------------------------------
 
@@ -476,6 +478,12 @@ _JSON_LOGS = env("LOG_FORMAT", "text").lower() == "json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A 4xx is logged in one line, without a traceback.
+    "filters": {
+        "client_errors_without_traceback": {
+            "()": "desk.ops.log_filters.ClientErrorsWithoutTraceback"
+        }
+    },
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -490,7 +498,10 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["client_errors_without_traceback"]},
+    },
 }
 
 # --- The embedded demo (make run) ---------------------------------------------------------

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.db.models.functions import ExtractHour
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from channels.models import Channel
 from desk.dashboards.filters import BadFilter, Filters
@@ -28,7 +30,7 @@ MENTIONS = "mentions"
 
 @dataclass(frozen=True)
 class Metric:
-    label: str
+    label: str | Promise
     kind: str
     predicate: Callable[[datetime], Q]
     # Counted over the date range (by creation); live figures are about now.
@@ -47,20 +49,20 @@ METRICS: dict[str, Metric] = {
     name: Metric(COUNTER_LABELS[name], TICKETS, _const(q)) for name, q in COUNTERS.items()
 }
 METRICS["decided"] = Metric(
-    "First response decided (met or breached)",
+    _("First response decided (met or breached)"),
     TICKETS,
     _const(COUNTERS["met"] | COUNTERS["breached"]),
 )
 METRICS.update(
     {
         "backlog": Metric(
-            "Open backlog", TICKETS, _const(Q(status__in=Ticket.ACTIVE_STATUSES)), dated=False
+            _("Open backlog"), TICKETS, _const(Q(status__in=Ticket.ACTIVE_STATUSES)), dated=False
         ),
         "running": Metric(
-            "Clock running", TICKETS, _const(Q(status__in=live.RUNNING)), dated=False
+            _("Clock running"), TICKETS, _const(Q(status__in=live.RUNNING)), dated=False
         ),
         "paused": Metric(
-            "Waiting on customer", TICKETS, _const(Q(status=Ticket.Status.PENDING)), dated=False
+            _("Waiting on customer"), TICKETS, _const(Q(status=Ticket.Status.PENDING)), dated=False
         ),
         "breached_now": Metric("Breached now", TICKETS, live.breached_now_q, dated=False),
         "at_risk": Metric("At risk", TICKETS, _live(live.at_risk_q), dated=False),
@@ -75,14 +77,14 @@ def _age_q(start: Any, end: Any, now: Any, policies: Any) -> Q:
 for _start, _end in live.AGE_BUCKETS:
     _bucket = live.AgeBucket(_start, _end, 0)
     METRICS[_bucket.slug] = Metric(
-        f"Backlog aged {_bucket.label} (business)",
+        _("Backlog aged %(age)s (business)") % {"age": _bucket.label},
         TICKETS,
         _live(partial(_age_q, _start, _end)),
         dated=False,
     )
 METRICS["mentions"] = Metric("Mentions", MENTIONS, _const(Q()))
 METRICS["monitored"] = Metric(
-    "Mentions on monitored-only channels",
+    _("Mentions on monitored-only channels"),
     MENTIONS,
     _const(Q(channel__service_level=Channel.ServiceLevel.MONITORED)),
 )
@@ -92,7 +94,7 @@ def metric_named(name: str) -> Metric:
     try:
         return METRICS[name]
     except KeyError:
-        raise BadFilter(f"Unknown figure {name!r}.") from None
+        raise BadFilter(_("Unknown figure %(name)s.") % {"name": repr(name)}) from None
 
 
 def tickets_behind(filters: Filters, metric: Metric, *, now: datetime) -> QuerySet[Ticket]:
@@ -116,7 +118,7 @@ def mentions_behind(
     hour = params.get("hour", "").strip()
     if hour:
         if not hour.isdigit() or int(hour) > 23:
-            raise BadFilter("'hour' must be an hour of the day, 0 to 23.")
+            raise BadFilter(_("'hour' must be an hour of the day, 0 to 23."))
         messages = messages.annotate(
             local_hour=ExtractHour("created_at", tzinfo=local_zone())
         ).filter(local_hour=int(hour))

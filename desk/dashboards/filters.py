@@ -9,19 +9,22 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from desk.dashboards.rollups import day_span
+from tickets.models import Queue
 
 MAX_DAYS = 731
 DEFAULT_PRESET = "30d"
-PRESETS: dict[str, str] = {
-    "7d": "Last 7 days",
-    "30d": "Last 30 days",
-    "90d": "Last 90 days",
-    "this_week": "This week",
-    "last_week": "Last week",
-    "this_month": "This month",
-    "last_month": "Last month",
+PRESETS: dict[str, str | Promise] = {
+    "7d": _("Last 7 days"),
+    "30d": _("Last 30 days"),
+    "90d": _("Last 90 days"),
+    "this_week": _("This week"),
+    "last_week": _("Last week"),
+    "this_month": _("This month"),
+    "last_month": _("Last month"),
 }
 # "agent=none" selects unassigned tickets; the rollups key them as agent 0.
 UNASSIGNED = 0
@@ -139,7 +142,10 @@ def preset_range(preset: str, today: date) -> tuple[date, date]:
     if preset == "last_month":
         last = month_start - timedelta(days=1)
         return last.replace(day=1), last
-    raise BadFilter(f"Unknown preset {preset!r}; use one of {', '.join(PRESETS)}.")
+    raise BadFilter(
+        _("Unknown preset %(preset)s; use one of %(presets)s.")
+        % {"preset": repr(preset), "presets": ", ".join(PRESETS)}
+    )
 
 
 def parse_filters(params: Mapping[str, str], *, today: date) -> Filters:
@@ -147,7 +153,10 @@ def parse_filters(params: Mapping[str, str], *, today: date) -> Filters:
     preset = params.get("preset", "").strip()
     first_text, last_text = params.get("from", "").strip(), params.get("to", "").strip()
     if preset and preset not in PRESETS:
-        raise BadFilter(f"Unknown preset {preset!r}; use one of {', '.join(PRESETS)}.")
+        raise BadFilter(
+            _("Unknown preset %(preset)s; use one of %(presets)s.")
+            % {"preset": repr(preset), "presets": ", ".join(PRESETS)}
+        )
     if not preset and not first_text and not last_text:
         preset = DEFAULT_PRESET
     if preset:
@@ -156,22 +165,22 @@ def parse_filters(params: Mapping[str, str], *, today: date) -> Filters:
         first = _date(first_text, "from") if first_text else today - timedelta(days=29)
         last = _date(last_text, "to") if last_text else today
     if last < first:
-        raise BadFilter("The end date ('to') is before the start date ('from').")
+        raise BadFilter(_("The end date ('to') is before the start date ('from')."))
     if (last - first).days + 1 > MAX_DAYS:
-        raise BadFilter(f"Choose a range of at most {MAX_DAYS} days.")
+        raise BadFilter(_("Choose a range of at most %(days)d days.") % {"days": MAX_DAYS})
     agent_text = params.get("agent", "").strip()
     agent = UNASSIGNED if agent_text == "none" else _id(agent_text, "agent")
     language = params.get("language", "").strip() or None
     if language == NO_LANGUAGE:
         language = ""
     elif language is not None and (len(language) > 8 or not language.replace("-", "").isalnum()):
-        raise BadFilter("A language is a short code such as 'de' or 'en'.")
+        raise BadFilter(_("A language is a short code such as 'de' or 'en'."))
     return Filters(
         first=first,
         last=last,
         preset=preset,
         channel=_id(params.get("channel", "").strip(), "channel"),
-        queue=_id(params.get("queue", "").strip(), "queue"),
+        queue=_queue(params.get("queue", "").strip()),
         agent=agent,
         language=language,
     )
@@ -181,12 +190,24 @@ def _date(text: str, name: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise BadFilter(f"'{name}' must be a date written YYYY-MM-DD.") from None
+        raise BadFilter(
+            _("'%(name)s' must be a date written YYYY-MM-DD.") % {"name": name}
+        ) from None
 
 
 def _id(text: str, name: str) -> int | None:
     if not text:
         return None
     if not text.isdigit() or len(text) > 18:
-        raise BadFilter(f"'{name}' must be a numeric id.")
+        raise BadFilter(_("'%(name)s' must be a numeric id.") % {"name": name})
     return int(text)
+
+
+def _queue(text: str) -> int | None:
+    """A queue by id or, as in the inbox's links, by its slug."""
+    if not text or text.isdigit():
+        return _id(text, "queue")
+    pk = Queue.objects.filter(slug=text).values_list("pk", flat=True).first()
+    if pk is None:
+        raise BadFilter(_("There is no queue called '%(slug)s'.") % {"slug": text[:50]})
+    return pk

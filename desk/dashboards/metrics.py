@@ -18,6 +18,8 @@ from typing import Any
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from tickets.models import Ticket
 
@@ -54,21 +56,21 @@ COUNTERS: dict[str, Q] = {
     "unknown_sentiment": ~Q(sentiment__in=SENTIMENTS),
 }
 
-COUNTER_LABELS: dict[str, str] = {
-    "tickets": "Tickets",
-    "ignored": "Netiquette-ignored",
-    "sla": "With SLA",
-    "met": "First response met",
-    "breached": "First response breached",
-    "waiting": "Waiting for first response",
-    "any_breached": "Any SLA breached",
-    "responded": "Answered",
-    "reopened": "Reopened",
-    "resolved": "Resolved",
-    "positive": "Positive",
-    "neutral": "Neutral",
-    "negative": "Negative",
-    "unknown_sentiment": "Sentiment unknown",
+COUNTER_LABELS: dict[str, str | Promise] = {
+    "tickets": _("Tickets"),
+    "ignored": _("Netiquette-ignored"),
+    "sla": _("With SLA"),
+    "met": _("First response met"),
+    "breached": _("First response breached"),
+    "waiting": _("Waiting for first response"),
+    "any_breached": _("Any SLA breached"),
+    "responded": _("Answered"),
+    "reopened": _("Reopened"),
+    "resolved": _("Resolved"),
+    "positive": _("Positive"),
+    "neutral": _("Neutral"),
+    "negative": _("Negative"),
+    "unknown_sentiment": _("Sentiment unknown"),
 }
 
 WALL_TIME = ExpressionWrapper(

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from desk.access import Role
 from desk.dashboards.filters import Filters
@@ -58,7 +60,8 @@ def weekly_summary(*, now: datetime) -> WeeklySummary:
     return WeeklySummary(
         first=first,
         last=last,
-        title=f"SLA summary {first:%G-W%V}: {compliance} first responses on time",
+        title=_("SLA summary %(week)s: %(compliance)s first responses on time")
+        % {"week": f"{first:%G-W%V}", "compliance": compliance},
         body=body,
         url=f"{reverse('dashboard')}?{filters.query()}",
     )
@@ -78,18 +81,33 @@ def _breakdown(table: Any) -> list[tuple[str, str, str, str]]:
 
 def managers() -> list[Any]:
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    return list(users.filter(Q(is_superuser=True) | Q(groups__name=Role.MANAGER)).distinct())
+    managers = users.filter(Q(is_superuser=True) | Q(groups__name=Role.MANAGER)).distinct()
+    return list(managers.select_related("desk_preference"))
+
+
+def _language_of(user: Any) -> str:
+    preference = getattr(user, "desk_preference", None)
+    return (preference.language if preference else "") or settings.LANGUAGE_CODE
 
 
 def send_weekly_summary(*, now: datetime | None = None) -> int:
-    """E-mail last week's summary to every manager once; returns how many were notified."""
-    summary = weekly_summary(now=now or timezone.now())
-    sent = notify(
-        users=managers(),
-        kind="sla_weekly_summary",
-        title=summary.title,
-        body=summary.body,
-        url=summary.url,
-        dedupe_key=f"sla-weekly:{summary.first.isoformat()}",
-    )
-    return len(sent)
+    """E-mail last week's summary to every manager once, each in their own interface language;
+    returns how many were notified."""
+    by_language: dict[str, list[Any]] = {}
+    for user in managers():
+        by_language.setdefault(_language_of(user), []).append(user)
+    sent = 0
+    for language, users in sorted(by_language.items()):
+        with translation.override(language):
+            summary = weekly_summary(now=now or timezone.now())
+            sent += len(
+                notify(
+                    users=users,
+                    kind="sla_weekly_summary",
+                    title=summary.title,
+                    body=summary.body,
+                    url=summary.url,
+                    dedupe_key=f"sla-weekly:{summary.first.isoformat()}",
+                )
+            )
+    return sent

@@ -10,6 +10,8 @@ from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from channels.models import Channel
 from desk.access import manager_required
@@ -26,9 +28,9 @@ from desk.dashboards.tables import Context, build, table_slugs
 from tickets.models import Queue
 
 PAGE_SIZE = 50
-SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+SECTIONS: tuple[tuple[str | Promise, tuple[str, ...]], ...] = (
     (
-        "Service level",
+        _("Service level"),
         (
             "summary",
             "live",
@@ -42,7 +44,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     (
-        "Volume and mood",
+        _("Volume and mood"),
         (
             "mentions_by_day",
             "mentions_by_channel",
@@ -57,7 +59,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 
 def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "error.html", {"title": "Bad request", "message": message}, status=400)
+    return render(request, "400.html", {"title": _("Bad request"), "message": message}, status=400)
 
 
 def _filters(request: HttpRequest) -> Filters:
@@ -100,7 +102,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @manager_required
 def table_csv(request: HttpRequest, slug: str) -> HttpResponseBase:
     if slug not in table_slugs():
-        raise Http404("No such table.")
+        raise Http404(_("No such table."))
     try:
         filters = _filters(request)
     except BadFilter as exc:
@@ -172,13 +174,13 @@ def _page(rows: Any, before: str) -> tuple[list[Any], str]:
     does."""
     ordered = rows.order_by("-created_at", "-id")
     if before:
-        created, _, pk = before.partition("_")
+        created, _sep, pk = before.partition("_")
         try:
             cursor_time = datetime.fromisoformat(created)
         except ValueError:
-            raise BadFilter("The page cursor is not valid.") from None
+            raise BadFilter(_("The page cursor is not valid.")) from None
         if not pk.isdigit() or cursor_time.tzinfo is None:
-            raise BadFilter("The page cursor is not valid.")
+            raise BadFilter(_("The page cursor is not valid."))
         ordered = ordered.filter(created_at__lte=cursor_time).exclude(
             created_at=cursor_time, id__gte=int(pk)
         )

@@ -1,13 +1,14 @@
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class SandboxPost(models.Model):
     """One post on the demo's sandbox platform: a customer's mention, or what we sent."""
 
     class Author(models.TextChoices):
-        CUSTOMER = "customer", "customer"
-        COMPANY = "company", "company"
+        CUSTOMER = "customer", _("customer")
+        COMPANY = "company", _("company")
 
     # The sandbox platform: x, facebook, instagram, mastodon, bluesky, youtube, email.
     platform = models.CharField(max_length=32)

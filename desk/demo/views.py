@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from desk.access import staff_required
 from desk.demo.models import SandboxPost
@@ -13,7 +14,7 @@ PAGE_SIZE = 100
 @staff_required
 def sandbox_timeline(request: HttpRequest) -> HttpResponse:
     if not settings.DEMO_MODE:
-        raise Http404("The sandbox exists only in demo mode.")
+        raise Http404(_("The sandbox exists only in demo mode."))
     posts = SandboxPost.objects.all()
     platform = request.GET.get("platform", "")
     if platform:

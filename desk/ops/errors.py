@@ -3,7 +3,8 @@ import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 log = logging.getLogger(__name__)
 
@@ -23,15 +24,18 @@ def server_error(request: HttpRequest) -> HttpResponse:
     exc = sys.exc_info()[1]
     if isinstance(exc, OperationalError | InterfaceError):
         log.error("database unavailable: %s", exc)
-        status, code, message = 503, "unavailable", "The service is briefly unavailable; retry."
+        status, code, message = 503, "unavailable", _("The service is briefly unavailable; retry.")
     else:
-        status, code, message = 500, "server_error", "Something went wrong on our side."
+        status, code, message = 500, "server_error", _("Something went wrong on our side.")
     if _wants_json(request):
         response: HttpResponse = JsonResponse(
             {"error": {"code": code, "message": message}}, status=status
         )
     else:
-        response = render(request, "error.html", {"message": message}, status=status)
+        # Without the request: its user and the page frame need the database, which may be
+        # the thing that failed.
+        page = render_to_string("500.html", {"message": message, "status": status})
+        response = HttpResponse(page, status=status)
     if status == 503:
         response["Retry-After"] = "5"
     return response

@@ -3,6 +3,7 @@ spokesperson's approval."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ConfidentialTerm(models.Model):
@@ -25,9 +26,9 @@ class ReplyApproval(models.Model):
     """A public reply drafted by someone who may not post it, waiting for a spokesperson."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "Pending"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
 
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
     drafted_by = models.ForeignKey(

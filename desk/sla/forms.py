@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from desk.sla.business_hours import DAY_NAMES, BusinessCalendar
 from desk.sla.models import Calendar, CalendarDay, SlaPolicy
@@ -12,7 +13,15 @@ from desk.sla.models import Calendar, CalendarDay, SlaPolicy
 DAY_LABELS = dict(
     zip(
         DAY_NAMES,
-        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+        (
+            _("Monday"),
+            _("Tuesday"),
+            _("Wednesday"),
+            _("Thursday"),
+            _("Friday"),
+            _("Saturday"),
+            _("Sunday"),
+        ),
         strict=True,
     )
 )
@@ -24,6 +33,12 @@ class CalendarForm(forms.ModelForm):
     class Meta:
         model = Calendar
         fields = ["name", "timezone", "holiday_country", "holiday_subdivision"]
+        labels = {
+            "name": _("Name"),
+            "timezone": _("Time zone"),
+            "holiday_country": _("Public holidays of (country)"),
+            "holiday_subdivision": _("State or region"),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -42,7 +57,9 @@ class CalendarForm(forms.ModelForm):
             pairs = [part.strip() for part in text.split(",") if part.strip()]
             weekly[day] = [[p.strip() for p in pair.split("-", 1)] for pair in pairs]
             if any(len(pair) != 2 for pair in weekly[day]):
-                self.add_error(f"hours_{day}", "Write hours as HH:MM-HH:MM, separated by commas.")
+                self.add_error(
+                    f"hours_{day}", _("Write hours as HH:MM-HH:MM, separated by commas.")
+                )
                 return cleaned
         try:
             BusinessCalendar.from_spec(
@@ -58,13 +75,21 @@ class CalendarDayForm(forms.ModelForm):
     class Meta:
         model = CalendarDay
         fields = ["date", "kind", "every_year", "opens", "closes", "name"]
+        labels = {
+            "date": _("Date"),
+            "kind": _("Kind"),
+            "every_year": _("Every year"),
+            "opens": _("Opens"),
+            "closes": _("Closes"),
+            "name": _("Name"),
+        }
         widgets = {"date": forms.DateInput(attrs={"type": "date"})}
 
     def clean_date(self) -> Any:
         day = self.cleaned_data["date"]
         taken = CalendarDay.objects.filter(calendar_id=self.instance.calendar_id, date=day)
         if taken.exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError("This calendar already has an entry for that day.")
+            raise forms.ValidationError(_("This calendar already has an entry for that day."))
         return day
 
 
@@ -85,3 +110,17 @@ class PolicyForm(forms.ModelForm):
             "raise_priority_on_breach",
             "notify_managers",
         ]
+        labels = {
+            "name": _("Name"),
+            "calendar": _("Calendar"),
+            "queue": _("Queue"),
+            "channel": _("Channel"),
+            "is_active": _("Active"),
+            "first_response_minutes": _("First response (minutes)"),
+            "next_response_minutes": _("Next response (minutes)"),
+            "resolution_minutes": _("Resolution (minutes)"),
+            "warning_percent": _("Warn at (percent of the target)"),
+            "warning_minutes_left": _("Warn with minutes left"),
+            "raise_priority_on_breach": _("Raise the priority on a breach"),
+            "notify_managers": _("Notify the managers"),
+        }

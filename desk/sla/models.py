@@ -11,6 +11,7 @@ import holidays
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from desk.sla.business_hours import DAY_NAMES, BusinessCalendar, parse_time
 
@@ -34,14 +35,16 @@ class Calendar(models.Model):
     timezone = models.CharField(max_length=64, default="Europe/Berlin")
     weekly_hours = models.JSONField(
         default=default_weekly_hours,
-        help_text='Per day a list of [open, close] pairs, e.g. {"mon": [["09:00", "17:00"]]}. '
-        'A close earlier than the open runs past midnight; "24:00" closes at midnight.',
+        help_text=_(
+            'Per day a list of [open, close] pairs, e.g. {"mon": [["09:00", "17:00"]]}. '
+            'A close earlier than the open runs past midnight; "24:00" closes at midnight.'
+        ),
     )
     holiday_country = models.CharField(
-        max_length=3, blank=True, help_text="ISO country whose public holidays close the desk."
+        max_length=3, blank=True, help_text=_("ISO country whose public holidays close the desk.")
     )
     holiday_subdivision = models.CharField(
-        max_length=10, blank=True, help_text="State or region, e.g. BE for Berlin."
+        max_length=10, blank=True, help_text=_("State or region, e.g. BE for Berlin.")
     )
     # Bumped on every change, so cached arithmetic tables know they are stale.
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -77,15 +80,15 @@ class CalendarDay(models.Model):
     """A company closing day (24 December, say) or an extra opening day."""
 
     class Kind(models.TextChoices):
-        CLOSED = "closed", "Closed"
-        OPEN = "open", "Extra opening"
+        CLOSED = "closed", _("Closed")
+        OPEN = "open", _("Extra opening")
 
     calendar = models.ForeignKey(Calendar, on_delete=models.CASCADE, related_name="days")
     date = models.DateField()
     kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.CLOSED)
-    every_year = models.BooleanField(default=False, help_text="Repeat on this day every year.")
-    opens = models.CharField(max_length=5, blank=True, help_text="HH:MM, for extra openings.")
-    closes = models.CharField(max_length=5, blank=True, help_text="HH:MM or 24:00.")
+    every_year = models.BooleanField(default=False, help_text=_("Repeat on this day every year."))
+    opens = models.CharField(max_length=5, blank=True, help_text=_("HH:MM, for extra openings."))
+    closes = models.CharField(max_length=5, blank=True, help_text=_("HH:MM or 24:00."))
     name = models.CharField(max_length=100, blank=True)
 
     class Meta:
@@ -125,19 +128,22 @@ class SlaPolicy(models.Model):
     )
     is_active = models.BooleanField(default=True)
     first_response_minutes = models.PositiveIntegerField(
-        default=24 * 60, help_text="Business minutes to the first public or holding reply."
+        default=24 * 60, help_text=_("Business minutes to the first public or holding reply.")
     )
     next_response_minutes = models.PositiveIntegerField(
-        default=24 * 60, help_text="Business minutes to answer each further customer message."
+        default=24 * 60, help_text=_("Business minutes to answer each further customer message.")
     )
     resolution_minutes = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Business minutes to resolution; empty for none."
+        null=True, blank=True, help_text=_("Business minutes to resolution; empty for none.")
     )
     warning_percent = models.PositiveSmallIntegerField(
-        null=True, blank=True, default=80, help_text="At risk once this share of a target is used."
+        null=True,
+        blank=True,
+        default=80,
+        help_text=_("At risk once this share of a target is used."),
     )
     warning_minutes_left = models.PositiveIntegerField(
-        null=True, blank=True, default=60, help_text="At risk once this many minutes are left."
+        null=True, blank=True, default=60, help_text=_("At risk once this many minutes are left.")
     )
     notify_managers = models.BooleanField(default=True)
     raise_priority_on_breach = models.BooleanField(default=True)
@@ -147,7 +153,7 @@ class SlaPolicy(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Reassign breached tickets to this person.",
+        help_text=_("Reassign breached tickets to this person."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -163,7 +169,7 @@ class SlaPolicy(models.Model):
         if self.warning_percent is not None and not 1 <= self.warning_percent <= 100:
             raise ValidationError({"warning_percent": "Between 1 and 100."})
         if self.first_response_minutes == 0 or self.next_response_minutes == 0:
-            raise ValidationError("Response targets must be at least one minute.")
+            raise ValidationError(_("Response targets must be at least one minute."))
 
     def targets_for(self, priority: int) -> Targets:
         override = next((t for t in self.targets.all() if t.priority == priority), None)
@@ -236,13 +242,13 @@ class SlaEvent(models.Model):
     """A warning or breach of one clock of one ticket, recorded exactly once."""
 
     class Target(models.TextChoices):
-        FIRST_RESPONSE = "first_response", "First response"
-        NEXT_RESPONSE = "next_response", "Next response"
-        RESOLUTION = "resolution", "Resolution"
+        FIRST_RESPONSE = "first_response", _("First response")
+        NEXT_RESPONSE = "next_response", _("Next response")
+        RESOLUTION = "resolution", _("Resolution")
 
     class Kind(models.TextChoices):
-        WARNING = "warning", "At risk"
-        BREACH = "breach", "Breached"
+        WARNING = "warning", _("At risk")
+        BREACH = "breach", _("Breached")
 
     ticket = models.ForeignKey(
         "tickets.Ticket", on_delete=models.CASCADE, related_name="sla_events"

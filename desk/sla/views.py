@@ -8,6 +8,7 @@ from django.contrib import messages as flash
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from desk.access import policy_editor_required
@@ -56,7 +57,10 @@ def edit_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     with transaction.atomic():
         form.save()
         calendar_changed(calendar=calendar)
-    flash.success(request, f"Saved {calendar}; open tickets are being recomputed.")
+    flash.success(
+        request,
+        _("Saved %(calendar)s; open tickets are being recomputed.") % {"calendar": calendar},
+    )
     return redirect("sla-settings")
 
 
@@ -71,7 +75,11 @@ def add_calendar_day(request: HttpRequest, pk: int) -> HttpResponse:
     with transaction.atomic():
         form.save()
         calendar_changed(calendar=calendar)
-    flash.success(request, f"Added {form.instance} to {calendar}.")
+    flash.success(
+        request,
+        _("Added %(instance)s to %(calendar)s.")
+        % {"instance": form.instance, "calendar": calendar},
+    )
     return redirect("sla-settings")
 
 
@@ -80,7 +88,7 @@ def add_calendar_day(request: HttpRequest, pk: int) -> HttpResponse:
 def remove_calendar_day(request: HttpRequest, pk: int, day_pk: int) -> HttpResponse:
     calendar = get_object_or_404(Calendar, pk=pk)
     with transaction.atomic():
-        deleted, _ = calendar.days.filter(pk=day_pk).delete()
+        deleted, _by_model = calendar.days.filter(pk=day_pk).delete()
         if deleted:
             calendar_changed(calendar=calendar)
     return redirect("sla-settings")
@@ -96,5 +104,7 @@ def edit_policy(request: HttpRequest, pk: int) -> HttpResponse:
     with transaction.atomic():
         form.save()
         policy_changed(policy=policy)
-    flash.success(request, f"Saved {policy}; open tickets are being recomputed.")
+    flash.success(
+        request, _("Saved %(policy)s; open tickets are being recomputed.") % {"policy": policy}
+    )
     return redirect("sla-settings")

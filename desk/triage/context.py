@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
@@ -22,6 +23,7 @@ def desk(request: HttpRequest) -> dict[str, Any]:
         ).count()
 
     return {
+        "desk_undo_ms": int(settings.DESK_UNDO_SECONDS * 1000),
         "desk_can": SimpleLazyObject(lambda: {c.value: can(user, c) for c in Capability}),
         "desk_pending_approvals": SimpleLazyObject(pending_approvals),
     }

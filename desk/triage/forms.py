@@ -14,6 +14,7 @@ from desk.triage.selectors.inbox import SORT_DUE, SORT_NEWEST
 from tickets.models import Ticket
 
 PAGE_SIZES = (25, 50, 100)
+DEFAULT_PAGE_SIZE = 50
 MAX_TAGS = 5
 
 
@@ -74,6 +75,10 @@ class InboxFilterForm(forms.Form):
         queue_choices: list[tuple[str, str]],
         channel_choices: list[tuple[int, str]],
     ) -> None:
+        if not data.get("per_page"):
+            # The select shows the size the page is listed in, not its first option.
+            data = data.copy()
+            data["per_page"] = str(DEFAULT_PAGE_SIZE)
         super().__init__(data)
         cast(forms.ChoiceField, self.fields["queue"]).choices = queue_choices
         cast(forms.ChoiceField, self.fields["channel"]).choices = channel_choices

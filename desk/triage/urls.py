@@ -1,9 +1,14 @@
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
 
+from desk.access import public
 from desk.triage.views import (
     approvals,
     attachments,
     compose,
+    contacts,
     inbox,
     platforms,
     preferences,
@@ -26,6 +31,10 @@ urlpatterns = [
         ticket.message_delivery,
         name="message-delivery",
     ),
+    path("contacts/", contacts.contact_list, name="contact-list"),
+    path("contacts/<int:pk>/", contacts.contact_detail, name="contact-detail"),
+    path("contacts/<int:pk>/merge/", contacts.contact_merge, name="contact-merge"),
+    path("contacts/merges/<int:pk>/split/", contacts.contact_split, name="contact-split"),
     path("approvals/", approvals.approval_queue, name="approval-queue"),
     path("approvals/<int:pk>/", approvals.approval_decide, name="approval-decide"),
     path("preferences/", preferences.preferences, name="preferences"),
@@ -41,4 +50,12 @@ urlpatterns = [
     ),
     path("attachments/<int:pk>/", attachments.attachment_download, name="attachment-download"),
     path("channels/", platforms.channel_health, name="channel-health"),
+    # Texts of the desk's JavaScript, in the user's language (djangojs catalogue).
+    path("jsi18n/", public(JavaScriptCatalog.as_view()), name="javascript-catalog"),
+    # Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says.
+    path(
+        "favicon.ico",
+        public(RedirectView.as_view(url=static("desk/favicon.svg"), permanent=True)),
+        name="favicon",
+    ),
 ]

@@ -26,6 +26,7 @@ from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -149,7 +150,7 @@ def _validate(post: Any, words: dict[str, str]) -> tuple[dict[str, str], dict[st
 def webform(request: HttpRequest, token: str) -> HttpResponse:
     channel = WebFormAdapter.channel_for_token(token)
     if channel is None:
-        raise Http404("No active web form has this address.")
+        raise Http404(_("No active web form has this address."))
     adapter = channel.adapter()
     language = _language(request)
     words = WORDS[language]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from channels.adapters.base import (
     Adapter,
     Author,
@@ -48,7 +50,7 @@ class EmailAdapter(Adapter):
             "Log in to SMTP",
             type="bool",
             default=True,
-            help_text="off for a relay that accepts mail from this host without a login",
+            help_text=_("off for a relay that accepts mail from this host without a login"),
         ),
     )
 
@@ -89,7 +91,7 @@ class EmailAdapter(Adapter):
             # The Message-ID is the delivery id: the same mail polled again, or copied into
             # the folder twice, is stored once.
             RawEvent(body=raw, delivery_id=read_message_id(raw), content_type="message/rfc822")
-            for _, raw in batch.messages
+            for _uid, raw in batch.messages
         )
         return PollResult(
             events=events,

@@ -16,6 +16,7 @@ from typing import Any
 
 import requests
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from channels import http
 from channels.adapters.base import (
@@ -69,33 +70,33 @@ class MetaAdapter(ExpiringToken, Adapter):
             "app_secret",
             "App secret",
             secret=True,
-            help_text="App settings > Basic: signs every delivery.",
+            help_text=_("App settings > Basic: signs every delivery."),
         ),
         ConfigField(
             "verify_token",
             "Verify token",
             secret=True,
-            help_text="Any string; entered again when the callback URL is registered.",
+            help_text=_("Any string; entered again when the callback URL is registered."),
         ),
         ConfigField(
             "page_tokens",
             "Pages",
             secret=True,
-            help_text="PAGE_ID:PAGE_ACCESS_TOKEN pairs, comma separated.",
+            help_text=_("PAGE_ID:PAGE_ACCESS_TOKEN pairs, comma separated."),
         ),
         ConfigField(
             "instagram_accounts",
             "Instagram accounts",
             required=False,
             default="",
-            help_text="IG_USER_ID:PAGE_ID pairs: each account and its linked page.",
+            help_text=_("IG_USER_ID:PAGE_ID pairs: each account and its linked page."),
         ),
         ConfigField(
             "token_expires_at",
             "Token expiry",
             required=False,
             default="",
-            help_text="ISO date when the page tokens end; empty if they do not.",
+            help_text=_("ISO date when the page tokens end; empty if they do not."),
         ),
     )
 
@@ -129,7 +130,7 @@ class MetaAdapter(ExpiringToken, Adapter):
             or not expected
             or not hmac.compare_digest(given.encode(), expected.encode())
         ):
-            return HttpResponse("Wrong verify token.", status=403, content_type="text/plain")
+            return HttpResponse(_("Wrong verify token."), status=403, content_type="text/plain")
         return HttpResponse(request.GET.get("hub.challenge", ""), content_type="text/plain")
 
     def verify_webhook(self, request: HttpRequest) -> None:
@@ -174,7 +175,7 @@ class MetaAdapter(ExpiringToken, Adapter):
     # -- calls ---------------------------------------------------------------------------
 
     def _call(self, method: str, account: str, path: str, **kwargs: Any) -> requests.Response:
-        _, token = self._token_for(account)
+        _page, token = self._token_for(account)
         url = f"{self.config['graph_url']}/{self.config['api_version']}{path}"
         try:
             return http.request(method, url, headers={"Authorization": f"Bearer {token}"}, **kwargs)
@@ -208,7 +209,7 @@ class MetaAdapter(ExpiringToken, Adapter):
         return SentReply(scoped(account, created["id"]), url)
 
     def _message(self, account: str, recipient: dict[str, str], text: str) -> SentReply:
-        page, _ = self._token_for(account)
+        page, _token = self._token_for(account)
         sent = self._call(
             "POST",
             account,

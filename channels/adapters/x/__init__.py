@@ -18,6 +18,7 @@ from typing import Any
 
 import requests
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext_lazy as _
 
 from channels import http
 from channels.adapters.base import (
@@ -68,15 +69,15 @@ class XAdapter(Adapter):
             "account_id",
             "Account id",
             example="1545342867340054528",
-            help_text="The numeric user id of the company's account.",
+            help_text=_("The numeric user id of the company's account."),
         ),
-        ConfigField("handle", "Handle", example="infopark", help_text="without the @"),
+        ConfigField("handle", "Handle", example="infopark", help_text=_("without the @")),
         ConfigField("api_url", "API URL", type="url", default="https://api.x.com"),
         ConfigField(
             "consumer_secret",
             "API key secret",
             secret=True,
-            help_text="Signs webhook deliveries and answers the CRC check.",
+            help_text=_("Signs webhook deliveries and answers the CRC check."),
         ),
         ConfigField("access_token", "OAuth 2.0 user access token", secret=True),
         ConfigField(
@@ -84,7 +85,7 @@ class XAdapter(Adapter):
             "OAuth 2.0 refresh token",
             secret=True,
             required=False,
-            help_text="With the offline.access scope: renews the two-hour token.",
+            help_text=_("With the offline.access scope: renews the two-hour token."),
         ),
         ConfigField("client_id", "OAuth 2.0 client id", required=False, default=""),
         ConfigField("client_secret", "OAuth 2.0 client secret", secret=True, required=False),
@@ -94,7 +95,7 @@ class XAdapter(Adapter):
             type="bool",
             required=False,
             default=True,
-            help_text="Off when Account Activity webhooks deliver them.",
+            help_text=_("Off when Account Activity webhooks deliver them."),
         ),
     )
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class EngagementTally(models.Model):
@@ -22,13 +23,13 @@ class ContactBadge(models.Model):
     """A brand ambassador (suggested, then confirmed by a manager) or a VIP."""
 
     class Kind(models.TextChoices):
-        AMBASSADOR = "ambassador", "Brand ambassador"
-        VIP = "vip", "VIP"
+        AMBASSADOR = "ambassador", _("Brand ambassador")
+        VIP = "vip", _("VIP")
 
     class Status(models.TextChoices):
-        SUGGESTED = "suggested", "Suggested"
-        CONFIRMED = "confirmed", "Confirmed"
-        DISMISSED = "dismissed", "Dismissed"
+        SUGGESTED = "suggested", _("Suggested")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DISMISSED = "dismissed", _("Dismissed")
 
     contact = models.ForeignKey("tickets.Contact", on_delete=models.CASCADE, related_name="badges")
     kind = models.CharField(max_length=12, choices=Kind.choices)

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class MentionCount(models.Model):
@@ -23,8 +24,8 @@ class Incident(models.Model):
     """A spike of negative mentions on one scope: one open incident per scope at a time."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
 
     scope = models.CharField(max_length=140)
     scope_label = models.CharField(max_length=200)

@@ -3,6 +3,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from desk.classification.labels import LABEL_NAMES, SENTIMENTS
 
@@ -11,7 +12,9 @@ def validate_regex(value: str) -> None:
     try:
         re.compile(value)
     except re.error as exc:
-        raise ValidationError(f"Not a valid regular expression: {exc}") from None
+        raise ValidationError(
+            _("Not a valid regular expression: %(reason)s") % {"reason": exc}
+        ) from None
 
 
 class ReplyTemplate(models.Model):
@@ -41,10 +44,10 @@ class RoutingRule(models.Model):
     """
 
     class Author(models.TextChoices):
-        ANY = "", "Anyone"
-        KNOWN = "known", "Known contact (wrote before)"
-        VIP = "vip", "VIP"
-        AMBASSADOR = "ambassador", "Brand ambassador"
+        ANY = "", _("Anyone")
+        KNOWN = "known", _("Known contact (wrote before)")
+        VIP = "vip", _("VIP")
+        AMBASSADOR = "ambassador", _("Brand ambassador")
 
     LABEL_CHOICES = [("", "Any"), *LABEL_NAMES.items()]
     SENTIMENT_CHOICES = [("", "Any"), *((s, s.title()) for s in SENTIMENTS)]
@@ -58,7 +61,7 @@ class RoutingRule(models.Model):
     channels = models.ManyToManyField("channels.Channel", blank=True, related_name="+")
     service_level = models.CharField(max_length=10, blank=True, choices=SERVICE_LEVEL_CHOICES)
     languages = models.CharField(
-        max_length=60, blank=True, help_text="Comma-separated language codes, e.g. de,fr."
+        max_length=60, blank=True, help_text=_("Comma-separated language codes, e.g. de,fr.")
     )
     label = models.CharField(max_length=20, blank=True, choices=LABEL_CHOICES)
     min_score = models.FloatField(default=0.5)
@@ -66,11 +69,11 @@ class RoutingRule(models.Model):
     tracked_term = models.CharField(
         max_length=100,
         blank=True,
-        help_text="A term such as #infopark or #iico{year}; * means any of the channel's terms.",
+        help_text=_("A term such as #infopark or #iico{year}; * means any of the channel's terms."),
     )
     author = models.CharField(max_length=12, blank=True, choices=Author.choices)
     text_contains = models.CharField(
-        max_length=300, blank=True, help_text="Comma-separated words; any of them matches."
+        max_length=300, blank=True, help_text=_("Comma-separated words; any of them matches.")
     )
     text_regex = models.CharField(max_length=200, blank=True, validators=[validate_regex])
 
@@ -81,16 +84,16 @@ class RoutingRule(models.Model):
     priority = models.PositiveSmallIntegerField(
         null=True, blank=True, choices=[(1, "Low"), (2, "Normal"), (3, "High"), (4, "Urgent")]
     )
-    tags = models.CharField(max_length=200, blank=True, help_text="Comma-separated tags.")
+    tags = models.CharField(max_length=200, blank=True, help_text=_("Comma-separated tags."))
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     mark_netiquette = models.BooleanField(
-        default=False, help_text="Leaves the queue without a reply."
+        default=False, help_text=_("Leaves the queue without a reply.")
     )
     request_approval = models.BooleanField(default=False)
     holding_reply = models.CharField(
-        max_length=100, blank=True, help_text="Name of a reply template sent as holding reply."
+        max_length=100, blank=True, help_text=_("Name of a reply template sent as holding reply.")
     )
     stop_processing = models.BooleanField(default=False)
 

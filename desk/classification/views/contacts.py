@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages as flash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from desk.access import manager_required
@@ -28,5 +29,6 @@ def ambassador_decide(request: HttpRequest, pk: int) -> HttpResponse:
     badge = get_object_or_404(ContactBadge, pk=pk)
     confirm = request.POST.get("decision") == "confirm"
     ambassadors.decide(badge=badge, actor=request.user, confirm=confirm)
-    flash.success(request, f"{badge.contact} {'confirmed' if confirm else 'dismissed'}.")
+    done = _("%(contact)s confirmed.") if confirm else _("%(contact)s dismissed.")
+    flash.success(request, done % {"contact": badge.contact})
     return redirect("classification:ambassadors")

@@ -6,6 +6,7 @@ from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from desk.access import is_communications, manager_required, staff_required
@@ -42,7 +43,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def incident_statement(request: HttpRequest, pk: int) -> HttpResponse:
     if not is_communications(request.user):
-        raise PermissionDenied("Only managers and the communications team approve statements.")
+        raise PermissionDenied(_("Only managers and the communications team approve statements."))
     incident = get_object_or_404(Incident, pk=pk)
     try:
         pin_statement(
@@ -55,7 +56,7 @@ def incident_statement(request: HttpRequest, pk: int) -> HttpResponse:
             {"message": str(exc), "back": f"/desk/incidents/{pk}/"},
             status=400,
         )
-    flash.success(request, "Holding statement pinned.")
+    flash.success(request, _("Holding statement pinned."))
     return redirect("classification:incident", pk=pk)
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages as flash
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from desk.access import is_manager, manager_required, staff_required
@@ -46,7 +47,7 @@ def ticket_correct(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except CorrectionError as exc:
         return _bad_request(request, pk, str(exc))
-    flash.success(request, "Correction recorded; the classifier learns from it when retrained.")
+    flash.success(request, _("Correction recorded; the classifier learns from it when retrained."))
     return redirect("ticket-detail", pk=pk)
 
 
@@ -77,7 +78,7 @@ def versions(request: HttpRequest) -> HttpResponse:
 @require_POST
 def version_retrain(request: HttpRequest) -> HttpResponse:
     transaction.on_commit(lambda: retrain_classifier.delay(f"requested by {request.user}"))
-    flash.success(request, "Retraining started; the new version becomes active when it is done.")
+    flash.success(request, _("Retraining started; the new version becomes active when it is done."))
     return redirect("classification:versions")
 
 
@@ -88,9 +89,12 @@ def version_activate(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         activate_version(version=version)
     except ModelError as exc:
-        flash.error(request, f"v{version.number} cannot be used: {exc}")
+        flash.error(
+            request,
+            _("v%(number)s cannot be used: %(reason)s") % {"number": version.number, "reason": exc},
+        )
     else:
-        flash.success(request, f"v{version.number} is now active.")
+        flash.success(request, _("v%(number)s is now active.") % {"number": version.number})
     return redirect("classification:versions")
 
 
@@ -102,7 +106,7 @@ def version_rollback(request: HttpRequest) -> HttpResponse:
     except (VersionError, ModelError) as exc:
         flash.error(request, str(exc))
     else:
-        flash.success(request, f"Rolled back to v{version.number}.")
+        flash.success(request, _("Rolled back to v%(number)s.") % {"number": version.number})
     return redirect("classification:versions")
 
 
@@ -110,5 +114,5 @@ def version_rollback(request: HttpRequest) -> HttpResponse:
 @require_POST
 def version_lexicon_only(request: HttpRequest) -> HttpResponse:
     deactivate_all()
-    flash.success(request, "No model is active: the lexicons alone classify.")
+    flash.success(request, _("No model is active: the lexicons alone classify."))
     return redirect("classification:versions")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages as flash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from desk.access import is_manager, manager_required, staff_required
@@ -34,7 +35,7 @@ def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             saved.position = next_position()
         saved.save()
         form.save_m2m()
-        flash.success(request, f"Rule {saved.name!r} saved.")
+        flash.success(request, _("Rule %(name)s saved.") % {"name": repr(saved.name)})
         return redirect("classification:rules")
     status = 400 if request.method == "POST" else 200
     return render(
@@ -54,7 +55,7 @@ def rule_move(request: HttpRequest, pk: int) -> HttpResponse:
 def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
     rule = get_object_or_404(RoutingRule, pk=pk)
     rule.delete()
-    flash.success(request, f"Rule {rule.name!r} deleted.")
+    flash.success(request, _("Rule %(name)s deleted.") % {"name": repr(rule.name)})
     return redirect("classification:rules")
 
 
@@ -87,7 +88,7 @@ def template_list(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = ReplyTemplateForm(request.POST or None, instance=template)
     if request.method == "POST" and form.is_valid():
         form.save()
-        flash.success(request, "Template saved.")
+        flash.success(request, _("Template saved."))
         return redirect("classification:templates")
     return render(
         request,

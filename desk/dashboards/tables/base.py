@@ -11,6 +11,8 @@ from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from channels.models import Channel
 from desk.dashboards.filters import UNASSIGNED, Filters
@@ -23,7 +25,7 @@ DRILL_ONLY = ("hour", "term")
 @dataclass(frozen=True)
 class Column:
     key: str
-    label: str
+    label: str | Promise
     # The drill-down predicate (desk.dashboards.drilldown.METRICS) behind this column's numbers.
     metric: str | None = None
     unit: str = ""
@@ -34,7 +36,7 @@ class Column:
 @dataclass(frozen=True)
 class Row:
     key: str
-    label: str
+    label: str | Promise
     cells: dict[str, Any]
     # Filter changes that select this row's tickets: a channel, a week, a day.
     scope: dict[str, Any] = field(default_factory=dict)
@@ -45,13 +47,13 @@ class Row:
 @dataclass(frozen=True)
 class Table:
     slug: str
-    title: str
-    key_label: str
+    title: str | Promise
+    key_label: str | Promise
     columns: tuple[Column, ...]
     rows: list[Row]
     # How the page draws it: "bar", "line", "stacked" (bars) or "" (table only).
     chart: str = ""
-    note: str = ""
+    note: str | Promise = ""
     # Incident markers for a timeline chart: (ISO date, label).
     markers: list[tuple[str, str]] = field(default_factory=list)
     # Columns the chart draws; empty means every column.
@@ -124,7 +126,7 @@ class Context:
     @cached_property
     def monitored_mentions(self) -> int:
         monitored = {pk for pk, c in self.channels.items() if not c.is_served}
-        return sum(n for (_, channel_id, _), n in self.mentions if channel_id in monitored)
+        return sum(n for (_day, pk, _lang), n in self.mentions if pk in monitored)
 
     @cached_property
     def channels(self) -> dict[int, Channel]:
@@ -136,14 +138,16 @@ class Context:
         return dict(Queue.objects.values_list("pk", "name"))
 
     @cached_property
-    def agents(self) -> dict[int, str]:
-        names = dict(get_user_model().objects.values_list("pk", "username"))
-        names[UNASSIGNED] = "Unassigned"
+    def agents(self) -> dict[int, str | Promise]:
+        names: dict[int, str | Promise] = dict(
+            get_user_model().objects.values_list("pk", "username")
+        )
+        names[UNASSIGNED] = _("Unassigned")
         return names
 
     def channel_name(self, pk: int) -> str:
         channel = self.channels.get(pk)
-        return channel.name if channel else f"Channel {pk}"
+        return channel.name if channel else _("Channel %(id)s") % {"id": pk}
 
 
 Builder = Callable[[Context], Table]

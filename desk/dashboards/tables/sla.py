@@ -6,23 +6,26 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from desk.dashboards.metrics import COUNTER_LABELS
 from desk.dashboards.selectors import counters
 from desk.dashboards.selectors.counters import Counts
 from desk.dashboards.tables.base import Column, Context, Row, Table, register
 
 COMPLIANCE_COLUMNS = (
-    Column("sla", "With SLA", "sla"),
-    Column("met", "Met", "met"),
-    Column("breached", "Breached", "breached"),
-    Column("waiting", "Waiting", "waiting"),
-    Column("compliance", "Compliance", "decided", "%"),
-    Column("mean_business_hours", "Mean business h", "responded", "h"),
-    Column("mean_wall_hours", "Mean wall-clock h", "responded", "h"),
-    Column("ignored", "Netiquette-ignored", "ignored"),
-    Column("reopened", "Reopened", "reopened"),
+    Column("sla", _("With SLA"), "sla"),
+    Column("met", _("Met"), "met"),
+    Column("breached", _("Breached"), "breached"),
+    Column("waiting", _("Waiting"), "waiting"),
+    Column("compliance", _("Compliance"), "decided", "%"),
+    Column("mean_business_hours", _("Mean business h"), "responded", "h"),
+    Column("mean_wall_hours", _("Mean wall-clock h"), "responded", "h"),
+    Column("ignored", _("Netiquette-ignored"), "ignored"),
+    Column("reopened", _("Reopened"), "reopened"),
 )
-COMPLIANCE_NOTE = (
+COMPLIANCE_NOTE = _(
     "Compliance = met / (met + breached) first responses. Netiquette-ignored tickets are "
     "outside the percentages; tickets still waiting are not decided yet."
 )
@@ -45,16 +48,16 @@ def compliance_cells(counts: Counts) -> dict[str, Any]:
 @register("summary")
 def summary(context: Context) -> Table:
     totals, pct = context.totals, context.percentiles
-    figures: list[tuple[str, str, Any, str | None, str]] = [
+    figures: list[tuple[str, str | Promise, Any, str | None, str]] = [
         ("tickets", COUNTER_LABELS["tickets"], totals["tickets"], "tickets", ""),
         ("sla", COUNTER_LABELS["sla"], totals["sla"], "sla", ""),
         ("met", COUNTER_LABELS["met"], totals["met"], "met", ""),
         ("breached", COUNTER_LABELS["breached"], totals["breached"], "breached", ""),
         ("waiting", COUNTER_LABELS["waiting"], totals["waiting"], "waiting", ""),
-        ("compliance", "First-response compliance", totals.compliance, "decided", "%"),
+        ("compliance", _("First-response compliance"), totals.compliance, "decided", "%"),
         (
             "median_business",
-            "Median first response (business h)",
+            _("Median first response (business h)"),
             pct.hours("business_median"),
             "responded",
             "h",
@@ -68,16 +71,16 @@ def summary(context: Context) -> Table:
         ),
         (
             "median_wall",
-            "Median first response (wall-clock h)",
+            _("Median first response (wall-clock h)"),
             pct.hours("wall_median"),
             "responded",
             "h",
         ),
         ("p90_wall", "90th percentile (wall-clock h)", pct.hours("wall_p90"), "responded", "h"),
-        ("ignored", "Netiquette-ignored (not in %)", totals["ignored"], "ignored", ""),
+        ("ignored", _("Netiquette-ignored (not in %)"), totals["ignored"], "ignored", ""),
         (
             "monitored",
-            "Monitored-only mentions (not in %)",
+            _("Monitored-only mentions (not in %)"),
             context.monitored_mentions,
             "monitored",
             "",
@@ -86,9 +89,9 @@ def summary(context: Context) -> Table:
     ]
     return Table(
         slug="summary",
-        title="Service level at a glance",
-        key_label="Figure",
-        columns=(Column("value", "Value"),),
+        title=_("Service level at a glance"),
+        key_label=_("Figure"),
+        columns=(Column("value", _("Value")),),
         rows=[
             Row(key, label, {"value": value, "unit": unit}, metric=metric)
             for key, label, value, metric, unit in figures
@@ -99,10 +102,10 @@ def summary(context: Context) -> Table:
 
 def _compliance_table(
     slug: str,
-    title: str,
-    key_label: str,
+    title: str | Promise,
+    key_label: str | Promise,
     rows: list[tuple[Any, Counts]],
-    label: Callable[[Any], str],
+    label: Callable[[Any], str | Promise],
     scope: Callable[[Any], dict[str, Any]],
 ) -> Table:
     return Table(
@@ -121,8 +124,8 @@ def _compliance_table(
 def by_channel(context: Context) -> Table:
     return _compliance_table(
         "compliance_by_channel",
-        "First-response compliance by channel",
-        "Channel",
+        _("First-response compliance by channel"),
+        _("Channel"),
         counters.grouped(context.filters, "channel_id"),
         context.channel_name,
         lambda pk: {"channel": pk},
@@ -133,10 +136,10 @@ def by_channel(context: Context) -> Table:
 def by_queue(context: Context) -> Table:
     return _compliance_table(
         "compliance_by_queue",
-        "First-response compliance by queue",
-        "Queue",
+        _("First-response compliance by queue"),
+        _("Queue"),
         counters.grouped(context.filters, "queue_id"),
-        lambda pk: context.queues.get(pk, f"Queue {pk}"),
+        lambda pk: context.queues.get(pk, _("Queue %(id)s") % {"id": pk}),
         lambda pk: {"queue": pk},
     )
 
@@ -145,10 +148,10 @@ def by_queue(context: Context) -> Table:
 def by_agent(context: Context) -> Table:
     return _compliance_table(
         "compliance_by_agent",
-        "First-response compliance by agent (assignee)",
-        "Agent",
+        _("First-response compliance by agent (assignee)"),
+        _("Agent"),
         counters.grouped(context.filters, "agent_id"),
-        lambda pk: context.agents.get(pk, f"User {pk}"),
+        lambda pk: context.agents.get(pk, _("User %(id)s") % {"id": pk}),
         lambda pk: {"agent": pk},
     )
 
@@ -157,8 +160,8 @@ def by_agent(context: Context) -> Table:
 def by_week(context: Context) -> Table:
     return _compliance_table(
         "compliance_by_week",
-        "First-response compliance by week",
-        "Week of",
+        _("First-response compliance by week"),
+        _("Week of"),
         counters.fold_weeks(context.by_day),
         lambda monday: f"{monday:%G-W%V} ({monday:%d %b})",
         lambda monday: {"first": monday, "last": monday + timedelta(days=6)},
@@ -169,8 +172,8 @@ def by_week(context: Context) -> Table:
 def by_language(context: Context) -> Table:
     return _compliance_table(
         "compliance_by_language",
-        "First-response compliance by language",
-        "Language",
+        _("First-response compliance by language"),
+        _("Language"),
         counters.grouped(context.filters, "language"),
         lambda code: code or "unknown",
         lambda code: {"language": code},
@@ -181,12 +184,12 @@ def by_language(context: Context) -> Table:
 def breaches_by_day(context: Context) -> Table:
     return Table(
         slug="breaches_by_day",
-        title="Breaches over time (by the day the ticket came in)",
-        key_label="Day",
+        title=_("Breaches over time (by the day the ticket came in)"),
+        key_label=_("Day"),
         columns=(
-            Column("breached", "First response breached", "breached"),
-            Column("any_breached", "Any SLA breached", "any_breached"),
-            Column("sla", "With SLA", "sla"),
+            Column("breached", _("First response breached"), "breached"),
+            Column("any_breached", _("Any SLA breached"), "any_breached"),
+            Column("sla", _("With SLA"), "sla"),
         ),
         rows=[
             Row(
@@ -206,20 +209,22 @@ def breaches_by_day(context: Context) -> Table:
 def live_now(context: Context) -> Table:
     figures = context.live
     rows = [
-        ("backlog", "Open backlog (new, open, waiting on customer)", figures.backlog),
-        ("breached_now", "Breached now (a running clock is overdue)", figures.breached_now),
-        ("at_risk", "At risk (inside the warning window)", figures.at_risk),
-        ("running", "Clock running (new or open)", figures.running),
-        ("paused", "Paused (waiting on customer)", figures.paused),
+        ("backlog", _("Open backlog (new, open, waiting on customer)"), figures.backlog),
+        ("breached_now", _("Breached now (a running clock is overdue)"), figures.breached_now),
+        ("at_risk", _("At risk (inside the warning window)"), figures.at_risk),
+        ("running", _("Clock running (new or open)"), figures.running),
+        ("paused", _("Paused (waiting on customer)"), figures.paused),
     ]
     return Table(
         slug="live",
-        title="Right now",
-        key_label="Figure",
-        columns=(Column("value", "Tickets"),),
+        title=_("Right now"),
+        key_label=_("Figure"),
+        columns=(Column("value", _("Tickets")),),
         rows=[Row(key, label, {"value": value}, metric=key) for key, label, value in rows],
-        note="Live, for the channel, queue, agent and language chosen; not limited to the "
-        "date range.",
+        note=_(
+            "Live, for the channel, queue, agent and language chosen; not limited to the "
+            "date range."
+        ),
     )
 
 
@@ -227,13 +232,13 @@ def live_now(context: Context) -> Table:
 def backlog_age(context: Context) -> Table:
     return Table(
         slug="backlog_age",
-        title="Backlog by age (business hours since creation)",
-        key_label="Age",
-        columns=(Column("tickets", "Open tickets"),),
+        title=_("Backlog by age (business hours since creation)"),
+        key_label=_("Age"),
+        columns=(Column("tickets", _("Open tickets")),),
         rows=[
             Row(bucket.slug, bucket.label, {"tickets": bucket.tickets}, metric=bucket.slug)
             for bucket in context.live.ages
         ],
         chart="bar",
-        note="Live. Age counts only the business hours of each ticket's SLA calendar.",
+        note=_("Live. Age counts only the business hours of each ticket's SLA calendar."),
     )

@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from desk.dashboards import integrations
 from desk.dashboards.selectors.volume import fold, mentions_by, mentions_by_day_and_channel
 from desk.dashboards.tables.base import Column, Context, Row, Table, register
 
-MENTIONS_NOTE = "Mentions are inbound messages; queue and agent filters do not apply to them."
+MENTIONS_NOTE = _("Mentions are inbound messages; queue and agent filters do not apply to them.")
 
 
 def _days(context: Context) -> list[date]:
@@ -25,7 +26,7 @@ def mentions_by_day(context: Context) -> Table:
     channel_ids = sorted({pk for counts in per_day.values() for pk in counts})
     columns = (
         *(Column(f"channel_{pk}", context.channel_name(pk), "mentions") for pk in channel_ids),
-        Column("total", "All channels", "mentions"),
+        Column("total", _("All channels"), "mentions"),
     )
     rows = []
     for day in _days(context):
@@ -39,8 +40,8 @@ def mentions_by_day(context: Context) -> Table:
     ]
     return Table(
         slug="mentions_by_day",
-        title="Mentions per day and channel",
-        key_label="Day",
+        title=_("Mentions per day and channel"),
+        key_label=_("Day"),
         columns=columns,
         rows=rows,
         chart="stacked",
@@ -66,9 +67,12 @@ def mentions_by_channel(context: Context) -> Table:
         )
     return Table(
         slug="mentions_by_channel",
-        title="Mentions per channel",
-        key_label="Channel",
-        columns=(Column("mentions", "Mentions", "mentions"), Column("service_level", "Service")),
+        title=_("Mentions per channel"),
+        key_label=_("Channel"),
+        columns=(
+            Column("mentions", _("Mentions"), "mentions"),
+            Column("service_level", _("Service")),
+        ),
         rows=rows,
         chart="bar",
         series=("mentions",),
@@ -81,9 +85,9 @@ def mentions_by_hour(context: Context) -> Table:
     found = dict(((hour,), count) for (hour,), count in mentions_by(context.filters, "hour"))
     return Table(
         slug="mentions_by_hour",
-        title="Mentions by hour of the day",
-        key_label="Hour",
-        columns=(Column("mentions", "Mentions", "mentions"),),
+        title=_("Mentions by hour of the day"),
+        key_label=_("Hour"),
+        columns=(Column("mentions", _("Mentions"), "mentions"),),
         rows=[
             Row(str(hour), f"{hour:02d}:00", {"mentions": found.get((hour,), 0)}, {"hour": hour})
             for hour in range(24)
@@ -97,9 +101,9 @@ def mentions_by_hour(context: Context) -> Table:
 def mentions_by_language(context: Context) -> Table:
     return Table(
         slug="mentions_by_language",
-        title="Mentions by language",
-        key_label="Language",
-        columns=(Column("mentions", "Mentions", "mentions"),),
+        title=_("Mentions by language"),
+        key_label=_("Language"),
+        columns=(Column("mentions", _("Mentions"), "mentions"),),
         rows=[
             Row(code or "none", code or "unknown", {"mentions": count}, {"language": code})
             for code, count in sorted(fold(context.mentions, 2).items())
@@ -112,15 +116,15 @@ def mentions_by_language(context: Context) -> Table:
 @register("mood_by_day")
 def mood_by_day(context: Context) -> Table:
     columns = (
-        Column("negative", "Negative", "negative"),
-        Column("neutral", "Neutral", "neutral"),
-        Column("positive", "Positive", "positive"),
-        Column("unknown_sentiment", "Unknown", "unknown_sentiment"),
+        Column("negative", _("Negative"), "negative"),
+        Column("neutral", _("Neutral"), "neutral"),
+        Column("positive", _("Positive"), "positive"),
+        Column("unknown_sentiment", _("Unknown"), "unknown_sentiment"),
     )
     return Table(
         slug="mood_by_day",
-        title="Mood of new tickets per day",
-        key_label="Day",
+        title=_("Mood of new tickets per day"),
+        key_label=_("Day"),
         columns=columns,
         rows=[
             Row(
@@ -149,12 +153,12 @@ def tracked_terms(context: Context) -> Table:
             rows.append(Row(day.isoformat(), f"{day:%a %d %b}", cells, {"first": day, "last": day}))
     return Table(
         slug="tracked_terms",
-        title="Tracked hashtags over time",
-        key_label="Day",
+        title=_("Tracked hashtags over time"),
+        key_label=_("Day"),
         columns=columns,
         rows=rows,
         chart="line",
-        note="" if series else "No tracked-term counts yet (they come with crisis detection).",
+        note="" if series else _("No tracked-term counts yet (they come with crisis detection)."),
     )
 
 
@@ -162,9 +166,9 @@ def tracked_terms(context: Context) -> Table:
 def incidents(context: Context) -> Table:
     return Table(
         slug="incidents",
-        title="Crisis incidents",
-        key_label="Opened",
-        columns=(Column("label", "Where"), Column("closed_at", "Closed")),
+        title=_("Crisis incidents"),
+        key_label=_("Opened"),
+        columns=(Column("label", _("Where")), Column("closed_at", _("Closed"))),
         rows=[
             Row(
                 marker.opened_at.isoformat(),
@@ -177,5 +181,5 @@ def incidents(context: Context) -> Table:
             )
             for marker in integrations.incident_markers(context.filters)
         ],
-        note="Incidents are marked on the mentions timeline.",
+        note=_("Incidents are marked on the mentions timeline."),
     )

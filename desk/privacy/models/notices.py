@@ -4,6 +4,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 LANGUAGE_CHOICES = settings.LANGUAGES
 
@@ -13,10 +14,10 @@ class NoticeInUse(Exception):
 
 
 class NoticeMethod(models.TextChoices):
-    FIRST_REPLY = "first_reply", "Sent with the first reply"
-    WEB_FORM = "web_form", "Shown on the web form before submitting"
-    PUBLIC_LINK = "public_link", "Linked in a public reply"
-    CHANNEL_PROFILE = "channel_profile", "Shown in the channel profile"
+    FIRST_REPLY = "first_reply", _("Sent with the first reply")
+    WEB_FORM = "web_form", _("Shown on the web form before submitting")
+    PUBLIC_LINK = "public_link", _("Linked in a public reply")
+    CHANNEL_PROFILE = "channel_profile", _("Shown in the channel profile")
 
 
 # Methods whose notice travels in a message we send, so the reply service carries it.
@@ -37,7 +38,7 @@ class RetentionNotice(models.Model):
     version = models.PositiveIntegerField()
     text = models.TextField()
     retention_days = models.PositiveIntegerField(
-        help_text="Personal data is kept this many days after the conversation's last activity."
+        help_text=_("Personal data is kept this many days after the conversation's last activity.")
     )
     legal_basis = models.CharField(max_length=300)
     published_at = models.DateTimeField(default=timezone.now)

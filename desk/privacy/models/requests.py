@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class DataSubjectRequest(models.Model):
@@ -10,13 +11,13 @@ class DataSubjectRequest(models.Model):
     """
 
     class Kind(models.TextChoices):
-        ACCESS = "access", "Access (GDPR art. 15)"
-        ERASURE = "erasure", "Erasure (GDPR art. 17)"
+        ACCESS = "access", _("Access (GDPR art. 15)")
+        ERASURE = "erasure", _("Erasure (GDPR art. 17)")
 
     class Via(models.TextChoices):
-        DESK = "desk", "Desk"
-        API = "api", "REST API"
-        COMMAND = "command", "Management command"
+        DESK = "desk", _("Desk")
+        API = "api", _("REST API")
+        COMMAND = "command", _("Management command")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     via = models.CharField(max_length=10, choices=Via.choices)
@@ -41,8 +42,8 @@ class ConversationRedaction(models.Model):
     """A conversation whose personal data is gone, by retention or by an erasure request."""
 
     class Reason(models.TextChoices):
-        RETENTION = "retention", "Retention period ended"
-        ERASURE = "erasure", "Erasure request"
+        RETENTION = "retention", _("Retention period ended")
+        ERASURE = "erasure", _("Erasure request")
 
     conversation = models.OneToOneField(
         "tickets.Conversation", on_delete=models.CASCADE, related_name="redaction"

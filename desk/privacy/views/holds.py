@@ -1,6 +1,7 @@
 from django.contrib import messages as flash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from desk.access import manager_required
@@ -13,14 +14,14 @@ from tickets.models import Contact, Conversation
 def holds(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         target = request.POST.get("target", "")
-        kind, _, pk = target.partition(":")
+        kind, _sep, pk = target.partition(":")
         number = int(pk) if pk.isdigit() else 0
         contact = Contact.objects.filter(pk=number).first() if kind == "contact" else None
         conversation = (
             Conversation.objects.filter(pk=number).first() if kind == "conversation" else None
         )
         if contact is None and conversation is None:
-            flash.error(request, "Name an existing contact:<id> or conversation:<id>.")
+            flash.error(request, _("Name an existing contact:<id> or conversation:<id>."))
             return redirect("privacy-holds")
         try:
             place_hold(

@@ -5,6 +5,7 @@ import json
 from django.contrib import messages as flash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from desk.access import manager_required
@@ -79,7 +80,7 @@ def subject_erase(request: HttpRequest) -> HttpResponse:
     except InvalidSubjectQuery as exc:
         return render(request, "privacy/subjects.html", {"error": str(exc)}, status=400)
     if request.POST.get("confirm") != "erase":
-        flash.error(request, "Tick the confirmation to erase: it cannot be undone.")
+        flash.error(request, _("Tick the confirmation to erase: it cannot be undone."))
         return redirect("privacy-subjects")
     try:
         fulfilled = erasure_request(
@@ -90,5 +91,5 @@ def subject_erase(request: HttpRequest) -> HttpResponse:
         )
     except SubjectUnderLegalHold as exc:
         return render(request, "privacy/subjects.html", {"error": str(exc)}, status=409)
-    flash.success(request, f"Erased: request #{fulfilled.pk} recorded.")
+    flash.success(request, _("Erased: request #%(pk)s recorded.") % {"pk": fulfilled.pk})
     return redirect("privacy-subjects")

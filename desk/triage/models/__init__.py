@@ -1,4 +1,5 @@
 from desk.triage.models.capabilities import DeskCapability
+from desk.triage.models.contacts import ContactMerge
 from desk.triage.models.preferences import UserPreference
 from desk.triage.models.presence import TicketPresence
 from desk.triage.models.replies import CannedReply
@@ -6,6 +7,7 @@ from desk.triage.models.saved_views import SavedView
 
 __all__ = [
     "CannedReply",
+    "ContactMerge",
     "DeskCapability",
     "SavedView",
     "TicketPresence",

@@ -258,3 +258,15 @@ def active_counts_by_queue(queue_ids: Sequence[int]) -> dict[int, int]:
 def count_new_since(tickets: QuerySet[Ticket], since: datetime, *, cap: int = 100) -> int:
     """How many matching tickets arrived after `since`, counted up to `cap`."""
     return tickets.filter(created_at__gt=since).order_by()[:cap].count()
+
+
+def inbox_rows(ticket_ids: list[int], *, now: datetime) -> list[Ticket]:
+    """Tickets as the inbox lists them (tags, SLA badge), to redraw rows after an action."""
+    from desk.triage.templatetags.desk_triage import badge
+
+    joined = ("queue", "channel", "contact", "assignee", "sla_policy__calendar")
+    rows = list(Ticket.objects.filter(pk__in=ticket_ids).select_related(*joined).order_by("pk"))
+    _attach_tags(rows)
+    for ticket in rows:
+        ticket.sla_badge = badge(ticket, now)  # type: ignore[attr-defined]
+    return rows

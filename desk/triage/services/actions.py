@@ -153,7 +153,8 @@ def _flag(ticket: Ticket, actor: Any, value: str) -> None:
         lambda: notify(
             users=recipients.exclude(pk=getattr(actor, "pk", None) or 0).distinct(),
             kind="flagged",
-            title=f"Flagged for communications: #{ticket.pk} {ticket.subject[:80]}",
+            title=_("Flagged for communications: #%(pk)s %(subject)s")
+            % {"pk": ticket.pk, "subject": ticket.subject[:80]},
             body=value,
             url=url,
             dedupe_key=f"flagged:{ticket.pk}",

@@ -96,3 +96,32 @@ def http_url(value: str) -> str:
 @register.filter
 def get_item(mapping: dict, key: Any) -> Any:
     return mapping.get(key)
+
+
+AVATAR_COLOURS = 8
+
+
+@register.filter
+def initials(name: Any) -> str:
+    """Up to two letters standing for a person: "Ann Example" -> "AE", "@ann" -> "A"."""
+    words = [w.lstrip("@#") for w in str(name or "").split()]
+    return "".join(w[0] for w in words[:2] if w and w[0].isalnum()).upper() or "?"
+
+
+@register.filter
+def avatar_colour(name: Any) -> int:
+    """A stable colour class (0-7) per name, the same on every page and every day."""
+    return sum(str(name or "").encode()) % AVATAR_COLOURS
+
+
+CHANNEL_GLYPHS = {
+    "x": "X", "meta": "f", "facebook": "f", "instagram": "IG", "threads": "@", "linkedin": "in",
+    "bluesky": "bs", "youtube": "▶", "mastodon": "M", "email": "✉", "webform": "F",
+    "webhook": "↯", "api": "{}",
+}  # fmt: skip
+
+
+@register.filter
+def channel_glyph(kind: str) -> str:
+    """The letter badge of a platform; its name is in the badge's label."""
+    return CHANNEL_GLYPHS.get(kind, (kind or "?")[:1].upper())

@@ -2,6 +2,7 @@
 
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from channels.models import Attachment
@@ -20,7 +21,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
         pk=pk,
     )
     if not attachment.file:
-        raise Http404("The platform keeps this file; open it from the original post.")
+        raise Http404(_("The platform keeps this file; open it from the original post."))
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

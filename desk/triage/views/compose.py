@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages as flash
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from desk.access import staff_required
 from desk.outbound.services import Draft, ReplyRefused, check_reply, request_approval, send
 from desk.triage.forms import ReplyForm
-from desk.triage.views.ticket import load_ticket, ticket_context
+from desk.triage.views.ticket import load_ticket, render_ticket, ticket_context
 
 
 @staff_required
@@ -23,7 +23,7 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
     def again(status: int, **extra: object) -> HttpResponse:
         context = ticket_context(request, ticket, queue_ids)
         context.update(reply_form=form, **extra)
-        return render(request, "desk/ticket.html", context, status=status)
+        return render_ticket(request, context, status=status)
 
     if not form.is_valid():
         return again(400)

@@ -23,16 +23,19 @@ from desk.sla.selectors import SlaState
 from desk.triage.forms import PRIORITY_CHOICES, InboxFilterForm, SaveViewForm
 from desk.triage.models import SavedView
 from desk.triage.selectors.inbox import (
+    SORT_NEWEST,
     BadCursor,
     InboxFilters,
     active_counts_by_queue,
     count_new_since,
     filtered_tickets,
     inbox_page,
+    inbox_rows,
 )
 from desk.triage.services.actions import Action, apply_bulk
 from desk.triage.templatetags.desk_triage import badge
 from desk.triage.views.common import safe_next
+from desk.triage.views.ticket import in_pane
 from tickets.models import Queue, Ticket
 
 # Query parameters that describe what the inbox shows (not where in it we are).
@@ -120,13 +123,24 @@ def inbox(request: HttpRequest) -> HttpResponse:
     except BadCursor:
         form.add_error("after", _("This page link is not valid any more; start from the top."))
         return render(request, "desk/inbox.html", context, status=400)
+    new_since = _new_since(request)
     for ticket in page.tickets:
         # Computed here rather than by a tag per row: one template render for the whole list.
         ticket.sla_badge = badge(ticket, context["now"])  # type: ignore[attr-defined]
+        ticket.is_new = bool(new_since and ticket.created_at > new_since)  # type: ignore[attr-defined]
     context.update(tickets=page.tickets, next_cursor=page.next_cursor)
     context["active_view"] = form.cleaned_data["view"]
     context["rendered_at"] = context["now"].isoformat()
     return render(request, "desk/inbox.html", context)
+
+
+def _new_since(request: HttpRequest) -> datetime | None:
+    """The moment the "new mentions" link counted from: tickets after it are marked new."""
+    try:
+        since = datetime.fromisoformat(request.GET.get("new_since", ""))
+    except ValueError:
+        return None
+    return since if since.tzinfo is not None else None
 
 
 def _saved_views(user: Any) -> list[SavedView]:
@@ -153,10 +167,14 @@ def inbox_new(request: HttpRequest) -> HttpResponse:
         now=timezone.now(),
     )
     count = count_new_since(selection.tickets, since)
+    # Newest first, with the new ones marked: they are at the top, where the cursor goes.
+    shown = QueryDict(filter_query(request), mutable=True)
+    shown["sort"] = SORT_NEWEST
+    shown["new_since"] = since.isoformat()
     return render(
         request,
         "desk/_new_mentions.html",
-        {"count": count, "reload_url": f"{reverse('inbox')}?{filter_query(request)}"},
+        {"count": count, "reload_url": f"{reverse('inbox')}?{shown.urlencode()}"},
     )
 
 
@@ -164,15 +182,20 @@ def inbox_new(request: HttpRequest) -> HttpResponse:
 @require_POST
 def inbox_bulk(request: HttpRequest) -> HttpResponse:
     back = safe_next(request, reverse("inbox"))
+
+    def refused(message: str) -> HttpResponse:
+        flash.error(request, message)
+        if in_pane(request):
+            return render(request, "desk/_oob.html", {"rows": []}, status=400)
+        return redirect(back)
+
     try:
         action = Action(request.POST.get("action", ""))
     except ValueError:
-        flash.error(request, _("Choose an action."))
-        return redirect(back)
+        return refused(_("Choose an action."))
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
     if not ids:
-        flash.error(request, _("Select at least one ticket."))
-        return redirect(back)
+        return refused(_("Select at least one ticket."))
     value = request.POST.get(f"{action.value}_value", "")
     # Tickets outside the user's queues are simply not found.
     tickets = list(visible_tickets(request.user).filter(pk__in=ids).order_by("pk"))
@@ -184,7 +207,7 @@ def inbox_bulk(request: HttpRequest) -> HttpResponse:
             % {"n": len(result.done)},
         )
     for pk, reason in result.refused.items():
-        flash.error(request, f"#{pk}: {reason}")
+        flash.error(request, _("#%(pk)s: %(reason)s") % {"pk": pk, "reason": reason})
     missing = len(set(ids)) - len(tickets)
     if missing:
         flash.error(
@@ -196,6 +219,10 @@ def inbox_bulk(request: HttpRequest) -> HttpResponse:
             )
             % {"n": missing},
         )
+    if in_pane(request):
+        # The split view redraws the rows in place and shows the messages in its status line.
+        rows = inbox_rows([t.pk for t in tickets], now=timezone.now())
+        return render(request, "desk/_oob.html", {"rows": rows})
     return redirect(back)
 
 

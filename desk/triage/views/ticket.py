@@ -25,6 +25,7 @@ from desk.privacy.services import audit
 from desk.sla.selectors import sla_status
 from desk.triage.forms import PRIORITY_CHOICES, NoteForm, ReplyForm
 from desk.triage.models import CannedReply
+from desk.triage.selectors.inbox import inbox_rows
 from desk.triage.services import presence
 from desk.triage.services.actions import Action, ActionRefused, apply_action
 from desk.triage.services.canned import fill_placeholders
@@ -35,6 +36,23 @@ from tickets.services import EmptyNote, add_note
 
 # Past conversations of the contact shown beside the thread.
 HISTORY_SIZE = 10
+# Sent by the inbox's split view: answer with the conversation pane and the redrawn list rows
+# (htmx out-of-band swaps), not a whole page.
+PANE_HEADER = "X-Desk-Pane"
+
+
+def in_pane(request: HttpRequest) -> bool:
+    return request.headers.get(PANE_HEADER) == "1"
+
+
+def render_ticket(
+    request: HttpRequest, context: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
+    """The ticket page, or in the split view its pane with the ticket's list row."""
+    if in_pane(request):
+        context["rows"] = inbox_rows([context["ticket"].pk], now=context["now"])
+        return render(request, "desk/_pane.html", context, status=status)
+    return render(request, "desk/ticket.html", context, status=status)
 
 
 def ticket_context(request: HttpRequest, ticket: Ticket, queue_ids: list[int]) -> dict[str, Any]:
@@ -104,7 +122,7 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ticket, queue_ids = load_ticket(request, pk)
     presence.touch_presence(ticket=ticket, user=request.user, composing=False)
     audit.record_view(actor=request.user, target=ticket.conversation)
-    return render(request, "desk/ticket.html", ticket_context(request, ticket, queue_ids))
+    return render_ticket(request, ticket_context(request, ticket, queue_ids))
 
 
 @staff_required
