@@ -1,10 +1,10 @@
 """docs/configuration.md lists every environment variable the settings read, and no other.
 
 The settings read the environment only through their small helpers (`env`, `env_int`,
-`env_float`, `env_bool`, `env_list`) or `os.environ.get`, always with a literal name, so the
-names can be read from the source itself. A variable added to the settings without a row in
-the table, or a row left behind after a variable went, fails here; so does a documented
-default that no longer matches the one in the code.
+`env_float`, `env_bool`, `env_list`), `os.environ.get` or `"NAME" in os.environ`, always with
+a literal name, so the names can be read from the source itself. A variable added to the
+settings without a row in the table, or a row left behind after a variable went, fails here;
+so does a documented default that no longer matches the one in the code.
 """
 
 from __future__ import annotations
@@ -71,6 +71,16 @@ def settings_reads() -> list[Read]:
             raise AssertionError(
                 f"settings.py:{node.lineno} reads os.environ[...]; use the env helpers"
             )
+        # `"NAME" in os.environ`: whether a variable was given at all.
+        if (
+            isinstance(node, ast.Compare)
+            and isinstance(node.left, ast.Constant)
+            and isinstance(node.left.value, str)
+            and any(isinstance(op, ast.In | ast.NotIn) for op in node.ops)
+            and any(_is_environ(c) for c in node.comparators)
+        ):
+            reads.append(Read(node.left.value, None, node.lineno))
+            continue
         if not (isinstance(node, ast.Call) and _reads_environment(node)):
             continue
         name = node.args[0] if node.args else None
