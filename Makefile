@@ -33,8 +33,10 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check desk tickets channels tests bench
 
+# Every benchmark in its quick mode (PostgreSQL at BENCH_DATABASE_URL), then a summary;
+# BENCH_ARGS="--full", "--drills" or "--only NAME ..." (docs/benchmarks.md).
 bench: install
-	$(PY) bench/run_all.py
+	$(PY) bench/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles node_modules
