@@ -467,3 +467,7 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+# Feeds (issue 21, channels.adapters.feed): the largest feed document read, and how many
+# older pages of a paged feed one poll follows back to the entries already seen.
+FEED_MAX_BYTES = int(os.environ.get("FEED_MAX_BYTES", str(10 * 1024 * 1024)))
+FEED_MAX_PAGES = int(os.environ.get("FEED_MAX_PAGES", "5"))
