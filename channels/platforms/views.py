@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from channels.adapters.feed.recipes import RECIPES
 from channels.models import Channel
 from channels.platforms.actions import ActionRefused, hide_comment, reply_privately
 from tickets.models import Message, Ticket
@@ -46,4 +47,8 @@ def message_private_reply(request: HttpRequest, pk: int, message_pk: int) -> Htt
 @login_required
 def channel_health(request: HttpRequest) -> HttpResponse:
     rows = [(channel, channel.adapter().health_details()) for channel in Channel.objects.all()]
-    return render(request, "platforms/channel_health.html", {"rows": rows})
+    return render(
+        request,
+        "platforms/channel_health.html",
+        {"rows": rows, "recipes": list(RECIPES.values())},
+    )

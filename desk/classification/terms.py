@@ -1,7 +1,8 @@
 """Tracked terms (brands, hashtags) and whether a text mentions them.
 
-Channels will carry their tracked terms as a field (another issue); until then they are read
-from `channel.config["tracked_terms"]`. This is the one place that knows where they live.
+Channels carry their tracked terms in `Channel.tracked_terms`; older channels kept them in
+`channel.config["tracked_terms"]`, which is still read. This is the one place that knows
+where they live.
 """
 
 from __future__ import annotations
@@ -14,8 +15,16 @@ from django.utils import timezone
 
 
 def channel_terms(channel: Any) -> list[str]:
-    terms = (getattr(channel, "config", None) or {}).get("tracked_terms", [])
-    return [t for t in terms if isinstance(t, str) and t.strip()] if isinstance(terms, list) else []
+    """The channel's tracked terms: its field (set by `manage.py channel add --terms`), and
+    the older place in its config, each term once."""
+    found: list[str] = []
+    for terms in (
+        getattr(channel, "tracked_terms", None),
+        (getattr(channel, "config", None) or {}).get("tracked_terms"),
+    ):
+        if isinstance(terms, list):
+            found += [t for t in terms if isinstance(t, str) and t.strip() and t not in found]
+    return found
 
 
 def expand(term: str, *, year: int | None = None) -> str:

@@ -20,11 +20,14 @@ if TYPE_CHECKING:
     from tickets.models import Ticket
 
 
-def apply_initial_targets(ticket: Ticket) -> None:
-    """Set the policy and due times of a ticket being created (before it is saved)."""
+def apply_initial_targets(ticket: Ticket, *, served: bool | None = None) -> None:
+    """Set the policy and due times of a ticket being created (before it is saved).
+
+    served None means the channel's service level; True starts the clocks on a monitored
+    channel too (an agent made a ticket of a monitored mention to answer it)."""
     from desk.sla.clocks import apply_initial_targets as apply
 
-    apply(ticket)
+    apply(ticket, served=served)
 
 
 def record_response(*, ticket: Ticket, at: datetime) -> None:

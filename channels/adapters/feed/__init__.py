@@ -147,6 +147,10 @@ class FeedAdapter(Adapter):
             return document, {name: value for name, value in fresh.items() if value}
         raise FeedError(f"The feed at {url} redirects more than {MAX_REDIRECTS} times.")
 
+    def events_of(self, document: FeedDocument) -> list[RawEvent]:
+        """The raw events of a document read elsewhere (the demo's recorded comments)."""
+        return [event for _, event in self._new_entries(document, set())]
+
     def _new_entries(
         self, document: FeedDocument, known: set[str]
     ) -> list[tuple[list[str], RawEvent]]:

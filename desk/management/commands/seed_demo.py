@@ -16,6 +16,7 @@ from desk.demo_data import MENTIONS, NAMES
 from desk.demo_history import answer_history
 from desk.processing import process_event
 from desk.triage.demo import seed_desk_content
+from desk.triage.monitored_demo import seed_feed_mentions
 from tickets.models import Message, Queue
 
 ROLES = ("agent", "spokesperson", "manager")
@@ -28,7 +29,7 @@ ROLE_QUEUES = {
 }
 DEMO_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # noqa: S105  # nosec B105
 # Kinds whose demo channel is only monitored (recorded, no SLA), as the policy describes.
-MONITORED_KINDS = {"youtube"}
+MONITORED_KINDS = {"youtube", "feed"}
 
 
 class Command(BaseCommand):
@@ -82,6 +83,7 @@ class Command(BaseCommand):
                 )
             created += bool(process_event(event.pk)[1])
         self.stdout.write(f"Ingested {created} demo mentions over the last {days} days.")
+        self.stdout.write(f"Followed {seed_feed_mentions(channels['feed'])} feed comments.")
         responder = User.objects.get(username="demo-spokesperson")
         answered = answer_history(rng=rng, responder=responder)
         # Without Redis no beat runs the minute refresh: build the dashboards' rollups now.
