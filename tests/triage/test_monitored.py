@@ -234,3 +234,30 @@ def test_a_burst_of_negative_feed_comments_on_a_tracked_term_opens_an_incident(
     incident = Incident.objects.get(scope=f"channel:{channel.pk}")
     assert incident.status == Incident.Status.OPEN
     assert Incident.objects.filter(scope="term:#infopark").exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "button", "recipe"),
+    [
+        ("de", "Beobachtete Erwähnungen", "Ticket anlegen", "Pinterest: neue Pins einer Pinnwand"),
+        (
+            "fr",
+            "Mentions suivies",
+            "Faire un ticket",
+            "Pinterest : les nouvelles épingles d’un tableau",
+        ),
+        ("pl", "Obserwowane wzmianki", "Utwórz zgłoszenie", "Pinterest: nowe piny jednej tablicy"),
+        ("sv", "Bevakade omnämnanden", "Skapa ärende", "Pinterest: en anslagstavlas nya pins"),
+    ],
+)
+def test_the_stream_and_the_feed_recipes_speak_the_agents_language(
+    blog: Channel, staff: StaffFactory, language: str, title: str, button: str, recipe: str
+) -> None:
+    _, agent = staff("agent")
+    agent.post("/preferences/", {"language": language, "time_zone": "Europe/Berlin"})
+
+    stream = agent.get("/monitored/").content.decode()
+    channels = agent.get("/channels/").content.decode()
+
+    assert title in stream and button in stream
+    assert recipe in channels

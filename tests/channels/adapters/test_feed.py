@@ -492,3 +492,20 @@ def test_the_recipes_command_says_what_each_platform_exposes(db: None) -> None:
     assert "pinterest-board" in output
     assert "Comments on pins" in output
     assert "--recipe slideshare-profile --account infopark" in output
+
+
+def test_the_channels_page_lists_the_recipes_and_what_each_feed_holds(
+    db: None, staff_client: Any, site: FakeFeedSite, poll: Poll
+) -> None:
+    channel = feed_channel(site.publish_fixture("/evil", "attack__external_entity.xml"))
+    with pytest.raises(CommandError):
+        poll(channel)
+
+    page = staff_client.get("/channels/").content.decode()
+
+    for slug in ("flickr-comments", "pinterest-profile", "pinterest-board", "slideshare-profile"):
+        assert f'id="recipe-{slug}"' in page
+    assert "manage.py channel add feed --recipe wordpress-comments --site blog.infopark.de" in page
+    assert "Slideshare no longer publishes comment feeds" in page
+    # The refused feed shows why it was switched off.
+    assert "declares XML entities" in page
