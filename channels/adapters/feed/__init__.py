@@ -47,6 +47,8 @@ ACCEPT = (
 SEEN_LIMIT = 5000
 MAX_REDIRECTS = 3
 MAX_ID_LENGTH = 200
+# As long as a REST inquiry may be; the rest is behind the link to the original.
+MAX_TEXT_LENGTH = 10_000
 
 
 class FeedAdapter(Adapter):
@@ -189,7 +191,10 @@ class FeedAdapter(Adapter):
         host = urlsplit(self.config.get("url", "")).hostname or "feed"
         name = author.get("name") or source.get("title") or host
         body = html_to_text(payload["html"]) if payload.get("html") else payload.get("text", "")
-        text = body.strip() or payload.get("title", "") or payload.get("link", "")
+        text = _clean(body.strip() or payload.get("title", "") or payload.get("link", ""))
+        if len(text) > MAX_TEXT_LENGTH:
+            # A whole blog post is not a mention: the start, and the link to the rest.
+            text = text[: MAX_TEXT_LENGTH - 1] + "…"
         published = payload.get("published") or payload.get("updated")
         return ParsedEvent(
             mentions=(
@@ -197,14 +202,14 @@ class FeedAdapter(Adapter):
                     platform_id=payload["key"],
                     author=Author(
                         # Names are unique on their site only: keyed by the feed's host.
-                        platform_user_id=f"{host}:{author.get('url') or name}"[:255],
-                        display_name=name[:200],
-                        profile_url=author.get("url", "")[:1000],
+                        platform_user_id=_clean(f"{host}:{author.get('url') or name}")[:255],
+                        display_name=_clean(name)[:200],
+                        profile_url=_clean(author.get("url", ""))[:1000],
                     ),
                     text=text,
-                    subject=payload.get("title", "")[:300],
+                    subject=_clean(payload.get("title", ""))[:300],
                     created_at=_moment(published) if published else event.received_at,
-                    url=payload.get("link", "")[:1000],
+                    url=_clean(payload.get("link", ""))[:1000],
                     metadata={"feed": source.get("title", ""), "format": source.get("format")},
                 ),
             )
@@ -215,7 +220,7 @@ def entry_keys(entry: FeedEntry) -> list[str]:
     """The entry's platform id first, then its link and date: a feed that gives the same
     entry a new id on every fetch is still recognised by where it links and when."""
     if entry.entry_id:
-        primary = entry.entry_id
+        primary = _clean(entry.entry_id)
         if len(primary) > MAX_ID_LENGTH:
             primary = "sha256:" + hashlib.sha256(primary.encode()).hexdigest()
     else:
@@ -257,6 +262,11 @@ def _entry_payload(entry: FeedEntry, key: str, document: FeedDocument) -> dict[s
 def _published_key(event: RawEvent) -> str:
     payload = json.loads(event.body)
     return payload.get("published") or payload.get("updated") or ""
+
+
+def _clean(value: str) -> str:
+    # PostgreSQL text cannot hold NUL, which a JSON feed can carry as \u0000.
+    return value.replace("\x00", "")
 
 
 def _moment(value: str) -> datetime:

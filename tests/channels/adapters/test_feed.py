@@ -509,3 +509,24 @@ def test_the_channels_page_lists_the_recipes_and_what_each_feed_holds(
     assert "Slideshare no longer publishes comment feeds" in page
     # The refused feed shows why it was switched off.
     assert "declares XML entities" in page
+
+
+def test_nul_characters_and_overlong_entries_are_made_storable(
+    db: None, site: FakeFeedSite, poll: Poll
+) -> None:
+    items = [
+        {"id": "nul\u0000id", "url": "https://s.example/1", "content_text": "Hel\u0000lo"},
+        {
+            "id": "long",
+            "url": "https://s.example/2",
+            "content_html": "<p>" + "word " * 5000 + "</p>",
+        },
+    ]
+    document = {"version": "https://jsonfeed.org/version/1", "title": "N", "items": items}
+    channel = feed_channel(site.publish("/n.json", json.dumps(document), JSON_FEED))
+
+    poll(channel)
+
+    assert Message.objects.get(platform_id="nulid").text == "Hello"
+    long = Message.objects.get(platform_id="long").text
+    assert len(long) == 10_000 and long.endswith("…")
