@@ -73,6 +73,7 @@ class FeedAdapter(Adapter):
             choices=tuple(RECIPES),
         ),
     )
+
     # -- polling -------------------------------------------------------------------------
 
     def poll(self, cursor: dict[str, Any]) -> PollResult:
@@ -95,7 +96,7 @@ class FeedAdapter(Adapter):
             for keys, event in fresh:
                 events.append(event)
                 seen.extend(keys)
-            whole_page_new = len(fresh) == len(document.entries) and fresh
+            whole_page_new = bool(fresh) and len(fresh) == len(document.entries)
             # The first poll takes the current page only: the archive before the channel
             # existed is not the desk's work.
             if first_poll or not whole_page_new or not document.next_url:
