@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from desk import sla
 from desk.privacy.services.reply_notice import notice_for_reply, record_reply_notice
@@ -46,6 +47,11 @@ def post_reply(
     if voice == Message.Voice.PERSONAL and disclosure and disclosure not in text:
         text = f"{text} {disclosure}"
     adapter = ticket.channel.adapter()
+    if not adapter.takes_replies:
+        raise ReplyRefused(
+            _("%(kind)s channels take no replies: answer on the original through its link.")
+            % {"kind": adapter.label}
+        )
     limit = adapter.max_reply_length
     if limit is not None and len(text) > limit:
         raise ReplyRefused(

@@ -235,6 +235,9 @@ class Adapter:
     monitored_by_default: ClassVar[bool] = False
     # Whether tracked terms (hashtags, keywords, handles) mean anything to this kind.
     tracks_terms: ClassVar[bool] = False
+    # False for read-only sources (feeds): a reply is refused before it is queued, and staff
+    # answer on the original through its link.
+    takes_replies: ClassVar[bool] = True
     # Replies longer than this are refused before sending; None means no platform limit.
     max_reply_length: ClassVar[int | None] = None
     config_fields: ClassVar[tuple[ConfigField, ...]] = ()

@@ -261,3 +261,22 @@ def test_the_stream_and_the_feed_recipes_speak_the_agents_language(
 
     assert title in stream and button in stream
     assert recipe in channels
+
+
+def test_a_reply_on_a_feed_ticket_is_refused_before_it_is_queued(
+    blog: Channel, staff: StaffFactory
+) -> None:
+    _, spokesperson = staff("spokesperson")
+    message = Message.objects.get(author_identity__display_name="Jonas Weber")
+    spokesperson.post(f"/monitored/{message.pk}/ticket/")
+    ticket = Ticket.objects.get(conversation=message.conversation)
+
+    response = spokesperson.post(
+        f"/tickets/{ticket.pk}/reply/", {"text": "Danke, wir prüfen das.", "voice": "company"}
+    )
+
+    assert response.status_code == 400
+    assert "channels take no replies: answer on the original" in response.content.decode()
+    assert not Message.objects.filter(direction=Message.Direction.OUTBOUND).exists()
+    ticket.refresh_from_db()
+    assert ticket.first_responded_at is None

@@ -57,6 +57,7 @@ class FeedAdapter(Adapter):
     description = "Entries of an RSS, Atom or JSON feed: Flickr, Pinterest, Slideshare, blogs."
     polls = True
     monitored_by_default = True
+    takes_replies = False
     default_poll_interval = 900
     config_fields = (
         ConfigField(
