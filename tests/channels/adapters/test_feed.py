@@ -530,3 +530,14 @@ def test_nul_characters_and_overlong_entries_are_made_storable(
     assert Message.objects.get(platform_id="nulid").text == "Hello"
     long = Message.objects.get(platform_id="long").text
     assert len(long) == 10_000 and long.endswith("…")
+
+
+def test_channel_test_reads_the_feed_once_and_names_what_it_found(
+    db: None, site: FakeFeedSite
+) -> None:
+    feed_channel(site.publish_fixture("/rss/user/infopark", "slideshare_profile__atom.xml", ATOM))
+
+    output = run_command("channel", "test", "Blog comments")
+
+    assert output.strip() == "OK: Infopark's presentations (atom10, 2 entries)"
+    assert not InboundEvent.objects.exists()
