@@ -8,9 +8,13 @@ from smtplib import SMTPException
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
 
+from channels.hooks import ChannelAlert
 from desk.models import Notification
 
 log = logging.getLogger(__name__)
@@ -56,3 +60,18 @@ def _send(address: str, subject: str, text: str) -> None:
         send_mail(subject, text, None, [address])
     except (OSError, SMTPException):
         log.warning("could not e-mail a notification to %s", address, exc_info=True)
+
+
+def notify_channel_alert(alert: ChannelAlert) -> int:
+    """Receiver of channels.hooks.channel_alert: the administrators are told."""
+    admins = get_user_model().objects.filter(Q(is_superuser=True) | Q(is_staff=True))
+    return len(
+        notify(
+            users=admins,
+            kind=alert.code,
+            title=alert.title,
+            body=alert.body,
+            url=reverse("channel-health"),
+            dedupe_key=alert.dedupe_key or f"{alert.code}:{alert.channel.pk}",
+        )
+    )

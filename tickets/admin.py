@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from tickets.hooks import priority_changing
 from tickets.models import Contact, Conversation, Identity, Message, Queue, Ticket, TicketEvent
 
 
@@ -89,9 +90,7 @@ class TicketAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
         if change and "priority" in form.changed_data:
-            from desk import sla
-
-            sla.on_priority_change(ticket=obj)
+            priority_changing(obj)
         super().save_model(request, obj, form, change)
 
 

@@ -19,9 +19,9 @@ from django.db.models import F, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from channels.terms import matched_terms
+from desk.access import crisis_recipients
 from desk.classification.models import Incident, MentionCount, NegativeMention
-from desk.classification.permissions import crisis_recipients
-from desk.classification.terms import matched_terms
 from desk.notifications import notify
 from tickets.models import Message, Ticket
 

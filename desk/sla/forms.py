@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from desk.business_hours import DAY_NAMES, BusinessCalendar
+from desk.sla.business_hours import DAY_NAMES, BusinessCalendar
 from desk.sla.models import Calendar, CalendarDay, SlaPolicy
 
 DAY_LABELS = dict(

@@ -10,7 +10,7 @@ from django.utils import timezone
 from channels.adapters.feed.documents import read_document
 from channels.inbound import store_event
 from channels.models import Channel, InboundEvent
-from desk.processing import process_event
+from desk.ingestion.processing import process_event
 
 COMMENTS = [
     ("Jonas Weber", "Warum ist die Anmeldung zum #iico seit gestern kaputt? Bitte prüfen!"),

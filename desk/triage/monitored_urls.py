@@ -1,4 +1,4 @@
-"""The monitored stream (issue 17, item 4): its own URLs, included from desk/urls.py."""
+"""The monitored stream (issue 17, item 4): its own URLs, included from desk/config/urls.py."""
 
 from django.urls import path
 

@@ -21,7 +21,7 @@ import feedparser
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeElementTree
 
-from channels.adapters.base import AdapterError
+from channels.errors import AdapterError
 
 JSON_FEED_PREFIX = "https://jsonfeed.org/version/1"
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages as flash
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from desk.access import is_manager, manager_required, staff_required
 from desk.classification.corrections import CorrectionError, record_correction
 from desk.classification.forms import CorrectionForm
 from desk.classification.learning.model import ModelError
@@ -19,12 +19,11 @@ from desk.classification.learning.versions import (
     rollback,
 )
 from desk.classification.models import ClassifierVersion, TrainingExample
-from desk.classification.permissions import is_manager, manager_required
 from desk.classification.tasks import retrain_classifier
 from tickets.models import Ticket
 
 
-@login_required
+@staff_required
 @require_POST
 def ticket_correct(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = get_object_or_404(Ticket.objects.select_related("queue"), pk=pk)
@@ -59,7 +58,7 @@ def _bad_request(request: HttpRequest, pk: int, message: str) -> HttpResponse:
     )
 
 
-@login_required
+@staff_required
 def versions(request: HttpRequest) -> HttpResponse:
     return render(
         request,

@@ -4,8 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from channels.models import Channel
-from desk.api.scopes import SCOPE_HELP, Scope, all_scopes
-from desk.models import ApiClient
+from desk.models import SCOPE_HELP, ApiClient, Scope, all_scopes
 
 API_CHANNEL_NAME = "REST API"
 

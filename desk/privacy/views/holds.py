@@ -3,9 +3,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from desk.access import manager_required
 from desk.privacy.models import LegalHold
 from desk.privacy.services.holds import InvalidHold, place_hold, release_hold
-from desk.privacy.views.access import manager_required
 from tickets.models import Contact, Conversation
 
 

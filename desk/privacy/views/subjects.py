@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from desk.access import manager_required
 from desk.privacy.models import DataSubjectRequest
 from desk.privacy.services.subjects import (
     InvalidSubjectQuery,
@@ -16,7 +17,6 @@ from desk.privacy.services.subjects import (
     erasure_request,
     search_subject,
 )
-from desk.privacy.views.access import manager_required
 from tickets.models import Contact, Identity
 
 

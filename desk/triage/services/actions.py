@@ -12,11 +12,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from desk import sla
-from desk.ingestion import tag_by_name
+from desk.access import Capability
 from desk.notifications import notify
-from desk.triage.permissions import Capability
+from desk.sla import clocks
 from tickets.models import IllegalTransition, Queue, Ticket, TicketEvent
+from tickets.services import tag_by_name
 
 FLAG_TAG = "flagged-to-communications"
 
@@ -109,7 +109,7 @@ def _priority(ticket: Ticket, actor: Any, value: str) -> None:
         return
     old = ticket.priority
     ticket.priority = int(value)
-    ticket.save(update_fields=["priority", "updated_at", *sla.on_priority_change(ticket=ticket)])
+    ticket.save(update_fields=["priority", "updated_at", *clocks.on_priority_change(ticket=ticket)])
     TicketEvent.record(ticket, "priority", actor=actor, old=old, new=value)
 
 

@@ -18,10 +18,12 @@ from django.utils import timezone
 
 from channels.adapters.base import Author, Mention
 from channels.models import Channel
-from desk import routing, sla
-from desk.classify import classify
-from desk.ingestion import queue_by_slug, tag_by_name
+from desk.classification.classifier import classify_text
+from desk.classification.decisions import record_decision
+from desk.classification.routing.engine import decide
+from desk.sla import clocks
 from tickets.models import Conversation, Message, Ticket, TicketEvent
+from tickets.services import queue_by_slug, tag_by_name
 
 
 class NotMonitored(Exception):
@@ -113,7 +115,7 @@ def make_ticket(*, message_id: int, actor: Any, now: datetime | None = None) -> 
 
 def _open(message: Message, conversation: Conversation, actor: Any, now: datetime) -> Ticket:
     channel = message.channel
-    classification = classify(message.text, language_hint=message.language)
+    classification = classify_text(message.text, language_hint=message.language)
     identity = message.author_identity
     mention = Mention(
         platform_id=message.platform_id or "",
@@ -126,7 +128,7 @@ def _open(message: Message, conversation: Conversation, actor: Any, now: datetim
         created_at=message.created_at,
         url=message.url,
     )
-    decision = routing.decide(channel=channel, mention=mention, classification=classification)
+    decision = decide(channel=channel, mention=mention, classification=classification)
     ticket = Ticket(
         conversation=conversation,
         channel=channel,
@@ -143,7 +145,7 @@ def _open(message: Message, conversation: Conversation, actor: Any, now: datetim
     )
     if decision.priority is not None:
         ticket.priority = decision.priority
-    sla.apply_initial_targets(ticket, served=True)
+    clocks.apply_initial_targets(ticket, served=True)
     ticket.save(force_insert=True)
     TicketEvent.record(
         ticket,
@@ -154,4 +156,6 @@ def _open(message: Message, conversation: Conversation, actor: Any, now: datetim
     )
     if decision.tags:
         ticket.tags.add(*(tag_by_name(name) for name in decision.tags))
+    # Why it was routed so, for the ticket page and the outbound gate's approval check.
+    record_decision(ticket=ticket, classification=classification, decision=decision)
     return ticket

@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from channels.adapters.registry import kind_choices
 from channels.models import Channel
+from channels.registry import kind_choices
+from desk.access import staff_required, visible_queue_ids
 from desk.triage import labels
-from desk.triage.permissions import staff_required, visible_queue_ids
 from desk.triage.services.monitored import (
     NotMonitored,
     StreamFilters,

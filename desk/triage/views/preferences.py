@@ -7,14 +7,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from desk.access import signed_in
 from desk.security.two_factor import has_two_factor
 from desk.triage.forms import PreferencesForm
 from desk.triage.middleware import remember
 from desk.triage.models import UserPreference
-from desk.triage.permissions import login_required
 
 
-@login_required
+@signed_in
 def preferences(request: HttpRequest) -> HttpResponse:
     current = UserPreference.objects.filter(user=request.user).first()
     if request.method != "POST":
