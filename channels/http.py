@@ -45,12 +45,20 @@ def mount(prefix: str, transport: requests.adapters.BaseAdapter) -> None:
 class HttpError(AdapterError):
     """The platform answered with an error status; `payload` is its JSON body if it had one."""
 
-    def __init__(self, message: str, *, status: int, payload: Any, permanent: bool) -> None:
+    def __init__(
+        self, message: str, *, status: int, payload: Any, permanent: bool, location: str = ""
+    ) -> None:
         super().__init__(message, permanent=permanent)
         self.status = status
         self.payload = payload
+        # Where a redirect pointed: callers that may follow one check it through `request`.
+        self.location = location
         # A 401 means our token or password is wrong: no retry fixes that.
         self.disables_channel = status == 401
+
+
+class TooLarge(AdapterError):
+    """The answer is longer than the caller accepts: read no further, try again later."""
 
 
 class BlockedDestination(AdapterError):
@@ -115,8 +123,13 @@ def request(
     data: Any = None,
     timeout: float | None = None,
     retry_unsafe: bool | None = None,
+    max_bytes: int | None = None,
 ) -> requests.Response:
-    """Send one request with retries; return the response if its status is below 400.
+    """Send one request with retries; return the response if its status is below 300, or a
+    304 (which only a conditional request gets).
+
+    With max_bytes, the body is read in chunks and a longer one raises TooLarge, so a huge
+    or endless answer never fills the memory.
 
     A POST is retried after a 5xx or a lost connection only if it carries an
     Idempotency-Key (or retry_unsafe says so): otherwise a second try might post twice.
@@ -146,7 +159,10 @@ def request(
                 data=data,
                 timeout=(min(5.0, timeout), timeout),
                 allow_redirects=False,
+                stream=max_bytes is not None,
             )
+            if max_bytes is not None:
+                _read_capped(response, max_bytes, method, url)
         except requests.RequestException as exc:
             problem = f"{method} {_safe(url)} failed: {type(exc).__name__}"
             if not retry_unsafe or last_try:
@@ -154,7 +170,7 @@ def request(
             _pause(None, attempt)
             continue
         status = response.status_code
-        if status < 300:
+        if status < 300 or status == 304:
             return response
         wait = retry_after_seconds(response.headers.get("Retry-After"))
         if status == 429 and wait is None:
@@ -182,6 +198,7 @@ def request(
                 status=status,
                 payload=None,
                 permanent=True,
+                location=response.headers.get("Location", ""),
             )
         payload = _payload(response)
         raise HttpError(
@@ -191,6 +208,22 @@ def request(
             permanent=True,
         )
     raise AdapterError(problem or f"{method} {_safe(url)} failed.")
+
+
+def _read_capped(response: requests.Response, max_bytes: int, method: str, url: str) -> None:
+    """Read the streamed body, at most max_bytes of it; the response then reads as usual."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        response.close()
+        raise TooLarge(f"{method} {_safe(url)}: the answer has {declared} bytes, over {max_bytes}.")
+    chunks, size = [], 0
+    for chunk in response.iter_content(chunk_size=65536):
+        size += len(chunk)
+        if size > max_bytes:
+            response.close()
+            raise TooLarge(f"{method} {_safe(url)}: the answer is longer than {max_bytes} bytes.")
+        chunks.append(chunk)
+    response._content = b"".join(chunks)  # noqa: SLF001 - requests' own cache of the body
 
 
 def _pause(retry_after: float | None, attempt: int) -> None:

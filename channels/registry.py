@@ -22,6 +22,7 @@ ADAPTERS: dict[str, str] = {
     "x": "channels.adapters.x.XAdapter",
     "youtube": "channels.adapters.youtube.YouTubeAdapter",
     "linkedin": "channels.adapters.linkedin.LinkedInAdapter",
+    "feed": "channels.adapters.feed.FeedAdapter",
 }
 
 

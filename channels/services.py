@@ -38,8 +38,9 @@ def read_value(config_field: ConfigField, raw: str) -> Any:
         raise ChannelConfigError(
             f"{config_field.name} must be one of {', '.join(config_field.choices)}."
         )
-    if config_field.type == "url" and not raw.startswith(("https://", "http://")):
+    if config_field.type in ("url", "exact_url") and not raw.startswith(("https://", "http://")):
         raise ChannelConfigError(f"{config_field.name} must be an http(s) URL.")
+    # An API base loses its trailing slash; an exact URL (a feed's) is kept as given.
     return raw.rstrip("/") if config_field.type == "url" else raw
 
 
@@ -86,11 +87,19 @@ def create_channel(
     name: str,
     values: dict[str, str],
     tracked_terms: list[str] | None = None,
-    service_level: str = Channel.ServiceLevel.SERVED,
+    service_level: str | None = None,
     poll_interval_seconds: int | None = None,
 ) -> Channel:
+    """Create a channel; service_level None means the kind's default (served, or monitored
+    for kinds such as feeds that are followed rather than answered)."""
     if kind not in ADAPTERS:
         raise ChannelConfigError(f"Unknown channel kind {kind!r}; known: {', '.join(ADAPTERS)}.")
+    if service_level is None:
+        service_level = (
+            Channel.ServiceLevel.MONITORED
+            if adapter_class(kind).monitored_by_default
+            else Channel.ServiceLevel.SERVED
+        )
     name = name.strip()
     if not name:
         raise ChannelConfigError("A channel needs a name.")

@@ -79,6 +79,9 @@ RULES: dict[str, str] = {
     "inbox-save-view": STAFF,
     "inbox-delete-view": STAFF,
     "ticket-detail": STAFF,
+    # Monitored mentions (feeds, YouTube): read, and made into tickets, by staff.
+    "monitored-stream": STAFF,
+    "monitored-make-ticket": STAFF,
     "ticket-reply": STAFF,
     "ticket-note": STAFF,
     "ticket-action": STAFF,

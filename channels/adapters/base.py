@@ -188,7 +188,8 @@ class ConfigField:
     secret: bool = False
     required: bool = True
     help_text: str | Promise = ""
-    # How `channel add --set name=value` reads the value: str, int, bool or url.
+    # How `channel add --set name=value` reads the value: str, int, bool, url (a base URL,
+    # trailing slash dropped) or exact_url (kept as given).
     type: str = "str"
     default: Any = None
     # The only values allowed, if the field is a choice.
@@ -206,8 +207,13 @@ class Adapter:
     polls: ClassVar[bool] = False
     # How often Celery beat polls a channel of this kind unless the channel says otherwise.
     default_poll_interval: ClassVar[int] = 120
+    # New channels of this kind are monitored (recorded, no SLA) unless created as served.
+    monitored_by_default: ClassVar[bool] = False
     # Whether tracked terms (hashtags, keywords, handles) mean anything to this kind.
     tracks_terms: ClassVar[bool] = False
+    # False for read-only sources (feeds): a reply is refused before it is queued, and staff
+    # answer on the original through its link.
+    takes_replies: ClassVar[bool] = True
     # Replies longer than this are refused before sending; None means no platform limit.
     max_reply_length: ClassVar[int | None] = None
     config_fields: ClassVar[tuple[ConfigField, ...]] = ()

@@ -514,3 +514,10 @@ DEMO_TRAFFIC_SECONDS = env_float("DEMO_TRAFFIC_SECONDS", 6)
 DEMO_CRISIS_EVERY = env_int("DEMO_CRISIS_EVERY", 60)
 # run_demo shows (and passes on) the address it serves unless PUBLIC_BASE_URL was given.
 PUBLIC_BASE_URL_FROM_ENV = "PUBLIC_BASE_URL" in os.environ
+
+# --- Feeds (channels.adapters.feed) ------------------------------------------------------
+
+# The largest feed document read, and how many
+# older pages of a paged feed one poll follows back to the entries already seen.
+FEED_MAX_BYTES = env_int("FEED_MAX_BYTES", 10 * 1024 * 1024)
+FEED_MAX_PAGES = env_int("FEED_MAX_PAGES", 5)

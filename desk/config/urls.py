@@ -15,6 +15,7 @@ urlpatterns = [
     path("-/metrics", health.prometheus_metrics, name="metrics"),
     # The triage desk: inbox, tickets, composer, approvals, preferences.
     path("", include("desk.triage.urls")),
+    path("", include("desk.triage.monitored_urls")),
     # Login (with the two-factor code step), and two-factor enrolment under preferences.
     path("", include("desk.security.urls")),
     path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),

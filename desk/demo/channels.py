@@ -40,6 +40,14 @@ def _secret() -> str:
 
 def specs() -> list[DemoChannel]:
     return [
+        # A blog's comments feed: followed, not answered (the seed's "monitored" example).
+        DemoChannel(
+            "feed",
+            "Blog comments",
+            "feed",
+            config={"url": "https://blog.infopark.de/comments/feed/"},
+            monitored=True,
+        ),
         DemoChannel(
             "x",
             "X",

@@ -5,7 +5,7 @@
 1. who: the actor's role and queues (a rule's holding reply is the company speaking, with no
    person behind it);
 2. netiquette: a ticket marked as a netiquette violation gets no answer (002) until a person
-   with the right role takes the mark back;
+   with the right role takes the mark back; a read-only channel (a feed) takes no answer;
 3. confidential terms: never disclose what is not public (000);
 4. approval: a routing rule asked for it, a negative public post, or the company's voice from
    someone who may not speak for it (004) — the draft then waits for a spokesperson;
@@ -100,7 +100,9 @@ def check(
     confirmed_duplicate: bool = True,
 ) -> GateCheck:
     result = GateCheck()
-    result.refused = _who_may_not(outgoing) or _netiquette(outgoing)
+    result.refused = (
+        _who_may_not(outgoing) or _netiquette(outgoing) or _channel_takes_no_replies(outgoing)
+    )
     if result.refused:
         return result
     if outgoing.kind in CARRIES_TEXT:
@@ -137,6 +139,16 @@ def _who_may_not(outgoing: Outgoing) -> str:
         outgoing.approved_by, Capability.APPROVE_REPLIES
     ):
         return _("Only spokespeople approve replies.")
+    return ""
+
+
+def _channel_takes_no_replies(outgoing: Outgoing) -> str:
+    """A read-only source (a feed) carries no answer: staff reply on the original."""
+    adapter = outgoing.ticket.channel.adapter()
+    if outgoing.kind in CARRIES_TEXT and not adapter.takes_replies:
+        return _("%(kind)s channels take no replies: answer on the original through its link.") % {
+            "kind": adapter.label
+        }
     return ""
 
 

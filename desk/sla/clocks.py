@@ -156,8 +156,8 @@ def track(ticket: Ticket, context: Context | None, *, after: datetime | None = N
 # -- hooks -------------------------------------------------------------------------------
 
 
-def apply_initial_targets(ticket: Ticket) -> None:
-    if not ticket.channel.is_served:
+def apply_initial_targets(ticket: Ticket, *, served: bool | None = None) -> None:
+    if not (ticket.channel.is_served if served is None else served):
         return
     policy = policy_for(queue_id=ticket.queue_id, channel_id=ticket.channel_id)
     if policy is None:

@@ -39,9 +39,15 @@ def test_seed_demo_creates_channels_users_and_mentions_in_five_languages(db: Non
     assert Channel.objects.filter(name__startswith="Demo").count() >= 2
     for role in ("agent", "spokesperson", "manager"):
         assert f"demo-{role}" in output
-    inbound = Message.objects.filter(direction=Message.Direction.INBOUND)
+    inbound = Message.objects.filter(direction=Message.Direction.INBOUND).exclude(
+        channel__kind="feed"
+    )
     # The mentions asked for, and two questions at risk of their first-response target.
     assert inbound.count() == 60 + 2
+    # One monitored feed channel, whose comments are in the monitored stream.
+    feed = Channel.objects.get(kind="feed")
+    assert feed.service_level == Channel.ServiceLevel.MONITORED
+    assert Message.objects.filter(channel=feed).count() == 4
     assert set(inbound.values_list("language", flat=True)) == {"en", "de", "fr", "pl", "sv"}
     # Older mentions were answered and resolved, so the desk and dashboards show a history.
     assert Ticket.objects.filter(status="resolved", first_responded_at__isnull=False).exists()

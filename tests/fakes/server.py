@@ -132,11 +132,16 @@ class FakePlatform:
                 if platform.hold is not None:
                     platform.hold.wait(10)
                 response = platform.respond(request)
-                payload = json.dumps(response.body).encode()
+                headers = dict(response.headers)
+                if isinstance(response.body, bytes):
+                    # A document served as recorded (a feed), with its own Content-Type.
+                    payload = response.body
+                else:
+                    payload = json.dumps(response.body).encode()
+                    headers.setdefault("Content-Type", "application/json; charset=utf-8")
                 self.send_response(response.status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(payload)))
-                for name, value in response.headers.items():
+                for name, value in headers.items():
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(payload)

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count, Q
 
 from channels.adapters.base import AdapterError
+from channels.adapters.feed.recipes import RECIPES, RecipeError, recipe
 from channels.models import Channel, InboundEvent
 from channels.polling import PollStatus, poll_channel
 from channels.registry import ADAPTERS, adapter_class
@@ -38,9 +39,19 @@ class Command(BaseCommand):
         add.add_argument("--name", required=True)
         add.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
         add.add_argument("--terms", help="comma-separated tracked terms, e.g. '#iico{year},acme'")
-        add.add_argument("--monitored", action="store_true", help="record only: no SLA, no ticket")
+        level = add.add_mutually_exclusive_group()
+        level.add_argument(
+            "--monitored", action="store_true", help="record only: no SLA, no ticket"
+        )
+        level.add_argument("--served", action="store_true", help="answered, with an SLA")
         add.add_argument("--interval", type=int, help="seconds between polls")
+        add.add_argument(
+            "--recipe", choices=list(RECIPES), help="feeds: build the URL from an account name"
+        )
+        for param in ("account", "board", "site"):
+            add.add_argument(f"--{param}", help=f"the recipe's {param}")
         sub.add_parser("list", help="channels with their health")
+        sub.add_parser("recipes", help="feed recipes and what each platform's feed holds")
         sub.add_parser("kinds", help="channel kinds and their settings")
         for action, text in (
             ("poll", "poll a channel now"),
@@ -63,22 +74,52 @@ class Command(BaseCommand):
         return channel
 
     def do_add(self, *, kind: str, name: str, **options: Any) -> None:
+        values = parse_assignments(options["set"])
+        if options["recipe"]:
+            values.update(self.recipe_values(kind, options))
+        level = None
+        if options["monitored"]:
+            level = Channel.ServiceLevel.MONITORED
+        elif options["served"]:
+            level = Channel.ServiceLevel.SERVED
         try:
             channel = create_channel(
                 kind=kind,
                 name=name,
-                values=parse_assignments(options["set"]),
+                values=values,
                 tracked_terms=split_terms(options["terms"]),
-                service_level=Channel.ServiceLevel.MONITORED
-                if options["monitored"]
-                else Channel.ServiceLevel.SERVED,
+                service_level=level,
                 poll_interval_seconds=options["interval"],
             )
         except ChannelConfigError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(f"Created {channel.get_kind_display()} channel {channel.name!r}.")
+        self.stdout.write(
+            f"Created {channel.get_kind_display()} channel {channel.name!r} "
+            f"({channel.get_service_level_display().lower()})."
+        )
+        if channel.config.get("url") and options["recipe"]:
+            self.stdout.write(f"feed: {channel.config['url']}")
         for label, value in channel.adapter().entry_points().items():
             self.stdout.write(f"{label}: {value}")
+
+    @staticmethod
+    def recipe_values(kind: str, options: dict[str, Any]) -> dict[str, str]:
+        if kind != "feed":
+            raise CommandError("--recipe builds a feed URL: use it with the feed kind.")
+        given = {p: options[p] for p in ("account", "board", "site") if options.get(p)}
+        try:
+            url = recipe(options["recipe"]).build_url(given)
+        except RecipeError as exc:
+            raise CommandError(str(exc)) from None
+        return {"url": url, "recipe": options["recipe"]}
+
+    def do_recipes(self, **options: Any) -> None:
+        for item in RECIPES.values():
+            self.stdout.write(f"{item.slug}: {item.label}")
+            self.stdout.write(f"    {item.command}")
+            self.stdout.write(f"    URL: {item.example_url}")
+            self.stdout.write(f"    Has: {item.exposes}")
+            self.stdout.write(f"    Not: {item.does_not_expose}")
 
     def do_set(self, *, name: str, **options: Any) -> None:
         try:

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from channels.adapters.feed.recipes import RECIPES
 from channels.models import Channel
 from desk.access import staff_required, visible_ticket_or_404
 from desk.outbound.moderation import ActionRefused, hide, reply_in_private
@@ -53,4 +54,8 @@ def channel_health(request: HttpRequest) -> HttpResponse:
         for channel in Channel.objects.all()
         for adapter in [channel.adapter()]
     ]
-    return render(request, "platforms/channel_health.html", {"rows": rows})
+    return render(
+        request,
+        "platforms/channel_health.html",
+        {"rows": rows, "recipes": list(RECIPES.values())},
+    )

@@ -14,6 +14,7 @@ from desk.dashboards.rollups import rebuild as rebuild_rollups
 from desk.demo.channels import ensure_channels
 from desk.demo.data import MENTIONS
 from desk.demo.desk_content import seed_desk_content
+from desk.demo.feed import seed_feed_mentions
 from desk.demo.history import answer_history
 from desk.demo.people import link_personas, moment_at_risk
 from desk.demo.personas import PERSONAS
@@ -80,6 +81,7 @@ class Command(BaseCommand):
                 at=now - timedelta(minutes=rng.randint(5, days * 24 * 60)),
             )
         self.stdout.write(f"Ingested {mentions} demo mentions over the last {days} days.")
+        self.stdout.write(f"Followed {seed_feed_mentions(channels['feed'])} blog comments.")
         responder = User.objects.get(username="demo-spokesperson")
         answered = answer_history(rng=rng, responder=responder)
         self.stdout.write(f"Answered and resolved {answered} older mentions.")
