@@ -15,6 +15,8 @@ ADAPTERS: dict[str, str] = {
     "api": "channels.adapters.api.ApiAdapter",
     "webhook": "channels.adapters.generic_webhook.GenericWebhookAdapter",
     "email": "channels.adapters.mail.EmailAdapter",
+    "sendgrid": "channels.adapters.mail.routes.sendgrid.SendGridAdapter",
+    "mailgun": "channels.adapters.mail.routes.mailgun.MailgunAdapter",
     "webform": "channels.adapters.webform.WebFormAdapter",
     "mastodon": "channels.adapters.mastodon.MastodonAdapter",
     "bluesky": "channels.adapters.bluesky.BlueskyAdapter",
