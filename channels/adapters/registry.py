@@ -21,6 +21,7 @@ ADAPTERS: dict[str, str] = {
     "mastodon": "channels.adapters.mastodon.MastodonAdapter",
     "bluesky": "channels.adapters.bluesky.BlueskyAdapter",
     "meta": "channels.adapters.meta.MetaAdapter",
+    "threads": "channels.adapters.threads.ThreadsAdapter",
     "x": "channels.adapters.x.XAdapter",
     "youtube": "channels.adapters.youtube.YouTubeAdapter",
     "linkedin": "channels.adapters.linkedin.LinkedInAdapter",
