@@ -116,6 +116,7 @@ class InboundEvent(models.Model):
         POLL = "poll", "Poll"
         API = "api", "REST API"
         FORM = "form", "Web form"
+        STREAM = "stream", "Stream"
 
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="inbound_events")
     source = models.CharField(max_length=10, choices=Source.choices)

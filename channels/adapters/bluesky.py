@@ -29,6 +29,7 @@ from channels.adapters.base import (
     SentReply,
     load_json_object,
 )
+from channels.adapters.bluesky_jetstream import is_jetstream, parse_jetstream
 from channels.models import InboundEvent
 from channels.terms import TermKind, term_kind
 
@@ -108,6 +109,21 @@ class BlueskyAdapter(Adapter):
             secret=True,
             help_text="Settings > Privacy and security > App passwords; never the main password.",
         ),
+        ConfigField(
+            "jetstream_url",
+            "Jetstream URL",
+            required=False,
+            default="wss://jetstream2.us-east.bsky.network/subscribe",
+            help_text="Read in real time by `manage.py stream_consumer`; polling stays on.",
+        ),
+        ConfigField(
+            "realtime",
+            "Read in real time",
+            type="bool",
+            required=False,
+            default=False,
+            help_text="Consumed by the streams service (Jetstream); polling is the fallback.",
+        ),
     )
 
     # -- sessions ------------------------------------------------------------------------
@@ -176,6 +192,16 @@ class BlueskyAdapter(Adapter):
         session = self._create_session()
         return f"@{session['handle']} ({session['did']})"
 
+    def own_did(self) -> str:
+        return str(self.channel.poll_cursor.get("did") or self._session()["did"])
+
+    def _profile(self, did: str) -> dict[str, Any]:
+        """Handle and name of an author Jetstream names by DID only; empty if unknown."""
+        try:
+            return self._xrpc("GET", "app.bsky.actor.getProfile", params={"actor": did})
+        except AdapterError:
+            return {}
+
     # -- polling -------------------------------------------------------------------------
 
     def poll(self, cursor: dict[str, Any]) -> PollResult:
@@ -235,6 +261,8 @@ class BlueskyAdapter(Adapter):
 
     def parse(self, event: InboundEvent) -> ParsedEvent:
         payload = load_json_object(bytes(event.body))
+        if is_jetstream(payload):
+            return parse_jetstream(payload, own_did=self.own_did(), profile=self._profile)
         if "reason" in payload:
             reason = payload["reason"]
             if reason in IGNORED_REASONS:

@@ -11,6 +11,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from django.utils import timezone
+
 from channels import http
 from channels.adapters.base import (
     Adapter,
@@ -19,6 +21,7 @@ from channels.adapters.base import (
     ConfigField,
     MediaFile,
     Mention,
+    MessageChange,
     OutgoingReply,
     ParsedEvent,
     PollResult,
@@ -78,7 +81,23 @@ class MastodonAdapter(Adapter):
             help_text="From Preferences > Development > New application, scopes read write.",
         ),
         ConfigField("notifications", "Poll mentions", type="bool", required=False, default=True),
+        ConfigField(
+            "realtime",
+            "Read in real time",
+            type="bool",
+            required=False,
+            default=False,
+            help_text="Consumed by the streams service (user stream); polling is the fallback.",
+        ),
+        ConfigField(
+            "streaming_url",
+            "Streaming URL",
+            required=False,
+            default="",
+            help_text="Only if the instance streams from another host (see /api/v2/instance).",
+        ),
     )
+    page_size = PAGE_SIZE
 
     # -- calls ---------------------------------------------------------------------------
 
@@ -146,10 +165,23 @@ class MastodonAdapter(Adapter):
         # is not the desk's work.
         return items, newest, bool(after) and len(items) >= PAGE_SIZE
 
+    def mentions_after(self, after: str | None) -> list[dict[str, Any]]:
+        """Mention notifications newer than `after`, oldest first (the stream's backfill)."""
+        query: dict[str, Any] = {"limit": PAGE_SIZE, "types[]": "mention"}
+        if after:
+            query["min_id"] = after
+        items = self._call("GET", "/api/v1/notifications", params=query)
+        if not isinstance(items, list):
+            raise AdapterError("/api/v1/notifications did not answer with a list.")
+        mentions = [item for item in items if item.get("type") == "mention"]
+        return sorted(mentions, key=lambda item: (len(str(item["id"])), str(item["id"])))
+
     # -- parsing -------------------------------------------------------------------------
 
     def parse(self, event: InboundEvent) -> ParsedEvent:
         payload = load_json_object(bytes(event.body))
+        if "stream_event" in payload:
+            return self._stream_change(payload)
         if "type" in payload and "account" in payload:
             kind = payload["type"]
             if kind in IGNORED_NOTIFICATIONS:
@@ -164,6 +196,25 @@ class MastodonAdapter(Adapter):
         if status.get("reblog"):
             return ParsedEvent(ignored_because="a boost of another post")
         return ParsedEvent(mentions=(self._mention(status),))
+
+    def _stream_change(self, payload: dict[str, Any]) -> ParsedEvent:
+        """An edit or deletion read from the user stream (channels.streams.mastodon)."""
+        if payload["stream_event"] == "delete":
+            change = MessageChange(
+                platform_id=str(payload["id"]), kind="removed", happened_at=timezone.now()
+            )
+            return ParsedEvent(changes=(change,))
+        if payload["stream_event"] == "status.update":
+            status = payload["status"]
+            edited = status.get("edited_at") or status["created_at"]
+            change = MessageChange(
+                platform_id=str(status["id"]),
+                kind="edited",
+                happened_at=datetime.fromisoformat(edited.replace("Z", "+00:00")),
+                text=html_to_text(status.get("content") or ""),
+            )
+            return ParsedEvent(changes=(change,))
+        return ParsedEvent(unsupported_because=f"unknown stream event {payload['stream_event']!r}")
 
     def _mention(self, status: dict[str, Any]) -> Mention:
         account = status["account"]

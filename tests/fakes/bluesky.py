@@ -84,6 +84,11 @@ class FakeBluesky(FakePlatform):
             body["cursor"] = str(start + limit)
         return Response(200, body)
 
+    def _app_bsky_actor_getProfile(self, request: Request) -> Response:
+        did = request.arg("actor", "") or ""
+        handle = f"{did.rsplit(':', 1)[-1][:8]}.bsky.social"
+        return Response(200, {"did": did, "handle": handle, "displayName": f"Person {handle[:4]}"})
+
     def _app_bsky_feed_searchPosts(self, request: Request) -> Response:
         query = (request.arg("q") or "").lower()
         since = request.arg("since") or ""
