@@ -63,12 +63,19 @@ class Consumer:
                 self._session(deadline)
                 backoff = 1.0
             except (OSError, WebSocketException, AdapterError, TimeoutError) as exc:
+                self._error(
+                    f"{type(exc).__name__}: {exc}" if isinstance(exc, OSError) else str(exc)
+                )
+                if getattr(exc, "disables_channel", False):
+                    # Rejected credentials: like a poll, the channel waits for someone to fix them.
+                    Channel.objects.filter(pk=self.channel.pk).update(
+                        is_active=False, disabled_reason=str(exc)
+                    )
+                    break
                 if isinstance(exc, (InvalidURI, InvalidHandshake)) or getattr(
                     exc, "permanent", False
                 ):
-                    self._error(f"{exc}")
-                    raise
-                self._error(f"{type(exc).__name__}: {exc}")
+                    break
                 self.stop.wait(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
             finally:
