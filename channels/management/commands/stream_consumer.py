@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -13,6 +15,8 @@ from django.db import close_old_connections
 from channels.models import Channel
 from channels.streams.base import SOURCES
 from channels.streams.consumer import Consumer
+
+SCAN_SECONDS = 60
 
 
 class Command(BaseCommand):
@@ -25,28 +29,50 @@ class Command(BaseCommand):
             "--all", action="store_true", help="every active channel with realtime on"
         )
         parser.add_argument("--max-seconds", type=float, help="stop after this long")
+        parser.add_argument(
+            "--heartbeat",
+            default="",
+            help="with --all: a file touched every second while the consumers run",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        channels = self._channels(options["channel"], options["all"])
         stop = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
-        if len(channels) == 1:
-            consumer = Consumer(channels[0], stop=stop, between_sessions=close_old_connections)
-            stored = consumer.run(max_seconds=options["max_seconds"])
-            self.stdout.write(f"{channels[0].name}: {stored} events stored")
+        if options["all"]:
+            self._supervise(stop, options["max_seconds"], options["heartbeat"])
             return
-        threads = [
-            threading.Thread(
-                target=self._run, args=(channel, stop, options["max_seconds"]), daemon=True
-            )
-            for channel in channels
-        ]
-        for thread in threads:
-            thread.start()
-        while any(thread.is_alive() for thread in threads):
-            for thread in threads:
-                thread.join(timeout=1)
+        channel = self._channel(options["channel"])
+        consumer = Consumer(channel, stop=stop, between_sessions=close_old_connections)
+        stored = consumer.run(max_seconds=options["max_seconds"])
+        self.stdout.write(f"{channel.name}: {stored} events stored")
+
+    def _supervise(self, stop: threading.Event, max_seconds: float | None, heartbeat: str) -> None:
+        """One thread per channel with realtime on; channels switched on later are picked up
+        within a minute. The heartbeat file's age is the container's health check."""
+        deadline = time.monotonic() + max_seconds if max_seconds else None
+        threads: dict[int, threading.Thread] = {}
+        next_scan = 0.0
+        while not stop.is_set() and (deadline is None or time.monotonic() < deadline):
+            if time.monotonic() >= next_scan:
+                for channel in self._realtime_channels():
+                    if channel.pk not in threads or not threads[channel.pk].is_alive():
+                        threads[channel.pk] = threading.Thread(
+                            target=self._run, args=(channel, stop, max_seconds), daemon=True
+                        )
+                        threads[channel.pk].start()
+                close_old_connections()
+                next_scan = time.monotonic() + SCAN_SECONDS
+            if heartbeat:
+                Path(heartbeat).touch()
+            stop.wait(1)
+        stop.set()
+        for thread in threads.values():
+            thread.join(timeout=30)
+
+    def _realtime_channels(self) -> list[Channel]:
+        streaming = Channel.objects.filter(kind__in=list(SOURCES), is_active=True)
+        return [c for c in streaming if c.adapter().config.get("realtime")]
 
     def _run(self, channel: Channel, stop: threading.Event, max_seconds: float | None) -> None:
         try:
@@ -58,14 +84,8 @@ class Command(BaseCommand):
         finally:
             close_old_connections()
 
-    def _channels(self, which: str | None, every: bool) -> list[Channel]:
-        streaming = Channel.objects.filter(kind__in=list(SOURCES), is_active=True)
-        if every:
-            found = [c for c in streaming if c.adapter().config.get("realtime")]
-            if not found:
-                raise CommandError("No active channel has realtime on.")
-            return found
-        lookup = {"pk": int(which)} if which and which.isdigit() else {"name": which}
+    def _channel(self, which: str) -> Channel:
+        lookup = {"pk": int(which)} if which.isdigit() else {"name": which}
         channel = Channel.objects.filter(**lookup).first()
         if channel is None:
             raise CommandError(f"No channel {which!r}.")
@@ -73,4 +93,4 @@ class Command(BaseCommand):
             raise CommandError(f"{channel.adapter().label} channels have no stream to consume.")
         if not channel.is_active:
             raise CommandError(f"Channel {channel.name} is disabled: {channel.disabled_reason}")
-        return [channel]
+        return channel

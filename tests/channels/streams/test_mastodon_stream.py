@@ -9,11 +9,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.management import CommandError
 
 from channels.models import Channel, InboundEvent
 from channels.platforms.models import MessageRevision, StreamCursor
 from channels.platforms.revisions import REMOVED_TEXT
 from channels.services import create_channel
+from tests.channels.conftest import run_command
 from tests.fakes.fixtures import fixture_json
 from tests.fakes.mastodon import TOKEN, FakeMastodon
 from tests.fakes.streams import FakeMastodonStream
@@ -142,3 +144,25 @@ def test_a_revoked_token_stops_the_consumer_and_disables_the_channel_with_the_re
     assert not channel.is_active
     assert "401 The access token is invalid" in channel.disabled_reason
     assert not InboundEvent.objects.exists()
+
+
+def test_the_stream_consumer_command_reads_a_channel_and_reports_what_it_stored(
+    channel: Channel,
+    mastodon: FakeMastodon,
+    stream: FakeMastodonStream,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    live(stream, mastodon, [mention(1), mention(2)])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        output = run_command("stream_consumer", "--channel", channel.name, "--max-seconds", "3")
+
+    assert output == "Mastodon: 2 events stored\n"
+    assert Ticket.objects.count() == 2
+
+
+def test_the_command_refuses_a_channel_without_a_stream(db: None) -> None:
+    create_channel(kind="webhook", name="Partner", values={"secret": "s"})
+
+    with pytest.raises(CommandError, match="Signed JSON webhook channels have no stream"):
+        run_command("stream_consumer", "--channel", "Partner")
