@@ -1,4 +1,6 @@
-"""Mastodon: mentions from notifications and tracked hashtags from tag timelines.
+"""Mastodon: mentions from notifications and tracked hashtags from tag timelines; in real
+time from the user stream (channels.streams.mastodon); on the company's own instance also
+from admin webhooks (status.created, status.updated), signed in `X-Hub-Signature`.
 
 API: https://docs.joinmastodon.org/methods/. Statuses' ids are numeric strings local to the
 instance; their content is HTML, turned into plain text here.
@@ -6,6 +8,8 @@ instance; their content is HTML, turned into plain text here.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from datetime import datetime
 from typing import Any
@@ -19,6 +23,7 @@ from channels.adapters.base import (
     AdapterError,
     Author,
     ConfigField,
+    InvalidPayload,
     MediaFile,
     Mention,
     MessageChange,
@@ -27,6 +32,7 @@ from channels.adapters.base import (
     PollResult,
     RawEvent,
     SentReply,
+    SignatureError,
     load_json_object,
 )
 from channels.adapters.text import html_to_text
@@ -49,6 +55,14 @@ IGNORED_NOTIFICATIONS = {
     "moderation_warning": "a moderation notice",
     "quote": "a quote of our post",
 }
+ADMIN_SIGNATURE_HEADER = "X-Hub-Signature"
+IGNORED_ADMIN_EVENTS = {
+    "account.created": "a new account on the instance",
+    "account.approved": "an account approved",
+    "account.updated": "an account changed",
+    "report.created": "a moderation report",
+    "report.updated": "a moderation report changed",
+}
 MEDIA_TYPES = {"image": "image/*", "gifv": "video/mp4", "video": "video/*", "audio": "audio/*"}
 
 
@@ -62,6 +76,8 @@ class MastodonAdapter(Adapter):
     label = "Mastodon"
     description = "Mentions and hashtags on a Mastodon instance, answered as replies."
     polls = True
+    receives_webhooks = True
+    kept_headers = (ADMIN_SIGNATURE_HEADER,)
     tracks_terms = True
     default_poll_interval = 60
     # Mastodon allows 500 characters; we prepend the @mention of the person answered.
@@ -88,6 +104,14 @@ class MastodonAdapter(Adapter):
             required=False,
             default=False,
             help_text="Consumed by the streams service (user stream); polling is the fallback.",
+        ),
+        ConfigField(
+            "webhook_secret",
+            "Admin webhook secret",
+            secret=True,
+            required=False,
+            help_text="Own instance only: Administration > Webhooks, events status.created and "
+            "status.updated, with this channel's webhook URL.",
         ),
         ConfigField(
             "streaming_url",
@@ -176,12 +200,51 @@ class MastodonAdapter(Adapter):
         mentions = [item for item in items if item.get("type") == "mention"]
         return sorted(mentions, key=lambda item: (len(str(item["id"])), str(item["id"])))
 
+    # -- admin webhooks (own instance) ---------------------------------------------------
+
+    def verify_webhook(self, request: Any) -> None:
+        secret = self.secret("webhook_secret")
+        if not secret:
+            raise SignatureError("This channel has no admin webhook secret configured.")
+        expected = "sha256=" + hmac.new(secret.encode(), request.body, hashlib.sha256).hexdigest()
+        given = request.headers.get(ADMIN_SIGNATURE_HEADER, "")
+        if not hmac.compare_digest(given.encode(), expected.encode()):
+            raise SignatureError(f"Missing or wrong {ADMIN_SIGNATURE_HEADER} header.")
+
+    def delivery_id(self, request: Any) -> str | None:
+        # Mastodon retries a delivery with the same body; it sends no delivery id.
+        return "sha256:" + hashlib.sha256(request.body).hexdigest()
+
+    def check_payload(self, body: bytes) -> None:
+        payload = load_json_object(body)
+        if not isinstance(payload.get("event"), str) or not isinstance(payload.get("object"), dict):
+            raise InvalidPayload("An admin webhook delivery has 'event' and an 'object'.")
+
+    def _own_account_id(self) -> str:
+        return str(self.channel.poll_cursor.get("account_id") or self._account()["id"])
+
+    def _admin_event(self, payload: dict[str, Any]) -> ParsedEvent:
+        event, status = payload["event"], payload["object"]
+        if event in IGNORED_ADMIN_EVENTS:
+            return ParsedEvent(ignored_because=IGNORED_ADMIN_EVENTS[event])
+        if event == "status.updated":
+            return self._stream_change({"stream_event": "status.update", "status": status})
+        if event != "status.created":
+            return ParsedEvent(unsupported_because=f"unknown admin webhook event {event!r}")
+        own = self._own_account_id()
+        mentioned = {str(m.get("id")) for m in status.get("mentions") or []}
+        if own not in mentioned and str((status.get("account") or {}).get("id")) != own:
+            return ParsedEvent(ignored_because="a post on the instance that does not mention us")
+        return ParsedEvent(mentions=(self._mention(status),))
+
     # -- parsing -------------------------------------------------------------------------
 
     def parse(self, event: InboundEvent) -> ParsedEvent:
         payload = load_json_object(bytes(event.body))
         if "stream_event" in payload:
             return self._stream_change(payload)
+        if "event" in payload and isinstance(payload.get("object"), dict):
+            return self._admin_event(payload)
         if "type" in payload and "account" in payload:
             kind = payload["type"]
             if kind in IGNORED_NOTIFICATIONS:
