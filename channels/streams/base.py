@@ -24,9 +24,8 @@ class Read:
     """What one stream message yields: raw events to store and the cursor after them."""
 
     events: tuple[RawEvent, ...] = ()
+    # Empty when the message does not move the cursor.
     cursor: dict[str, Any] = field(default_factory=dict)
-    # False for messages read past without storing anything: their cursor may be saved late.
-    stored_something: bool = False
 
 
 class StreamSource:

@@ -98,7 +98,13 @@ class Consumer:
                 except TimeoutError:
                     self._save()
                     continue
-                self._store(self.source.read(message, dict(self.cursor)))
+                try:
+                    read = self.source.read(message, dict(self.cursor))
+                except (ValueError, KeyError, TypeError) as exc:
+                    # One malformed message must not stop the channel; it is logged, skipped.
+                    self._error(f"unreadable stream message skipped: {exc!r}"[:500])
+                    continue
+                self._store(read)
 
     def _store(self, read: Read) -> None:
         if not read.events:

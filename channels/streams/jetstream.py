@@ -72,7 +72,7 @@ class JetstreamSource(StreamSource):
             )
         else:
             return Read(cursor=cursor)
-        return Read(events=(raw,), cursor=cursor, stored_something=True)
+        return Read(events=(raw,), cursor=cursor)
 
     def _concerns_us(self, did: str, record: dict[str, Any]) -> bool:
         ours = f"at://{self.did}/"

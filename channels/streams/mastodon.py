@@ -50,7 +50,7 @@ class MastodonStreamSource(StreamSource):
             if not after or len(page) < self.adapter.page_size:
                 break
         cursor = {**cursor, "notification": after} if after else cursor
-        return Read(events=tuple(events), cursor=cursor, stored_something=bool(events))
+        return Read(events=tuple(events), cursor=cursor)
 
     def read(self, message: str | bytes, cursor: dict[str, Any]) -> Read:
         envelope = json.loads(message)
@@ -64,9 +64,7 @@ class MastodonStreamSource(StreamSource):
                 **cursor,
                 "notification": _newer(cursor.get("notification"), notification["id"]),
             }
-            return Read(
-                events=(self._notification(notification),), cursor=cursor, stored_something=True
-            )
+            return Read(events=(self._notification(notification),), cursor=cursor)
         if event == "status.update":
             status = json.loads(payload)
             body = {"stream_event": "status.update", "status": status}
@@ -78,7 +76,7 @@ class MastodonStreamSource(StreamSource):
             # New statuses of the home timeline, filters, announcements: not the desk's.
             return Read(cursor=cursor)
         raw = RawEvent(body=json.dumps(body).encode(), delivery_id=delivery)
-        return Read(events=(raw,), cursor=cursor, stored_something=True)
+        return Read(events=(raw,), cursor=cursor)
 
     @staticmethod
     def _notification(notification: dict[str, Any]) -> RawEvent:

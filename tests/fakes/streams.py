@@ -28,7 +28,7 @@ POST = "app.bsky.feed.post"
 
 class FakeStream:
     def __init__(self) -> None:
-        self.timeline: list[dict[str, Any]] = []
+        self.timeline: list[Any] = []
         self.lock = threading.Lock()
         self.connections: list[dict[str, Any]] = []
         self.sent = 0
@@ -41,7 +41,7 @@ class FakeStream:
         host, port = self._server.socket.getsockname()[:2]
         return f"http://{host}:{port}"
 
-    def publish(self, event: dict[str, Any]) -> None:
+    def publish(self, event: dict[str, Any] | str) -> None:
         with self.lock:
             self.timeline.append(event)
 
@@ -61,8 +61,9 @@ class FakeStream:
     def accept(self, connection: ServerConnection) -> bool:
         return True
 
-    def encode(self, event: dict[str, Any]) -> str:
-        return json.dumps(event)
+    def encode(self, event: dict[str, Any] | str) -> str:
+        # A string is sent as it is: a test's malformed message.
+        return event if isinstance(event, str) else json.dumps(event)
 
     def _handle(self, connection: ServerConnection) -> None:
         assert connection.request is not None
@@ -162,9 +163,6 @@ class FakeMastodonStream(FakeStream):
         return urlsplit(connection.request.path).path == "/api/v1/streaming" and (
             given == f"Bearer {MASTODON_TOKEN}"
         )
-
-    def encode(self, event: dict[str, Any]) -> str:
-        return json.dumps(event)
 
     def notification(self, notification: dict[str, Any]) -> None:
         self.publish(

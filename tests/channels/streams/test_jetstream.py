@@ -56,7 +56,7 @@ def connected(jetstream: FakeJetstream, count: int = 1) -> Callable[[], bool]:
     return lambda: len(jetstream.connections) >= count
 
 
-def once_connected(jetstream: FakeJetstream, events: list[dict[str, Any]]) -> None:
+def once_connected(jetstream: FakeJetstream, events: list[Any]) -> None:
     """Publish live, as Jetstream does, once the consumer listens (no cursor: live tail)."""
     count = len(jetstream.connections) + 1
 
@@ -117,6 +117,18 @@ def test_the_cursor_is_the_last_events_time_and_the_next_connection_resumes_ther
     assert jetstream.connections[-1]["query"]["cursor"] == str(cursor["time_us"])
     assert jetstream.connections[-1]["query"]["wantedCollections"] == "app.bsky.feed.post"
     assert InboundEvent.objects.count() == 1
+
+
+def test_a_malformed_message_is_skipped_with_the_error_recorded_and_reading_goes_on(
+    channel: Channel, jetstream: FakeJetstream, consume: Any
+) -> None:
+    once_connected(jetstream, ["{not json", recorded("mention")])
+
+    consume(channel, until=lambda: jetstream.sent >= 2, seconds=10)
+
+    assert Message.objects.get().platform_id == MENTION_URI
+    channel.refresh_from_db()
+    assert "unreadable stream message skipped" in channel.last_error
 
 
 def burst(jetstream: FakeJetstream, size: int) -> tuple[list[dict[str, Any]], set[str]]:
