@@ -10,13 +10,20 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from channels.models import Channel
 from channels.streams.base import SOURCES
 from channels.streams.consumer import Consumer
 
 SCAN_SECONDS = 60
+
+
+def fresh_connections() -> None:
+    """Drop database connections the server may have closed meanwhile; never one inside a
+    transaction of the caller (call_command in a test, a shell's atomic block)."""
+    if not connection.in_atomic_block:
+        close_old_connections()
 
 
 class Command(BaseCommand):
@@ -43,7 +50,7 @@ class Command(BaseCommand):
             self._supervise(stop, options["max_seconds"], options["heartbeat"])
             return
         channel = self._channel(options["channel"])
-        consumer = Consumer(channel, stop=stop, between_sessions=close_old_connections)
+        consumer = Consumer(channel, stop=stop, between_sessions=fresh_connections)
         stored = consumer.run(max_seconds=options["max_seconds"])
         self.stdout.write(f"{channel.name}: {stored} events stored")
 
@@ -61,7 +68,7 @@ class Command(BaseCommand):
                             target=self._run, args=(channel, stop, max_seconds), daemon=True
                         )
                         threads[channel.pk].start()
-                close_old_connections()
+                fresh_connections()
                 next_scan = time.monotonic() + SCAN_SECONDS
             if heartbeat:
                 Path(heartbeat).touch()
@@ -76,13 +83,13 @@ class Command(BaseCommand):
 
     def _run(self, channel: Channel, stop: threading.Event, max_seconds: float | None) -> None:
         try:
-            consumer = Consumer(channel, stop=stop, between_sessions=close_old_connections)
+            consumer = Consumer(channel, stop=stop, between_sessions=fresh_connections)
             stored = consumer.run(max_seconds=max_seconds)
             self.stdout.write(f"{channel.name}: {stored} events stored")
         except Exception as exc:  # noqa: BLE001 - one channel's failure must not stop the others
             self.stderr.write(f"{channel.name}: stopped: {exc}")
         finally:
-            close_old_connections()
+            fresh_connections()
 
     def _channel(self, which: str) -> Channel:
         lookup = {"pk": int(which)} if which.isdigit() else {"name": which}
