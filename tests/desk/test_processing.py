@@ -6,8 +6,8 @@ from django.test import Client
 from django.utils import timezone
 
 from channels.models import Channel, InboundEvent
-from desk import celery_app
-from desk.tasks import process_inbound_event, sweep_pending_events
+from desk.config import celery_app
+from desk.ingestion.tasks import process_inbound_event, sweep_pending_events
 from tests.conftest import mention_payload, signed_delivery
 from tickets.models import Message, Ticket
 

@@ -167,7 +167,8 @@ def _attachments(message: EmailMessage, body_part: EmailMessage | None) -> list[
         # An inline image (a pasted screenshot) often has only its Content-ID for a name.
         if disposition != "attachment" and not filename and not content_id:
             continue
-        content = part.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True)
+        content = payload if isinstance(payload, bytes) else b""
         if tnef.is_tnef(part.get_content_type(), filename):
             inside = tnef.unpack(content)
             if inside:

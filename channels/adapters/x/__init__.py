@@ -42,6 +42,7 @@ from channels.adapters.x.activity import event_user, is_activity, parse_xaa
 from channels.adapters.x.parsing import parse_activity, parse_polled, post_url
 from channels.adapters.x.subscriptions import ActivitySubscriptions
 from channels.models import InboundEvent
+from channels.platforms.tokens import store_credentials
 
 SIGNATURE_HEADER = "x-twitter-webhooks-signature"
 PAGE_SIZE = 100
@@ -192,8 +193,6 @@ class XAdapter(ActivitySubscriptions, Adapter):
         raise AssertionError("unreachable")
 
     def _refresh(self) -> None:
-        from channels.platforms.tokens import store_credentials
-
         auth = None
         if self.secret("client_secret"):
             auth = base64.b64encode(

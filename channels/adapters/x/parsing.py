@@ -110,7 +110,7 @@ def _v1_mention(tweet: dict[str, Any], account_id: str) -> Mention:
         created_at=_v1_time(tweet.get("created_at")),
         parent_platform_id=tweet.get("in_reply_to_status_id_str") or "",
         url=post_url(handle, tweet["id_str"]),
-        language=tweet.get("lang") if tweet.get("lang") not in (None, "und") else "",
+        language=str(tweet.get("lang") or "").replace("und", ""),
         is_own=user.get("id_str") == account_id,
         attachments=tuple(
             MediaFile(
