@@ -47,7 +47,9 @@ class JetstreamSource(StreamSource):
                 channel=self.channel, platform_id__startswith="at://"
             ).values_list("platform_id", flat=True)
             # Added to, never replaced: authors seen this session may not be processed yet.
-            self._known |= {uri.split("/")[2] for uri in uris.iterator() if uri.count("/") >= 3}
+            self._known |= {
+                uri.split("/")[2] for uri in uris.iterator() if uri and uri.count("/") >= 3
+            }
             self._known_at = time.monotonic()
         return self._known
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from channels.adapters.base import (
     Adapter,
@@ -31,7 +31,7 @@ class EmailAdapter(Adapter):
     polls = True
     default_poll_interval = 60
     max_reply_length = 100_000
-    config_fields = (
+    config_fields: ClassVar[tuple[ConfigField, ...]] = (
         ConfigField("address", "Mailbox address", example="support@example.com"),
         ConfigField("from_name", "Sender name", required=False, default=""),
         ConfigField("username", "Login name", example="support@example.com"),

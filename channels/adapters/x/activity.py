@@ -125,7 +125,7 @@ def _post(post: dict[str, Any], includes: dict[str, Any], account_id: str) -> Me
         parent_platform_id=parent,
         thread_platform_ids=(root,) if root and root not in (parent, str(post["id"])) else (),
         url=post_url(handle, str(post["id"])),
-        language=post.get("lang") if post.get("lang") not in (None, "und") else "",
+        language="" if post.get("lang") in (None, "und") else str(post["lang"]),
         is_own=author_id == account_id,
     )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from typing import ClassVar
 
 from django.http import HttpRequest
 
@@ -24,7 +25,7 @@ class MailgunAdapter(InboundMailAdapter):
     kind = "mailgun"
     label = "E-mail via Mailgun routes"
     description = "A support address whose mail Mailgun forwards to socialdesk; SMTP replies."
-    config_fields = (
+    config_fields: ClassVar[tuple[ConfigField, ...]] = (
         *SMTP_FIELDS,
         ConfigField(
             "signing_key",

@@ -16,6 +16,7 @@ import binascii
 import hashlib
 from email import policy
 from email.parser import HeaderParser
+from typing import ClassVar
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -36,7 +37,7 @@ class SendGridAdapter(InboundMailAdapter):
     label = "E-mail via SendGrid Inbound Parse"
     description = "A support address whose mail SendGrid Inbound Parse posts; SMTP replies."
     kept_headers = (SIGNATURE_HEADER, TIMESTAMP_HEADER)
-    config_fields = (
+    config_fields: ClassVar[tuple[ConfigField, ...]] = (
         *SMTP_FIELDS,
         ConfigField(
             "public_key",
