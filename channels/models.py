@@ -117,6 +117,7 @@ class InboundEvent(models.Model):
         POLL = "poll", _("Poll")
         API = "api", _("REST API")
         FORM = "form", _("Web form")
+        STREAM = "stream", _("Stream")
 
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="inbound_events")
     source = models.CharField(max_length=10, choices=Source.choices)

@@ -1,9 +1,11 @@
 """The one webhook endpoint: verify, store the raw event, enqueue, answer. Nothing else."""
 
 import logging
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -73,19 +75,27 @@ def channel_webhook(request: HttpRequest, token: str) -> HttpResponse:
         return _error(400, "invalid_delivery_id", "The delivery id is longer than 255 characters.")
     kept = KEPT_HEADERS + adapter.kept_headers
     headers = {name: request.headers[name] for name in kept if name in request.headers}
-    event = store_event(
-        channel=channel,
-        source=InboundEvent.Source.WEBHOOK,
-        delivery_id=delivery_id,
-        body=body,
-        content_type=request.content_type or "",
-        headers=headers,
-    )
-    if event is None:
+    stored = []
+    parts = adapter.route(body, delivery_id)
+    # Several parts are stored all or none, as the platform retries a failed delivery whole;
+    # one part alone stays a single autocommit INSERT (see channels.inbound).
+    with transaction.atomic() if len(parts) > 1 else nullcontext():
+        for part in parts:
+            event = store_event(
+                channel=part.channel,
+                source=InboundEvent.Source.WEBHOOK,
+                delivery_id=part.delivery_id,
+                body=part.body,
+                content_type=request.content_type or "",
+                headers=headers,
+            )
+            if event is not None:
+                stored.append(event)
+                part.channel.mark_success()
+    if not stored:
         # The platform replayed a delivery we already hold: acknowledge, store nothing new.
         return JsonResponse({"status": "duplicate"})
-    channel.mark_success()
-    return JsonResponse({"status": "stored", "event": event.pk})
+    return JsonResponse({"status": "stored", "event": stored[0].pk})
 
 
 channel_webhook.access_rule = "public"  # type: ignore[attr-defined]

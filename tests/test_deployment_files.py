@@ -12,7 +12,7 @@ def compose() -> dict[str, Any]:
 
 def test_compose_runs_the_whole_stack_with_health_checks() -> None:
     services = compose()["services"]
-    assert set(services) == {"web", "worker", "beat", "postgres", "redis"}
+    assert set(services) == {"web", "worker", "beat", "streams", "postgres", "redis"}
     for name, service in services.items():
         assert "healthcheck" in service, name
         assert service.get("restart") == "unless-stopped", name
@@ -24,6 +24,7 @@ def test_compose_commands_start_the_right_processes() -> None:
     assert "migrate" in services["web"]["command"]
     assert services["worker"]["command"].startswith("celery -A desk.config worker")
     assert services["beat"]["command"].startswith("celery -A desk.config beat")
+    assert services["streams"]["command"].startswith("python manage.py stream_consumer --all")
     # Workers are scaled with --scale, so none may pin a container name or a host port.
     assert "container_name" not in services["worker"] and "ports" not in services["worker"]
 

@@ -149,6 +149,15 @@ class RawEvent:
 
 
 @dataclass(frozen=True)
+class RoutedDelivery:
+    """A webhook delivery, or the part of it, that belongs to one channel."""
+
+    channel: Channel
+    body: bytes
+    delivery_id: str | None
+
+
+@dataclass(frozen=True)
 class PollResult:
     events: tuple[RawEvent, ...]
     # Adapter-owned state saved after the events are stored; passed to the next poll.
@@ -261,6 +270,15 @@ class Adapter:
     def delivery_id(self, request: HttpRequest) -> str | None:
         """The platform's id for this delivery, used to refuse replays; None if it has none."""
         return None
+
+    def route(self, body: bytes, delivery_id: str | None) -> list[RoutedDelivery]:
+        """Split a verified delivery among the channels it belongs to.
+
+        One platform app often has one callback URL for all the accounts it serves (a Meta
+        app's pages, a Threads app's users), while each account is its own channel. By default
+        the whole delivery belongs to the channel whose URL received it.
+        """
+        return [RoutedDelivery(channel=self.channel, body=body, delivery_id=delivery_id)]
 
     def parse(self, event: InboundEvent) -> ParsedEvent:
         raise NotImplementedError

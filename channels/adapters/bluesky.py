@@ -30,6 +30,14 @@ from channels.adapters.base import (
     SentReply,
     load_json_object,
 )
+from channels.adapters.bluesky_chat import (
+    CHAT_PROXY,
+    CONVO_PREFIX,
+    is_chat_log,
+    new_chat_messages,
+    parse_chat,
+)
+from channels.adapters.bluesky_jetstream import is_jetstream, parse_jetstream
 from channels.models import InboundEvent
 from channels.terms import TermKind, term_kind
 
@@ -111,6 +119,29 @@ class BlueskyAdapter(Adapter):
                 "Settings > Privacy and security > App passwords; never the main password."
             ),
         ),
+        ConfigField(
+            "jetstream_url",
+            "Jetstream URL",
+            required=False,
+            default="wss://jetstream2.us-east.bsky.network/subscribe",
+            help_text=_("Read in real time by `manage.py stream_consumer`; polling stays on."),
+        ),
+        ConfigField(
+            "direct_messages",
+            "Read direct messages",
+            type="bool",
+            required=False,
+            default=False,
+            help_text=_("Needs an app password allowed to access direct messages."),
+        ),
+        ConfigField(
+            "realtime",
+            "Read in real time",
+            type="bool",
+            required=False,
+            default=False,
+            help_text=_("Consumed by the streams service (Jetstream); polling is the fallback."),
+        ),
     )
 
     # -- sessions ------------------------------------------------------------------------
@@ -156,7 +187,13 @@ class BlueskyAdapter(Adapter):
         return crypto.decrypt(stored) if stored else self._create_session()
 
     def _xrpc(
-        self, method: str, nsid: str, *, params: Any = None, body: Any = None
+        self,
+        method: str,
+        nsid: str,
+        *,
+        params: Any = None,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         session = self._session()
         for attempt in range(2):
@@ -164,7 +201,7 @@ class BlueskyAdapter(Adapter):
                 return http.request(
                     method,
                     self._url(nsid),
-                    headers={"Authorization": f"Bearer {session['accessJwt']}"},
+                    headers={"Authorization": f"Bearer {session['accessJwt']}", **(headers or {})},
                     params=params,
                     json_body=body,
                 ).json()
@@ -178,6 +215,16 @@ class BlueskyAdapter(Adapter):
     def check_credentials(self) -> str:
         session = self._create_session()
         return f"@{session['handle']} ({session['did']})"
+
+    def own_did(self) -> str:
+        return str(self.channel.poll_cursor.get("did") or self._session()["did"])
+
+    def _profile(self, did: str) -> dict[str, Any]:
+        """Handle and name of an author Jetstream names by DID only; empty if unknown."""
+        try:
+            return self._xrpc("GET", "app.bsky.actor.getProfile", params={"actor": did})
+        except AdapterError:
+            return {}
 
     # -- polling -------------------------------------------------------------------------
 
@@ -203,6 +250,9 @@ class BlueskyAdapter(Adapter):
             next_search[term] = _iso(max(seen)) if seen else (since or _iso(timezone.now()))
             more |= bool(since) and len(posts) >= SEARCH_PAGE
         cursor["search"] = next_search
+        if self.config["direct_messages"]:
+            chats, cursor["chat_rev"] = new_chat_messages(self._xrpc, cursor.get("chat_rev"))
+            events += chats
         return PollResult(events=tuple(events), cursor=cursor, more=more)
 
     def _new_notifications(self, seen: str | None) -> tuple[list[RawEvent], str | None]:
@@ -238,6 +288,10 @@ class BlueskyAdapter(Adapter):
 
     def parse(self, event: InboundEvent) -> ParsedEvent:
         payload = load_json_object(bytes(event.body))
+        if is_jetstream(payload):
+            return parse_jetstream(payload, own_did=self.own_did(), profile=self._profile)
+        if is_chat_log(payload):
+            return parse_chat(payload, own_did=self.own_did(), profile=self._profile)
         if "reason" in payload:
             reason = payload["reason"]
             if reason in IGNORED_REASONS:
@@ -288,6 +342,17 @@ class BlueskyAdapter(Adapter):
         return record_key(reply.created_at or timezone.now(), reply.idempotency_key)
 
     def send_reply(self, reply: OutgoingReply) -> SentReply:
+        if reply.is_private:
+            convo = reply.conversation_root_platform_id.removeprefix(CONVO_PREFIX)
+            if not convo or convo == reply.conversation_root_platform_id:
+                raise AdapterError("A direct message needs its chat conversation.", permanent=True)
+            sent = self._xrpc(
+                "POST",
+                "chat.bsky.convo.sendMessage",
+                body={"convoId": convo, "message": {"text": reply.text}},
+                headers=CHAT_PROXY,
+            )
+            return SentReply(platform_id=f"chat:{sent['id']}")
         if not reply.in_reply_to_platform_id:
             raise AdapterError("A Bluesky reply must answer a post.", permanent=True)
         session = self._session()
@@ -318,6 +383,8 @@ class BlueskyAdapter(Adapter):
         return SentReply(created["uri"], self._post_url(session["handle"], created["uri"]))
 
     def find_sent_reply(self, reply: OutgoingReply) -> SentReply | None:
+        if reply.is_private:
+            return None  # the chat service cannot be asked for a message by our key
         session = self._session()
         try:
             found = self._xrpc(

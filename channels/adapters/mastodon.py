@@ -1,4 +1,6 @@
-"""Mastodon: mentions from notifications and tracked hashtags from tag timelines.
+"""Mastodon: mentions from notifications and tracked hashtags from tag timelines; in real
+time from the user stream (channels.streams.mastodon); on the company's own instance also
+from admin webhooks (status.created, status.updated), signed in `X-Hub-Signature`.
 
 API: https://docs.joinmastodon.org/methods/. Statuses' ids are numeric strings local to the
 instance; their content is HTML, turned into plain text here.
@@ -6,11 +8,14 @@ instance; their content is HTML, turned into plain text here.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from channels import http
@@ -19,13 +24,16 @@ from channels.adapters.base import (
     AdapterError,
     Author,
     ConfigField,
+    InvalidPayload,
     MediaFile,
     Mention,
+    MessageChange,
     OutgoingReply,
     ParsedEvent,
     PollResult,
     RawEvent,
     SentReply,
+    SignatureError,
     load_json_object,
 )
 from channels.adapters.text import html_to_text
@@ -48,6 +56,14 @@ IGNORED_NOTIFICATIONS = {
     "moderation_warning": "a moderation notice",
     "quote": "a quote of our post",
 }
+ADMIN_SIGNATURE_HEADER = "X-Hub-Signature"
+IGNORED_ADMIN_EVENTS = {
+    "account.created": "a new account on the instance",
+    "account.approved": "an account approved",
+    "account.updated": "an account changed",
+    "report.created": "a moderation report",
+    "report.updated": "a moderation report changed",
+}
 MEDIA_TYPES = {"image": "image/*", "gifv": "video/mp4", "video": "video/*", "audio": "audio/*"}
 
 
@@ -61,6 +77,8 @@ class MastodonAdapter(Adapter):
     label = "Mastodon"
     description = "Mentions and hashtags on a Mastodon instance, answered as replies."
     polls = True
+    receives_webhooks = True
+    kept_headers = (ADMIN_SIGNATURE_HEADER,)
     tracks_terms = True
     default_poll_interval = 60
     # Mastodon allows 500 characters; we prepend the @mention of the person answered.
@@ -80,7 +98,33 @@ class MastodonAdapter(Adapter):
             help_text=_("From Preferences > Development > New application, scopes read write."),
         ),
         ConfigField("notifications", "Poll mentions", type="bool", required=False, default=True),
+        ConfigField(
+            "realtime",
+            "Read in real time",
+            type="bool",
+            required=False,
+            default=False,
+            help_text=_("Consumed by the streams service (user stream); polling is the fallback."),
+        ),
+        ConfigField(
+            "webhook_secret",
+            "Admin webhook secret",
+            secret=True,
+            required=False,
+            help_text=_(
+                "Own instance only: Administration > Webhooks, events status.created and "
+                "status.updated, with this channel's webhook URL."
+            ),
+        ),
+        ConfigField(
+            "streaming_url",
+            "Streaming URL",
+            required=False,
+            default="",
+            help_text=_("Only if the instance streams from another host (see /api/v2/instance)."),
+        ),
     )
+    page_size = PAGE_SIZE
 
     # -- calls ---------------------------------------------------------------------------
 
@@ -148,10 +192,62 @@ class MastodonAdapter(Adapter):
         # is not the desk's work.
         return items, newest, bool(after) and len(items) >= PAGE_SIZE
 
+    def mentions_after(self, after: str | None) -> list[dict[str, Any]]:
+        """Mention notifications newer than `after`, oldest first (the stream's backfill)."""
+        query: dict[str, Any] = {"limit": PAGE_SIZE, "types[]": "mention"}
+        if after:
+            query["min_id"] = after
+        items = self._call("GET", "/api/v1/notifications", params=query)
+        if not isinstance(items, list):
+            raise AdapterError("/api/v1/notifications did not answer with a list.")
+        mentions = [item for item in items if item.get("type") == "mention"]
+        return sorted(mentions, key=lambda item: (len(str(item["id"])), str(item["id"])))
+
+    # -- admin webhooks (own instance) ---------------------------------------------------
+
+    def verify_webhook(self, request: Any) -> None:
+        secret = self.secret("webhook_secret")
+        if not secret:
+            raise SignatureError("This channel has no admin webhook secret configured.")
+        expected = "sha256=" + hmac.new(secret.encode(), request.body, hashlib.sha256).hexdigest()
+        given = request.headers.get(ADMIN_SIGNATURE_HEADER, "")
+        if not hmac.compare_digest(given.encode(), expected.encode()):
+            raise SignatureError(f"Missing or wrong {ADMIN_SIGNATURE_HEADER} header.")
+
+    def delivery_id(self, request: Any) -> str | None:
+        # Mastodon retries a delivery with the same body; it sends no delivery id.
+        return "sha256:" + hashlib.sha256(request.body).hexdigest()
+
+    def check_payload(self, body: bytes) -> None:
+        payload = load_json_object(body)
+        if not isinstance(payload.get("event"), str) or not isinstance(payload.get("object"), dict):
+            raise InvalidPayload("An admin webhook delivery has 'event' and an 'object'.")
+
+    def _own_account_id(self) -> str:
+        return str(self.channel.poll_cursor.get("account_id") or self._account()["id"])
+
+    def _admin_event(self, payload: dict[str, Any]) -> ParsedEvent:
+        event, status = payload["event"], payload["object"]
+        if event in IGNORED_ADMIN_EVENTS:
+            return ParsedEvent(ignored_because=IGNORED_ADMIN_EVENTS[event])
+        if event == "status.updated":
+            return self._stream_change({"stream_event": "status.update", "status": status})
+        if event != "status.created":
+            return ParsedEvent(unsupported_because=f"unknown admin webhook event {event!r}")
+        own = self._own_account_id()
+        mentioned = {str(m.get("id")) for m in status.get("mentions") or []}
+        if own not in mentioned and str((status.get("account") or {}).get("id")) != own:
+            return ParsedEvent(ignored_because="a post on the instance that does not mention us")
+        return ParsedEvent(mentions=(self._mention(status),))
+
     # -- parsing -------------------------------------------------------------------------
 
     def parse(self, event: InboundEvent) -> ParsedEvent:
         payload = load_json_object(bytes(event.body))
+        if "stream_event" in payload:
+            return self._stream_change(payload)
+        if "event" in payload and isinstance(payload.get("object"), dict):
+            return self._admin_event(payload)
         if "type" in payload and "account" in payload:
             kind = payload["type"]
             if kind in IGNORED_NOTIFICATIONS:
@@ -166,6 +262,25 @@ class MastodonAdapter(Adapter):
         if status.get("reblog"):
             return ParsedEvent(ignored_because="a boost of another post")
         return ParsedEvent(mentions=(self._mention(status),))
+
+    def _stream_change(self, payload: dict[str, Any]) -> ParsedEvent:
+        """An edit or deletion read from the user stream (channels.streams.mastodon)."""
+        if payload["stream_event"] == "delete":
+            change = MessageChange(
+                platform_id=str(payload["id"]), kind="removed", happened_at=timezone.now()
+            )
+            return ParsedEvent(changes=(change,))
+        if payload["stream_event"] == "status.update":
+            status = payload["status"]
+            edited = status.get("edited_at") or status["created_at"]
+            change = MessageChange(
+                platform_id=str(status["id"]),
+                kind="edited",
+                happened_at=datetime.fromisoformat(edited.replace("Z", "+00:00")),
+                text=html_to_text(status.get("content") or ""),
+            )
+            return ParsedEvent(changes=(change,))
+        return ParsedEvent(unsupported_because=f"unknown stream event {payload['stream_event']!r}")
 
     def _mention(self, status: dict[str, Any]) -> Mention:
         account = status["account"]

@@ -124,3 +124,25 @@ class PlatformAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.message_id}: {self.state}"
+
+
+class StreamCursor(models.Model):
+    """Where a channel's stream consumer stands (a Jetstream time, a notification id).
+
+    Saved in the transaction that stores the events read up to it, so a consumer killed at
+    any moment resumes exactly after what it stored: nothing skipped, nothing stored twice.
+    Kept apart from Channel.poll_cursor, which the poller rewrites whole.
+    """
+
+    channel = models.OneToOneField(
+        "channels.Channel", on_delete=models.CASCADE, related_name="stream_cursor"
+    )
+    cursor = models.JSONField(default=dict, blank=True)
+    connected_at = models.DateTimeField(null=True, blank=True)
+    last_event_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"stream cursor of channel {self.channel_id}"

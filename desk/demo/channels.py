@@ -133,6 +133,33 @@ def specs() -> list[DemoChannel]:
             },
             credentials={"password": _secret()},
         ),
+        # Support mail arriving through an inbound-parse service; replies by the sandbox SMTP.
+        *(
+            DemoChannel(
+                kind,
+                label,
+                kind,
+                config={
+                    "address": payloads.COMPANY_MAILBOX,
+                    "from_name": "Infopark support",
+                    "smtp_host": SMTP_HOST,
+                    "smtp_port": 25,
+                    "smtp_security": "none",
+                },
+                credentials=credentials,
+            )
+            for kind, label, credentials in (
+                ("sendgrid", "e-mail via SendGrid", {}),
+                ("mailgun", "e-mail via Mailgun", {"signing_key": _secret()}),
+            )
+        ),
+        DemoChannel(
+            "threads",
+            "Threads",
+            "threads",
+            config={"api_url": url_for("threads"), "user_id": "17841400000000042"},
+            credentials={"access_token": _secret(), "app_secret": _secret()},
+        ),
         DemoChannel("webform", "web form", "webform", config={"site_name": "Infopark"}),
         DemoChannel("api", "REST API", "api"),
         DemoChannel("webhook", "partner webhook", "webhook", credentials={"secret": _secret()}),

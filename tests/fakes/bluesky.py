@@ -25,6 +25,10 @@ class FakeBluesky(FakePlatform):
         self.posts: dict[str, dict[str, Any]] = {}
         self.records: dict[tuple[str, str], dict[str, Any]] = {}
         self._tokens = itertools.count(1)
+        # The chat service's log: entries with increasing revisions.
+        self.chat_log: list[dict[str, Any]] = []
+        self.chat_sent: list[dict[str, Any]] = []
+        self._revs = itertools.count(1)
 
     def add_notification(self, notification: dict[str, Any]) -> None:
         self.notifications.append(notification)
@@ -83,6 +87,52 @@ class FakeBluesky(FakePlatform):
         if start + limit < len(ordered):
             body["cursor"] = str(start + limit)
         return Response(200, body)
+
+    def add_chat_message(self, convo: str, sender: str, text: str) -> dict[str, Any]:
+        rev = f"3lchat{next(self._revs):07d}"
+        entry = {
+            "$type": "chat.bsky.convo.defs#logCreateMessage",
+            "rev": rev,
+            "convoId": convo,
+            "message": {
+                "$type": "chat.bsky.convo.defs#messageView",
+                "id": f"msg{rev}",
+                "rev": rev,
+                "text": text,
+                "sender": {"did": sender},
+                "sentAt": "2026-12-01T10:00:00.000Z",
+            },
+        }
+        self.chat_log.append(entry)
+        return entry
+
+    def _chat(self, request: Request) -> Response | None:
+        if request.headers.get("atproto-proxy") != "did:web:api.bsky.chat#bsky_chat":
+            return Response(400, {"error": "InvalidRequest", "message": "no chat proxy"})
+        return None
+
+    def _chat_bsky_convo_getLog(self, request: Request) -> Response:
+        refused = self._chat(request)
+        if refused:
+            return refused
+        since = request.arg("cursor") or ""
+        logs = [entry for entry in self.chat_log if entry["rev"] > since][:50]
+        cursor = logs[-1]["rev"] if logs else (since or None)
+        return Response(200, {"logs": logs, **({"cursor": cursor} if cursor else {})})
+
+    def _chat_bsky_convo_sendMessage(self, request: Request) -> Response:
+        refused = self._chat(request)
+        if refused:
+            return refused
+        body = request.json()
+        entry = self.add_chat_message(body["convoId"], self.did, body["message"]["text"])
+        self.chat_sent.append(body)
+        return Response(200, entry["message"])
+
+    def _app_bsky_actor_getProfile(self, request: Request) -> Response:
+        did = request.arg("actor", "") or ""
+        handle = f"{did.rsplit(':', 1)[-1][:8]}.bsky.social"
+        return Response(200, {"did": did, "handle": handle, "displayName": f"Person {handle[:4]}"})
 
     def _app_bsky_feed_searchPosts(self, request: Request) -> Response:
         query = (request.arg("q") or "").lower()

@@ -146,7 +146,7 @@ class FakePlatform:
                 self.end_headers()
                 self.wfile.write(payload)
 
-            do_GET = do_POST = _serve
+            do_GET = do_POST = do_PUT = do_DELETE = _serve
 
             def log_message(self, *args: Any) -> None:
                 pass

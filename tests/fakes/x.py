@@ -1,12 +1,21 @@
 """X's API v2, as much of it as the adapter uses: mentions, recent search, posting, DMs,
-OAuth 2.0 refresh with rotating refresh tokens, and the rate-limit headers."""
+OAuth 2.0 refresh with rotating refresh tokens, the rate-limit headers, and the X Activity
+API: webhook registration with its CRC check, subscriptions, and signed event delivery."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import itertools
+import json
 import re
+import secrets
 import time
+import urllib.error
+import urllib.request
 from typing import Any
+from urllib.parse import urlencode
 
 from tests.fakes.server import FakePlatform, Request, Response
 
@@ -15,6 +24,27 @@ CONSUMER_SECRET = "x-consumer-secret"
 TOKEN = "x-access-1"
 REFRESH = "x-refresh-1"
 CLIENT_ID = "x-client-id"
+APP_BEARER = "x-app-bearer"
+# Event types X accepts in a subscription (https://docs.x.com/x-api/activity/introduction).
+ACTIVITY_EVENTS = frozenset(
+    {
+        "post.create",
+        "post.delete",
+        "post.mention.create",
+        "post.reply.create",
+        "post.quote.create",
+        "post.repost.create",
+        "like.create",
+        "follow.follow",
+        "follow.unfollow",
+        "dm.received",
+        "dm.sent",
+        "dm.read",
+        "dm.indicate_typing",
+        "oauth.revoke",
+        "profile.update.bio",
+    }
+)
 
 
 class FakeX(FakePlatform):
@@ -31,6 +61,8 @@ class FakeX(FakePlatform):
         # Set to a number to send x-rate-limit-remaining with every answer.
         self.remaining: int | None = None
         self._ids = itertools.count(1896200000000000000)
+        self.webhooks: dict[str, dict[str, Any]] = {}
+        self.subscriptions: dict[str, dict[str, Any]] = {}
 
     def add_post(self, post: dict[str, Any], user: dict[str, Any], *, term: str = "") -> None:
         self.users[user["id"]] = user
@@ -39,6 +71,8 @@ class FakeX(FakePlatform):
     def handle(self, request: Request) -> Response:
         if request.path == "/2/oauth2/token":
             return self._token(request)
+        if request.path == "/2/webhooks":
+            return self._register_webhook(request)
         if request.headers.get("Authorization") != f"Bearer {self.token}":
             return Response(
                 401,
@@ -72,6 +106,8 @@ class FakeX(FakePlatform):
                     }
                 },
             )
+        if path.startswith("/2/activity/subscriptions"):
+            return self._subscriptions(request)
         if path == f"/2/users/{ACCOUNT_ID}/tweets":
             return Response(
                 200,
@@ -145,3 +181,85 @@ class FakeX(FakePlatform):
                 "scope": "tweet.read tweet.write users.read dm.read dm.write offline.access",
             },
         )
+
+    # -- X Activity API ---------------------------------------------------------------------
+
+    def _register_webhook(self, request: Request) -> Response:
+        if request.headers.get("Authorization") != f"Bearer {APP_BEARER}":
+            return Response(403, {"title": "Forbidden", "detail": "An app-only token is needed."})
+        url = request.json()["url"]
+        if not crc_answered(url):
+            return Response(400, {"errors": [{"message": "CrcValidationFailed"}]})
+        webhook_id = str(next(self._ids))
+        self.webhooks[webhook_id] = {"id": webhook_id, "url": url, "valid": True}
+        return Response(200, {"data": self.webhooks[webhook_id]})
+
+    def _subscriptions(self, request: Request) -> Response:
+        if request.method == "GET":
+            listed = list(self.subscriptions.values())
+            return Response(200, {"data": listed, "meta": {"total_subscriptions": len(listed)}})
+        if request.method == "DELETE":
+            self.subscriptions.pop(request.path.rsplit("/", 1)[1], None)
+            return Response(200, {"data": {"deleted": True}})
+        body = request.json()
+        if body.get("event_type") not in ACTIVITY_EVENTS:
+            return Response(400, {"errors": [{"message": "InvalidEventType"}]})
+        if body.get("webhook_id") and body["webhook_id"] not in self.webhooks:
+            return Response(400, {"errors": [{"message": "WebhookIdInvalid"}]})
+        for existing in self.subscriptions.values():
+            if (existing["event_type"], existing["filter"]) == (body["event_type"], body["filter"]):
+                return Response(409, {"errors": [{"message": "DuplicateSubscription"}]})
+        subscription_id = str(next(self._ids))
+        self.subscriptions[subscription_id] = {
+            "subscription_id": subscription_id,
+            "event_type": body["event_type"],
+            "filter": body["filter"],
+            "tag": body.get("tag", ""),
+            "webhook_id": body.get("webhook_id", ""),
+            "created_at": "2026-12-01T09:00:00.000Z",
+            "updated_at": "2026-12-01T09:00:00.000Z",
+        }
+        return Response(200, {"data": self.subscriptions[subscription_id]})
+
+    def emit(self, event_type: str, payload: dict[str, Any], includes: Any = None) -> list[int]:
+        """Deliver one event to every webhook subscribed to it, signed as X signs; the
+        answers' status codes."""
+        statuses = []
+        for item in self.subscriptions.values():
+            if item["event_type"] != event_type or not item["webhook_id"]:
+                continue
+            data = {
+                "event_uuid": str(next(self._ids)),
+                "filter": item["filter"],
+                "event_type": event_type,
+                "tag": item["tag"],
+                "payload": payload,
+            }
+            if includes is not None:
+                data["includes"] = includes
+            body = json.dumps({"data": data}).encode()
+            digest = hmac.new(CONSUMER_SECRET.encode(), body, hashlib.sha256).digest()
+            post = urllib.request.Request(
+                self.webhooks[item["webhook_id"]]["url"],
+                data=body,
+                method="POST",
+                headers={
+                    "Content-Type": "application/json",
+                    "x-twitter-webhooks-signature": "sha256=" + base64.b64encode(digest).decode(),
+                },
+            )
+            with urllib.request.urlopen(post, timeout=10) as answer:
+                statuses.append(answer.status)
+        return statuses
+
+
+def crc_answered(url: str) -> bool:
+    """X's Challenge-Response Check: GET the URL with a crc_token, expect its HMAC back."""
+    token = secrets.token_urlsafe(16)
+    try:
+        with urllib.request.urlopen(f"{url}?{urlencode({'crc_token': token})}", timeout=10) as r:
+            answer = json.loads(r.read())
+    except (urllib.error.URLError, ValueError):
+        return False
+    digest = hmac.new(CONSUMER_SECRET.encode(), token.encode(), hashlib.sha256).digest()
+    return answer.get("response_token") == "sha256=" + base64.b64encode(digest).decode()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +33,7 @@ class EmailAdapter(Adapter):
     polls = True
     default_poll_interval = 60
     max_reply_length = 100_000
-    config_fields = (
+    config_fields: ClassVar[tuple[ConfigField, ...]] = (
         ConfigField("address", "Mailbox address", example="support@example.com"),
         ConfigField("from_name", "Sender name", required=False, default=""),
         ConfigField("username", "Login name", example="support@example.com"),
@@ -103,35 +103,39 @@ class EmailAdapter(Adapter):
         """Any bytes are an e-mail; a damaged one still parses with defects."""
 
     def parse(self, event: InboundEvent) -> ParsedEvent:
-        mail = parse_email(bytes(event.body))
-        if mail.automatic_because:
-            return ParsedEvent(ignored_because=mail.automatic_because)
-        own = self.config["address"].lower()
-        return ParsedEvent(
-            mentions=(
-                Mention(
-                    platform_id=mail.message_id,
-                    author=Author(
-                        platform_user_id=mail.from_address,
-                        kind="email",
-                        email=mail.from_address,
-                        display_name=mail.from_name,
-                    ),
-                    text=mail.display_text,
-                    subject=mail.subject,
-                    created_at=mail.date,
-                    parent_platform_id=mail.in_reply_to,
-                    thread_platform_ids=tuple(reversed(mail.references)),
-                    is_private=True,
-                    is_own=mail.from_address == own,
-                    attachments=mail.attachments,
-                    metadata={"full_text": mail.full_text, "to": list(mail.to)},
-                ),
-            )
-        )
+        return parse_mail(bytes(event.body), own_address=self.config["address"])
 
     def send_reply(self, reply: OutgoingReply) -> SentReply:
         sender = self.config["address"]
         message = compose_reply(reply, sender=sender, sender_name=self.config["from_name"])
         smtp.send(self._smtp(), message)
         return SentReply(platform_id=reply_message_id(reply, sender))
+
+
+def parse_mail(raw: bytes, *, own_address: str) -> ParsedEvent:
+    """One e-mail, however it reached us (IMAP, an inbound-parse service), as a mention."""
+    mail = parse_email(raw)
+    if mail.automatic_because:
+        return ParsedEvent(ignored_because=mail.automatic_because)
+    return ParsedEvent(
+        mentions=(
+            Mention(
+                platform_id=mail.message_id,
+                author=Author(
+                    platform_user_id=mail.from_address,
+                    kind="email",
+                    email=mail.from_address,
+                    display_name=mail.from_name,
+                ),
+                text=mail.display_text,
+                subject=mail.subject,
+                created_at=mail.date,
+                parent_platform_id=mail.in_reply_to,
+                thread_platform_ids=tuple(reversed(mail.references)),
+                is_private=True,
+                is_own=mail.from_address == own_address.lower(),
+                attachments=mail.attachments,
+                metadata={"full_text": mail.full_text, "to": list(mail.to)},
+            ),
+        )
+    )

@@ -15,9 +15,14 @@ from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from django.utils import timezone
 
 from channels.adapters.base import MediaFile
+from channels.adapters.mail import tnef
+from channels.adapters.mail.decoding import clean, decode_text, legible_headers
 from channels.adapters.text import html_to_text
 
 MSGID = re.compile(r"<([^<>\s]+)>")
+# A thread nobody trimmed carries hundreds of References; its root and the nearest ones find
+# the conversation (RFC 5322 section 3.6.4 lets senders drop the middle, and so do we).
+MAX_REFERENCES = 50
 # Lines that open the quoted history of a reply, in the languages we serve.
 QUOTE_HEADERS = [
     re.compile(p, re.IGNORECASE)
@@ -72,13 +77,13 @@ def message_ids(value: str | None) -> list[str]:
 
 def read_message_id(raw: bytes) -> str:
     """The Message-ID, or a stable stand-in for mails that have none."""
-    headers = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
+    headers = BytesParser(policy=policy.default).parsebytes(legible_headers(raw), headersonly=True)
     found = message_ids(_header(headers, "Message-ID"))
     return found[0] if found else f"sha256-{hashlib.sha256(raw).hexdigest()}@socialdesk.invalid"
 
 
 def parse_email(raw: bytes) -> ParsedEmail:
-    message = BytesParser(policy=policy.default).parsebytes(raw)
+    message = BytesParser(policy=policy.default).parsebytes(legible_headers(raw))
     if not isinstance(message, EmailMessage):  # policy.default always builds EmailMessage
         raise TypeError("The e-mail parser returned an unexpected message type.")
     name, address = _sender(message)
@@ -92,7 +97,7 @@ def parse_email(raw: bytes) -> ParsedEmail:
         to=tuple(a.lower() for _, a in getaddresses([_header(message, "To")]) if a),
         date=_date(message),
         in_reply_to=in_reply_to[0] if in_reply_to else "",
-        references=tuple(message_ids(_header(message, "References"))),
+        references=_trimmed(message_ids(_header(message, "References"))),
         full_text=full_text,
         display_text=trim_reply(full_text),
         automatic_because=_automatic(message, address),
@@ -103,9 +108,15 @@ def parse_email(raw: bytes) -> ParsedEmail:
 def _header(message: EmailMessage, name: str) -> str:
     # A header in a charset Python does not know still yields its readable parts.
     try:
-        return str(message.get(name) or "")
+        return clean(str(message.get(name) or ""))
     except (LookupError, ValueError, UnicodeError):
-        return str(message.get_all(name, [""])[0])
+        return clean(str(message.get_all(name, [""])[0]))
+
+
+def _trimmed(references: list[str]) -> tuple[str, ...]:
+    if len(references) <= MAX_REFERENCES:
+        return tuple(references)
+    return (references[0], *references[-(MAX_REFERENCES - 1) :])
 
 
 def _sender(message: EmailMessage) -> tuple[str, str]:
@@ -115,9 +126,9 @@ def _sender(message: EmailMessage) -> tuple[str, str]:
     except (AttributeError, IndexError, ValueError):
         addresses = ()
     if addresses:
-        return addresses[0].display_name, addresses[0].addr_spec.lower()
+        return clean(addresses[0].display_name), clean(addresses[0].addr_spec).lower()
     name, address = parseaddr(raw)
-    return name, address.lower()
+    return clean(name), clean(address).lower()
 
 
 def _date(message: EmailMessage) -> datetime:
@@ -129,17 +140,10 @@ def _date(message: EmailMessage) -> datetime:
 
 
 def _decoded(part: EmailMessage) -> str:
-    try:
-        content = part.get_content()
-    except (LookupError, UnicodeError, ValueError, AssertionError):
-        payload = part.get_payload(decode=True)
-        raw = payload if isinstance(payload, bytes) else b""
-        content = raw.decode("utf-8", errors="replace")
-    if isinstance(content, str):
-        return content
-    if isinstance(content, bytes):
-        return content.decode("utf-8", errors="replace")
-    return str(content)
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return ""
+    return decode_text(payload, part.get_content_charset())
 
 
 def _body(message: EmailMessage) -> tuple[str, EmailMessage | None]:
@@ -158,14 +162,24 @@ def _attachments(message: EmailMessage, body_part: EmailMessage | None) -> list[
         if part is body_part or part.is_multipart():
             continue
         disposition = part.get_content_disposition()
-        filename = part.get_filename()
-        if disposition != "attachment" and not filename:
+        filename = clean(part.get_filename() or "")
+        content_id = message_ids(_header(part, "Content-ID"))
+        # An inline image (a pasted screenshot) often has only its Content-ID for a name.
+        if disposition != "attachment" and not filename and not content_id:
             continue
         payload = part.get_payload(decode=True)
         content = payload if isinstance(payload, bytes) else b""
+        if tnef.is_tnef(part.get_content_type(), filename):
+            inside = tnef.unpack(content)
+            if inside:
+                files.extend(inside)
+                continue
+        name = filename or (content_id[0] if content_id else "attachment")
+        if not filename:
+            name = f"{name}.{part.get_content_subtype()}"
         files.append(
             MediaFile(
-                name=filename or f"attachment.{part.get_content_subtype()}",
+                name=name,
                 content_type=part.get_content_type(),
                 size=len(content),
                 content=content,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from channels import http
+from channels.adapters.app_routing import split_entries
 from channels.adapters.base import (
     Adapter,
     AdapterError,
@@ -28,6 +30,7 @@ from channels.adapters.base import (
     OutgoingReply,
     ParsedEvent,
     RateLimited,
+    RoutedDelivery,
     SentReply,
     SignatureError,
     load_json_object,
@@ -152,6 +155,26 @@ class MetaAdapter(ExpiringToken, Adapter):
             raise InvalidPayload("'object' must be 'page' or 'instagram'.")
         if not isinstance(payload.get("entry"), list):
             raise InvalidPayload("'entry' must be a list.")
+
+    def serves(self, account: str) -> bool:
+        return account in self._page_tokens or account in self._instagram
+
+    def route(self, body: bytes, delivery_id: str | None) -> list[RoutedDelivery]:
+        """Each page's and Instagram account's entries go to the channel serving it (one app,
+        one callback URL, many channels)."""
+        payload = load_json_object(body)
+        return split_entries(
+            self,
+            entries=payload["entry"],
+            account_of=lambda entry: str(entry.get("id", "")) if isinstance(entry, dict) else "",
+            serves=lambda adapter, account: adapter.serves(account),
+            credential_field="app_secret",
+            rebuild=lambda entries: json.dumps(
+                {"object": payload["object"], "entry": entries}, ensure_ascii=False
+            ).encode(),
+            body=body,
+            delivery_id=delivery_id,
+        )
 
     def parse(self, event: InboundEvent) -> ParsedEvent:
         payload = load_json_object(bytes(event.body))

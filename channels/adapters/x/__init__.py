@@ -1,8 +1,12 @@
-"""X (Twitter): Account Activity webhooks, and polling of mentions and recent search.
+"""X (Twitter): X Activity API webhooks, and polling of mentions and recent search.
 
 Webhooks: https://docs.x.com/x-api/webhooks/introduction — a GET with `crc_token` must be
 answered with `sha256=` + base64 HMAC-SHA256 of the token keyed with the consumer secret;
 every POST carries `x-twitter-webhooks-signature`, the same HMAC over the body.
+The webhook reads X Activity API (XAA) events (see activity.py), subscribed per event type
+for the channel's account by `subscribe_activity`. Account Activity API deliveries are still
+read, for deployments whose webhook is registered there, until X ends that API on
+1 January 2027 (docs/channels/x.md); polling stays as the fallback for both.
 API v2: https://docs.x.com/x-api — OAuth 2.0 user tokens live two hours and are renewed with
 a refresh token that X rotates on every use, so the new pair is saved at once.
 """
@@ -35,7 +39,9 @@ from channels.adapters.base import (
     SignatureError,
     load_json_object,
 )
+from channels.adapters.x.activity import event_user, is_activity, parse_xaa
 from channels.adapters.x.parsing import parse_activity, parse_polled, post_url
+from channels.adapters.x.subscriptions import ActivitySubscriptions
 from channels.models import InboundEvent
 from channels.platforms.tokens import store_credentials
 
@@ -54,7 +60,7 @@ def _numeric_max(ids: list[str]) -> str:
     return max(ids, key=lambda value: (len(value), value))
 
 
-class XAdapter(Adapter):
+class XAdapter(ActivitySubscriptions, Adapter):
     kind = "x"
     label = "X (Twitter)"
     description = "Mentions, replies, direct messages and tracked terms on X."
@@ -95,7 +101,21 @@ class XAdapter(Adapter):
             type="bool",
             required=False,
             default=True,
-            help_text=_("Off when Account Activity webhooks deliver them."),
+            help_text=_("Off when X Activity webhooks deliver them."),
+        ),
+        ConfigField(
+            "webhook_id",
+            "X webhook id",
+            required=False,
+            default="",
+            help_text=_("The id X gave the webhook registered for this channel's URL (XAA)."),
+        ),
+        ConfigField(
+            "app_bearer_token",
+            "App-only bearer token",
+            secret=True,
+            required=False,
+            help_text=_("Registers the webhook with X (POST /2/webhooks needs the app's token)."),
         ),
     )
 
@@ -119,22 +139,38 @@ class XAdapter(Adapter):
             raise SignatureError(f"Missing or wrong {SIGNATURE_HEADER} header.")
 
     def delivery_id(self, request: HttpRequest) -> str | None:
-        # X sends no delivery id; a replay is byte for byte the same body.
+        # XAA names each event; Account Activity sends no delivery id, so a replay there is
+        # recognised as byte for byte the same body.
+        try:
+            payload = load_json_object(request.body)
+        except InvalidPayload:
+            payload = {}
+        if is_activity(payload) and payload["data"].get("event_uuid"):
+            return f"xaa:{payload['data']['event_uuid']}"
         return "sha256:" + hashlib.sha256(request.body).hexdigest()
 
     def check_payload(self, body: bytes) -> None:
         payload = load_json_object(body)
-        if "for_user_id" not in payload:
-            raise InvalidPayload("An Account Activity delivery names 'for_user_id'.")
-        if str(payload["for_user_id"]) != str(self.config["account_id"]):
+        if is_activity(payload):
+            user = event_user(payload)
+        elif "for_user_id" in payload:
+            user = str(payload["for_user_id"])
+        else:
             raise InvalidPayload(
-                f"The delivery is for account {payload['for_user_id']}, "
+                "An X delivery is an X Activity event ({'data': {'event_type': ...}}) or an "
+                "Account Activity delivery naming 'for_user_id'."
+            )
+        if user != str(self.config["account_id"]):
+            raise InvalidPayload(
+                f"The delivery is for account {user or '(none)'}, "
                 f"not this channel's {self.config['account_id']}."
             )
 
     def parse(self, event: InboundEvent) -> ParsedEvent:
         payload = load_json_object(bytes(event.body))
         account_id = str(self.config["account_id"])
+        if is_activity(payload):
+            return parse_xaa(payload, account_id)
         if "for_user_id" in payload:
             return parse_activity(payload, account_id)
         if isinstance(payload.get("data"), dict):

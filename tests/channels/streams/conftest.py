@@ -1,0 +1,38 @@
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from channels.models import Channel
+from channels.streams.consumer import Consumer
+from tests.fakes.streams import FakeStream
+
+
+@pytest.fixture
+def consume(django_capture_on_commit_callbacks: Any) -> Callable[..., int]:
+    """Run a channel's consumer in this thread until `until()` holds (checked by a watcher)
+    or `seconds` pass; what it stored is processed when it stops, as the desk would."""
+
+    def run(
+        channel: Channel, *, until: Callable[[], bool], seconds: float = 15, grace: float = 0.3
+    ) -> int:
+        stop = threading.Event()
+
+        def watch() -> None:
+            deadline = time.monotonic() + seconds
+            while not until() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(grace)
+            stop.set()
+
+        threading.Thread(target=watch, daemon=True).start()
+        with django_capture_on_commit_callbacks(execute=True):
+            return Consumer(channel, stop=stop).run(max_seconds=seconds + 5)
+
+    return run
+
+
+def ws_url(fake: FakeStream, path: str = "") -> str:
+    return fake.url.replace("http://", "ws://") + path
