@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body that is too big or too slow is refused before anything else runs.
+    "desk.security.request_limits.bounded_request_body",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -467,3 +469,9 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# Issue 19, bounded requests (desk.security.request_limits): every body is read whole within
+# REQUEST_BODY_TIMEOUT_SECONDS plus its declared size at REQUEST_BODY_MIN_RATE bytes a second,
+# or answered 408; MAX_REQUEST_BYTES (DATA_UPLOAD_MAX_MEMORY_SIZE) is refused unread with 413.
+REQUEST_BODY_TIMEOUT_SECONDS = float(os.environ.get("REQUEST_BODY_TIMEOUT_SECONDS", "10"))
+REQUEST_BODY_MIN_RATE = int(os.environ.get("REQUEST_BODY_MIN_RATE", str(32 * 1024)))
