@@ -23,7 +23,6 @@ from channels.adapters.base import (
     AdapterError,
     AuthError,
     ConfigField,
-    InvalidPayload,
     OutgoingReply,
     ParsedEvent,
     RateLimited,
@@ -144,13 +143,6 @@ class MetaAdapter(ExpiringToken, Adapter):
     def delivery_id(self, request: HttpRequest) -> str | None:
         # Meta sends no delivery id; a retried delivery is byte for byte the same body.
         return "sha256:" + hashlib.sha256(request.body).hexdigest()
-
-    def check_payload(self, body: bytes) -> None:
-        payload = load_json_object(body)
-        if payload.get("object") not in ("page", "instagram"):
-            raise InvalidPayload("'object' must be 'page' or 'instagram'.")
-        if not isinstance(payload.get("entry"), list):
-            raise InvalidPayload("'entry' must be a list.")
 
     def parse(self, event: InboundEvent) -> ParsedEvent:
         payload = load_json_object(bytes(event.body))
