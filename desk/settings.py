@@ -475,3 +475,9 @@ CELERY_BEAT_SCHEDULE.update(
 # or answered 408; MAX_REQUEST_BYTES (DATA_UPLOAD_MAX_MEMORY_SIZE) is refused unread with 413.
 REQUEST_BODY_TIMEOUT_SECONDS = float(os.environ.get("REQUEST_BODY_TIMEOUT_SECONDS", "10"))
 REQUEST_BODY_MIN_RATE = int(os.environ.get("REQUEST_BODY_MIN_RATE", str(32 * 1024)))
+# Untrusted names, handles, subjects and file names are shown through one filter library,
+# available to every template without {% load %}.
+TEMPLATES[0]["OPTIONS"]["builtins"] = [
+    *TEMPLATES[0]["OPTIONS"].get("builtins", []),
+    "desk.triage.templatetags.untrusted",
+]

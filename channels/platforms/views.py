@@ -2,11 +2,12 @@
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from channels.models import Channel
+from channels.models import Channel, InboundEvent
 from channels.platforms.actions import ActionRefused, hide_comment, reply_privately
 from tickets.models import Message, Ticket
 
@@ -45,5 +46,22 @@ def message_private_reply(request: HttpRequest, pk: int, message_pk: int) -> Htt
 
 @login_required
 def channel_health(request: HttpRequest) -> HttpResponse:
-    rows = [(channel, channel.adapter().health_details()) for channel in Channel.objects.all()]
+    unsupported = unsupported_events_by_channel()
+    rows = [
+        (channel, channel.adapter().health_details(), unsupported.get(channel.pk))
+        for channel in Channel.objects.all()
+    ]
     return render(request, "platforms/channel_health.html", {"rows": rows})
+
+
+def unsupported_events_by_channel() -> dict[int, tuple[int, str]]:
+    """Per channel: how many deliveries were not for us (another account, an unknown type, a
+    shape we cannot read), and the latest one's reason. Each was acknowledged and kept."""
+    events = InboundEvent.objects.filter(state=InboundEvent.State.UNSUPPORTED)
+    counts = dict(
+        events.values("channel").annotate(n=Count("id")).values_list("channel", "n").order_by()
+    )
+    return {
+        channel_id: (count, events.filter(channel_id=channel_id).order_by("-id")[0].last_error)
+        for channel_id, count in counts.items()
+    }

@@ -34,6 +34,7 @@ from channels.adapters.webform import MAX_MESSAGE_LENGTH, WebFormAdapter
 from channels.inbound import store_event
 from channels.models import Channel, InboundEvent
 from channels.webform.texts import LANGUAGE_NAMES, LANGUAGES, WORDS
+from tickets.text import is_blank
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +128,8 @@ def _validate(post: Any, words: dict[str, str]) -> tuple[dict[str, str], dict[st
             errors[name] = words["required"]
         elif "\x00" in values[name]:
             errors[name] = words["required"]
+        elif is_blank(values[name]):
+            errors[name] = words["blank"]
     if len(values["name"]) > MAX_NAME_LENGTH:
         errors["name"] = words["too_long"].format(limit=MAX_NAME_LENGTH)
     if len(values["message"]) > MAX_MESSAGE_LENGTH:

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from desk.api.sla import SlaStatusSerializer
 from desk.sla import sla_status
+from tickets.text import is_blank
 
 TEXT_MAX_LENGTH = 10_000
 METADATA_MAX_BYTES = 16 * 1024
@@ -60,6 +61,10 @@ class InquiryCreateSerializer(StrictSerializer):
     def validate_text(self, value: str) -> str:
         if not value.strip():
             raise serializers.ValidationError("The text must not be empty.")
+        if is_blank(value):
+            raise serializers.ValidationError(
+                "The text is empty: it has only whitespace or invisible characters."
+            )
         return value
 
     def validate_metadata(self, value: dict[str, Any]) -> dict[str, Any]:
