@@ -17,9 +17,9 @@ def main() -> None:
     args = parser.parse_args()
     create_database(bench_env())
     setup_django()
+    from desk.classification.classifier import classify_text as classify
     from desk.classification.learning.dataset import EVALUATION_PATH, read_jsonl
     from desk.classification.learning.versions import deactivate_all, train_version
-    from desk.classify import classify
 
     texts = [example.text for example in read_jsonl(EVALUATION_PATH)]
     classify("warm-up: load the language models once")

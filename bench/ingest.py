@@ -20,7 +20,7 @@ def main() -> None:
 
     from channels.adapters.base import Author, Mention
     from channels.models import Channel
-    from desk.ingestion import ingest
+    from desk.ingestion.pipeline import ingest
 
     channel = Channel.objects.create(kind="webhook", name=f"bench-{uuid.uuid4().hex[:8]}")
     run = uuid.uuid4().hex[:8]

@@ -27,7 +27,7 @@ def main() -> None:
     from channels.models import InboundEvent
     from channels.polling import poll_channel
     from channels.services import create_channel
-    from desk.processing import process_event
+    from desk.ingestion.processing import process_event
     from tests.fakes.fixtures import fixture_json
     from tests.fakes.mastodon import TOKEN, FakeMastodon
 

@@ -19,7 +19,7 @@ from common import bench_env, create_database, setup_django
 def arithmetic_rate(seconds: float) -> tuple[float, int]:
     import holidays
 
-    from desk.business_hours import BusinessCalendar
+    from desk.sla.business_hours import BusinessCalendar
 
     years = range(2021, 2037)
     closed = {*holidays.country_holidays("DE", subdiv="BE", years=years)}

@@ -37,7 +37,7 @@ class InboundEventAdmin(admin.ModelAdmin):
     list_filter = ["state", "source", "channel"]
     readonly_fields = [f.name for f in InboundEvent._meta.fields]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request) -> bool:
         return False
 
 

@@ -1,4 +1,4 @@
-"""Storing the files that come with inbound messages (an ingest observer)."""
+"""Storing the files that come with inbound messages (a step of the desk's ingest pipeline)."""
 
 from __future__ import annotations
 
@@ -11,18 +11,17 @@ from django.core.files.storage import default_storage
 from channels.models import Attachment, attachment_path
 
 if TYPE_CHECKING:
-    from desk.ingestion import IngestResult
+    from channels.adapters.base import Mention
+    from tickets.models import Message
 
 MAX_NAME_LENGTH = 255
 
 
-def store_attachments(result: IngestResult) -> None:
+def store_attachments(*, message: Message, mention: Mention) -> None:
     """Record each attachment of a new message; keep the bytes under MEDIA_ROOT."""
-    if result.message is None or result.mention is None or not result.mention.attachments:
-        return
-    for media in result.mention.attachments:
+    for media in mention.attachments:
         attachment = Attachment(
-            message=result.message,
+            message=message,
             name=(media.name or "attachment")[:MAX_NAME_LENGTH],
             content_type=media.content_type[:255],
             size=media.size,

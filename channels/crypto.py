@@ -4,7 +4,7 @@ import base64
 import hashlib
 import json
 from functools import cache, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -48,7 +48,14 @@ def _plaintext(token: str, keys: MultiFernet) -> bytes:
         ) from exc
 
 
-class EncryptedJSONField(models.TextField):
+if TYPE_CHECKING:
+    # For the type checker the field holds what it decrypts to, not the text it stores.
+    _TextStoredField = models.Field[dict[str, Any], dict[str, Any]]
+else:
+    _TextStoredField = models.TextField
+
+
+class EncryptedJSONField(_TextStoredField):
     """A JSON value stored as a Fernet token; the database never sees the plaintext."""
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:

@@ -109,7 +109,7 @@ def outgoing_reply(message: Message) -> OutgoingReply:
         subject=message.conversation.subject,
         idempotency_key=f"socialdesk-{message.pk}",
         created_at=message.created_at,
-        thread_platform_ids=tuple(thread),
+        thread_platform_ids=tuple(pid for pid in thread if pid),
     )
 
 

@@ -9,35 +9,13 @@ channels layer alone want.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tickets.hooks import Hook
+
 if TYPE_CHECKING:
     from channels.models import Channel
-
-
-class Hook[**P]:
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self._receivers: list[Callable[P, None]] = []
-
-    def connect(self, receiver: Callable[P, None]) -> Callable[P, None]:
-        """Add a receiver (once, however often `ready()` runs); usable as a decorator."""
-        if receiver not in self._receivers:
-            self._receivers.append(receiver)
-        return receiver
-
-    def disconnect(self, receiver: Callable[P, None]) -> None:
-        if receiver in self._receivers:
-            self._receivers.remove(receiver)
-
-    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> None:
-        for receiver in tuple(self._receivers):
-            receiver(*args, **kwargs)
-
-    def __repr__(self) -> str:
-        return f"<Hook {self.name}: {len(self._receivers)} receiver(s)>"
 
 
 @dataclass(frozen=True)
@@ -54,11 +32,12 @@ class ChannelAlert:
 
 
 # Called with the id of a stored, pending inbound event once its transaction has committed.
-event_stored: Hook[[int]] = Hook("event_stored")
-# Called with an alert about a channel (inside the caller's transaction).
-channel_alert: Hook[[ChannelAlert]] = Hook("channel_alert")
+event_stored: Hook[[int], object] = Hook("event_stored")
+# Called with an alert about a channel (inside the caller's transaction); receivers return how
+# many people they told.
+channel_alert: Hook[[ChannelAlert], int] = Hook("channel_alert")
 # Called with the id of an outbound message the platform accepted, inside the transaction
 # that marks it sent: a response counts from the moment the platform took it.
-reply_delivered: Hook[[int]] = Hook("reply_delivered")
+reply_delivered: Hook[[int], None] = Hook("reply_delivered")
 # Called with the id of an outbound message whose delivery failed for good.
-reply_failed: Hook[[int]] = Hook("reply_failed")
+reply_failed: Hook[[int], None] = Hook("reply_failed")

@@ -21,7 +21,7 @@ import requests
 from django.conf import settings
 from django.utils import timezone
 
-from channels.adapters.base import AdapterError, RateLimited
+from channels.errors import AdapterError, RateLimited
 
 log = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from channels.adapters.registry import adapter_class, kind_choices
 from channels.crypto import EncryptedJSONField
+from channels.registry import adapter_class, kind_choices
 
 
 def new_webhook_token() -> str:

@@ -20,9 +20,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from channels.adapters.base import AdapterError, PollResult, RateLimited
-from channels.adapters.registry import ADAPTERS, adapter_class
 from channels.inbound import store_event
 from channels.models import Channel, InboundEvent
+from channels.registry import ADAPTERS, adapter_class
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from channels.adapters.base import ConfigField
-from channels.adapters.registry import ADAPTERS, adapter_class
 from channels.models import Channel
+from channels.registry import ADAPTERS, adapter_class
 from channels.terms import check_term
 
 TRUE_WORDS = {"1", "true", "yes", "on"}

@@ -12,7 +12,7 @@ DELIVERY_MAX_RETRIES = 8
     acks_late=True,
     max_retries=DELIVERY_MAX_RETRIES,
 )
-def deliver_message(self, message_id: int) -> str:  # type: ignore[no-untyped-def]
+def deliver_message(self, message_id: int) -> str:
     outcome = deliver(message_id)
     if outcome == DeliveryOutcome.RETRY and not self.request.is_eager:
         raise self.retry(countdown=min(30 * 2**self.request.retries, 3600))
@@ -45,15 +45,3 @@ def poll_due_channels() -> int:
         poll_channel.apply_async((channel_id,))
         enqueued += 1
     return enqueued
-
-
-@shared_task(bind=True, name="channels.tasks.send_form_confirmation", acks_late=True, max_retries=5)
-def send_form_confirmation(self, event_id: int) -> str:  # type: ignore[no-untyped-def]
-    from channels.webform.confirmation import send_confirmation
-
-    try:
-        return send_confirmation(event_id=event_id)
-    except OSError as exc:
-        if self.request.is_eager:
-            return "failed"
-        raise self.retry(countdown=60 * 2**self.request.retries, exc=exc) from exc

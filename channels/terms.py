@@ -6,11 +6,17 @@ Event hashtags carry the year (`#iico2013`), so a term may be a template such as
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from channels.models import Channel
 
 YEAR_PLACEHOLDER = "{year}"
 
@@ -62,3 +68,28 @@ def check_term(term: str) -> str:
     if term_kind(term) != TermKind.KEYWORD and (len(term) < 2 or any(c.isspace() for c in term)):
         raise ValueError(f"Hashtag or handle {term!r} must be one word after # or @.")
     return term
+
+
+def channel_terms(channel: Channel) -> list[str]:
+    """The channel's tracked terms as configured (`manage.py channel --terms`), templates kept."""
+    return [t for t in (channel.tracked_terms or []) if isinstance(t, str) and t.strip()]
+
+
+@lru_cache(maxsize=512)
+def _pattern(term: str) -> re.Pattern[str]:
+    # A whole word, hashtag or handle: #iico2026 must not match inside #iico20261.
+    return re.compile(r"(?<![\w#@])" + re.escape(term) + r"(?!\w)", re.IGNORECASE)
+
+
+def term_matches(term: str, text: str, *, today: date | None = None) -> str:
+    """The expansion of `term` that the text mentions, or "" when it mentions none."""
+    for variant in expand_terms([term], today=today):
+        if _pattern(variant).search(text):
+            return variant
+    return ""
+
+
+def matched_terms(channel: Channel, text: str, *, today: date | None = None) -> list[str]:
+    """The channel's tracked terms (expanded) that the text mentions."""
+    found = (term_matches(term, text, today=today) for term in channel_terms(channel))
+    return [variant for variant in found if variant]

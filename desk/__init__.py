@@ -1,3 +1,1 @@
-from desk.celery import app as celery_app
-
-__all__ = ["celery_app"]
+"""socialdesk: the inbound desk. See docs/architecture.md for the layers inside."""

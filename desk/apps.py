@@ -6,7 +6,9 @@ class DeskConfig(AppConfig):
     verbose_name = "Inbound desk"
 
     def ready(self) -> None:
-        from channels.hooks import event_stored
-        from desk.processing import enqueue_processing
+        # Channel alerts (an expiring token) reach people through the notifications; imported
+        # here because models are ready only now.
+        from channels.hooks import channel_alert
+        from desk.notifications import notify_channel_alert
 
-        event_stored.connect(enqueue_processing)
+        channel_alert.connect(notify_channel_alert)

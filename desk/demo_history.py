@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from desk import sla
+from desk.sla import clocks
 from tickets.models import Message, Ticket, TicketEvent
 
 ANSWERS = {
@@ -55,6 +55,6 @@ def _answer(*, ticket: Ticket, responder: Any, at: datetime) -> None:
             delivery_state=Message.Delivery.SENT,
             created_at=at,
         )
-        sla.record_response(ticket=ticket, at=at)
+        clocks.record_response(ticket=ticket, at=at)
         TicketEvent.record(ticket, "reply", actor=responder, note="demo history")
         ticket.set_status(Ticket.Status.RESOLVED, actor=responder, note="demo history")

@@ -1,11 +1,30 @@
 import hashlib
 import secrets
 import uuid
+from enum import StrEnum
 
 from django.db import models
 from django.utils import timezone
 
-from desk.api.scopes import all_scopes
+
+# What a REST client's token may do. Chosen when the client is created (`api_client create
+# NAME --scope ...`); every API view a token reaches names the scope each method needs.
+class Scope(StrEnum):
+    INQUIRIES_CREATE = "inquiries:create"
+    INQUIRIES_READ = "inquiries:read"
+    SLA_READ = "sla:read"
+
+
+SCOPE_HELP: dict[Scope, str] = {
+    Scope.INQUIRIES_CREATE: "post new inquiries",
+    Scope.INQUIRIES_READ: "read the client's own inquiries and their tickets",
+    Scope.SLA_READ: "read the SLA calendars and policies",
+}
+
+
+def all_scopes() -> list[str]:
+    """Every scope: the default for a new client, and for clients made before scopes."""
+    return [scope.value for scope in Scope]
 
 
 class ApiClient(models.Model):
@@ -21,7 +40,7 @@ class ApiClient(models.Model):
     token_digest = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    # What the token may do (desk.api.scopes.Scope values); checked on every API request.
+    # What the token may do (Scope values); checked on every API request.
     scopes = models.JSONField(default=all_scopes)
 
     def __str__(self) -> str:

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from functools import partial
 from smtplib import SMTPException
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
 
+from channels.hooks import ChannelAlert
 from desk.models import Notification
 
 log = logging.getLogger(__name__)
@@ -44,9 +49,7 @@ def notify(
         created.append(notification)
         if email and user.email:
             message = (f"[socialdesk] {title}", f"{body}\n\n{settings.PUBLIC_BASE_URL}{url}")
-            transaction.on_commit(
-                lambda address=user.email, message=message: _send(address, *message)
-            )
+            transaction.on_commit(partial(_send, user.email, *message))
     return created
 
 
@@ -56,3 +59,18 @@ def _send(address: str, subject: str, text: str) -> None:
         send_mail(subject, text, None, [address])
     except (OSError, SMTPException):
         log.warning("could not e-mail a notification to %s", address, exc_info=True)
+
+
+def notify_channel_alert(alert: ChannelAlert) -> int:
+    """Receiver of channels.hooks.channel_alert: the administrators are told."""
+    admins = get_user_model().objects.filter(Q(is_superuser=True) | Q(is_staff=True))
+    return len(
+        notify(
+            users=admins,
+            kind=alert.code,
+            title=alert.title,
+            body=alert.body,
+            url=reverse("channel-health"),
+            dedupe_key=alert.dedupe_key or f"{alert.code}:{alert.channel.pk}",
+        )
+    )

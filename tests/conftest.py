@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from channels.models import Channel
-from desk import celery_app
+from desk.config import celery_app
 from desk.models import ApiClient
 from tests.reference_data import restore_reference_data
 from tickets.models import Queue

@@ -15,7 +15,7 @@ from django.db import connection
 from django.test import Client
 
 from channels.models import Channel, InboundEvent
-from desk import celery_app
+from desk.config import celery_app
 from tests.conftest import mention_payload, signed_delivery, skip_or_fail
 from tickets.models import Ticket
 
@@ -45,7 +45,7 @@ def celery_worker(transactional_db: None) -> Iterator[str]:
             "-m",
             "celery",
             "-A",
-            "desk",
+            "desk.config",
             "worker",
             "--pool",
             "solo",

@@ -20,10 +20,10 @@ def test_compose_runs_the_whole_stack_with_health_checks() -> None:
 
 def test_compose_commands_start_the_right_processes() -> None:
     services = compose()["services"]
-    assert "gunicorn desk.wsgi:application" in services["web"]["command"]
+    assert "gunicorn desk.config.wsgi:application" in services["web"]["command"]
     assert "migrate" in services["web"]["command"]
-    assert services["worker"]["command"].startswith("celery -A desk worker")
-    assert services["beat"]["command"].startswith("celery -A desk beat")
+    assert services["worker"]["command"].startswith("celery -A desk.config worker")
+    assert services["beat"]["command"].startswith("celery -A desk.config beat")
     # Workers are scaled with --scale, so none may pin a container name or a host port.
     assert "container_name" not in services["worker"] and "ports" not in services["worker"]
 

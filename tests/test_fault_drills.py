@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection, connections, transaction
 
 from channels.models import Channel, InboundEvent
-from desk.tasks import process_inbound_event
+from desk.ingestion.tasks import process_inbound_event
 from tests.conftest import mention_payload, skip_or_fail
 from tests.test_celery_worker import database_url
 

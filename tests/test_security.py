@@ -81,7 +81,7 @@ def test_secure_cookies_and_hsts_follow_the_https_switch() -> None:
             "s.SECURE_HSTS_SECONDS)",
         ],
         cwd=ROOT,
-        env={**os.environ, **PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "desk.settings"},
+        env={**os.environ, **PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "desk.config.settings"},
         capture_output=True,
         text=True,
         timeout=60,
@@ -90,7 +90,7 @@ def test_secure_cookies_and_hsts_follow_the_https_switch() -> None:
     demo = subprocess.run(
         [sys.executable, "-c", shown.args[2]],
         cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "desk.settings", "PUBLIC_BASE_URL": ""},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "desk.config.settings", "PUBLIC_BASE_URL": ""},
         capture_output=True,
         text=True,
         timeout=60,

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from tickets.hooks import priority_changing
 from tickets.models import Contact, Conversation, Identity, Message, Queue, Ticket, TicketEvent
 
 
@@ -49,7 +50,7 @@ class TicketEventInline(admin.TabularInline):
     can_delete = False
     readonly_fields = ["kind", "actor", "old_value", "new_value", "note", "created_at"]
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -87,11 +88,9 @@ class TicketAdmin(admin.ModelAdmin):
     readonly_fields = ["status", *SLA_FIELDS]
     inlines = [TicketEventInline]
 
-    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change) -> None:
         if change and "priority" in form.changed_data:
-            from desk import sla
-
-            sla.on_priority_change(ticket=obj)
+            priority_changing(obj)
         super().save_model(request, obj, form, change)
 
 
@@ -100,8 +99,8 @@ class TicketEventAdmin(admin.ModelAdmin):
     list_display = ["ticket", "kind", "old_value", "new_value", "actor", "created_at"]
     list_filter = ["kind"]
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -32,46 +32,20 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.utils import timezone
 
 from channels.adapters.payload import MalformedPayload, clean_json, clean_text
+
+# The errors are part of the adapter protocol: adapters import them from here.
+from channels.errors import AdapterError as AdapterError
+from channels.errors import AuthError as AuthError
+from channels.errors import InvalidPayload as InvalidPayload
+from channels.errors import RateLimited as RateLimited
+from channels.errors import SignatureError as SignatureError
+from channels.terms import expand_terms
 from tickets.text import is_blank
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
     from channels.models import Channel, InboundEvent
-
-
-class AdapterError(Exception):
-    """A platform call failed. Permanent errors disable the channel; transient ones retry."""
-
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
-        super().__init__(message)
-        self.permanent = permanent
-        # Set when no request on this channel can succeed until someone fixes it.
-        self.disables_channel = False
-
-
-class AuthError(AdapterError):
-    """The platform rejected our credentials: the channel is disabled until they are fixed."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, permanent=True)
-        self.disables_channel = True
-
-
-class RateLimited(AdapterError):
-    """The platform asked us to wait longer than a request may block; try after retry_after."""
-
-    def __init__(self, message: str, *, retry_after: float) -> None:
-        super().__init__(message, permanent=False)
-        self.retry_after = retry_after
-
-
-class SignatureError(Exception):
-    """A webhook request that is not from the platform: answered 403, never stored."""
-
-
-class InvalidPayload(Exception):
-    """A delivery that is not in the platform's shape: answered 400, never stored."""
 
 
 def load_json_object(body: bytes) -> dict[str, Any]:
@@ -355,8 +329,6 @@ class Adapter:
 
     def tracked_terms(self) -> list[str]:
         """The channel's tracked terms with `{year}` templates expanded for today."""
-        from channels.terms import expand_terms
-
         return expand_terms(self.channel.tracked_terms or [])
 
     def entry_points(self) -> dict[str, str]:

@@ -25,8 +25,8 @@ from channels.adapters.base import (
     load_json_object,
 )
 from channels.adapters.mail.compose import compose_reply, reply_message_id
+from channels.adapters.webform_texts import DEFAULT_NOTICE_VERSION, LANGUAGES, NOTICES
 from channels.models import Channel, InboundEvent
-from channels.webform.texts import DEFAULT_NOTICE_VERSION, LANGUAGES, NOTICES
 
 MAX_MESSAGE_LENGTH = 10_000
 
@@ -76,19 +76,8 @@ class WebFormAdapter(Adapter):
             "embed": f'<iframe src="{url}" title="Contact" style="{style}"></iframe>',
         }
 
-    def notice(self, language: str) -> dict[str, Any]:
-        """The retention notice the form shows: the published, versioned one in this language
-        (desk.privacy), else the channel's own text for installations without one."""
-        from desk.privacy.services.notices import web_form_notice
-
-        published = web_form_notice(language=language)
-        if published is not None:
-            return {
-                "id": published["id"],
-                "text": published["text"],
-                "version": str(published["version"]),
-                "language": published["language"],
-            }
+    def fallback_notice(self, language: str) -> dict[str, Any]:
+        """The channel's own notice text, for installations without a published one."""
         text = self.config.get(f"notice_{language}") or NOTICES[language]
         return {"text": text, "version": self.config["notice_version"], "language": language}
 

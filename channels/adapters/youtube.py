@@ -320,7 +320,7 @@ class YouTubeAdapter(Adapter):
             url=_watch_url(video, comment["id"]),
             is_own=author_id == self.config["channel_id"],
         )
-        changes = ()
+        changes: tuple[MessageChange, ...] = ()
         if snippet.get("updatedAt", snippet["publishedAt"]) != snippet["publishedAt"]:
             changes = (
                 MessageChange(comment["id"], "edited", _moment(snippet["updatedAt"]), text=text),

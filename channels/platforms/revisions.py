@@ -8,12 +8,16 @@ nothing; a change to a message we never stored is noted and otherwise dropped.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import IntegrityError, transaction
 
-from channels.adapters.base import MessageChange
 from channels.models import Channel, InboundEvent
 from channels.platforms.models import MessageRevision
 from tickets.models import Message, Ticket, TicketEvent
+
+if TYPE_CHECKING:
+    from channels.adapters.base import MessageChange
 
 REMOVED_TEXT = "[removed by its author on the platform]"
 

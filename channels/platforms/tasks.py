@@ -7,7 +7,7 @@ from channels.platforms.tokens import check_token_lifetimes
 @shared_task(
     bind=True, name="platforms.tasks.run_platform_action", acks_late=True, max_retries=MAX_ATTEMPTS
 )
-def run_platform_action(self, action_id: int) -> str:  # type: ignore[no-untyped-def]
+def run_platform_action(self, action_id: int) -> str:
     state = run_action(action_id=action_id, attempt=self.request.retries + 1)
     if state == "queued" and not self.request.is_eager:
         raise self.retry(countdown=min(30 * 2**self.request.retries, 3600))

@@ -12,16 +12,17 @@ from typing import TYPE_CHECKING
 from channels.platforms.models import MessagingWindow
 
 if TYPE_CHECKING:
-    from desk.ingestion import IngestResult
+    from channels.adapters.base import Mention
+    from tickets.models import Message
 
 # Set by an adapter in Mention.metadata when its platform limits how long a reply may wait.
 WINDOW_KEY = "reply_window_hours"
 
 
-def record_messaging_window(result: IngestResult) -> None:
-    """An ingest observer: each new private message moves the conversation's window on."""
-    mention, message = result.mention, result.message
-    if mention is None or message is None or not mention.metadata.get(WINDOW_KEY):
+def record_messaging_window(*, message: Message, mention: Mention) -> None:
+    """A step of the desk's ingest pipeline: each new private message moves the
+    conversation's window on."""
+    if not mention.metadata.get(WINDOW_KEY):
         return
     closes_at = mention.created_at + timedelta(hours=float(mention.metadata[WINDOW_KEY]))
     window, created = MessagingWindow.objects.get_or_create(

@@ -6,8 +6,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
-from desk.api.scopes import SCOPE_HELP, Scope
-from desk.models import ApiClient
+from desk.models import SCOPE_HELP, ApiClient, Scope
 
 
 class ApiClientTokenAuthentication(BaseAuthentication):

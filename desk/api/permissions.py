@@ -4,8 +4,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from desk.api.scopes import Scope
-from desk.models import ApiClient
+from desk.models import ApiClient, Scope
 
 
 class MissingScope(PermissionDenied):

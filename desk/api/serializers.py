@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from desk.api.sla import SlaStatusSerializer
-from desk.sla import sla_status
+from desk.sla.selectors import sla_status
 from tickets.text import is_blank
 
 TEXT_MAX_LENGTH = 10_000

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from desk.api.scopes import Scope
+from desk.models import Scope
 from desk.sla.models import Calendar, SlaPolicy
 
 

@@ -12,7 +12,6 @@ from rest_framework.views import APIView
 from channels.inbound import store_event_processed_inline
 from channels.models import InboundEvent
 from desk.api.auth import client_of
-from desk.api.scopes import Scope
 from desk.api.serializers import (
     InquiryCreateSerializer,
     InquiryDetailSerializer,
@@ -20,8 +19,8 @@ from desk.api.serializers import (
     InquirySerializer,
     inquiry_data,
 )
-from desk.models import ApiClient, Inquiry
-from desk.processing import ingest_stored_event
+from desk.ingestion.processing import ingest_stored_event
+from desk.models import ApiClient, Inquiry, Scope
 from tickets.models import Message
 
 
@@ -82,7 +81,10 @@ class InquiryListCreate(APIView):
                 received_at=received_at,
             )
             results = ingest_stored_event(event)
-            inquiry.message = results[0].message
+            message = results[0].message
+            if message is None:  # an API inquiry always becomes a message (ApiAdapter)
+                raise IntegrityError(f"inquiry {inquiry.id} made no message")
+            inquiry.message = message
             inquiry.ticket = results[0].ticket
             inquiry.metadata = data.get("metadata") or {}
             inquiry.save(force_insert=True)

@@ -1,5 +1,6 @@
 """Classification, routing rules, similar questions, crisis detection and brand ambassadors.
 
-The desk's seams `desk.classify.classify` and `desk.routing.decide` are thin entry points
-into this package; everything they need (lexicons, the trained model, the rule list) lives here.
+Entry points for the ingestion pipeline: `classifier.classify_text` (language, labels,
+sentiment) and `routing.engine.decide` (the ordered rule list); both return the plain values
+of `types`.
 """

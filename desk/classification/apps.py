@@ -6,3 +6,16 @@ class ClassificationConfig(AppConfig):
     label = "classification"
     verbose_name = "Classification, routing and crisis detection"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Imported here: the models are ready only now.
+        from desk.classification import privacy
+        from desk.privacy.services.redaction import register_step
+
+        for step in (
+            privacy.redact_search_index,
+            privacy.redact_training_examples,
+            privacy.redact_ticket_decisions,
+            privacy.redact_engagement,
+        ):
+            register_step(step)

@@ -6,7 +6,7 @@ from desk.classification.language import detect_language
 from desk.classification.learning.model import TrainedModel
 from desk.classification.learning.versions import active_model
 from desk.classification.lexicon import classify_by_lexicon
-from desk.classify import Classification
+from desk.classification.types import Classification
 
 
 def classify_text(text: str, *, language_hint: str = "") -> Classification:

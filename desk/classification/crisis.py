@@ -12,6 +12,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -19,9 +20,9 @@ from django.db.models import F, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from channels.terms import matched_terms
+from desk.access import crisis_recipients
 from desk.classification.models import Incident, MentionCount, NegativeMention
-from desk.classification.permissions import crisis_recipients
-from desk.classification.terms import matched_terms
 from desk.notifications import notify
 from tickets.models import Message, Ticket
 
@@ -184,7 +185,7 @@ def prune(*, now: datetime) -> tuple[int, int]:
     return counts, negatives
 
 
-def close_incident(*, incident: Incident, actor: object) -> Incident:
+def close_incident(*, incident: Incident, actor: Any) -> Incident:
     if incident.status == Incident.Status.CLOSED:
         return incident
     incident.status = Incident.Status.CLOSED

@@ -1,20 +1,13 @@
-"""What happens after a new ticket is routed: the decision is recorded, a holding reply sent."""
+"""Why a new ticket was classified and routed as it was, kept for the ticket page and the gate."""
 
 from __future__ import annotations
 
-import logging
-
-from django.db import transaction
-
 from desk.classification.models import TicketDecision
-from desk.classify import Classification
-from desk.routing import RoutingDecision
+from desk.classification.types import Classification, RoutingDecision
 from tickets.models import Ticket, TicketEvent
 
-log = logging.getLogger(__name__)
 
-
-def after_routing(
+def record_decision(
     *, ticket: Ticket, classification: Classification, decision: RoutingDecision
 ) -> TicketDecision:
     recorded = TicketDecision.objects.create(
@@ -28,19 +21,6 @@ def after_routing(
         needs_approval=decision.needs_approval,
     )
     if decision.needs_approval:
+        # The outbound gate reads the flag: replies wait for a spokesperson's approval.
         TicketEvent.record(ticket, "approval_requested", note=decision.reason[:300])
-    if decision.holding_reply and not decision.netiquette_violation:
-        ticket_id, text = ticket.pk, decision.holding_reply
-        transaction.on_commit(lambda: send_holding_reply(ticket_id=ticket_id, text=text))
     return recorded
-
-
-def send_holding_reply(*, ticket_id: int, text: str) -> None:
-    """Send a rule's holding reply once the ticket is committed; a refusal is logged."""
-    from tickets.services import ReplyRefused, post_reply
-
-    ticket = Ticket.objects.select_related("channel").get(pk=ticket_id)
-    try:
-        post_reply(ticket=ticket, author=None, text=text, is_holding=True)
-    except ReplyRefused as exc:
-        log.warning("holding reply for ticket %s refused: %s", ticket_id, exc)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -45,7 +45,8 @@ class RoutingRuleForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         names = ReplyTemplate.objects.order_by("name").values_list("name", flat=True).distinct()
-        self.fields["holding_reply"].choices = [("", "none"), *((n, n) for n in names)]
+        holding = cast(forms.ChoiceField, self.fields["holding_reply"])
+        holding.choices = [("", "none"), *((n, n) for n in names)]
 
     def clean_languages(self) -> str:
         codes = [c.strip().lower() for c in self.cleaned_data["languages"].split(",") if c.strip()]
@@ -82,7 +83,7 @@ class DryRunForm(forms.Form):
     language = forms.CharField(required=False, max_length=2, label="declared language")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("text", "").strip() and not data.get("message"):
             raise forms.ValidationError("Paste a text or give a message id.")
         return data

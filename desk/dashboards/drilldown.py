@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -65,12 +66,18 @@ METRICS.update(
         "at_risk": Metric("At risk", TICKETS, _live(live.at_risk_q), dated=False),
     }
 )
+
+
+def _age_q(start: Any, end: Any, now: Any, policies: Any) -> Q:
+    return live.age_q(start, end, now, policies)
+
+
 for _start, _end in live.AGE_BUCKETS:
     _bucket = live.AgeBucket(_start, _end, 0)
     METRICS[_bucket.slug] = Metric(
         f"Backlog aged {_bucket.label} (business)",
         TICKETS,
-        _live(lambda now, policies, s=_start, e=_end: live.age_q(s, e, now, policies)),
+        _live(partial(_age_q, _start, _end)),
         dated=False,
     )
 METRICS["mentions"] = Metric("Mentions", MENTIONS, _const(Q()))

@@ -12,17 +12,33 @@ from datetime import timedelta
 from django.db import models
 
 
-class TicketCounters(models.Model):
-    """Counters of the tickets created on one local day (settings.TIME_ZONE) per key.
+class Day(models.Model):
+    """The local day (settings.TIME_ZONE) the tickets of a rollup row were created on."""
+
+    day = models.DateField()
+
+    class Meta:
+        abstract = True
+
+
+class DayKeys(Day):
+    """A day split by channel, queue and language."""
+
+    channel_id = models.BigIntegerField()
+    queue_id = models.BigIntegerField()
+    language = models.CharField(max_length=8, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Counters(models.Model):
+    """Counters of the tickets created on one day.
 
     Each counter is the number of tickets matching the predicate of the same name in
     desk.dashboards.metrics.COUNTERS; the drill-down lists exactly those tickets.
     """
 
-    day = models.DateField()
-    channel_id = models.BigIntegerField()
-    queue_id = models.BigIntegerField()
-    language = models.CharField(max_length=8, blank=True)
     tickets = models.PositiveIntegerField(default=0)
     ignored = models.PositiveIntegerField(default=0)
     sla = models.PositiveIntegerField(default=0)
@@ -41,6 +57,13 @@ class TicketCounters(models.Model):
     # wall-clock time from creation to the first reply.
     business_seconds = models.BigIntegerField(default=0)
     wall_time = models.DurationField(default=timedelta(0))
+
+    class Meta:
+        abstract = True
+
+
+class TicketCounters(DayKeys, Counters):
+    """The counters per day, channel, queue and language."""
 
     class Meta:
         abstract = True
@@ -91,18 +114,15 @@ class Grouped(models.Model):
         abstract = True
 
 
-class TicketGroupDay(TicketCounters):
+class TicketGroupDay(Day, Counters, Grouped):
     """The counters of TicketAgentDay summed per day over every set of at most two keys
     (the keys as in Grouped)."""
 
-    grouping = models.CharField(max_length=40)
-    channel_id = models.BigIntegerField(null=True)
-    queue_id = models.BigIntegerField(null=True)
-    agent_id = models.BigIntegerField(null=True)
-    language = models.CharField(max_length=8, null=True)
-
     class Meta:
         indexes = [models.Index(fields=["grouping", "day"], name="ticket_group_day_set")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.grouping or 'desk'}: {self.tickets}"
 
 
 class ResponseBucketDay(Grouped):

@@ -12,11 +12,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from desk.access import Role
 from desk.dashboards.filters import Filters
 from desk.dashboards.presentation import text_of
 from desk.dashboards.tables import Context, build
 from desk.notifications import notify
-from desk.triage.permissions import Role
 
 
 @dataclass(frozen=True)

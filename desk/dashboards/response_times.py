@@ -45,7 +45,15 @@ class Bucket(Func):
         super().__init__(value, tree)
         self.seconds_of = seconds_of
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+    def as_sql(  # the SQLite and default form: the wall-clock seconds
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> Any:
         return compiler.compile(self.source_expressions[1])
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:

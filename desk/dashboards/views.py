@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
 from channels.models import Channel
+from desk.access import manager_required
 from desk.dashboards import exports
 from desk.dashboards.drilldown import (
     MENTIONS,
@@ -23,7 +21,6 @@ from desk.dashboards.drilldown import (
     tickets_behind,
 )
 from desk.dashboards.filters import PRESETS, BadFilter, Filters, parse_filters
-from desk.dashboards.permissions import can_view_dashboards
 from desk.dashboards.presentation import body_html
 from desk.dashboards.tables import Context, build, table_slugs
 from tickets.models import Queue
@@ -57,25 +54,6 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
 )
-
-View = Callable[..., HttpResponse]
-
-
-def manager_required(view: View) -> View:
-    @wraps(view)
-    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can_view_dashboards(request.user):
-            return render(
-                request,
-                "error.html",
-                {"title": "Not allowed", "message": "Dashboards are for managers."},
-                status=403,
-            )
-        return view(request, *args, **kwargs)
-
-    return guarded
 
 
 def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
@@ -120,7 +98,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @manager_required
-def table_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def table_csv(request: HttpRequest, slug: str) -> HttpResponseBase:
     if slug not in table_slugs():
         raise Http404("No such table.")
     try:
@@ -178,7 +156,7 @@ def drilldown(request: HttpRequest) -> HttpResponse:
 
 
 @manager_required
-def drilldown_csv(request: HttpRequest) -> HttpResponse:
+def drilldown_csv(request: HttpRequest) -> HttpResponseBase:
     try:
         filters, metric, rows = _behind(request)
     except BadFilter as exc:

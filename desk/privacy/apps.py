@@ -6,3 +6,16 @@ class PrivacyConfig(AppConfig):
     label = "privacy"
     verbose_name = "Privacy"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Imported here: the steps' models are ready only now.
+        from desk.privacy.services.redaction import register_step
+        from desk.privacy.steps import channels, platforms
+
+        for step in (
+            channels.redact_attachments,
+            channels.redact_delivery_attempts,
+            platforms.redact_message_revisions,
+            platforms.redact_platform_actions,
+        ):
+            register_step(step)

@@ -1,4 +1,4 @@
-"""Told of every new message by the ingest service (settings.INGEST_OBSERVERS)."""
+"""A step of the ingest pipeline (desk.ingestion.pipeline) for every new message."""
 
 from __future__ import annotations
 
@@ -16,21 +16,19 @@ from desk.privacy.services.notices import (
 )
 
 if TYPE_CHECKING:
-    from desk.ingestion import IngestResult
+    from channels.adapters.base import Mention
+    from tickets.models import Message
 
 log = logging.getLogger(__name__)
 
 
-def record_notice_for_new_conversation(result: IngestResult) -> None:
+def record_notice_for_new_conversation(*, message: Message, mention: Mention) -> None:
     """Record the notice of channels that give it before the person writes.
 
     A channel profile shows it to everyone who writes there; a web form shows it before
     submission and passes the version shown in the mention's metadata. Notices that travel
     in our first reply are recorded by the reply service instead.
     """
-    message = result.message
-    if message is None or not result.created:
-        return
     conversation = message.conversation
     config = channel_config(conversation.channel)
     if config.method not in (NoticeMethod.CHANNEL_PROFILE, NoticeMethod.WEB_FORM):
@@ -48,7 +46,7 @@ def record_notice_for_new_conversation(result: IngestResult) -> None:
                 message=message,
             )
         return
-    metadata = result.mention.metadata if result.mention is not None else {}
+    metadata = mention.metadata
     shown = _shown_notice(metadata.get(NOTICE_METADATA_KEY))
     if shown is None:
         # Listed among the conversations without a notice, for staff to follow up.

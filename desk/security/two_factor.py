@@ -128,7 +128,10 @@ def pending_login(request: HttpRequest) -> PendingLogin | None:
     stored = request.session.get(PENDING_SESSION_KEY)
     if not isinstance(stored, dict):
         return None
-    user = get_user_model().objects.filter(pk=stored.get("user_id"), is_active=True).first()
+    user_id = stored.get("user_id")
+    if not isinstance(user_id, int | str):
+        return None
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     fresh = time.time() - float(stored.get("started", 0)) < PENDING_SECONDS
     if user is None or not fresh or user.get_session_auth_hash() != stored.get("auth_hash"):
         discard_pending_login(request)

@@ -8,7 +8,6 @@ from typing import Any
 from axes.helpers import get_lockout_response
 from django.contrib import messages as flash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from desk.access import public, signed_in
 from desk.security import two_factor
 from desk.security.forms import CodeForm
 from desk.security.two_factor import CodeCheck
@@ -40,6 +40,7 @@ class LoginView(auth_views.LoginView):
         return redirect("login-code")
 
 
+@public
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login_code(request: HttpRequest) -> HttpResponse:
@@ -64,14 +65,15 @@ def login_code(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/login_code.html", {"form": form}, status=status)
 
 
+@public
 def admin_login(request: HttpRequest) -> HttpResponse:
     """The admin site logs in through the desk's login, so it asks for the code too."""
     query = request.GET.urlencode()
     return redirect(reverse("login") + (f"?{query}" if query else ""))
 
 
+@signed_in
 @never_cache
-@login_required
 @require_http_methods(["GET", "POST"])
 def two_factor_settings(request: HttpRequest) -> HttpResponse:
     """Show the state, or enrol: scan the code, confirm with the first code the app shows."""
@@ -94,8 +96,8 @@ def two_factor_settings(request: HttpRequest) -> HttpResponse:
     return redirect("preferences")
 
 
+@signed_in
 @never_cache
-@login_required
 @require_POST
 def two_factor_remove(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST)

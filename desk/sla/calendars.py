@@ -9,7 +9,7 @@ from typing import Any
 import holidays
 from django.utils import timezone
 
-from desk.business_hours import BusinessCalendar
+from desk.sla.business_hours import BusinessCalendar
 from desk.sla.models import Calendar, CalendarDay
 
 # Public holidays are generated for this many years around today; due times further out

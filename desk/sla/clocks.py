@@ -8,7 +8,7 @@ from typing import Protocol
 
 from django.db.models import Q
 
-from desk.business_hours import BusinessCalendar
+from desk.sla.business_hours import BusinessCalendar
 from desk.sla.calendars import business_calendar
 from desk.sla.models import SlaEvent, SlaPause, SlaPolicy, Targets
 from tickets.models import Ticket
@@ -325,7 +325,7 @@ BREACH_FLAGS = {
 }
 
 
-def mark_breached(ticket: Ticket, target: str, round_: int, due: datetime) -> list[str]:
+def mark_breached(ticket: Ticket, target: Target, round_: int, due: datetime) -> list[str]:
     """Flag a breach on the ticket and make sure its SlaEvent exists (once)."""
     SlaEvent.objects.get_or_create(
         ticket=ticket,
@@ -338,3 +338,13 @@ def mark_breached(ticket: Ticket, target: str, round_: int, due: datetime) -> li
     if ticket.sla_breached_at is None or due < ticket.sla_breached_at:
         ticket.sla_breached_at = due
     return [BREACH_FLAGS[target], "sla_breached_at"]
+
+
+def status_hook(ticket: Ticket, old: str, at: datetime) -> list[str]:
+    """Receiver of tickets.hooks.status_changing."""
+    return on_status_change(ticket=ticket, old=old, at=at)
+
+
+def priority_hook(ticket: Ticket) -> list[str]:
+    """Receiver of tickets.hooks.priority_changing."""
+    return on_priority_change(ticket=ticket)

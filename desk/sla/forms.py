@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from desk.business_hours import DAY_NAMES, BusinessCalendar
+from desk.sla.business_hours import DAY_NAMES, BusinessCalendar
 from desk.sla.models import Calendar, CalendarDay, SlaPolicy
 
 DAY_LABELS = dict(
@@ -35,7 +35,7 @@ class CalendarForm(forms.ModelForm):
             )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         weekly: dict[str, list[list[str]]] = {}
         for day in DAY_NAMES:
             text = (cleaned.get(f"hours_{day}") or "").strip()

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from desk.business_hours import DAY_NAMES, BusinessCalendar, parse_time
+from desk.sla.business_hours import DAY_NAMES, BusinessCalendar, parse_time
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F
 
 from desk.sla.models import Calendar, SlaPolicy
+from desk.sla.tasks import recompute_sla_due_times
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +26,6 @@ def policy_changed(*, policy: SlaPolicy) -> None:
 
 
 def _enqueue_recompute(*, calendar_id: int | None = None, policy_id: int | None = None) -> None:
-    from desk.sla.tasks import recompute_sla_due_times
-
     try:
         recompute_sla_due_times.apply_async(
             kwargs={"calendar_id": calendar_id, "policy_id": policy_id}

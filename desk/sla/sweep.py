@@ -49,7 +49,8 @@ def sweep(*, now: datetime | None = None) -> int:
                 break
             policies = _policies({t.sla_policy_id for t in tickets if t.sla_policy_id})
             for ticket in tickets:
-                _evaluate(ticket, policies.get(ticket.sla_policy_id), now)
+                policy = policies.get(ticket.sla_policy_id) if ticket.sla_policy_id else None
+                _evaluate(ticket, policy, now)
         evaluated += len(tickets)
         if len(tickets) < BATCH_SIZE:
             break
@@ -92,7 +93,7 @@ def _record(ticket: Ticket, clock: Clock, kind: str) -> bool:
 
 def _escalate(ticket: Ticket, clock: Clock, context: Context) -> list[str]:
     policy = context.policy
-    fields = mark_breached(ticket, clock.target, clock.round, clock.due)
+    fields = mark_breached(ticket, SlaEvent.Target(clock.target), clock.round, clock.due)
     target_label = SlaEvent.Target(clock.target).label
     TicketEvent.record(ticket, "sla_breach", new=clock.target, note=f"{target_label} breached")
     if policy.raise_priority_on_breach and ticket.priority < Ticket.Priority.URGENT:

@@ -5,22 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages as flash
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from desk.access import policy_editor_required
 from desk.sla.forms import CalendarDayForm, CalendarForm, PolicyForm
 from desk.sla.models import Calendar, SlaPolicy
 from desk.sla.services import calendar_changed, policy_changed
-
-
-def _require_manager(request: HttpRequest) -> None:
-    user: Any = request.user
-    if not (user.is_superuser or user.groups.filter(name="manager").exists()):
-        raise PermissionDenied("Only managers change service levels.")
 
 
 def _page(request: HttpRequest, *, status: int = 200, **forms: Any) -> HttpResponse:
@@ -48,16 +41,14 @@ def _page(request: HttpRequest, *, status: int = 200, **forms: Any) -> HttpRespo
     )
 
 
-@login_required
+@policy_editor_required
 def sla_settings(request: HttpRequest) -> HttpResponse:
-    _require_manager(request)
     return _page(request)
 
 
-@login_required
+@policy_editor_required
 @require_POST
 def edit_calendar(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manager(request)
     calendar = get_object_or_404(Calendar, pk=pk)
     form = CalendarForm(request.POST, instance=calendar)
     if not form.is_valid():
@@ -69,10 +60,9 @@ def edit_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("sla-settings")
 
 
-@login_required
+@policy_editor_required
 @require_POST
 def add_calendar_day(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manager(request)
     calendar = get_object_or_404(Calendar, pk=pk)
     form = CalendarDayForm(request.POST, prefix=f"day{pk}", instance=None)
     form.instance.calendar = calendar
@@ -85,10 +75,9 @@ def add_calendar_day(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("sla-settings")
 
 
-@login_required
+@policy_editor_required
 @require_POST
 def remove_calendar_day(request: HttpRequest, pk: int, day_pk: int) -> HttpResponse:
-    _require_manager(request)
     calendar = get_object_or_404(Calendar, pk=pk)
     with transaction.atomic():
         deleted, _ = calendar.days.filter(pk=day_pk).delete()
@@ -97,10 +86,9 @@ def remove_calendar_day(request: HttpRequest, pk: int, day_pk: int) -> HttpRespo
     return redirect("sla-settings")
 
 
-@login_required
+@policy_editor_required
 @require_POST
 def edit_policy(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manager(request)
     policy = get_object_or_404(SlaPolicy, pk=pk)
     form = PolicyForm(request.POST, instance=policy, prefix=f"p{pk}")
     if not form.is_valid():

@@ -1,12 +1,6 @@
 from django.contrib import admin
 
-from desk.triage.models import CannedReply, ConfidentialTerm, ReplyApproval, SavedView
-
-
-@admin.register(ConfidentialTerm)
-class ConfidentialTermAdmin(admin.ModelAdmin):
-    list_display = ["term", "reason", "created_at"]
-    search_fields = ["term"]
+from desk.triage.models import CannedReply, SavedView
 
 
 @admin.register(CannedReply)
@@ -14,16 +8,6 @@ class CannedReplyAdmin(admin.ModelAdmin):
     list_display = ["title", "queue", "language", "is_active"]
     list_filter = ["queue", "language", "is_active"]
     search_fields = ["title", "text"]
-
-
-@admin.register(ReplyApproval)
-class ReplyApprovalAdmin(admin.ModelAdmin):
-    list_display = ["ticket", "drafted_by", "state", "decided_by", "created_at"]
-    list_filter = ["state"]
-    raw_id_fields = ["ticket", "message"]
-
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(SavedView)

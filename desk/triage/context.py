@@ -5,7 +5,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from desk.triage.permissions import Capability, can
+from desk.access import Capability, can, visible_queue_ids
+from desk.outbound.models import ReplyApproval
 
 
 def desk(request: HttpRequest) -> dict[str, Any]:
@@ -14,9 +15,6 @@ def desk(request: HttpRequest) -> dict[str, Any]:
         return {}
 
     def pending_approvals() -> int:
-        from desk.triage.models import ReplyApproval
-        from desk.triage.permissions import visible_queue_ids
-
         if not can(user, Capability.APPROVE_REPLIES):
             return 0
         return ReplyApproval.objects.filter(

@@ -1,6 +1,7 @@
 """Demo canned replies and confidential terms, so the composer has something to show."""
 
-from desk.triage.models import CannedReply, ConfidentialTerm
+from desk.outbound.models import ConfidentialTerm
+from desk.triage.models import CannedReply
 
 CANNED = [
     (

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import zoneinfo
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -65,7 +65,6 @@ class InboxFilterForm(forms.Form):
         coerce=int,
         required=False,
         choices=[(n, n) for n in PAGE_SIZES],
-        empty_value=50,
     )
     view = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -77,8 +76,8 @@ class InboxFilterForm(forms.Form):
         channel_choices: list[tuple[int, str]],
     ) -> None:
         super().__init__(data)
-        self.fields["queue"].choices = queue_choices
-        self.fields["channel"].choices = channel_choices
+        cast(forms.ChoiceField, self.fields["queue"]).choices = queue_choices
+        cast(forms.ChoiceField, self.fields["channel"]).choices = channel_choices
 
     def clean_tag(self) -> list[str]:
         names = [t.strip().lower() for t in self.cleaned_data["tag"].split(",") if t.strip()]

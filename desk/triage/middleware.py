@@ -9,6 +9,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 
+from desk.triage.models import UserPreference
+
 SESSION_KEY = "desk_preferences"
 
 
@@ -20,9 +22,7 @@ def remember(request: HttpRequest, *, language: str, time_zone: str) -> None:
 def _load(request: HttpRequest) -> dict[str, str]:
     stored = request.session.get(SESSION_KEY)
     if stored is None:
-        from desk.triage.models import UserPreference
-
-        preference = UserPreference.objects.filter(user=request.user).first()
+        preference = UserPreference.objects.filter(user_id=request.user.pk or 0).first()
         stored = {
             "language": preference.language if preference else "",
             "time_zone": preference.time_zone if preference else "",

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from desk.triage.views import approvals, compose, inbox, preferences, ticket
+from desk.triage.views import (
+    approvals,
+    attachments,
+    compose,
+    inbox,
+    platforms,
+    preferences,
+    ticket,
+)
 
 urlpatterns = [
     path("", inbox.inbox, name="inbox"),
@@ -21,4 +29,16 @@ urlpatterns = [
     path("approvals/", approvals.approval_queue, name="approval-queue"),
     path("approvals/<int:pk>/", approvals.approval_decide, name="approval-decide"),
     path("preferences/", preferences.preferences, name="preferences"),
+    path(
+        "tickets/<int:pk>/messages/<int:message_pk>/hide/",
+        platforms.message_hide,
+        name="message-hide",
+    ),
+    path(
+        "tickets/<int:pk>/messages/<int:message_pk>/private-reply/",
+        platforms.message_private_reply,
+        name="message-private-reply",
+    ),
+    path("attachments/<int:pk>/", attachments.attachment_download, name="attachment-download"),
+    path("channels/", platforms.channel_health, name="channel-health"),
 ]

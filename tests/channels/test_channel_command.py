@@ -1,8 +1,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from channels.adapters.registry import ADAPTERS
 from channels.models import Channel
+from channels.registry import ADAPTERS
 from tests.channels.conftest import run_command
 
 

@@ -9,8 +9,8 @@ from django.db import connection
 from django.utils import timezone
 
 from channels.adapters.base import AdapterError
-from channels.adapters.registry import ADAPTERS, adapter_class
 from channels.models import Channel
+from channels.registry import ADAPTERS, adapter_class
 from channels.services import create_channel
 from channels.tasks import poll_channel, poll_due_channels, sweep_queued_deliveries
 from channels.terms import expand_terms

@@ -1,9 +1,11 @@
 """A burst of negative mentions opens one incident, alerts once, and shows in the desk."""
 
 from datetime import timedelta
+from io import StringIO
 from typing import Any
 
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -66,19 +68,27 @@ def test_a_burst_at_the_usual_level_for_this_hour_opens_no_incident(
 
 
 def test_a_tracked_term_has_its_own_incident(deliver: Deliver, webhook_channel: Channel) -> None:
-    other = Channel.objects.create(
-        kind="webhook",
-        name="Second",
-        credentials={"secret": "s3cret"},
-        config={"tracked_terms": ["#infopark"]},
+    # Terms set the way an administrator sets them, with a year template.
+    call_command(
+        "channel",
+        "add",
+        "webhook",
+        "--name",
+        "Second",
+        "--set",
+        "secret=s3cret",
+        "--terms",
+        "#infopark{year}",
+        stdout=StringIO(),
     )
-    webhook_channel.config = {"tracked_terms": ["#infopark"]}
-    webhook_channel.save()
+    call_command("channel", "set", webhook_channel.name, "--terms", "#infopark{year}")
+    other = Channel.objects.get(name="Second")
+    tag = f"#infopark{timezone.localdate().year}"
 
     for n, text in enumerate(COMPLAINTS):
-        deliver(f"{text} #infopark", author_id=f"angry-{n}", channel=(other, None)[n % 2])
+        deliver(f"{text} {tag}", author_id=f"angry-{n}", channel=(other, None)[n % 2])
 
-    term = Incident.objects.get(scope="term:#infopark")
+    term = Incident.objects.get(scope=f"term:{tag}")
     assert term.mentions.count() == len(COMPLAINTS)
     assert not Incident.objects.filter(scope__startswith="channel:").exists()
 

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from desk.sla import sla_status
+from desk.sla.selectors import sla_status
 from tests.dashboards.helpers import berlin, inquire, metrics, set_status
 from tickets.models import Ticket
 

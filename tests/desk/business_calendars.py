@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from desk.business_hours import BusinessCalendar
+from desk.sla.business_hours import BusinessCalendar
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

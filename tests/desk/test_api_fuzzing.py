@@ -16,7 +16,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
-from desk.wsgi import application
+from desk.config.wsgi import application
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from desk.business_hours import BusinessCalendar
+from desk.sla.business_hours import BusinessCalendar
 from tests.desk.business_calendars import (
     BERLIN,
     CALENDARS,

@@ -57,7 +57,7 @@ def test_logs_are_json_lines_when_asked() -> None:
             "import django, logging; django.setup(); logging.getLogger('desk').warning('hello')",
         ],
         cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "desk.settings", "LOG_FORMAT": "json"},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "desk.config.settings", "LOG_FORMAT": "json"},
         capture_output=True,
         text=True,
         timeout=60,

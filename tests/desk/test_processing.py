@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from channels.models import Channel, InboundEvent
 from channels.services import create_channel
-from desk import celery_app
-from desk.tasks import process_inbound_event, sweep_pending_events
+from desk.config import celery_app
+from desk.ingestion.tasks import process_inbound_event, sweep_pending_events
 from tests.conftest import mention_payload, signed_delivery
 from tests.fakes.fixtures import fixture_bytes
 from tickets.models import Message, Ticket

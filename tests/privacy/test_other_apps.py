@@ -16,10 +16,10 @@ from desk.classification.models import (
     TicketDecision,
     TrainingExample,
 )
+from desk.outbound.models import ReplyApproval
 from desk.privacy.models import AuditEntry
 from desk.privacy.services.redaction import REDACTED
 from desk.privacy.tasks import run_retention
-from desk.triage.models import ReplyApproval
 from tests.conftest import make_staff_client, post_json
 from tests.privacy.conftest import age
 from tickets.models import Message, Ticket, TicketEvent

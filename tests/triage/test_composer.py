@@ -2,7 +2,8 @@ from typing import Any
 
 from django.test import Client
 
-from desk.triage.models import CannedReply, ConfidentialTerm, ReplyApproval
+from desk.outbound.models import ConfidentialTerm, ReplyApproval
+from desk.triage.models import CannedReply
 from tests.conftest import post_json
 from tests.triage.conftest import MentionFactory, StaffFactory
 from tickets.models import Message, Ticket

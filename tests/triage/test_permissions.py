@@ -1,6 +1,6 @@
 from django.contrib.auth.models import Group, Permission
 
-from desk.triage.models import ReplyApproval
+from desk.outbound.models import ReplyApproval
 from tests.triage.conftest import MentionFactory, StaffFactory
 from tickets.models import Message, Ticket
 

@@ -9,10 +9,9 @@ import time_machine
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
-from desk.sla import sla_status
 from desk.sla.defaults import ensure_default_policy
 from desk.sla.models import SlaPolicy, SlaTarget
-from desk.sla.selectors import SlaState
+from desk.sla.selectors import SlaState, sla_status
 from desk.sla.tasks import sweep_sla
 from desk.triage.models import SavedView
 from tests.desk.sla_helpers import berlin

@@ -1,16 +1,7 @@
 from django.db import migrations, models
 
-
-def fill_sla_state_fields(apps, schema_editor):
-    # The open tickets' running clock is worked out by the SLA engine (business-time
-    # arithmetic), which historical models cannot do. A fresh database has no such tickets,
-    # so the current models are only touched where there is something to fill.
-    Ticket = apps.get_model("tickets", "Ticket")
-    if not Ticket.objects.filter(sla_policy__isnull=False, status__in=["new", "open"]).exists():
-        return
-    from desk.sla.recompute import recompute_due_times
-
-    recompute_due_times()
+# The open tickets' clocks are filled by sla.0003_fill_ticket_sla_state: the SLA engine's
+# arithmetic lives above the spine.
 
 
 class Migration(migrations.Migration):
@@ -39,5 +30,4 @@ class Migration(migrations.Migration):
             model_name='ticket',
             index=models.Index(condition=models.Q(('sla_warning_at__isnull', False), ('status__in', ['new', 'open'])), fields=['sla_warning_at'], name='ticket_running_sla_warning'),
         ),
-        migrations.RunPython(fill_sla_state_fields, migrations.RunPython.noop),
     ]

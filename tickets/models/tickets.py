@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from tickets.hooks import status_changing
+
 
 class IllegalTransition(Exception):
     """A status change the transition table does not allow."""
@@ -156,9 +158,8 @@ class Ticket(models.Model):
             self.reopened_count += 1
             self.resolved_at = None
             fields += ["reopened_count", "resolved_at"]
-        from desk import sla
-
-        fields += sla.on_status_change(ticket=self, old=old, at=now)
+        for changed in status_changing(self, old, now):
+            fields += changed
         self.save(update_fields=fields)
         TicketEvent.record(self, "status", actor=actor, old=old, new=status, note=note)
 

@@ -87,7 +87,7 @@ def fetch_new(
         current_validity = int(values[0])
         if current_validity != uidvalidity:
             last_uid = 0
-        status, data = conn.uid("SEARCH", None, f"UID {last_uid + 1}:*")
+        status, data = conn.uid("SEARCH", f"UID {last_uid + 1}:*")
         if status != "OK":
             raise AdapterError(f"IMAP UID SEARCH failed: {data!r}")
         # "n:*" always includes the highest UID, even when it is below n.

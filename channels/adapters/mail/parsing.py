@@ -132,9 +132,14 @@ def _decoded(part: EmailMessage) -> str:
     try:
         content = part.get_content()
     except (LookupError, UnicodeError, ValueError, AssertionError):
-        payload = part.get_payload(decode=True) or b""
-        content = payload.decode("utf-8", errors="replace")
-    return content if isinstance(content, str) else content.decode("utf-8", errors="replace")
+        payload = part.get_payload(decode=True)
+        raw = payload if isinstance(payload, bytes) else b""
+        content = raw.decode("utf-8", errors="replace")
+    if isinstance(content, str):
+        return content
+    if isinstance(content, bytes):
+        return content.decode("utf-8", errors="replace")
+    return str(content)
 
 
 def _body(message: EmailMessage) -> tuple[str, EmailMessage | None]:
@@ -156,7 +161,8 @@ def _attachments(message: EmailMessage, body_part: EmailMessage | None) -> list[
         filename = part.get_filename()
         if disposition != "attachment" and not filename:
             continue
-        content = part.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True)
+        content = payload if isinstance(payload, bytes) else b""
         files.append(
             MediaFile(
                 name=filename or f"attachment.{part.get_content_subtype()}",

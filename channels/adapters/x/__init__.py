@@ -36,6 +36,7 @@ from channels.adapters.base import (
 from channels.adapters.payload import ident
 from channels.adapters.x.parsing import parse_activity, parse_polled, post_url
 from channels.models import InboundEvent
+from channels.platforms.tokens import store_credentials
 
 SIGNATURE_HEADER = "x-twitter-webhooks-signature"
 PAGE_SIZE = 100
@@ -153,8 +154,6 @@ class XAdapter(Adapter):
         raise AssertionError("unreachable")
 
     def _refresh(self) -> None:
-        from channels.platforms.tokens import store_credentials
-
         auth = None
         if self.secret("client_secret"):
             auth = base64.b64encode(

@@ -8,9 +8,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count, Q
 
 from channels.adapters.base import AdapterError
-from channels.adapters.registry import ADAPTERS, adapter_class
 from channels.models import Channel, InboundEvent
 from channels.polling import PollStatus, poll_channel
+from channels.registry import ADAPTERS, adapter_class
 from channels.services import ChannelConfigError, create_channel, enable_channel, update_channel
 
 

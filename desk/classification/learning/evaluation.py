@@ -10,7 +10,7 @@ from typing import Any
 from desk.classification.labels import LABELS, SENTIMENTS
 from desk.classification.learning.dataset import EVALUATION_PATH, Example, read_jsonl
 from desk.classification.learning.model import TrainedModel
-from desk.classify import Classification
+from desk.classification.types import Classification
 
 ALL = "all"
 

@@ -192,7 +192,7 @@ def dump(model: TrainedModel) -> tuple[bytes, str]:
     """The model as bytes and their SHA-256 checksum."""
     # The n-grams cut by max_features are kept only for introspection; they would double the
     # artifact (scikit-learn's documentation suggests dropping them before pickling).
-    model.vectorizer.stop_words_ = None  # type: ignore[attr-defined]
+    model.vectorizer.stop_words_ = None
     artifact = zlib.compress(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL), 6)
     return artifact, hashlib.sha256(artifact).hexdigest()
 

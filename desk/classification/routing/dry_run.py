@@ -8,7 +8,7 @@ from typing import Any
 from desk.classification.classifier import classify_text
 from desk.classification.routing.engine import Evaluation, evaluate
 from desk.classification.routing.facts import MentionFacts
-from desk.classify import Classification
+from desk.classification.types import Classification
 from tickets.models import Message
 
 

@@ -11,14 +11,19 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import connection
 
+from channels.terms import channel_terms, expand_terms, term_matches
 from desk.classification.labels import LABEL_NAMES
 from desk.classification.models import ReplyTemplate, RoutingRule
 from desk.classification.routing.facts import MentionFacts
-from desk.classification.terms import channel_terms, expand, term_matches
-from desk.routing import RoutingDecision
+from desk.classification.types import Classification, RoutingDecision
+
+if TYPE_CHECKING:
+    from channels.adapters.base import Mention
+    from channels.models import Channel
 
 DEFAULT_QUEUE = "inbound"
 
@@ -166,7 +171,7 @@ def compile_rule(rule: RoutingRule) -> CompiledRule:
         id=rule.pk or 0,
         name=rule.name,
         conditions=tuple(conditions),
-        queue_slug=rule.queue.slug if rule.queue_id else None,
+        queue_slug=rule.queue.slug if rule.queue is not None else None,
         priority=rule.priority,
         tags=tuple(t.strip().lower() for t in rule.tags.split(",") if t.strip()),
         assignee_id=rule.assignee_id,
@@ -222,11 +227,20 @@ def _label_condition(label: str, threshold: float) -> Condition:
 
 def _term_condition(term: str) -> Condition:
     def check(facts: MentionFacts) -> tuple[bool, str]:
-        candidates = channel_terms(facts.channel) if term.strip() == "*" else [term]
+        if term.strip() == "*":
+            # The dry run may have no channel: then it follows no terms.
+            candidates = channel_terms(facts.channel) if facts.channel is not None else []
+        else:
+            candidates = [term]
         for candidate in candidates:
-            if term_matches(candidate, facts.text):
-                return True, f"tracked term {expand(candidate)} mentioned"
-        wanted = "any of the channel's tracked terms" if term.strip() == "*" else expand(term)
+            variant = term_matches(candidate, facts.text)
+            if variant:
+                return True, f"tracked term {variant} mentioned"
+        wanted = (
+            "any of the channel's tracked terms"
+            if term.strip() == "*"
+            else " / ".join(expand_terms([term]))
+        )
         return False, f"{wanted} not mentioned"
 
     return check
@@ -261,3 +275,17 @@ def _regex_condition(pattern: re.Pattern[str]) -> Condition:
         return False, f"text does not match /{pattern.pattern}/"
 
     return check
+
+
+def decide(
+    *, channel: Channel, mention: Mention, classification: Classification
+) -> RoutingDecision:
+    """Which team a new mention goes to: the first matching rules of the ordered list."""
+    facts = MentionFacts(
+        channel=channel,
+        text=mention.text,
+        classification=classification,
+        author=mention.author,
+        message_platform_id=mention.platform_id,
+    )
+    return evaluate(facts).decision

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from desk.classify import Classification
+from desk.classification.models import ContactBadge
+from desk.classification.types import Classification
+from tickets.models import Identity, Message
 
 
 @dataclass
@@ -36,8 +38,6 @@ class MentionFacts:
 
     @cached_property
     def is_known_contact(self) -> bool:
-        from tickets.models import Message
-
         if self.contact_id is None:
             return False
         earlier = Message.objects.filter(
@@ -49,8 +49,6 @@ class MentionFacts:
 
     @cached_property
     def badges(self) -> frozenset[str]:
-        from desk.classification.models import ContactBadge
-
         if self.contact_id is None:
             return frozenset()
         return frozenset(
@@ -62,8 +60,6 @@ class MentionFacts:
 
 def contact_id_for(channel: Any, author: Any) -> int | None:
     """The contact behind a mention's author, if we have seen the account."""
-    from tickets.models import Identity
-
     kind = getattr(author, "kind", "") or getattr(channel, "kind", "")
     return (
         Identity.objects.filter(kind=kind, external_id=author.platform_user_id)

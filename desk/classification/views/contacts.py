@@ -5,9 +5,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from desk.access import manager_required
 from desk.classification import ambassadors
 from desk.classification.models import ContactBadge
-from desk.classification.permissions import manager_required
 
 
 @manager_required

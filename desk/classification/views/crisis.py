@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 from django.contrib import messages as flash
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from desk.access import is_communications, manager_required, staff_required
 from desk.classification.crisis import StatementError, close_incident, pin_statement
 from desk.classification.incidents import incident_mentions, median_response_minutes
 from desk.classification.models import Incident
-from desk.classification.permissions import is_communications, manager_required
 
 
-@login_required
+@staff_required
 def incident_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "classification/incidents.html", {"incidents": Incident.objects.all()[:100]}
     )
 
 
-@login_required
+@staff_required
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     incident = get_object_or_404(Incident, pk=pk)
     groups = incident_mentions(incident)
@@ -39,7 +38,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@staff_required
 @require_POST
 def incident_statement(request: HttpRequest, pk: int) -> HttpResponse:
     if not is_communications(request.user):

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import messages as flash
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from desk.access import is_manager, manager_required, staff_required
 from desk.classification.corrections import CorrectionError, record_correction
 from desk.classification.forms import CorrectionForm
+from desk.classification.labels import LABEL_NAMES
 from desk.classification.learning.model import ModelError
 from desk.classification.learning.versions import (
     VersionError,
@@ -19,12 +20,11 @@ from desk.classification.learning.versions import (
     rollback,
 )
 from desk.classification.models import ClassifierVersion, TrainingExample
-from desk.classification.permissions import is_manager, manager_required
 from desk.classification.tasks import retrain_classifier
 from tickets.models import Ticket
 
 
-@login_required
+@staff_required
 @require_POST
 def ticket_correct(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = get_object_or_404(Ticket.objects.select_related("queue"), pk=pk)
@@ -38,7 +38,7 @@ def ticket_correct(request: HttpRequest, pk: int) -> HttpResponse:
             ticket=ticket,
             actor=request.user,
             queue_slug=data["queue"].slug if data["queue"] else None,
-            labels={label: label in data["labels"] for label in dict(form.fields["labels"].choices)}
+            labels={label: label in data["labels"] for label in LABEL_NAMES}
             if data["relabel"]
             else None,
             sentiment=data["sentiment"] or None,
@@ -59,7 +59,7 @@ def _bad_request(request: HttpRequest, pk: int, message: str) -> HttpResponse:
     )
 
 
-@login_required
+@staff_required
 def versions(request: HttpRequest) -> HttpResponse:
     return render(
         request,

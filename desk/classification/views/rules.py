@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from django.contrib import messages as flash
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from desk.access import is_manager, manager_required, staff_required
 from desk.classification.forms import DryRunForm, ReplyTemplateForm, RoutingRuleForm
 from desk.classification.models import ReplyTemplate, RoutingRule
-from desk.classification.permissions import is_manager, manager_required
 from desk.classification.routing.dry_run import dry_run
 from desk.classification.routing.services import move_rule, next_position
 
 
-@login_required
+@staff_required
 def rule_list(request: HttpRequest) -> HttpResponse:
     rules = RoutingRule.objects.select_related("queue", "assignee").prefetch_related("channels")
     return render(
@@ -59,7 +58,7 @@ def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("classification:rules")
 
 
-@login_required
+@staff_required
 def rule_dry_run(request: HttpRequest) -> HttpResponse:
     form = DryRunForm(request.POST or None)
     result = None

@@ -18,8 +18,8 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Q
 
-from desk.business_hours import BusinessCalendar
 from desk.dashboards.filters import Filters
+from desk.sla.business_hours import BusinessCalendar
 from desk.sla.calendars import business_calendar
 from desk.sla.models import SlaPolicy
 from desk.sla.selectors import SlaState, sla_state_filter

@@ -148,7 +148,7 @@ def _ranked_values(
     total = sum(counts.values())
     if total == 0:
         return {}
-    ranks = set()
+    ranks: set[int] = set()
     for fraction in FRACTIONS.values():
         lower, upper, _ = _positions(total, fraction)
         ranks.update((lower, upper))

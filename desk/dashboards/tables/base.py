@@ -159,15 +159,8 @@ def register(slug: str) -> Callable[[Builder], Builder]:
 
 
 def table_slugs() -> list[str]:
-    _load()
     return list(_REGISTRY)
 
 
 def build(slug: str, context: Context) -> Table:
-    _load()
     return _REGISTRY[slug](context)
-
-
-def _load() -> None:
-    # The builders register themselves on import.
-    from desk.dashboards.tables import sla, volume  # noqa: F401

@@ -4,8 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from channels.models import Channel
-from desk.api.scopes import SCOPE_HELP, Scope, all_scopes
-from desk.models import ApiClient
+from desk.models import SCOPE_HELP, ApiClient, Scope, all_scopes
 
 API_CHANNEL_NAME = "REST API"
 
@@ -40,7 +39,7 @@ class Command(BaseCommand):
         if ApiClient.objects.filter(name=name).exists():
             raise CommandError(f"An API client named {name!r} exists already.")
         with transaction.atomic():
-            channel, _ = Channel.objects.get_or_create(
+            channel, _created = Channel.objects.get_or_create(
                 name=API_CHANNEL_NAME, defaults={"kind": "api"}
             )
             # In the enum's order, once each, whatever order they were given in.

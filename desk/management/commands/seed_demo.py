@@ -9,12 +9,12 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from channels.adapters.registry import ADAPTERS, adapter_class
 from channels.models import Channel, InboundEvent
+from channels.registry import ADAPTERS, adapter_class
 from desk.dashboards.rollups import rebuild as rebuild_rollups
 from desk.demo_data import MENTIONS, NAMES
 from desk.demo_history import answer_history
-from desk.processing import process_event
+from desk.ingestion.processing import process_event
 from desk.triage.demo import seed_desk_content
 from tickets.models import Message, Queue
 
@@ -75,7 +75,7 @@ class Command(BaseCommand):
                 event = InboundEvent.objects.create(
                     channel=webhook_channel,
                     source=InboundEvent.Source.WEBHOOK,
-                    delivery_id=payload["id"],
+                    delivery_id=str(payload["id"]),
                     body=json.dumps(payload).encode(),
                     content_type="application/json",
                     received_at=received,

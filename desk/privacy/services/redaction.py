@@ -4,22 +4,20 @@ Each step replaces the personal data one model holds (names, handles, e-mail add
 profile links, texts, raw bodies) with bulk updates and keeps what the SLA figures and counts
 need (rows, timestamps, statuses). The steps here cover the spine's models; every other app
 that keeps personal data owns a step for it (attachments, the similar-questions index, edits,
-drafts, ...), listed in settings.PRIVACY_EXTRA_ERASURE_STEPS as dotted paths of functions
-taking a RedactionScope and returning the rows they changed.
+drafts, ...), registered with `register_step` from its app's ready(): a function taking a
+RedactionScope and returning the rows it changed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cached_property
 
-from django.conf import settings
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from channels.models import InboundEvent
 from desk.models import Inquiry, Notification
@@ -179,13 +177,16 @@ STEPS: tuple[tuple[str, Step], ...] = (
 )
 
 
-@cache
+_extra_steps: dict[str, Step] = {}
+
+
+def register_step(step: Step) -> None:
+    """Add another app's step, named for what it removes ("redact_attachments": attachments)."""
+    _extra_steps[step.__name__.removeprefix("redact_")] = step
+
+
 def extra_steps() -> tuple[tuple[str, Step], ...]:
-    """The other apps' steps, named for what they remove ("redact_attachments": attachments)."""
-    return tuple(
-        (path.rsplit(".", 1)[-1].removeprefix("redact_"), import_string(path))
-        for path in settings.PRIVACY_EXTRA_ERASURE_STEPS
-    )
+    return tuple(_extra_steps.items())
 
 
 def redact(*, scope: RedactionScope, reason: str) -> dict[str, int]:

@@ -3,9 +3,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from desk.access import manager_required
 from desk.privacy.models import LegalHold
 from desk.privacy.services.holds import InvalidHold, place_hold, release_hold
-from desk.privacy.views.access import manager_required
 from tickets.models import Contact, Conversation
 
 
@@ -14,15 +14,18 @@ def holds(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         target = request.POST.get("target", "")
         kind, _, pk = target.partition(":")
-        model = {"contact": Contact, "conversation": Conversation}.get(kind)
-        found = model.objects.filter(pk=pk).first() if model and pk.isdigit() else None
-        if found is None:
+        number = int(pk) if pk.isdigit() else 0
+        contact = Contact.objects.filter(pk=number).first() if kind == "contact" else None
+        conversation = (
+            Conversation.objects.filter(pk=number).first() if kind == "conversation" else None
+        )
+        if contact is None and conversation is None:
             flash.error(request, "Name an existing contact:<id> or conversation:<id>.")
             return redirect("privacy-holds")
         try:
             place_hold(
-                contact=found if kind == "contact" else None,
-                conversation=found if kind == "conversation" else None,
+                contact=contact,
+                conversation=conversation,
                 reason=request.POST.get("reason", ""),
                 actor=request.user,
             )

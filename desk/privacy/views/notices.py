@@ -1,15 +1,16 @@
 """The public notice page, and the staff list of conversations without a recorded notice."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from desk.access import manager_required, public
 from desk.privacy.models import RetentionNotice
 from desk.privacy.services.notices import conversations_without_notice
 
 PAGE_SIZE = 100
 
 
+@public
 def notice(request: HttpRequest, language: str, version: int) -> HttpResponse:
     """Linked from public replies: readable by anyone, without logging in."""
     shown = get_object_or_404(RetentionNotice, language=language, version=version)
@@ -21,7 +22,7 @@ def notice(request: HttpRequest, language: str, version: int) -> HttpResponse:
     return render(request, "privacy/notice.html", {"notice": shown, "newer": newer})
 
 
-@login_required
+@manager_required
 def unnoticed(request: HttpRequest) -> HttpResponse:
     conversations = conversations_without_notice()
     total = conversations.count()

@@ -1,9 +1,9 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from desk.access import manager_required
 from desk.privacy.services import audit
 from desk.privacy.services.retention import preview
-from desk.privacy.views.access import manager_required
 
 
 @manager_required

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from desk.access import manager_required
 from desk.privacy.models import DataSubjectRequest
 from desk.privacy.services.subjects import (
     InvalidSubjectQuery,
@@ -16,11 +17,10 @@ from desk.privacy.services.subjects import (
     erasure_request,
     search_subject,
 )
-from desk.privacy.views.access import manager_required
 from tickets.models import Contact, Identity
 
 
-def _query(data: dict) -> SubjectQuery:  # type: ignore[type-arg]
+def _query(data: dict) -> SubjectQuery:
     return SubjectQuery.of(
         email=data.get("email", ""), handle=data.get("handle", ""), contact_id=data.get("contact")
     )
@@ -28,7 +28,7 @@ def _query(data: dict) -> SubjectQuery:  # type: ignore[type-arg]
 
 @manager_required
 def subjects(request: HttpRequest) -> HttpResponse:
-    context: dict = {"form": request.GET, "requests": DataSubjectRequest.objects.all()[:20]}  # type: ignore[type-arg]
+    context: dict = {"form": request.GET, "requests": DataSubjectRequest.objects.all()[:20]}
     if any(request.GET.get(name) for name in ("email", "handle", "contact")):
         try:
             query = _query(request.GET)

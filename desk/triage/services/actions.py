@@ -12,11 +12,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from desk import sla
-from desk.ingestion import tag_by_name
+from desk.access import Capability
 from desk.notifications import notify
-from desk.triage.permissions import Capability
+from desk.sla import clocks
 from tickets.models import IllegalTransition, Queue, Ticket, TicketEvent
+from tickets.services import tag_by_name
 
 FLAG_TAG = "flagged-to-communications"
 
@@ -84,14 +84,14 @@ def _assign_me(ticket: Ticket, actor: Any, value: str) -> None:
 
 
 def _assign(ticket: Ticket, actor: Any, value: str) -> None:
-    user = get_user_model().objects.filter(pk=int(value) if value.isdigit() else None).first()
+    user = get_user_model().objects.filter(pk=int(value)).first() if value.isdigit() else None
     if user is None:
         raise ActionRefused(_("Choose someone to assign."))
     _assign_to(ticket, actor, user)
 
 
 def _move(ticket: Ticket, actor: Any, value: str) -> None:
-    queue = Queue.objects.filter(pk=int(value) if value.isdigit() else None).first()
+    queue = Queue.objects.filter(pk=int(value)).first() if value.isdigit() else None
     if queue is None:
         raise ActionRefused(_("Choose a queue."))
     if queue.pk == ticket.queue_id:
@@ -109,7 +109,7 @@ def _priority(ticket: Ticket, actor: Any, value: str) -> None:
         return
     old = ticket.priority
     ticket.priority = int(value)
-    ticket.save(update_fields=["priority", "updated_at", *sla.on_priority_change(ticket=ticket)])
+    ticket.save(update_fields=["priority", "updated_at", *clocks.on_priority_change(ticket=ticket)])
     TicketEvent.record(ticket, "priority", actor=actor, old=old, new=value)
 
 
@@ -151,7 +151,7 @@ def _flag(ticket: Ticket, actor: Any, value: str) -> None:
     url = reverse("ticket-detail", args=[ticket.pk])
     transaction.on_commit(
         lambda: notify(
-            users=recipients.exclude(pk=getattr(actor, "pk", None)).distinct(),
+            users=recipients.exclude(pk=getattr(actor, "pk", None) or 0).distinct(),
             kind="flagged",
             title=f"Flagged for communications: #{ticket.pk} {ticket.subject[:80]}",
             body=value,

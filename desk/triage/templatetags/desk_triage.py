@@ -6,8 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from desk.sla import sla_status
-from desk.sla.selectors import SlaState, SlaStatus
+from desk.sla.selectors import SlaState, SlaStatus, sla_status
 from desk.triage import labels
 
 register = template.Library()

@@ -8,13 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from desk.triage.models import ReplyApproval
-from desk.triage.permissions import Capability, capability_required, visible_queue_ids
-from desk.triage.services.replies import ApprovalClosed, approve, reject
-from tickets.services import ReplyRefused
+from desk.access import Capability, capability_required, visible_queue_ids
+from desk.outbound.models import ReplyApproval
+from desk.outbound.services import ApprovalClosed, ReplyRefused, approve, reject
 
 
-def _pending(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _pending(request: HttpRequest):
     return ReplyApproval.objects.filter(
         state=ReplyApproval.State.PENDING, ticket__queue__in=visible_queue_ids(request.user)
     ).select_related("ticket", "ticket__contact", "ticket__channel", "drafted_by")

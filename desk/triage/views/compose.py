@@ -8,11 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from desk.access import staff_required
+from desk.outbound.services import Draft, ReplyRefused, check_reply, request_approval, send
 from desk.triage.forms import ReplyForm
-from desk.triage.permissions import staff_required
-from desk.triage.services.replies import Draft, check_reply, request_approval, send
 from desk.triage.views.ticket import load_ticket, ticket_context
-from tickets.services import ReplyRefused
 
 
 @staff_required

@@ -18,10 +18,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from channels.models import Channel
+from desk.access import staff_required, visible_queue_ids, visible_tickets
 from desk.sla.selectors import SlaState
 from desk.triage.forms import PRIORITY_CHOICES, InboxFilterForm, SaveViewForm
 from desk.triage.models import SavedView
-from desk.triage.permissions import staff_required, visible_queue_ids, visible_tickets
 from desk.triage.selectors.inbox import (
     BadCursor,
     InboxFilters,
@@ -209,7 +209,7 @@ def save_view(request: HttpRequest) -> HttpResponse:
     query = QueryDict(form.cleaned_data["query"])
     stored = {name: query.getlist(name) for name in FILTER_PARAMS if query.getlist(name)}
     view = SavedView.objects.create(
-        name=form.cleaned_data["name"], owner=request.user, query=stored
+        name=form.cleaned_data["name"], owner_id=request.user.pk, query=stored
     )
     return redirect(f"{reverse('inbox')}?{urlencode(stored, doseq=True)}&view={view.pk}")
 

@@ -7,16 +7,16 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from desk.access import signed_in
 from desk.security.two_factor import has_two_factor
 from desk.triage.forms import PreferencesForm
 from desk.triage.middleware import remember
 from desk.triage.models import UserPreference
-from desk.triage.permissions import login_required
 
 
-@login_required
+@signed_in
 def preferences(request: HttpRequest) -> HttpResponse:
-    current = UserPreference.objects.filter(user=request.user).first()
+    current = UserPreference.objects.filter(user_id=request.user.pk or 0).first()
     if request.method != "POST":
         form = PreferencesForm(
             initial={
@@ -31,7 +31,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         return _render(request, form, status=400)
     language, time_zone = form.cleaned_data["language"], form.cleaned_data["time_zone"]
     UserPreference.objects.update_or_create(
-        user=request.user, defaults={"language": language, "time_zone": time_zone}
+        user_id=request.user.pk or 0, defaults={"language": language, "time_zone": time_zone}
     )
     remember(request, language=language, time_zone=time_zone)
     translation.activate(language)

@@ -15,22 +15,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from desk.privacy.services import audit
-from desk.sla import sla_status
-from desk.triage.forms import PRIORITY_CHOICES, NoteForm, ReplyForm
-from desk.triage.models import CannedReply, ReplyApproval
-from desk.triage.permissions import (
+from desk.access import (
     staff_required,
     visible_queue_ids,
     visible_ticket_or_404,
 )
+from desk.outbound.models import ReplyApproval
+from desk.privacy.services import audit
+from desk.sla.selectors import sla_status
+from desk.triage.forms import PRIORITY_CHOICES, NoteForm, ReplyForm
+from desk.triage.models import CannedReply
 from desk.triage.services import presence
 from desk.triage.services.actions import Action, ActionRefused, apply_action
 from desk.triage.services.canned import fill_placeholders
 from desk.triage.templatetags.desk_triage import badge_of
 from desk.triage.views.common import safe_next
 from tickets.models import Message, Queue, Ticket
-from tickets.services import ReplyRefused, add_note
+from tickets.services import EmptyNote, add_note
 
 # Past conversations of the contact shown beside the thread.
 HISTORY_SIZE = 10
@@ -136,7 +137,7 @@ def ticket_note(request: HttpRequest, pk: int) -> HttpResponse:
     ticket, _queues = load_ticket(request, pk)
     try:
         add_note(ticket=ticket, author=request.user, text=request.POST.get("text", ""))
-    except ReplyRefused:
+    except EmptyNote:
         flash.error(request, _("The note is empty."))
     return redirect("ticket-detail", pk=pk)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from channels.models import Channel, InboundEvent
 from channels.platforms.models import QuotaUsage
 from channels.services import create_channel
-from desk.tasks import process_inbound_event
+from desk.ingestion.tasks import process_inbound_event
 from tests.channels.conftest import run_command
 from tests.fakes.fixtures import fixture_json
 from tests.fakes.youtube import CHANNEL_ID, CLIENT_ID, CLIENT_SECRET, REFRESH, FakeYouTube

@@ -1,0 +1,479 @@
+"""The one settings module, by concern. Every deployment choice comes from an environment
+variable; docs/configuration.md lists each one (a test keeps the two in step).
+
+With no variables set, socialdesk runs on an embedded default: SQLite in the working
+directory and Celery in eager mode (tasks run inline in the process that enqueues them),
+so a fresh checkout needs neither PostgreSQL nor Redis.
+"""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from celery.schedules import crontab
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, str(default)))
+
+
+def env_float(name: str, default: float) -> float:
+    return float(os.environ.get(name, str(default)))
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _embedded_secret_key() -> str:
+    # The embedded default keeps a random key beside the SQLite file, so a demo install never
+    # ships a known secret and sessions survive restarts. Production sets SECRET_KEY.
+    key_file = Path.cwd() / ".secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+# --- The site -----------------------------------------------------------------------------
+
+SECRET_KEY = env("SECRET_KEY") or _embedded_secret_key()
+DEBUG = env_bool("DEBUG")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Where platforms reach us: webhook URLs printed by `channel add` are built from it.
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    # Bottom up (docs/architecture.md): the spine, the channels, then the desk.
+    "tickets",
+    "channels",
+    "channels.platforms",
+    "desk",
+    "desk.sla",
+    "desk.privacy",
+    "desk.classification",
+    "desk.outbound",
+    "desk.ingestion",
+    "desk.triage",
+    "desk.dashboards",
+    "desk.webform",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+]
+
+MIDDLEWARE = [
+    # First: a body that is too big or too slow is refused before anything else runs.
+    "desk.security.request_limits.bounded_request_body",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "desk.security.middleware.require_two_factor",
+    "desk.triage.middleware.user_preferences",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a lockout into its answer.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "desk.config.urls"
+WSGI_APPLICATION = "desk.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.tz",
+                "desk.triage.context.desk",
+            ],
+        },
+    },
+]
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # Front-end packages installed by `npm ci` (package.json); only their dist folders.
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Oversized bodies are refused before they are parsed; see desk.api for the field limits.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BYTES", 256 * 1024)
+
+# --- Languages and time -------------------------------------------------------------------
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("pl", "Polski"),
+    ("sv", "Svenska"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env("TIME_ZONE", "Europe/Berlin")
+USE_I18N = True
+USE_TZ = True
+
+# --- Storage: database and cache ----------------------------------------------------------
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", f"sqlite:///{Path.cwd() / 'db.sqlite3'}"),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # WAL lets the demo's web process read while a task writes.
+    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;"}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "socialdesk"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Background work: Celery and its schedule ---------------------------------------------
+
+# Redis in production; eager (inline) execution when no broker is configured.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "memory://")
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "socialdesk")
+# Publish straight to the queue's list. Through a named exchange, Redis routes by a binding
+# that lives only in Redis: after a Redis restart without persistence, a web process that
+# declared it before keeps publishing into nothing until a worker declares it again.
+CELERY_TASK_DEFAULT_EXCHANGE = ""
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# One immediate retry on a fresh connection (a pooled one may have gone stale), then give up:
+# the event is stored, and the sweeper takes over.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
+}
+# A publish must fail fast when Redis is down: the event is already stored and the sweeper
+# will enqueue it later, so a webhook should not hang waiting for the broker.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+    "visibility_timeout": 3600,
+}
+# Beat's crontab entries are in the desk's time zone (the weekly summary on Monday morning).
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # Inbound events: enqueue those left pending (broker down) or due for a retry.
+    "sweep-pending-inbound-events": {
+        "task": "desk.ingestion.tasks.sweep_pending_events",
+        "schedule": env_float("INBOUND_SWEEP_SECONDS", 60),
+    },
+    "poll-due-channels": {"task": "channels.tasks.poll_due_channels", "schedule": 30.0},
+    "sweep-queued-deliveries": {
+        "task": "channels.tasks.sweep_queued_deliveries",
+        "schedule": 120.0,
+    },
+    "check-token-lifetimes": {"task": "platforms.tasks.check_tokens", "schedule": 6 * 3600.0},
+    "sweep-sla-warnings-and-breaches": {"task": "desk.sla.tasks.sweep_sla", "schedule": 60.0},
+    "privacy-retention-nightly": {
+        "task": "desk.privacy.tasks.run_retention",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "retrain-classifier": {
+        "task": "desk.classification.tasks.retrain_if_new_examples",
+        "schedule": 3600.0,
+    },
+    "suggest-ambassadors": {
+        "task": "desk.classification.tasks.suggest_ambassadors",
+        "schedule": 3600.0,
+    },
+    "prune-crisis-counters": {
+        "task": "desk.classification.tasks.prune_crisis_counters",
+        "schedule": 6 * 3600.0,
+    },
+    # Dashboards: rollups refreshed every minute and rebuilt nightly; the weekly SLA summary
+    # goes to the managers on Monday morning.
+    "refresh-dashboard-rollups": {
+        "task": "desk.dashboards.tasks.refresh_rollups",
+        "schedule": 60.0,
+    },
+    "rebuild-dashboard-rollups": {
+        "task": "desk.dashboards.tasks.rebuild_rollups",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "weekly-sla-summary": {
+        "task": "desk.dashboards.tasks.send_weekly_sla_summary",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
+}
+
+# --- Security: sign-in, HTTPS, headers ----------------------------------------------------
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "inbox"
+LOGOUT_REDIRECT_URL = "login"
+# Login brute-force protection (django-axes): a username is locked for an address after
+# AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "desk.security.backends.LoginAttemptsBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
+AXES_VERBOSE = False
+# Two-factor login (desk.security.two_factor): optional per staff member; STAFF_REQUIRE_2FA=1
+# sends everyone without an enrolled authenticator app to enrol before any other page.
+STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA")
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "socialdesk")
+
+# HTTPS defaults to on when socialdesk is published over https (PUBLIC_BASE_URL), so a
+# production install is secure without extra switches, while the demo on http://127.0.0.1
+# keeps working; HTTPS=0/1 overrides.
+HTTPS = env_bool("HTTPS", PUBLIC_BASE_URL.startswith("https://"))
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (set only if it always does).
+if env_bool("TRUST_X_FORWARDED_PROTO"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Strict Content-Security-Policy: scripts and styles only from our own files, never inline.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Fernet keys (comma separated, newest first) that encrypt channel credentials at rest.
+# Without one, a key derived from SECRET_KEY is used, which is fine only for the demo.
+CREDENTIALS_KEYS = env_list("CREDENTIALS_KEYS")
+
+# --- The REST API -------------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["desk.api.auth.ApiClientTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "desk.api.permissions.TokenHasScope",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["desk.api.parsers.StrictJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "desk.api.schema.ScopedAutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["desk.api.throttling.ApiClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_client": env("API_THROTTLE_RATE", "6000/min")},
+    "EXCEPTION_HANDLER": "desk.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "socialdesk API",
+    "DESCRIPTION": "Post inquiries into the inbound desk and follow their tickets.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page's assets ship in a Python package: no CDN, works offline and under CSP.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# --- Mail ---------------------------------------------------------------------------------
+
+_MAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": _MAIL_BACKEND,
+        "OPTIONS": (
+            {
+                "host": env("EMAIL_HOST", "localhost"),
+                "port": env_int("EMAIL_PORT", 25),
+                "username": env("EMAIL_HOST_USER"),
+                "password": env("EMAIL_HOST_PASSWORD"),
+                "use_tls": env_bool("EMAIL_USE_TLS"),
+                "timeout": 10,
+            }
+            if _MAIL_BACKEND.endswith("smtp.EmailBackend")
+            else {}
+        ),
+    }
+}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "desk@socialdesk.invalid")
+
+# --- Channels: inbound processing, the outbound client, polling and delivery --------------
+
+# Processing attempts before an inbound event is parked as failed, and the base of the
+# exponential backoff between attempts (seconds).
+INBOUND_MAX_ATTEMPTS = env_int("INBOUND_MAX_ATTEMPTS", 6)
+INBOUND_RETRY_BASE_SECONDS = env_int("INBOUND_RETRY_BASE_SECONDS", 30)
+# The sweeper leaves a new event this long to its own on-commit enqueue before taking it over.
+INBOUND_SWEEP_GRACE_SECONDS = env_int("INBOUND_SWEEP_GRACE_SECONDS", 30)
+# An event the sweeper enqueued is not enqueued again for this long (its task may be queued
+# behind a backlog); if the task is lost after all, the next sweep after the lease takes it.
+INBOUND_SWEEP_LEASE_SECONDS = env_int("INBOUND_SWEEP_LEASE_SECONDS", 300)
+# A reply to a resolved ticket within this many days reopens it; later, a new ticket opens.
+REOPEN_WINDOW_DAYS = env_int("REOPEN_WINDOW_DAYS", 7)
+# Hosts that may resolve to private or loopback addresses (fake platforms in tests, an
+# internal mail server); everything else must be a public address.
+OUTBOUND_ALLOW_PRIVATE_HOSTS = env_list("OUTBOUND_ALLOW_PRIVATE_HOSTS")
+HTTP_TIMEOUT_SECONDS = env_float("HTTP_TIMEOUT_SECONDS", 20)
+HTTP_MAX_RETRIES = env_int("HTTP_MAX_RETRIES", 3)
+HTTP_RETRY_BASE_SECONDS = env_float("HTTP_RETRY_BASE_SECONDS", 1)
+# A Retry-After longer than this is not waited out in the request: the poll is rescheduled.
+HTTP_MAX_RETRY_WAIT_SECONDS = env_float("HTTP_MAX_RETRY_WAIT_SECONDS", 30)
+# Pages fetched by one poll of one channel before it yields to the others.
+POLL_MAX_PAGES = env_int("POLL_MAX_PAGES", 10)
+# Outbound messages: attempts before failing, and the age at which the sweeper re-enqueues
+# a message still queued (its task was lost, e.g. Redis was down).
+DELIVERY_MAX_ATTEMPTS = env_int("DELIVERY_MAX_ATTEMPTS", 8)
+DELIVERY_SWEEP_AFTER_SECONDS = env_int("DELIVERY_SWEEP_AFTER_SECONDS", 300)
+# Days before a platform token's end when staff are warned (or the token refreshed).
+TOKEN_WARN_DAYS = env_int("TOKEN_WARN_DAYS", 7)
+# Web form submissions allowed per address per hour; a form sent sooner than
+# WEBFORM_MIN_SECONDS after it was served is taken for a bot.
+WEBFORM_RATE_LIMIT_PER_HOUR = env_int("WEBFORM_RATE_LIMIT_PER_HOUR", 5)
+WEBFORM_MIN_SECONDS = env_float("WEBFORM_MIN_SECONDS", 3)
+
+# --- Replies: what the outbound gate adds -------------------------------------------------
+
+# A personal reply by an employee ends with this disclosure (000 HARMAN: staff posting about
+# the company say they work there).
+EMPLOYEE_DISCLOSURE = env("EMPLOYEE_DISCLOSURE", "#MyEmployer")
+
+# --- Privacy: retention notices and retention ---------------------------------------------
+
+# How channels without their own notice configuration give the retention notice.
+PRIVACY_DEFAULT_NOTICE_METHOD = env("PRIVACY_DEFAULT_NOTICE_METHOD", "first_reply")
+# What retention does when a conversation's notice period has passed ("anonymize" keeps
+# counts and timings for the SLA figures; "delete" removes the conversation), how long
+# conversations without a recorded notice are kept, and the batch size of the nightly run.
+PRIVACY_RETENTION_ACTION = env("PRIVACY_RETENTION_ACTION", "anonymize")
+PRIVACY_UNNOTICED_RETENTION_DAYS = env_int("PRIVACY_UNNOTICED_RETENTION_DAYS", 365)
+PRIVACY_RETENTION_BATCH_SIZE = env_int("PRIVACY_RETENTION_BATCH_SIZE", 1000)
+
+# --- Crisis detection and brand ambassadors -----------------------------------------------
+
+# A crisis: at least CRISIS_MIN_NEGATIVE negative mentions in the last CRISIS_WINDOW_MINUTES
+# on one channel or tracked term, and more than the usual level at this time of day (median
+# over the last CRISIS_BASELINE_DAYS days) by CRISIS_MAD_FACTOR robust deviations.
+CRISIS_WINDOW_MINUTES = env_int("CRISIS_WINDOW_MINUTES", 60)
+CRISIS_BASELINE_DAYS = env_int("CRISIS_BASELINE_DAYS", 28)
+CRISIS_MIN_NEGATIVE = env_int("CRISIS_MIN_NEGATIVE", 5)
+CRISIS_MAD_FACTOR = env_float("CRISIS_MAD_FACTOR", 4)
+# Positive messages after which a contact is suggested as a brand ambassador.
+AMBASSADOR_MIN_POSITIVE = env_int("AMBASSADOR_MIN_POSITIVE", 3)
+
+# --- Operations: metrics and logs ---------------------------------------------------------
+
+# /-/metrics asks for `Authorization: Bearer <METRICS_TOKEN>` when one is set.
+METRICS_TOKEN = env("METRICS_TOKEN")
+# LOG_FORMAT=json: one JSON object per line, for a log collector.
+_JSON_LOGS = env("LOG_FORMAT", "text").lower() == "json"
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if _JSON_LOGS else {}),
+        }
+    },
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Issue 19, bounded requests (desk.security.request_limits): every body is read whole within
+# REQUEST_BODY_TIMEOUT_SECONDS plus its declared size at REQUEST_BODY_MIN_RATE bytes a second,
+# or answered 408; MAX_REQUEST_BYTES (DATA_UPLOAD_MAX_MEMORY_SIZE) is refused unread with 413.
+REQUEST_BODY_TIMEOUT_SECONDS = env_float("REQUEST_BODY_TIMEOUT_SECONDS", 10)
+REQUEST_BODY_MIN_RATE = env_int("REQUEST_BODY_MIN_RATE", 32 * 1024)
+# Untrusted names, handles, subjects and file names are shown through one filter library,
+# available to every template without {% load %}.
+TEMPLATES[0]["OPTIONS"]["builtins"] = [
+    *TEMPLATES[0]["OPTIONS"].get("builtins", []),
+    "desk.triage.templatetags.untrusted",
+]

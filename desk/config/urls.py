@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from channels.views import channel_webhook
+from desk.access import public
+from desk.ops import health
+from desk.webform.views import webform
+
+handler500 = "desk.ops.errors.server_error"
+
+urlpatterns = [
+    path("-/ping", health.ping, name="ping"),
+    path("-/health", health.health, name="health"),
+    path("-/metrics", health.prometheus_metrics, name="metrics"),
+    # The triage desk: inbox, tickets, composer, approvals, preferences.
+    path("", include("desk.triage.urls")),
+    # Login (with the two-factor code step), and two-factor enrolment under preferences.
+    path("", include("desk.security.urls")),
+    path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path("hooks/<str:token>/", channel_webhook, name="channel-webhook"),
+    path("form/<str:token>/", webform, name="webform"),
+    path("api/", include("desk.api.urls")),
+    path("sla/", include("desk.sla.urls")),
+    path("api/v1/privacy/", include("desk.api.privacy_urls")),
+    path("privacy/", include("desk.privacy.urls")),
+    path("desk/", include("desk.classification.urls")),
+    path("dashboards/", include("desk.dashboards.urls")),
+    path("api/v1/metrics/", include("desk.api.metrics_urls")),
+    path("admin/", admin.site.urls),
+]

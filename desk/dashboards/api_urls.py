@@ -1,8 +1,0 @@
-from django.urls import path
-
-from desk.dashboards.api import MetricsIndex, MetricsTable
-
-urlpatterns = [
-    path("", MetricsIndex.as_view(), name="api-metrics"),
-    path("<slug:slug>/", MetricsTable.as_view(), name="api-metrics-table"),
-]

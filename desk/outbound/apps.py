@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class OutboundConfig(AppConfig):
+    name = "desk.outbound"
+    label = "outbound"
+    verbose_name = "Outbound gate"
+
+    def ready(self) -> None:
+        # Imported here: the models are ready only now.
+        from desk.outbound.privacy import redact_reply_approvals
+        from desk.privacy.services.redaction import register_step
+
+        register_step(redact_reply_approvals)

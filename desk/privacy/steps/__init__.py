@@ -1,0 +1,1 @@
+"""Erasure and retention steps for the data of the layers below the desk (channels)."""

@@ -1,0 +1,70 @@
+"""Staff actions on platform comments (through the outbound gate), and the channels page."""
+
+from django.contrib import messages as flash
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from channels.models import Channel, InboundEvent
+from desk.access import staff_required, visible_ticket_or_404
+from desk.outbound.moderation import ActionRefused, hide, reply_in_private
+from tickets.models import Message, Ticket
+
+
+def _ticket_and_message(request: HttpRequest, pk: int, message_pk: int) -> tuple[Ticket, Message]:
+    ticket = visible_ticket_or_404(
+        request.user, pk, Ticket.objects.select_related("conversation", "queue")
+    )
+    message = get_object_or_404(
+        Message.objects.select_related("channel"), pk=message_pk, conversation=ticket.conversation
+    )
+    return ticket, message
+
+
+@staff_required
+@require_POST
+def message_hide(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
+    ticket, message = _ticket_and_message(request, pk, message_pk)
+    try:
+        hide(ticket=ticket, message=message, actor=request.user)
+    except ActionRefused as exc:
+        flash.error(request, str(exc))
+    return redirect("ticket-detail", pk=pk)
+
+
+@staff_required
+@require_POST
+def message_private_reply(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
+    ticket, message = _ticket_and_message(request, pk, message_pk)
+    try:
+        reply_in_private(
+            ticket=ticket, message=message, actor=request.user, text=request.POST.get("text", "")
+        )
+    except ActionRefused as exc:
+        flash.error(request, str(exc))
+    return redirect("ticket-detail", pk=pk)
+
+
+@staff_required
+@require_GET
+def channel_health(request: HttpRequest) -> HttpResponse:
+    unsupported = unsupported_events_by_channel()
+    rows = [
+        (channel, channel.adapter().health_details(), unsupported.get(channel.pk))
+        for channel in Channel.objects.all()
+    ]
+    return render(request, "platforms/channel_health.html", {"rows": rows})
+
+
+def unsupported_events_by_channel() -> dict[int, tuple[int, str]]:
+    """Per channel: how many deliveries were not for us (another account, an unknown type, a
+    shape we cannot read), and the latest one's reason. Each was acknowledged and kept."""
+    events = InboundEvent.objects.filter(state=InboundEvent.State.UNSUPPORTED)
+    counts = dict(
+        events.values("channel").annotate(n=Count("id")).values_list("channel", "n").order_by()
+    )
+    return {
+        channel_id: (count, events.filter(channel_id=channel_id).order_by("-id")[0].last_error)
+        for channel_id, count in counts.items()
+    }
