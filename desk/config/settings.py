@@ -123,6 +123,9 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "desk.triage.context.desk",
             ],
+            # Issue 19: untrusted names, handles, subjects and file names are shown through
+            # one filter library, in every template without {% load %}.
+            "builtins": ["desk.triage.templatetags.untrusted"],
         },
     },
 ]
@@ -471,9 +474,3 @@ LOGGING = {
 # or answered 408; MAX_REQUEST_BYTES (DATA_UPLOAD_MAX_MEMORY_SIZE) is refused unread with 413.
 REQUEST_BODY_TIMEOUT_SECONDS = env_float("REQUEST_BODY_TIMEOUT_SECONDS", 10)
 REQUEST_BODY_MIN_RATE = env_int("REQUEST_BODY_MIN_RATE", 32 * 1024)
-# Untrusted names, handles, subjects and file names are shown through one filter library,
-# available to every template without {% load %}.
-TEMPLATES[0]["OPTIONS"]["builtins"] = [
-    *TEMPLATES[0]["OPTIONS"].get("builtins", []),
-    "desk.triage.templatetags.untrusted",
-]

@@ -74,11 +74,11 @@ def _read_body(request: HttpRequest) -> None:
     body = _read_with_deadline(request, declared, read_deadline_seconds(declared))
     # Django reads `request.body` and form data from `_stream`; handing it the bytes already
     # read keeps every view unchanged.
-    request._stream = io.BytesIO(body)  # type: ignore[attr-defined]
+    request._stream = io.BytesIO(body)
 
 
 def _read_with_deadline(request: HttpRequest, declared: int, seconds: float) -> bytes:
-    stream: Any = request._stream  # type: ignore[attr-defined]
+    stream: Any = request._stream
     watchdog = _Watchdog(_connection_fileno(request.META), seconds)
     parts: list[bytes] = []
     received = 0
@@ -114,7 +114,7 @@ def _connection_fileno(environ: dict[str, Any]) -> int | None:
     sock = environ.get("gunicorn.socket")
     if sock is not None:
         return sock.fileno()
-    stream = environ.get("wsgi.input")
+    stream: Any = environ.get("wsgi.input")
     # Django's development and live test servers wrap the socket file in a LimitedStream,
     # which keeps only the file's bound read method.
     stream = getattr(getattr(stream, "_read", None), "__self__", stream)
