@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from channels.adapters.base import InvalidPayload
 from channels.models import Channel, InboundEvent
 from channels.services import create_channel
-from desk.processing import Outcome, process_event
+from desk.ingestion.processing import Outcome, process_event
 from tests.fakes import bluesky, linkedin, meta, x, youtube
 from tests.fakes.fixtures import FIXTURES, fixture_json
 from tests.fakes.meta import FakeGraph

@@ -92,7 +92,14 @@ def gunicorn_url(tmp_path: Any) -> Iterator[str]:
     }
     env.pop("REDIS_URL", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "desk.wsgi:application", "--workers", "1"]
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            settings.WSGI_APPLICATION.replace(".application", ":application"),
+            "--workers",
+            "1",
+        ]
         + ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=settings.BASE_DIR,
         env=env,
