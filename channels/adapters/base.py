@@ -13,7 +13,11 @@ Writing a new adapter (see README, "Writing an adapter"):
 3. Polling: implement `poll(cursor)`, returning the raw events of one page and the cursor
    after them. The poller stores the events, and only then saves the cursor.
 4. `parse(event)` turns one stored raw event into `Mention`s, or says why it is ignored
-   (known but not ticketed) or unsupported (unknown): never drop an event silently.
+   (known but not ticketed) or unsupported (unknown): never drop an event silently. Read the
+   payload through `channels.adapters.payload` (`text`, `ident`, `obj`, `items`, `moment`);
+   the desk calls `parse_event`, which turns a payload we cannot read into an unsupported
+   event and a mention with nothing visible in it into an ignored one, never a retry. The
+   fuzz tests (tests/channels/test_parser_fuzzing.py) run every kind's recorded fixtures.
 5. `send_reply(reply)`; if the platform lets us look a post up, `find_sent_reply(reply)`
    so that a retry after an unclear failure never posts twice.
 6. All HTTP goes through `channels.http`; raise `AdapterError(permanent=...)` (or
@@ -211,6 +215,7 @@ class ParsedEvent:
 # while parsing raises AdapterError instead, and that is retried.
 UNREADABLE = (
     MalformedPayload,
+    InvalidPayload,
     LookupError,
     TypeError,
     ValueError,
