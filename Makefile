@@ -1,4 +1,4 @@
-# The two commands: `make run` (demo on SQLite, no Redis) and `make test`.
+# The two commands: `make run` (the live demo on SQLite, no Redis) and `make test`.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
@@ -21,12 +21,11 @@ frontend: node_modules/.installed
 
 install: $(VENV)/.installed frontend
 
+# One supervising command runs the web server, a Celery worker with beat (on a broker folder,
+# no Redis) and the demo traffic; it migrates and seeds first. Ctrl+C stops all of it.
 run: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	@echo "socialdesk is serving on http://$(HOST) (log in with a demo user printed above)"
-	$(PY) manage.py runserver $(HOST)
+	$(PY) manage.py run_demo $(HOST)
 
 test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

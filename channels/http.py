@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import requests.adapters
 from django.conf import settings
 from django.utils import timezone
 
@@ -30,6 +31,15 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 USER_AGENT = "socialdesk/0.1 (+https://github.com/socialdesk/socialdesk)"
 
 _session = requests.Session()
+# Hosts answered by a transport mounted in code instead of the network (the demo's sandbox
+# platform, mounted by desk.demo only in demo mode); they skip the private-address check.
+_mounted_hosts: set[str] = set()
+
+
+def mount(prefix: str, transport: requests.adapters.BaseAdapter) -> None:
+    """Answer every request under `prefix` (scheme://host/) with `transport`."""
+    _session.mount(prefix, transport)
+    _mounted_hosts.add(urlsplit(prefix).hostname or "")
 
 
 class HttpError(AdapterError):
@@ -117,7 +127,8 @@ def request(
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise AdapterError(f"{url!r} is not an http(s) URL.", permanent=True)
-    check_destination(parts.hostname)
+    if parts.hostname not in _mounted_hosts:
+        check_destination(parts.hostname)
     if retry_unsafe is None:
         retry_unsafe = method in IDEMPOTENT_METHODS or "Idempotency-Key" in headers
     timeout = timeout or settings.HTTP_TIMEOUT_SECONDS

@@ -2,14 +2,15 @@
 variable; docs/configuration.md lists each one (a test keeps the two in step).
 
 With no variables set, socialdesk runs on an embedded default: SQLite in the working
-directory and Celery in eager mode (tasks run inline in the process that enqueues them),
-so a fresh checkout needs neither PostgreSQL nor Redis.
+directory and Celery on a broker folder beside it (`manage.py run_demo` starts the web
+server, a worker and beat together), so a fresh checkout needs neither PostgreSQL nor Redis.
 """
 
 import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "desk.triage",
     "desk.dashboards",
     "desk.webform",
+    "desk.demo",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -122,6 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
                 "desk.triage.context.desk",
+                "desk.demo.context.demo",
             ],
             # Issue 19: untrusted names, handles, subjects and file names are shown through
             # one filter library, in every template without {% load %}.
@@ -170,13 +173,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+REDIS_URL = env("REDIS_URL")
+# The embedded default: SQLite and no Redis (the demo of `make run`).
+_EMBEDDED = not REDIS_URL and DATABASES["default"]["ENGINE"].endswith("sqlite3")
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets the demo's web process read while a task writes.
     DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+if _EMBEDDED:
+    # Web, worker, beat and the traffic stream write to one SQLite file: wait for the lock
+    # instead of failing, and take the write lock when a transaction begins, not mid-way.
+    DATABASES["default"]["OPTIONS"].update(timeout=30, transaction_mode="IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -190,9 +199,19 @@ else:
 
 # --- Background work: Celery and its schedule ---------------------------------------------
 
-# Redis in production; eager (inline) execution when no broker is configured.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "memory://")
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+# Redis in production. Without Redis, on SQLite (the embedded default), the broker is a folder
+# beside the SQLite file (kombu's filesystem transport): `manage.py run_demo` starts a worker
+# and beat on it, so the same tasks and schedule run as in production, with no server. Tests
+# make tasks eager themselves (tests/conftest.py). With PostgreSQL but no Redis there is no
+# broker a worker could share: tasks run inline.
+_SQLITE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
+EMBEDDED_BROKER_DIR = Path(env("EMBEDDED_BROKER_DIR", str(Path.cwd() / ".broker")))
+CELERY_BROKER_URL = env(
+    "CELERY_BROKER_URL", REDIS_URL or ("filesystem://localhost/" if _SQLITE else "memory://")
+)
+CELERY_TASK_ALWAYS_EAGER = env_bool(
+    "CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL and not _SQLITE
+)
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "socialdesk")
 # Publish straight to the queue's list. Through a named exchange, Redis routes by a binding
@@ -214,7 +233,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 # A publish must fail fast when Redis is down: the event is already stored and the sweeper
 # will enqueue it later, so a webhook should not hang waiting for the broker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
     "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.2,
@@ -223,6 +242,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 2,
     "visibility_timeout": 3600,
 }
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # One folder is both ends of the queue; the worker polls it once a second.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(EMBEDDED_BROKER_DIR),
+        "data_folder_out": str(EMBEDDED_BROKER_DIR),
+        "processed_folder": str(EMBEDDED_BROKER_DIR / "processed"),
+        "store_processed": False,
+        "polling_interval": 1,
+    }
+    (EMBEDDED_BROKER_DIR / "processed").mkdir(parents=True, exist_ok=True)
 # Beat's crontab entries are in the desk's time zone (the weekly summary on Monday morning).
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
@@ -468,6 +497,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- The embedded demo (make run) ---------------------------------------------------------
+
+# The built-in sandbox platform and the demo's pages: only in the embedded default (SQLite,
+# no Redis), never in a production configuration.
+DEMO_MODE = _EMBEDDED and env_bool("DEMO_MODE", True)
+# Seconds between demo mentions, and mentions between two bursts of negative mentions.
+DEMO_TRAFFIC_SECONDS = env_float("DEMO_TRAFFIC_SECONDS", 6)
+DEMO_CRISIS_EVERY = env_int("DEMO_CRISIS_EVERY", 60)
+# run_demo shows (and passes on) the address it serves unless PUBLIC_BASE_URL was given.
+PUBLIC_BASE_URL_FROM_ENV = "PUBLIC_BASE_URL" in os.environ
 
 # Issue 19, bounded requests (desk.security.request_limits): every body is read whole within
 # REQUEST_BODY_TIMEOUT_SECONDS plus its declared size at REQUEST_BODY_MIN_RATE bytes a second,

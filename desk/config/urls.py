@@ -27,5 +27,6 @@ urlpatterns = [
     path("desk/", include("desk.classification.urls")),
     path("dashboards/", include("desk.dashboards.urls")),
     path("api/v1/metrics/", include("desk.api.metrics_urls")),
+    path("sandbox/", include("desk.demo.urls")),
     path("admin/", admin.site.urls),
 ]

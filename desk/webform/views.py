@@ -35,7 +35,7 @@ from channels.adapters.webform_texts import LANGUAGE_NAMES, LANGUAGES, WORDS
 from channels.inbound import store_event
 from channels.models import Channel, InboundEvent
 from desk.access import public
-from desk.privacy.services.notices import web_form_notice
+from desk.webform.notices import form_notice
 from desk.webform.tasks import send_form_confirmation
 from tickets.text import is_blank
 
@@ -56,20 +56,6 @@ def _language(request: HttpRequest) -> str:
         if code in LANGUAGES:
             return code
     return "en"
-
-
-def _notice(adapter: WebFormAdapter, language: str) -> dict[str, Any]:
-    """The retention notice the form shows: the published, versioned one in this language
-    (desk.privacy), else the channel's own text."""
-    published = web_form_notice(language=language)
-    if published is None:
-        return adapter.fallback_notice(language)
-    return {
-        "id": published["id"],
-        "text": published["text"],
-        "version": str(published["version"]),
-        "language": published["language"],
-    }
 
 
 def _token(channel: Channel, notice: dict[str, str]) -> str:
@@ -107,7 +93,7 @@ def _page(
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    notice = _notice(adapter, language)
+    notice = form_notice(adapter, language)
     response = render(
         request,
         "webform/form.html",

@@ -106,12 +106,15 @@ def test_enable_switches_a_disabled_channel_back_on(db: None) -> None:
     assert Channel.objects.get().is_active
 
 
-def test_seed_demo_creates_one_channel_of_each_kind_with_plausible_settings(db: None) -> None:
+def test_seed_demo_creates_one_channel_of_each_kind_talking_to_the_sandbox(db: None) -> None:
     run_command("seed_demo", "--mentions", "5")
 
     kinds = dict(Channel.objects.values_list("kind", "config"))
     assert set(kinds) == set(ADAPTERS)
-    assert kinds["mastodon"]["instance_url"] == "https://mastodon.social"
-    assert kinds["email"]["imap_host"] == "imap.example.com"
-    assert not Channel.objects.get(kind="bluesky").is_active
+    # The demo's outbound side reaches the built-in sandbox platform, never the internet.
+    assert kinds["mastodon"]["instance_url"] == "http://sandbox.socialdesk.invalid/mastodon"
+    assert kinds["email"]["smtp_host"] == "smtp.sandbox.socialdesk.invalid"
+    # The sandbox delivers mentions itself: the channels work, and are never polled.
+    bluesky = Channel.objects.get(kind="bluesky")
+    assert bluesky.is_active and bluesky.next_poll_at.year == 9999
     assert Channel.objects.get(kind="webform").is_active

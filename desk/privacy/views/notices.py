@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from desk.access import manager_required, public
+from desk.access import public, staff_required
 from desk.privacy.models import RetentionNotice
 from desk.privacy.services.notices import conversations_without_notice
 
@@ -22,7 +22,7 @@ def notice(request: HttpRequest, language: str, version: int) -> HttpResponse:
     return render(request, "privacy/notice.html", {"notice": shown, "newer": newer})
 
 
-@manager_required
+@staff_required
 def unnoticed(request: HttpRequest) -> HttpResponse:
     conversations = conversations_without_notice()
     total = conversations.count()

@@ -51,8 +51,9 @@ def message_private_reply(request: HttpRequest, pk: int, message_pk: int) -> Htt
 def channel_health(request: HttpRequest) -> HttpResponse:
     unsupported = unsupported_events_by_channel()
     rows = [
-        (channel, channel.adapter().health_details(), unsupported.get(channel.pk))
+        (channel, adapter.health_details(), adapter.entry_points(), unsupported.get(channel.pk))
         for channel in Channel.objects.all()
+        for adapter in [channel.adapter()]
     ]
     return render(request, "platforms/channel_health.html", {"rows": rows})
 

@@ -36,7 +36,8 @@ MENTIONS: dict[str, dict[str, list[str]]] = {
             "I'm writing an article about cloud providers in Berlin. Who can I interview?",
         ],
         "de": [
-            "Guten Tag, ich bin Redakteurin beim Tagesblatt. Gibt es eine Stellungnahme zur Übernahme?",
+            "Guten Tag, ich bin Redakteurin beim Tagesblatt. "
+            "Gibt es eine Stellungnahme zur Übernahme?",
             "Für einen Artikel über Start-ups in Berlin hätte ich gern ein Interview.",
         ],
         "fr": ["Journaliste au Monde Numérique : pouvez-vous commenter la panne d'hier ?"],

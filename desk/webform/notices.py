@@ -1,0 +1,22 @@
+"""The retention notice a web form shows (and records with each submission)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.adapters.webform import WebFormAdapter
+from desk.privacy.services.notices import web_form_notice
+
+
+def form_notice(adapter: WebFormAdapter, language: str) -> dict[str, Any]:
+    """The retention notice the form shows: the published, versioned one in this language
+    (desk.privacy), else the channel's own text."""
+    published = web_form_notice(language=language)
+    if published is None:
+        return adapter.fallback_notice(language)
+    return {
+        "id": published["id"],
+        "text": published["text"],
+        "version": str(published["version"]),
+        "language": published["language"],
+    }

@@ -1,0 +1,64 @@
+"""`manage.py demo_traffic`: the stream that keeps the demo alive."""
+
+import random
+from io import StringIO
+from typing import Any
+
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from desk.classification.models import Incident
+from desk.demo.channels import ensure_channels
+from desk.demo.people import link_personas
+from desk.demo.traffic import Stream
+from tests.demo.test_sandbox import mention_on, reply
+from tickets.models import Message
+
+
+def run_traffic(capture: Any, *args: str) -> str:
+    out = StringIO()
+    with capture(execute=True):
+        call_command("demo_traffic", "--interval", "0", "--seed", "7", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_new_mentions_arrive_in_five_languages(
+    db: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    link_personas(channels=ensure_channels())
+
+    run_traffic(django_capture_on_commit_callbacks, "--count", "40", "--crisis-every", "1000")
+
+    inbound = Message.objects.filter(direction=Message.Direction.INBOUND)
+    assert inbound.count() >= 34
+    assert set(inbound.values_list("language", flat=True)) == {"en", "de", "fr", "pl", "sv"}
+    assert inbound.values("channel").distinct().count() >= 5
+
+
+def test_a_burst_of_complaints_about_the_event_hashtag_opens_a_crisis_incident(
+    db: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    link_personas(channels=ensure_channels())
+
+    output = run_traffic(django_capture_on_commit_callbacks, "--count", "5")
+
+    assert "burst" in output
+    tag = f"#iico{timezone.now().year}"
+    assert Incident.objects.filter(status=Incident.Status.OPEN, scope=f"term:{tag}").exists()
+
+
+def test_a_customer_answers_the_reply_the_desk_sent(
+    spokesperson_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    ticket = mention_on("x")
+    sent = reply(spokesperson_client, ticket, django_capture_on_commit_callbacks)
+    stream = Stream(channels=ensure_channels(), rng=random.Random(1), crisis_every=100)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        happened = stream.follow_up()
+
+    assert "answered our reply on x" in happened
+    answer = Message.objects.filter(direction=Message.Direction.INBOUND).latest("id")
+    assert answer.parent == sent
+    assert answer.conversation == ticket.conversation
