@@ -2,11 +2,12 @@
 
 python bench/drill_poison.py [--deliveries 60] [--attempts 4]
 
-A delivery that passes the webhook's checks but cannot be stored as a message (its platform
-id is longer than the 255 characters a message id may have) arrives first, in a burst of good
-ones. A real worker and beat (sweeping every second, backoff base 1 s) must process every good
-event at once, retry the poison with growing gaps, and park it as failed with its error after
---attempts attempts.
+A delivery whose processing cannot succeed arrives first, in a burst of good ones: an
+Instagram mention, which is read back from the Graph API, on a channel whose Graph API refuses
+every connection. (A delivery in a shape we cannot read is no poison any more: it is stored as
+unsupported at once, issue 19.) A real worker and beat (sweeping every second, backoff base
+1 s) must process every good event at once, retry the poison with growing gaps, and park it as
+failed with its error after --attempts attempts.
 """
 
 from __future__ import annotations
@@ -58,35 +59,60 @@ def main() -> int:
             redis_url=redis.url,
             run=run,
             INBOUND_MAX_ATTEMPTS=str(args.attempts),
+            OUTBOUND_ALLOW_PRIVATE_HOSTS="127.0.0.1",
+            HTTP_MAX_RETRIES="0",
             INBOUND_RETRY_BASE_SECONDS="1",
         )
         env = bench_env(**overrides)
         fresh_database(env)
         setup_django(**overrides)
         from channels.models import Channel, InboundEvent
+        from channels.services import create_channel
 
         channel = Channel.objects.create(
             kind="webhook", name=f"drill-poison-{run}", credentials={"secret": SECRET}
         )
+        poison_channel = create_channel(
+            kind="meta",
+            name=f"drill-poison-graph-down-{run}",
+            values={
+                # Port 9 (discard) has no listener: every Graph API call is refused.
+                "graph_url": "http://127.0.0.1:9",
+                "app_secret": SECRET,
+                "verify_token": "v",
+                "page_tokens": "1:token",
+                "instagram_accounts": "17841400000000001:1",
+            },
+        )
         poison_body = json.dumps(
-            {"type": "message", "id": "p" * 300, "text": "hello", "author": {"id": "x"}}
+            {
+                "object": "instagram",
+                "entry": [
+                    {
+                        "id": "17841400000000001",
+                        "time": int(time.time()),
+                        "changes": [
+                            {"field": "mentions", "value": {"media_id": "1", "comment_id": run}}
+                        ],
+                    }
+                ],
+            }
         ).encode()
         poison_headers = {
             "Content-Type": "application/json",
-            "X-Socialdesk-Signature": signature(SECRET, poison_body),
-            "X-Socialdesk-Delivery": f"{run}-poison",
+            "X-Hub-Signature-256": signature(SECRET, poison_body),
         }
         requests = [(n, delivery(run, n, channel.webhook_path)) for n in range(args.deliveries)]
         good = InboundEvent.objects.filter(
             channel=channel, delivery_id__in=[f"{run}-d{n}" for n, _ in requests]
         )
-        poison = InboundEvent.objects.filter(channel=channel, delivery_id=f"{run}-poison")
+        poison = InboundEvent.objects.filter(channel=poison_channel)
         sent = Sent()
         attempts_seen: list[tuple[int, float]] = []
         with gunicorn(env, port=args.port) as address, celery_worker(env), celery_beat(env):
             warm_up(address, channel.webhook_path, run, InboundEvent.objects)
             started = time.monotonic()
-            poison_status = post(address, channel.webhook_path, poison_body, poison_headers)
+            poison_status = post(address, poison_channel.webhook_path, poison_body, poison_headers)
             send_concurrently(address, requests, sent, concurrency=8)
             wait_until(lambda: good.filter(state="done").count() == len(requests), timeout=60)
             good_done_after = time.monotonic() - started

@@ -145,6 +145,12 @@ class InboundEvent(models.Model):
                 name="inbound_event_pending",
                 condition=models.Q(state="pending"),
             ),
+            # Channel health counts the events not for us, and shows the latest reason.
+            models.Index(
+                fields=["channel", "-id"],
+                name="inbound_event_unsupported",
+                condition=models.Q(state="unsupported"),
+            ),
         ]
 
     def __str__(self) -> str:

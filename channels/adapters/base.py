@@ -13,7 +13,11 @@ Writing a new adapter (see README, "Writing an adapter"):
 3. Polling: implement `poll(cursor)`, returning the raw events of one page and the cursor
    after them. The poller stores the events, and only then saves the cursor.
 4. `parse(event)` turns one stored raw event into `Mention`s, or says why it is ignored
-   (known but not ticketed) or unsupported (unknown): never drop an event silently.
+   (known but not ticketed) or unsupported (unknown): never drop an event silently. Read the
+   payload through `channels.adapters.payload` (`text`, `ident`, `obj`, `items`, `moment`);
+   the desk calls `parse_event`, which turns a payload we cannot read into an unsupported
+   event and a mention with nothing visible in it into an ignored one, never a retry. The
+   fuzz tests (tests/channels/test_parser_fuzzing.py) run every kind's recorded fixtures.
 5. `send_reply(reply)`; if the platform lets us look a post up, `find_sent_reply(reply)`
    so that a retry after an unclear failure never posts twice.
 6. All HTTP goes through `channels.http`; raise `AdapterError(permanent=...)` (or
@@ -25,11 +29,14 @@ Writing a new adapter (see README, "Writing an adapter"):
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from django.utils import timezone
 from django.utils.functional import Promise
+
+from channels.adapters.payload import MalformedPayload, clean_json, clean_text
 
 # The errors are part of the adapter protocol: adapters import them from here.
 from channels.errors import AdapterError as AdapterError
@@ -38,6 +45,7 @@ from channels.errors import InvalidPayload as InvalidPayload
 from channels.errors import RateLimited as RateLimited
 from channels.errors import SignatureError as SignatureError
 from channels.terms import expand_terms
+from tickets.text import is_blank
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
@@ -70,6 +78,23 @@ def contains_nul(value: Any) -> bool:
     return False
 
 
+def _fit(
+    obj: Any, name: str, limit: int | None = None, *, cut: bool = True, drop: bool = False
+) -> None:
+    """Make one field of a frozen value storable (see channels.adapters.payload.clean_text);
+    with `drop`, a value too long for its column (an address) is left out."""
+    value = getattr(obj, name)
+    if drop and isinstance(value, str) and limit is not None and len(value) > limit:
+        value = ""
+    object.__setattr__(obj, name, clean_text(value, field=name, limit=limit, cut=cut))
+
+
+def _aware(value: Any) -> datetime:
+    if not isinstance(value, datetime):
+        return timezone.now()
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 @dataclass(frozen=True)
 class Author:
     platform_user_id: str
@@ -81,6 +106,15 @@ class Author:
     profile_url: str = ""
     email: str = ""
 
+    def __post_init__(self) -> None:
+        _fit(self, "platform_user_id", 255, cut=False)
+        _fit(self, "kind", 32, cut=False)
+        _fit(self, "handle", 255)
+        # The contact's name column is the shortest that holds it.
+        _fit(self, "display_name", 200)
+        _fit(self, "profile_url", 500, drop=True)
+        _fit(self, "email", 254, drop=True)
+
 
 @dataclass(frozen=True)
 class MediaFile:
@@ -91,6 +125,13 @@ class MediaFile:
     size: int
     content: bytes | None = None
     url: str = ""
+
+    def __post_init__(self) -> None:
+        _fit(self, "name", 255)
+        _fit(self, "content_type", 255)
+        _fit(self, "url", 1000, drop=True)
+        if not isinstance(self.size, int) or self.size < 0:
+            object.__setattr__(self, "size", 0)
 
 
 @dataclass(frozen=True)
@@ -115,6 +156,29 @@ class Mention:
     attachments: tuple[MediaFile, ...] = ()
     metadata: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        """Whatever a parser read from the payload, a Mention holds storable values."""
+        _fit(self, "platform_id", 255, cut=False)
+        if not self.platform_id.strip():
+            raise MalformedPayload("the post has no id")
+        _fit(self, "parent_platform_id", 255, cut=False)
+        object.__setattr__(
+            self,
+            "thread_platform_ids",
+            tuple(
+                cleaned
+                for pid in self.thread_platform_ids or ()
+                if (cleaned := clean_text(pid, field="thread id")) and len(cleaned) <= 255
+            ),
+        )
+        _fit(self, "text")
+        _fit(self, "subject", 300)
+        _fit(self, "url", 1000, drop=True)
+        _fit(self, "language", 8, drop=True)
+        object.__setattr__(self, "created_at", _aware(self.created_at))
+        metadata = clean_json(self.metadata) if isinstance(self.metadata, dict) else {}
+        object.__setattr__(self, "metadata", metadata)
+
 
 @dataclass(frozen=True)
 class MessageChange:
@@ -127,6 +191,11 @@ class MessageChange:
     # The text after an edit.
     text: str = ""
 
+    def __post_init__(self) -> None:
+        _fit(self, "platform_id", 255, cut=False)
+        _fit(self, "text")
+        object.__setattr__(self, "happened_at", _aware(self.happened_at))
+
 
 @dataclass(frozen=True)
 class ParsedEvent:
@@ -137,6 +206,38 @@ class ParsedEvent:
     ignored_because: str = ""
     # Set when the event type is unknown to us: stored as unsupported, never silently dropped.
     unsupported_because: str = ""
+
+    def __post_init__(self) -> None:
+        _fit(self, "ignored_because", 2000)
+        _fit(self, "unsupported_because", 2000)
+
+
+# What a parser raises on a payload that is not in the shape it expects. A platform call made
+# while parsing raises AdapterError instead, and that is retried.
+UNREADABLE = (
+    MalformedPayload,
+    InvalidPayload,
+    LookupError,
+    TypeError,
+    ValueError,
+    AttributeError,
+    ArithmeticError,
+    RecursionError,
+)
+EMPTY_TEXT = "the text is empty: only whitespace or invisible characters"
+
+
+def is_empty_mention(mention: Mention) -> bool:
+    return is_blank(mention.text) and is_blank(mention.subject) and not mention.attachments
+
+
+def _without_empty_mentions(parsed: ParsedEvent) -> ParsedEvent:
+    kept = tuple(mention for mention in parsed.mentions if not is_empty_mention(mention))
+    if len(kept) == len(parsed.mentions):
+        return parsed
+    if not kept and not parsed.changes:
+        return ParsedEvent(ignored_because=EMPTY_TEXT)
+    return replace(parsed, mentions=kept)
 
 
 @dataclass(frozen=True)
@@ -282,6 +383,21 @@ class Adapter:
 
     def parse(self, event: InboundEvent) -> ParsedEvent:
         raise NotImplementedError
+
+    def parse_event(self, event: InboundEvent) -> ParsedEvent:
+        """`parse`, made total: a delivery we cannot read is unsupported with the reason, a
+        mention with nothing to read is ignored. Never an error that would retry forever;
+        only a failed platform call (AdapterError) is retried."""
+        try:
+            parsed = self.parse(event)
+        except AdapterError:
+            raise
+        except UNREADABLE as exc:
+            return ParsedEvent(
+                unsupported_because=f"a delivery in a shape we cannot read: "
+                f"{type(exc).__name__}: {exc}"
+            )
+        return _without_empty_mentions(parsed)
 
     def poll(self, cursor: dict[str, Any]) -> PollResult:
         raise AdapterError(f"{self.label} channels are not polled.", permanent=True)

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from desk.api.sla import SlaStatusSerializer
 from desk.sla.selectors import sla_status
+from tickets.text import is_blank
 
 TEXT_MAX_LENGTH = 10_000
 METADATA_MAX_BYTES = 16 * 1024
@@ -61,6 +62,10 @@ class InquiryCreateSerializer(StrictSerializer):
     def validate_text(self, value: str) -> str:
         if not value.strip():
             raise serializers.ValidationError(_("The text must not be empty."))
+        if is_blank(value):
+            raise serializers.ValidationError(
+                _("The text is empty: it has only spaces or invisible characters.")
+            )
         return value
 
     def validate_metadata(self, value: dict[str, Any]) -> dict[str, Any]:

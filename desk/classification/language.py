@@ -41,6 +41,9 @@ _MARKERS: dict[str, frozenset[str]] = {
 _WORDS = re.compile(r"\w+", re.UNICODE)
 
 
+LANGUAGE_SAMPLE_CHARS = 2000
+
+
 @cache
 def detector() -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*_CANDIDATES).build()
@@ -51,6 +54,9 @@ def detect_language(text: str, *, hint: str = "") -> str:
     hint = hint.strip().lower()[:2]
     if hint:
         return hint
+    # The opening of a text tells its language; lingua's time grows with the length, and one
+    # 100,000-character word took seconds (issue 19).
+    text = text[:LANGUAGE_SAMPLE_CHARS]
     words = [w.lower() for w in _WORDS.findall(text) if not w.isdigit()]
     if not words:
         return ""

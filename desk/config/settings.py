@@ -89,6 +89,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body that is too big or too slow is refused before anything else runs.
+    "desk.security.request_limits.bounded_request_body",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -124,6 +126,9 @@ TEMPLATES = [
                 "desk.triage.context.desk",
                 "desk.demo.context.demo",
             ],
+            # Untrusted names, handles, subjects and file names are shown through
+            # one filter library, in every template without {% load %}.
+            "builtins": ["desk.triage.templatetags.untrusted"],
         },
     },
 ]
@@ -521,3 +526,11 @@ PUBLIC_BASE_URL_FROM_ENV = "PUBLIC_BASE_URL" in os.environ
 # older pages of a paged feed one poll follows back to the entries already seen.
 FEED_MAX_BYTES = env_int("FEED_MAX_BYTES", 10 * 1024 * 1024)
 FEED_MAX_PAGES = env_int("FEED_MAX_PAGES", 5)
+
+# --- Bounded requests (desk.security.request_limits) -----------------------------------
+
+# Every request body is read whole within
+# REQUEST_BODY_TIMEOUT_SECONDS plus its declared size at REQUEST_BODY_MIN_RATE bytes a second,
+# or answered 408; MAX_REQUEST_BYTES (DATA_UPLOAD_MAX_MEMORY_SIZE) is refused unread with 413.
+REQUEST_BODY_TIMEOUT_SECONDS = env_float("REQUEST_BODY_TIMEOUT_SECONDS", 10)
+REQUEST_BODY_MIN_RATE = env_int("REQUEST_BODY_MIN_RATE", 32 * 1024)

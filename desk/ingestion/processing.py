@@ -74,7 +74,7 @@ def ingest_stored_event(event: InboundEvent) -> list[IngestResult]:
 
 
 def _ingest_event(event: InboundEvent) -> tuple[list[IngestResult], str, str]:
-    parsed = event.channel.adapter().parse(event)
+    parsed = event.channel.adapter().parse_event(event)
     if parsed.unsupported_because:
         return [], InboundEvent.State.UNSUPPORTED, parsed.unsupported_because
     if parsed.ignored_because:

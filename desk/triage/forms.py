@@ -12,6 +12,7 @@ from desk.sla.selectors import SlaState
 from desk.triage import labels
 from desk.triage.selectors.inbox import SORT_DUE, SORT_NEWEST
 from tickets.models import Ticket
+from tickets.text import is_blank
 
 PAGE_SIZES = (25, 50, 100)
 DEFAULT_PAGE_SIZE = 50
@@ -110,9 +111,23 @@ class ReplyForm(forms.Form):
     confirm_collision = forms.BooleanField(required=False, widget=forms.HiddenInput)
     confirm_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
+    def clean_text(self) -> str:
+        return refuse_blank(self.cleaned_data["text"])
+
 
 class NoteForm(forms.Form):
     text = forms.CharField(label=_("Internal note"), max_length=20_000)
+
+    def clean_text(self) -> str:
+        return refuse_blank(self.cleaned_data["text"])
+
+
+def refuse_blank(text: str) -> str:
+    if is_blank(text):
+        raise forms.ValidationError(
+            _("The text is empty: it has only spaces or invisible characters."), code="blank"
+        )
+    return text
 
 
 @cache

@@ -38,6 +38,7 @@ from channels.models import Channel, InboundEvent
 from desk.access import public
 from desk.webform.notices import form_notice
 from desk.webform.tasks import send_form_confirmation
+from tickets.text import is_blank
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +132,8 @@ def _validate(post: Any, words: dict[str, str]) -> tuple[dict[str, str], dict[st
             errors[name] = words["required"]
         elif "\x00" in values[name]:
             errors[name] = words["required"]
+        elif is_blank(values[name]):
+            errors[name] = words["blank"]
     if len(values["name"]) > MAX_NAME_LENGTH:
         errors["name"] = words["too_long"].format(limit=MAX_NAME_LENGTH)
     if len(values["message"]) > MAX_MESSAGE_LENGTH:

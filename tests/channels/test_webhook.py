@@ -133,3 +133,26 @@ def test_a_post_of_10kb_with_emoji_rtl_and_zero_width_characters_survives(delive
     text = ("Grüße 👋🏽 مرحبا بالعالم zero\u200bwidth\u200d " * 250)[:10_000]
     deliver(mention_payload("p1", text), delivery="d1")
     assert Message.objects.get().text == text
+
+
+def test_a_delivery_whose_text_is_only_invisible_characters_is_kept_as_ignored(
+    deliver: Any,
+) -> None:
+    response = deliver(mention_payload("p1", " \n\t \u200b "), delivery="d1")
+
+    assert response.status_code == 200
+    event = InboundEvent.objects.get()
+    assert (event.state, "only whitespace or invisible" in event.last_error) == ("ignored", True)
+    assert not Ticket.objects.exists()
+
+
+def test_events_not_for_us_are_counted_on_the_channel_health_page(
+    deliver: Any, staff_client: Client
+) -> None:
+    deliver({"type": "subscription_changed", "id": "s1"}, delivery="d1")
+    deliver({"type": "order_cancelled", "id": "s2"}, delivery="d2")
+
+    page = staff_client.get("/channels/").content.decode()
+
+    assert "2 events acknowledged and kept as unsupported" in page
+    assert "order_cancelled" in page

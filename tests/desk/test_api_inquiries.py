@@ -199,3 +199,11 @@ def test_the_openapi_schema_and_docs_are_served(db: None) -> None:
     docs = Client().get("/api/docs/")
     assert docs.status_code == 200
     assert b"swagger" in docs.content.lower()
+
+
+def test_a_text_of_only_whitespace_and_invisible_characters_is_refused(api: Client) -> None:
+    response = post_json(api, URL, {**VALID, "text": " \n\t \u200b \u202e "})
+
+    assert response.status_code == 400
+    assert "invisible characters" in response.json()["error"]["fields"]["text"][0]
+    assert not Ticket.objects.exists()

@@ -1,3 +1,4 @@
+import socket
 from datetime import timedelta
 from typing import Any
 
@@ -6,9 +7,11 @@ from django.test import Client
 from django.utils import timezone
 
 from channels.models import Channel, InboundEvent
+from channels.services import create_channel
 from desk.config import celery_app
 from desk.ingestion.tasks import process_inbound_event, sweep_pending_events
 from tests.conftest import mention_payload, signed_delivery
+from tests.fakes.fixtures import fixture_bytes
 from tickets.models import Message, Ticket
 
 
@@ -86,15 +89,35 @@ def test_a_failing_event_stays_stored_with_its_error_and_the_sweeper_finishes_it
     assert Message.objects.get().text == "hi"
 
 
+def unreachable_meta_channel() -> Channel:
+    """A channel whose Graph API refuses every connection: each attempt to fetch a mentioned
+    comment fails, as during a platform outage."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    return create_channel(
+        kind="meta",
+        name="Instagram, Graph API down",
+        values={
+            "graph_url": f"http://127.0.0.1:{closed_port}",
+            "app_secret": "s",
+            "verify_token": "v",
+            "page_tokens": "1:token",
+            "instagram_accounts": "17841400000000001:1",
+        },
+    )
+
+
 def test_a_poison_event_is_parked_after_its_attempts_and_does_not_block_others(
     webhook_channel: Channel, settings: Any
 ) -> None:
     settings.INBOUND_MAX_ATTEMPTS = 3
+    settings.HTTP_MAX_RETRIES = 0
+    settings.OUTBOUND_ALLOW_PRIVATE_HOSTS = ["127.0.0.1"]
     poison = InboundEvent.objects.create(
-        channel=webhook_channel,
+        channel=unreachable_meta_channel(),
         source=InboundEvent.Source.WEBHOOK,
-        body=b'{"type": "message", "id": "p1", "text": "hi", "author": {"id": "u1"}, '
-        b'"created_at": "yesterday"}',
+        body=fixture_bytes("meta", "instagram__mention.json"),
     )
     good = InboundEvent.objects.create(
         channel=webhook_channel,
@@ -110,10 +133,26 @@ def test_a_poison_event_is_parked_after_its_attempts_and_does_not_block_others(
     poison.refresh_from_db()
     assert outcomes == ["retry", "retry", "parked"]
     assert poison.state == InboundEvent.State.FAILED
-    assert "yesterday" in poison.last_error
+    assert "ConnectionError" in poison.last_error
     assert InboundEvent.objects.get(pk=good.pk).state == InboundEvent.State.DONE
     make_due(poison)
     assert sweep_pending_events.delay().get() == 0
+
+
+def test_an_event_in_a_shape_we_cannot_read_is_unsupported_at_once_not_retried(
+    webhook_channel: Channel,
+) -> None:
+    event = InboundEvent.objects.create(
+        channel=webhook_channel,
+        source=InboundEvent.Source.WEBHOOK,
+        body=b'{"type": "message", "id": "p1", "text": "hi", "author": {"id": "u1"}, '
+        b'"created_at": "yesterday"}',
+    )
+
+    assert process_inbound_event.delay(event.pk).get() == "processed"
+    event.refresh_from_db()
+    assert (event.state, event.attempts) == (InboundEvent.State.UNSUPPORTED, 1)
+    assert "yesterday" in event.last_error
 
 
 def test_processing_an_event_twice_changes_nothing(webhook_channel: Channel) -> None:

@@ -1,6 +1,7 @@
 """The desk in a real browser: Playwright driving Debian's Chromium against a live server."""
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -161,3 +162,53 @@ def test_markup_in_a_post_and_its_authors_name_renders_as_text(
 
     assert page.dialogs == []
     assert page.locator("main img").count() == 0
+
+
+# Where the first and the last character of `needle` are drawn inside an element, from left.
+DRAWN_AT = """([element, needle]) => {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const index = node.data.indexOf(needle);
+        if (index < 0) continue;
+        const left = (i) => {
+            const range = document.createRange();
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            return range.getBoundingClientRect().left;
+        };
+        return [left(index), left(index + needle.length - 1)];
+    }
+    return null;
+}"""
+
+
+def test_a_right_to_left_override_in_an_authors_name_does_not_flip_the_time_after_it(
+    open_page: Any, mention: MentionFactory, live_server: Any
+) -> None:
+    from desk.classification.models import ContactBadge
+
+    make_user("max", "manager")
+    ticket = mention("Thanks, great service!", name="Mallory \u202eevil")
+    stamp = "2026-03-02"
+    ContactBadge.objects.create(
+        contact=ticket.contact,
+        kind=ContactBadge.Kind.AMBASSADOR,
+        status=ContactBadge.Status.CONFIRMED,
+        decided_at=datetime.fromisoformat(f"{stamp}T12:00:00+01:00"),
+    )
+
+    page = open_page("max")
+    page.goto(f"{live_server.url}/desk/ambassadors/")
+    line = page.locator("li", has_text=stamp)
+    name_start, _ = line.evaluate(f"(element) => ({DRAWN_AT})([element, 'Mallory'])")
+    stamp_start, stamp_end = line.evaluate(f"(element) => ({DRAWN_AT})([element, '{stamp}'])")
+
+    # Name, then the date, each read left to right: the override did not reach the date.
+    assert name_start < stamp_start < stamp_end
+    # The override itself is shown as a code point, not obeyed.
+    assert "U+202E" in line.inner_text()
+
+    page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
+    author = page.locator(".thread .message .author").first.bounding_box()
+    time_box = page.locator(".thread .message time").first.bounding_box()
+    assert time_box["x"] > author["x"] + author["width"]

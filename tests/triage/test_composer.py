@@ -244,3 +244,16 @@ def test_the_composer_knows_the_platform_length_limit(
     # The generic webhook has no platform limit; the counter then counts without one.
     assert 'data-max-length=""' in page
     assert "0 characters" in page
+
+
+def test_a_reply_of_only_whitespace_and_invisible_characters_is_refused(
+    staff: StaffFactory, mention: MentionFactory
+) -> None:
+    _user, client = staff()
+    ticket = mention("hello", private=True)
+
+    response = reply(client, ticket, " \n\t \u200b ")
+
+    assert response.status_code == 400
+    assert "only spaces or invisible characters" in response.content.decode()
+    assert sent() == []

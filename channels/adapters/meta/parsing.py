@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
-
 from channels.adapters.base import Author, MediaFile, Mention, MessageChange
+from channels.adapters.payload import MalformedPayload, ident, items, moment, obj, text
 from channels.platforms.windows import WINDOW_KEY
 
 # How long Messenger and Instagram let a page answer a person's last message.
@@ -63,6 +62,8 @@ class Parsed:
 
 
 def scoped(account: str, object_id: str) -> str:
+    if not object_id:
+        raise MalformedPayload("an object without an id")
     return f"{account}/{object_id}"
 
 
@@ -72,11 +73,8 @@ def split_scoped(platform_id: str) -> tuple[str, str]:
 
 
 def _seconds(value: Any) -> datetime:
-    if value in (None, ""):
-        return timezone.now()
-    number = int(value)
-    # Messaging timestamps are milliseconds, feed times seconds.
-    return datetime.fromtimestamp(number / 1000 if number > 10**11 else number, tz=UTC)
+    # Messaging timestamps are milliseconds, feed times seconds: `moment` tells them apart.
+    return moment(value)
 
 
 def parse_delivery(
@@ -88,18 +86,23 @@ def parse_delivery(
 ) -> Parsed:
     parsed = Parsed()
     kind = payload.get("object")
-    for entry in payload.get("entry") or []:
-        account = str(entry.get("id", ""))
+    if kind not in ("page", "instagram"):
+        parsed.unsupported.append(f"an event for object type {text(payload, 'object')!r}")
+        return parsed
+    for entry in items(payload, "entry"):
+        account = ident(entry, "id")
         if account not in (pages if kind == "page" else instagram):
-            parsed.ignored.append(f"an event for {account}, not connected to this channel")
+            parsed.unsupported.append(
+                f"an event for {kind} {account!r}, not connected to this channel"
+            )
             continue
         when = _seconds(entry.get("time"))
-        for change in entry.get("changes") or []:
+        for change in items(entry, "changes"):
             if kind == "page":
                 _feed_change(parsed, account, change, when)
             else:
                 _instagram_change(parsed, account, change, when, fetch_mention)
-        for item in entry.get("messaging") or []:
+        for item in items(entry, "messaging"):
             _messaging(parsed, account, item, instagram=kind == "instagram")
     return parsed
 
@@ -108,15 +111,15 @@ def _feed_change(parsed: Parsed, page: str, change: dict[str, Any], when: dateti
     if change.get("field") != "feed":
         parsed.unsupported.append(f"page field {change.get('field')!r}")
         return
-    value = change.get("value") or {}
-    item, verb = value.get("item"), value.get("verb")
+    value = obj(change, "value")
+    item, verb = text(value, "item"), text(value, "verb")
     if item in IGNORED_FEED_ITEMS:
         parsed.ignored.append(IGNORED_FEED_ITEMS[item])
         return
     if item != "comment" and item not in POST_ITEMS:
         parsed.unsupported.append(f"feed item {item!r}")
         return
-    object_id = value.get("comment_id") if item == "comment" else value.get("post_id")
+    object_id = ident(value, "comment_id" if item == "comment" else "post_id")
     if not object_id:
         parsed.unsupported.append(f"feed {item} without an id")
         return
@@ -130,24 +133,22 @@ def _feed_change(parsed: Parsed, page: str, change: dict[str, Any], when: dateti
     if verb not in ("add", "edited"):
         parsed.unsupported.append(f"feed verb {verb!r}")
         return
-    sender = value.get("from") or {}
-    post_id = value.get("post_id", "")
-    parent = value.get("parent_id", "") if item == "comment" else ""
+    sender = obj(value, "from")
+    post_id = ident(value, "post_id")
+    parent = ident(value, "parent_id") if item == "comment" else ""
     mention = Mention(
         platform_id=platform_id,
-        author=Author(
-            platform_user_id=str(sender.get("id", "")), display_name=sender.get("name", "")
-        ),
-        text=value.get("message", ""),
+        author=Author(platform_user_id=ident(sender, "id"), display_name=text(sender, "name")),
+        text=text(value, "message"),
         created_at=_seconds(value.get("created_time")) if verb == "add" else when,
         parent_platform_id=scoped(page, parent) if parent else "",
         thread_platform_ids=(scoped(page, post_id),) if parent and parent != post_id else (),
         url=f"https://www.facebook.com/{object_id}",
-        is_own=str(sender.get("id")) == page,
+        is_own=ident(sender, "id") == page,
         attachments=tuple(
-            MediaFile(name="photo", content_type="image/*", size=0, url=value["photo"])
+            MediaFile(name="photo", content_type="image/*", size=0, url=text(value, "photo"))
             for _ in [0]
-            if value.get("photo")
+            if text(value, "photo")
         ),
         metadata={"page": page, "item": item},
     )
@@ -163,19 +164,19 @@ def _instagram_change(
     when: datetime,
     fetch_mention: Callable[[str, str], dict[str, Any]],
 ) -> None:
-    name, value = change.get("field"), change.get("value") or {}
+    name, value = text(change, "field"), obj(change, "value")
     if name in IGNORED_INSTAGRAM_FIELDS:
         parsed.ignored.append(IGNORED_INSTAGRAM_FIELDS[name])
         return
     if name == "comments":
-        sender = value.get("from") or {}
-        media = (value.get("media") or {}).get("id", "")
-        parent = value.get("parent_id") or media
+        sender = obj(value, "from")
+        media = ident(value, "media", "id")
+        parent = ident(value, "parent_id") or media
         parsed.mentions.append(
             _instagram_comment(
                 account,
-                value["id"],
-                value.get("text", ""),
+                ident(value, "id"),
+                text(value, "text"),
                 sender,
                 when,
                 parent=parent,
@@ -186,68 +187,71 @@ def _instagram_change(
     if name == "mentions":
         # The notice names only the comment; its text is asked for with the account's token.
         # https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/mentioned_comment
-        found = fetch_mention(account, str(value.get("comment_id", "")))
+        comment_id = ident(value, "comment_id")
+        if not comment_id:
+            parsed.unsupported.append("an Instagram mention without a comment id")
+            return
+        found = obj(fetch_mention(account, comment_id))
         parsed.mentions.append(
             _instagram_comment(
                 account,
-                found["id"],
-                found.get("text", ""),
+                ident(found, "id"),
+                text(found, "text"),
                 {
-                    "id": found.get("from", {}).get("id") or found.get("username", ""),
-                    "username": found.get("username", ""),
+                    "id": ident(found, "from", "id") or ident(found, "username"),
+                    "username": text(found, "username"),
                 },
-                _iso(found.get("timestamp")) or when,
+                moment(found.get("timestamp")) if found.get("timestamp") else when,
                 parent="",
-                media=str(value.get("media_id", "")),
+                media=ident(value, "media_id"),
             )
         )
         return
     parsed.unsupported.append(f"Instagram field {name!r}")
 
 
-def _iso(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z")
-
-
 def _instagram_comment(
     account: str,
     comment_id: str,
-    text: str,
+    body: str,
     sender: dict[str, Any],
     when: datetime,
     *,
     parent: str,
     media: str,
 ) -> Mention:
-    username = sender.get("username", "")
+    username = text(sender, "username")
     return Mention(
         platform_id=scoped(account, comment_id),
         author=Author(
-            platform_user_id=str(sender.get("id", "")),
+            platform_user_id=ident(sender, "id"),
             kind="instagram",
             handle=f"@{username}" if username else "",
             display_name=username,
             profile_url=f"https://www.instagram.com/{username}" if username else "",
         ),
-        text=text,
+        text=body,
         created_at=when,
         parent_platform_id=scoped(account, parent) if parent else "",
         thread_platform_ids=(scoped(account, media),) if media and media != parent else (),
-        is_own=str(sender.get("id")) == account,
+        is_own=ident(sender, "id") == account,
         metadata={"instagram_account": account, "media": media},
     )
 
 
 def _messaging(parsed: Parsed, account: str, item: dict[str, Any], *, instagram: bool) -> None:
-    sender = str((item.get("sender") or {}).get("id", ""))
-    recipient = str((item.get("recipient") or {}).get("id", ""))
+    sender = ident(item, "sender", "id")
+    recipient = ident(item, "recipient", "id")
     when = _seconds(item.get("timestamp"))
     if "message_edit" in item:
-        edit = item["message_edit"]
+        edit = obj(item, "message_edit")
+        if not ident(edit, "mid"):
+            parsed.unsupported.append("a message edit without a message id")
+            return
         parsed.changes.append(
-            MessageChange(scoped(account, edit["mid"]), "edited", when, text=edit.get("text", ""))
+            MessageChange(
+                scoped(account, ident(edit, "mid")), "edited", when, text=text(edit, "text")
+            )
         )
         return
     message = item.get("message")
@@ -258,7 +262,10 @@ def _messaging(parsed: Parsed, account: str, item: dict[str, Any], *, instagram:
         else:
             parsed.unsupported.append("a messaging event of unknown type")
         return
-    platform_id = scoped(account, message["mid"])
+    if not ident(message, "mid"):
+        parsed.unsupported.append("a message without a message id")
+        return
+    platform_id = scoped(account, ident(message, "mid"))
     if message.get("is_deleted"):
         parsed.changes.append(MessageChange(platform_id, "removed", when))
         return
@@ -273,7 +280,7 @@ def _messaging(parsed: Parsed, account: str, item: dict[str, Any], *, instagram:
                 kind="instagram" if instagram else "",
                 display_name=("Instagram" if instagram else "Messenger") + f" user …{person[-4:]}",
             ),
-            text=message.get("text", ""),
+            text=text(message, "text"),
             created_at=when,
             # Private messages have no thread of their own: one conversation per person,
             # keyed by them, so each new message joins it.
@@ -282,13 +289,13 @@ def _messaging(parsed: Parsed, account: str, item: dict[str, Any], *, instagram:
             is_own=own,
             attachments=tuple(
                 MediaFile(
-                    name=attachment.get("type", "file"),
-                    content_type=f"{attachment.get('type', 'application')}/*",
+                    name=text(attachment, "type") or "file",
+                    content_type=f"{text(attachment, 'type') or 'application'}/*",
                     size=0,
-                    url=attachment["payload"]["url"],
+                    url=text(attachment, "payload", "url"),
                 )
-                for attachment in message.get("attachments") or []
-                if (attachment.get("payload") or {}).get("url")
+                for attachment in items(message, "attachments")
+                if text(attachment, "payload", "url")
             ),
             metadata={WINDOW_KEY: MESSAGING_WINDOW_HOURS, "account": account},
         )

@@ -39,6 +39,7 @@ from channels.adapters.base import (
     SignatureError,
     load_json_object,
 )
+from channels.adapters.payload import ident
 from channels.adapters.x.activity import event_user, is_activity, parse_xaa
 from channels.adapters.x.parsing import parse_activity, parse_polled, post_url
 from channels.adapters.x.subscriptions import ActivitySubscriptions
@@ -149,29 +150,25 @@ class XAdapter(ActivitySubscriptions, Adapter):
             return f"xaa:{payload['data']['event_uuid']}"
         return "sha256:" + hashlib.sha256(request.body).hexdigest()
 
-    def check_payload(self, body: bytes) -> None:
-        payload = load_json_object(body)
-        if is_activity(payload):
-            user = event_user(payload)
-        elif "for_user_id" in payload:
-            user = str(payload["for_user_id"])
-        else:
-            raise InvalidPayload(
-                "An X delivery is an X Activity event ({'data': {'event_type': ...}}) or an "
-                "Account Activity delivery naming 'for_user_id'."
-            )
-        if user != str(self.config["account_id"]):
-            raise InvalidPayload(
-                f"The delivery is for account {user or '(none)'}, "
-                f"not this channel's {self.config['account_id']}."
-            )
-
     def parse(self, event: InboundEvent) -> ParsedEvent:
         payload = load_json_object(bytes(event.body))
         account_id = str(self.config["account_id"])
         if is_activity(payload):
+            user = event_user(payload)
+            if user and user != account_id:
+                return ParsedEvent(
+                    unsupported_because=f"an event for account {user!r}, "
+                    f"not this channel's {account_id}"
+                )
             return parse_xaa(payload, account_id)
         if "for_user_id" in payload:
+            # Platforms retry and then disable a webhook that is refused, so a delivery for
+            # another account is acknowledged and recorded here, not answered 400.
+            if ident(payload, "for_user_id") != account_id:
+                return ParsedEvent(
+                    unsupported_because=f"an event for account {ident(payload, 'for_user_id')!r}, "
+                    f"not this channel's {account_id}"
+                )
             return parse_activity(payload, account_id)
         if isinstance(payload.get("data"), dict):
             return parse_polled(payload, account_id)

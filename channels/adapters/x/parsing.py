@@ -6,12 +6,13 @@ Account Activity: https://docs.x.com/x-api/enterprise-gnip-2.0/fundamentals/acco
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
 
 from channels.adapters.base import Author, MediaFile, Mention, MessageChange, ParsedEvent
+from channels.adapters.payload import ident, items, moment, obj, text
 
 # Account Activity event lists we know and deliberately do not ticket.
 IGNORED_EVENTS = {
@@ -43,15 +44,11 @@ def _v1_time(value: str | None) -> datetime:
 
 
 def _iso_time(value: str | None) -> datetime:
-    if not value:
-        return timezone.now()
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return moment(value)
 
 
 def _millis(value: str | int | None) -> datetime:
-    if not value:
-        return timezone.now()
-    return datetime.fromtimestamp(int(value) / 1000, tz=UTC)
+    return moment(value)
 
 
 def post_url(handle: str, post_id: str) -> str:
@@ -65,20 +62,20 @@ def parse_activity(payload: dict[str, Any], account_id: str) -> ParsedEvent:
         return ParsedEvent(unsupported_because=f"unknown Account Activity event {unknown[0]!r}")
     mentions: list[Mention] = []
     changes: list[MessageChange] = []
-    for tweet in payload.get("tweet_create_events") or []:
+    for tweet in items(payload, "tweet_create_events"):
         if tweet.get("retweeted_status"):
             continue  # a repost says nothing new
         mentions.append(_v1_mention(tweet, account_id))
-    users = payload.get("users") or {}
-    for event in payload.get("direct_message_events") or []:
+    users = obj(payload, "users")
+    for event in items(payload, "direct_message_events"):
         if event.get("type") == "message_create":
             mentions.append(_dm_mention(event, users, account_id))
-    for deleted in payload.get("tweet_delete_events") or []:
-        status = deleted.get("status") or {}
-        if status.get("id"):
+    for deleted in items(payload, "tweet_delete_events"):
+        status = obj(deleted, "status")
+        if ident(status, "id"):
             changes.append(
                 MessageChange(
-                    platform_id=str(status["id"]),
+                    platform_id=ident(status, "id"),
                     kind="removed",
                     happened_at=_millis(deleted.get("timestamp_ms")),
                 )
@@ -90,59 +87,58 @@ def parse_activity(payload: dict[str, Any], account_id: str) -> ParsedEvent:
 
 
 def _v1_mention(tweet: dict[str, Any], account_id: str) -> Mention:
-    user = tweet.get("user") or {}
-    handle = user.get("screen_name", "")
-    text = (
-        (tweet.get("extended_tweet") or {}).get("full_text")
-        or tweet.get("full_text")
-        or tweet.get("text", "")
-    )
-    media = ((tweet.get("extended_tweet") or tweet).get("extended_entities") or {}).get("media", [])
+    user = obj(tweet, "user")
+    handle = text(user, "screen_name")
+    post_id = ident(tweet, "id_str") or ident(tweet, "id")
+    extended = obj(tweet, "extended_tweet")
+    body = text(extended, "full_text") or text(tweet, "full_text") or text(tweet, "text")
+    media = items(extended or tweet, "extended_entities", "media")
+    language = text(tweet, "lang")
     return Mention(
-        platform_id=tweet["id_str"],
+        platform_id=post_id,
         author=Author(
-            platform_user_id=user.get("id_str", ""),
+            platform_user_id=ident(user, "id_str") or ident(user, "id"),
             handle=f"@{handle}" if handle else "",
-            display_name=user.get("name", ""),
+            display_name=text(user, "name"),
             profile_url=f"https://x.com/{handle}" if handle else "",
         ),
-        text=text,
-        created_at=_v1_time(tweet.get("created_at")),
-        parent_platform_id=tweet.get("in_reply_to_status_id_str") or "",
-        url=post_url(handle, tweet["id_str"]),
-        language=str(tweet.get("lang") or "").replace("und", ""),
-        is_own=user.get("id_str") == account_id,
+        text=body,
+        created_at=_v1_time(text(tweet, "created_at")),
+        parent_platform_id=ident(tweet, "in_reply_to_status_id_str"),
+        url=post_url(handle, post_id),
+        language="" if language == "und" else language,
+        is_own=ident(user, "id_str") == account_id,
         attachments=tuple(
             MediaFile(
-                name=item.get("media_url_https", "").rsplit("/", 1)[-1][:255] or "media",
+                name=text(item, "media_url_https").rsplit("/", 1)[-1][:255] or "media",
                 content_type="video/*"
                 if item.get("type") in ("video", "animated_gif")
                 else "image/*",
                 size=0,
-                url=item["media_url_https"],
+                url=text(item, "media_url_https"),
             )
             for item in media
-            if item.get("media_url_https")
+            if text(item, "media_url_https")
         ),
     )
 
 
 def _dm_mention(event: dict[str, Any], users: dict[str, Any], account_id: str) -> Mention:
-    create = event["message_create"]
-    sender_id = str(create.get("sender_id", ""))
-    recipient_id = str((create.get("target") or {}).get("recipient_id", ""))
+    create = obj(event, "message_create")
+    sender_id = ident(create, "sender_id")
+    recipient_id = ident(create, "target", "recipient_id")
     other = recipient_id if sender_id == account_id else sender_id
-    user = users.get(sender_id) or {}
-    handle = user.get("screen_name", "")
+    user = obj(users, sender_id)
+    handle = text(user, "screen_name")
     return Mention(
-        platform_id=str(event["id"]),
+        platform_id=ident(event, "id"),
         author=Author(
             platform_user_id=sender_id,
             handle=f"@{handle}" if handle else "",
-            display_name=user.get("name", ""),
+            display_name=text(user, "name"),
             profile_url=f"https://x.com/{handle}" if handle else "",
         ),
-        text=(create.get("message_data") or {}).get("text", ""),
+        text=text(create, "message_data", "text"),
         created_at=_millis(event.get("created_timestamp")),
         # Direct messages have no thread of their own: one conversation per person.
         parent_platform_id=f"dm:{other}",
@@ -153,32 +149,34 @@ def _dm_mention(event: dict[str, Any], users: dict[str, Any], account_id: str) -
 
 def parse_polled(payload: dict[str, Any], account_id: str) -> ParsedEvent:
     """A post found by polling, stored as {"data": post, "includes": {"users": [author]}}."""
-    post = payload["data"]
-    users = {u["id"]: u for u in (payload.get("includes") or {}).get("users", [])}
-    author = users.get(post.get("author_id", "")) or {}
-    handle = author.get("username", "")
-    referenced = {ref["type"]: ref["id"] for ref in post.get("referenced_tweets") or []}
+    post = obj(payload, "data")
+    users = {ident(u, "id"): u for u in items(payload, "includes", "users")}
+    author = users.get(ident(post, "author_id")) or {}
+    handle = text(author, "username")
+    referenced = {text(ref, "type"): ident(ref, "id") for ref in items(post, "referenced_tweets")}
     if "retweeted" in referenced:
         return ParsedEvent(ignored_because="a repost")
     parent = referenced.get("replied_to", "")
-    root = post.get("conversation_id") or ""
+    root = ident(post, "conversation_id")
+    post_id = ident(post, "id")
+    language = text(post, "lang")
     return ParsedEvent(
         mentions=(
             Mention(
-                platform_id=str(post["id"]),
+                platform_id=post_id,
                 author=Author(
-                    platform_user_id=str(post.get("author_id", "")),
+                    platform_user_id=ident(post, "author_id"),
                     handle=f"@{handle}" if handle else "",
-                    display_name=author.get("name", ""),
+                    display_name=text(author, "name"),
                     profile_url=f"https://x.com/{handle}" if handle else "",
                 ),
-                text=post.get("note_tweet", {}).get("text") or post.get("text", ""),
+                text=text(post, "note_tweet", "text") or text(post, "text"),
                 created_at=_iso_time(post.get("created_at")),
                 parent_platform_id=parent,
-                thread_platform_ids=(root,) if root and root not in (parent, post["id"]) else (),
-                url=post_url(handle, str(post["id"])),
-                language=post.get("lang") if post.get("lang") not in (None, "und") else "",
-                is_own=str(post.get("author_id")) == account_id,
+                thread_platform_ids=(root,) if root and root not in (parent, post_id) else (),
+                url=post_url(handle, post_id),
+                language="" if language == "und" else language,
+                is_own=ident(post, "author_id") == account_id,
             ),
         )
     )

@@ -1,12 +1,13 @@
 """Staff actions on platform comments (through the outbound gate), and the channels page."""
 
 from django.contrib import messages as flash
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from channels.adapters.feed.recipes import RECIPES
-from channels.models import Channel
+from channels.models import Channel, InboundEvent
 from desk.access import staff_required, visible_ticket_or_404
 from desk.outbound.moderation import ActionRefused, hide, reply_in_private
 from tickets.models import Message, Ticket
@@ -49,8 +50,9 @@ def message_private_reply(request: HttpRequest, pk: int, message_pk: int) -> Htt
 @staff_required
 @require_GET
 def channel_health(request: HttpRequest) -> HttpResponse:
+    unsupported = unsupported_events_by_channel()
     rows = [
-        (channel, adapter.health_details(), adapter.entry_points())
+        (channel, adapter.health_details(), adapter.entry_points(), unsupported.get(channel.pk))
         for channel in Channel.objects.all()
         for adapter in [channel.adapter()]
     ]
@@ -59,3 +61,16 @@ def channel_health(request: HttpRequest) -> HttpResponse:
         "platforms/channel_health.html",
         {"rows": rows, "recipes": list(RECIPES.values())},
     )
+
+
+def unsupported_events_by_channel() -> dict[int, tuple[int, str]]:
+    """Per channel: how many deliveries were not for us (another account, an unknown type, a
+    shape we cannot read), and the latest one's reason. Each was acknowledged and kept."""
+    events = InboundEvent.objects.filter(state=InboundEvent.State.UNSUPPORTED)
+    counts = dict(
+        events.values("channel").annotate(n=Count("id")).values_list("channel", "n").order_by()
+    )
+    return {
+        channel_id: (count, events.filter(channel_id=channel_id).order_by("-id")[0].last_error)
+        for channel_id, count in counts.items()
+    }

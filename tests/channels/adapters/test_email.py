@@ -170,7 +170,7 @@ def test_attachments_are_recorded_stored_and_downloadable_by_staff(
     assert b"".join(response.streaming_content).startswith(b"%PDF-1.4")
     assert Client().get(f"/attachments/{attachment.pk}/").status_code == 302
     page = staff_client.get(f"/tickets/{Ticket.objects.get().pk}/").content.decode()
-    assert f'href="/attachments/{attachment.pk}/">Rechnung März.pdf</a>' in page
+    assert f'href="/attachments/{attachment.pk}/"><bdi>Rechnung März.pdf</bdi></a>' in page
 
 
 def test_auto_replies_and_bounces_are_recorded_but_not_ticketed(

@@ -109,11 +109,16 @@ def test_a_replayed_delivery_creates_nothing_new(send: Any) -> None:
     assert Message.objects.count() == 1
 
 
-def test_a_delivery_that_is_not_a_page_or_instagram_event_is_refused_with_400(send: Any) -> None:
+def test_a_delivery_for_an_object_type_we_do_not_handle_is_acknowledged_and_unsupported(
+    send: Any,
+) -> None:
+    # Meta retries a refused delivery and at last disables the subscription.
     response = send({"object": "whatsapp_business_account", "entry": []})
 
-    assert response.status_code == 400
-    assert not InboundEvent.objects.exists()
+    assert response.status_code == 200
+    stored = InboundEvent.objects.get()
+    assert stored.state == "unsupported"
+    assert "whatsapp_business_account" in stored.last_error
 
 
 def test_a_follow_up_comment_by_the_same_person_joins_the_conversation(send: Any) -> None:
@@ -300,13 +305,16 @@ def test_known_events_are_ignored_and_unknown_ones_kept_as_unsupported(send: Any
     assert not Message.objects.exists()
 
 
-def test_events_for_a_page_not_on_this_channel_are_ignored(send: Any) -> None:
+def test_events_for_a_page_not_on_this_channel_are_acknowledged_and_unsupported(
+    send: Any,
+) -> None:
     other = event("feed__comment")
     other["entry"][0]["id"] = "999"
 
-    send(other)
+    assert send(other).status_code == 200
 
-    assert InboundEvent.objects.get().state == "ignored"
+    stored = InboundEvent.objects.get()
+    assert (stored.state, "'999'" in stored.last_error) == ("unsupported", True)
     assert not Message.objects.exists()
 
 

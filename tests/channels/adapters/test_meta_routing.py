@@ -101,4 +101,5 @@ def test_a_channel_of_another_app_never_receives_this_apps_events(
     post(shop, payload, django_capture_on_commit_callbacks)
 
     assert not InboundEvent.objects.filter(channel=stranger).exists()
-    assert InboundEvent.objects.get(channel=shop).state == "ignored"
+    # Not a page of this channel: acknowledged, kept and counted as unsupported.
+    assert InboundEvent.objects.get(channel=shop).state == "unsupported"

@@ -180,3 +180,10 @@ def test_a_10kb_message_with_emoji_rtl_and_zero_width_text_survives_escaped(
     assert Message.objects.get().text == LONG_TEXT.strip()
     page = staff_client.get(f"/tickets/{Ticket.objects.get().pk}/").content.decode()
     assert escape(LONG_TEXT.strip()) in page
+
+
+def test_a_message_of_only_whitespace_and_invisible_characters_is_refused(submit: Any) -> None:
+    response = submit({"name": "Mia", "email": "mia@example.de", "message": " \n\t \u200b "})
+
+    assert "only spaces or invisible characters" in response.content.decode()
+    assert not InboundEvent.objects.exists()

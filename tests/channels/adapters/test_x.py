@@ -120,14 +120,17 @@ def test_a_replayed_delivery_creates_nothing_new(send: Any) -> None:
     assert Message.objects.count() == 1
 
 
-def test_a_delivery_for_another_account_is_refused_with_400(send: Any) -> None:
+def test_a_delivery_for_another_account_is_acknowledged_and_unsupported(send: Any) -> None:
+    # X retries a refused delivery and at last disables the webhook.
     payload = event("tweet_create_events__mention")
     payload["for_user_id"] = "42"
 
     response = send(payload)
 
-    assert response.status_code == 400
-    assert not InboundEvent.objects.exists()
+    assert response.status_code == 200
+    stored = InboundEvent.objects.get()
+    assert (stored.state, "'42'" in stored.last_error) == ("unsupported", True)
+    assert not Message.objects.exists()
 
 
 def test_our_reply_is_posted_in_the_thread_and_its_echo_is_not_ingested(

@@ -76,14 +76,16 @@ def test_the_same_event_delivered_twice_is_stored_once(send: Any) -> None:
     assert InboundEvent.objects.get().delivery_id == f"xaa:{MENTION_ID}"
 
 
-def test_an_event_for_another_account_is_refused_with_400(send: Any) -> None:
+def test_an_event_for_another_account_is_acknowledged_and_kept_as_unsupported(send: Any) -> None:
     payload = event("post_mention_create__mention")
     payload["data"]["filter"]["user_id"] = "42"
 
     response = send(payload)
 
-    assert response.status_code == 400
-    assert not InboundEvent.objects.exists()
+    # X retries any other answer and then disables the webhook: acknowledged, kept, counted.
+    assert response.status_code == 200
+    kept = InboundEvent.objects.get()
+    assert kept.state == "unsupported" and "42" in kept.last_error
 
 
 def test_an_unsigned_event_is_refused(send: Any) -> None:

@@ -1,0 +1,58 @@
+"""Facts about untrusted text that every layer needs: is it empty to a reader, does it hide
+characters, does a name mix scripts to look like another.
+
+Bidirectional controls (U+202E turns the rest of a line around), zero-width characters and
+other format characters are invisible; a name made of them, or a text made only of them and
+whitespace, must not pass for something a person wrote.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Categories a reader cannot see: format (Cf: bidi controls, zero-width joiners, soft hyphen),
+# controls (Cc), separators (Z*) and unassigned or private code points rendered as nothing.
+INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp", "Co", "Cn"})
+_SPACE = " "
+
+
+def is_blank(text: str | None) -> bool:
+    """True when nothing visible is left after whitespace and format characters go."""
+    if not text:
+        return True
+    return all(ch.isspace() or unicodedata.category(ch) in INVISIBLE_CATEGORIES for ch in text)
+
+
+def hidden_characters(text: str) -> list[str]:
+    """The invisible characters in a name, except the ordinary space."""
+    return [ch for ch in text if ch != _SPACE and unicodedata.category(ch) in INVISIBLE_CATEGORIES]
+
+
+def _script(ch: str) -> str:
+    """The script of a letter, from its Unicode name (LATIN, CYRILLIC, GREEK, ...)."""
+    try:
+        name = unicodedata.name(ch)
+    except ValueError:
+        return ""
+    return name.split(" ", 1)[0]
+
+
+def scripts_of(text: str) -> set[str]:
+    return {script for ch in text if ch.isalpha() and (script := _script(ch))}
+
+
+# Scripts whose letters can pass for Latin ones (a Cyrillic "а" in "pаypal").
+LOOKALIKE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE"})
+
+
+def mixes_lookalike_scripts(text: str) -> bool:
+    """True when a name mixes Latin with a script whose letters look like Latin letters.
+
+    Whole words in another script ("Анна Smith") are ordinary; the mix within one word is
+    the spoof ("Аnna" with a Cyrillic A).
+    """
+    for word in text.split():
+        found = scripts_of(word) & LOOKALIKE_SCRIPTS
+        if len(found) > 1:
+            return True
+    return False
