@@ -1,6 +1,9 @@
 """Classification time per mention, in one process on PostgreSQL: the lexicons alone, and
 with a trained model active (each call also asks the database which model is active).
 
+The mentions: the shipped test sets (real tweets to brands, the own five-language posts, and
+10 KB bug reports), classified without a language hint, so language detection is timed too.
+
 python bench/classify.py [--rounds 3]
 """
 
@@ -17,11 +20,13 @@ def main() -> None:
     args = parser.parse_args()
     create_database(bench_env())
     setup_django()
-    from desk.classification.learning.dataset import EVALUATION_PATH, read_jsonl
+    from desk.classification.learning.evaluation import shipped_suites
     from desk.classification.learning.versions import deactivate_all, train_version
     from desk.classify import classify
 
-    texts = [example.text for example in read_jsonl(EVALUATION_PATH)]
+    texts = [example.text for suite in shipped_suites() for example in suite.examples]
+    long_texts = sum(len(text) > 5000 for text in texts)
+    print(f"{len(texts)} mentions, {long_texts} of them longer than 5,000 characters")
     classify("warm-up: load the language models once")
 
     def measure(label: str) -> None:

@@ -13,6 +13,7 @@ from functools import cache
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
 from desk.classification.labels import SERVED_LANGUAGES
+from desk.classification.normalize import language_text
 
 _CANDIDATES: dict[Language, str] = {
     Language.ENGLISH: "en",
@@ -51,6 +52,10 @@ def detect_language(text: str, *, hint: str = "") -> str:
     hint = hint.strip().lower()[:2]
     if hint:
         return hint
+    # Handles, hashtags and links are names, not language: "@DeutscheBahnHilfe" in an
+    # English post is no evidence of German.
+    # The first paragraphs tell the language; lingua's time grows with the length.
+    text = language_text(text[:2000])[:600]
     words = [w.lower() for w in _WORDS.findall(text) if not w.isdigit()]
     if not words:
         return ""

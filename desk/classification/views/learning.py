@@ -7,12 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from desk.classification.corrections import CorrectionError, record_correction
 from desk.classification.forms import CorrectionForm
 from desk.classification.learning.model import ModelError
 from desk.classification.learning.versions import (
+    GateRefused,
     VersionError,
     activate_version,
     deactivate_all,
@@ -87,6 +89,12 @@ def version_activate(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(ClassifierVersion, pk=pk)
     try:
         activate_version(version=version)
+    except GateRefused:
+        flash.error(
+            request,
+            gettext("v%(number)s cannot be activated: it is %(why)s")
+            % {"number": version.number, "why": version.gate_report},
+        )
     except ModelError as exc:
         flash.error(request, f"v{version.number} cannot be used: {exc}")
     else:
