@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import pickle  # nosec B403 - only our own models, checked by SHA-256 before loading
 import zlib
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -92,17 +93,13 @@ class TrainedModel:
         prepared = model_text(text)
         all_indices, all_values = [], []
         for vocabulary, analyze in zip(self.vocabularies, analyzers, strict=True):
-            counts: dict[int, int] = {}
-            for gram in analyze(prepared):
-                index = vocabulary.terms.get(gram)
-                if index is not None:
-                    counts[index] = counts.get(index, 0) + 1
-            if not counts:
+            terms = vocabulary.terms
+            found = [(terms[g], n) for g, n in Counter(analyze(prepared)).items() if g in terms]
+            if not found:
                 continue
-            indices = np.fromiter(counts, dtype=np.intp, count=len(counts))
-            values = (1.0 + np.log(np.fromiter(counts.values(), dtype=float))) * vocabulary.idf[
-                indices
-            ]
+            indices = np.fromiter((i for i, _ in found), dtype=np.intp, count=len(found))
+            counts = np.fromiter((n for _, n in found), dtype=float, count=len(found))
+            values = (1.0 + np.log(counts)) * vocabulary.idf[indices]
             all_indices.append(indices + vocabulary.offset)
             all_values.append(values / np.linalg.norm(values))
         cues = np.array(cue_columns(text, hits), dtype=np.intp) + self.width
@@ -114,19 +111,33 @@ class TrainedModel:
         indices, values = self._row(text, lexicon_hits)
         cues: dict[str, tuple[str, ...]] = {}
 
-        def scores(weights: np.ndarray, bias: np.ndarray, names: Sequence[str]) -> np.ndarray:
-            contributions = values[:, None] * weights[indices]  # (present features, classes)
-            for column, name in enumerate(names):
-                cues[name] = self._top(indices, contributions[:, column])
-            return 1.0 / (1.0 + np.exp(-(contributions.sum(axis=0) + bias)))
+        def scores(
+            weights: np.ndarray, bias: np.ndarray, names: Sequence[str], explain: Any
+        ) -> np.ndarray:
+            present = weights[indices]  # (features in this mention, classes)
+            probabilities = 1.0 / (1.0 + np.exp(-(values @ present + bias)))
+            # Only the answers given are explained: the rest would cost time for nothing.
+            for column in explain(probabilities):
+                cues[names[column]] = self._top(indices, values * present[:, column])
+            return probabilities
 
         labels: dict[str, float] = {}
         if self.labels:
-            probabilities = scores(self.label_weights, self.label_bias, self.labels)
+            probabilities = scores(
+                self.label_weights,
+                self.label_bias,
+                self.labels,
+                lambda p: np.flatnonzero(p >= 0.5),
+            )
             labels = dict(zip(self.labels, probabilities.tolist(), strict=True))
         sentiment: dict[str, float] = {}
         if self.sentiment_weights is not None and self.sentiment_bias is not None:
-            raw = scores(self.sentiment_weights, self.sentiment_bias, self.sentiments)
+            raw = scores(
+                self.sentiment_weights,
+                self.sentiment_bias,
+                self.sentiments,
+                lambda p: [int(np.argmax(p))],
+            )
             # One-vs-rest scores, normalised to sum to one (as scikit-learn does for OvR).
             sentiment = dict(zip(self.sentiments, (raw / raw.sum()).tolist(), strict=True))
         return Prediction(labels=labels, sentiment=sentiment, cues=cues)

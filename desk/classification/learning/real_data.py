@@ -16,10 +16,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata, util
 from pathlib import Path
+
+import numpy as np
 
 from desk.classification.learning.dataset import Example
 from desk.classification.normalize import HANDLE_TOKEN, URL_TOKEN, normalize
@@ -149,18 +152,34 @@ def real_sets() -> dict[str, RealSet]:
     }
 
 
-def drop_near_duplicates(
-    tests: dict[str, tuple[Example, ...]], train: list[Example]
-) -> dict[str, tuple[Example, ...]]:
-    """Test examples whose word-bigram cosine to any training text reaches NEAR_DUPLICATE go."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+def max_similarity(texts: Sequence[str], others: Sequence[str]) -> np.ndarray:
+    """For each text, its highest cosine to any of `others`, over the word pairs of the dedupe
+    key (hashed and binary, so the figure does not depend on the corpus). Pairs, not single
+    words: every tweet shares "the" and "to" with every other, which made the product of
+    the two matrices take seconds for nothing."""
+    from sklearn.feature_extraction.text import HashingVectorizer
 
-    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=1, preprocessor=dedupe_key)
-    train_matrix = vectorizer.fit_transform([e.text for e in train]).T.tocsc()
+    if not texts or not others:
+        return np.zeros(len(texts))
+    vectorizer = HashingVectorizer(
+        ngram_range=(2, 2),
+        preprocessor=dedupe_key,
+        binary=True,
+        alternate_sign=False,
+        n_features=2**18,
+    )
+    other_matrix = vectorizer.transform(others).T.tocsc()
+    return (vectorizer.transform(texts) @ other_matrix).max(axis=1).toarray().ravel()
+
+
+def drop_near_duplicates(
+    tests: dict[str, tuple[Example, ...]], train: Sequence[Example]
+) -> dict[str, tuple[Example, ...]]:
+    """Test examples whose cosine to any training text reaches NEAR_DUPLICATE go."""
+    train_texts = [e.text for e in train]
     kept = {}
     for name, examples in tests.items():
-        matrix = vectorizer.transform([e.text for e in examples])
-        similarity = (matrix @ train_matrix).max(axis=1).toarray().ravel()
+        similarity = max_similarity([e.text for e in examples], train_texts)
         kept[name] = tuple(
             e for e, s in zip(examples, similarity, strict=True) if s < NEAR_DUPLICATE
         )
