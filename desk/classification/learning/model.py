@@ -143,8 +143,11 @@ class TrainedModel:
         return Prediction(labels=labels, sentiment=sentiment, cues=cues)
 
     def _top(self, indices: np.ndarray, contributions: np.ndarray) -> tuple[str, ...]:
-        order = np.argsort(-contributions)[: TOP_FEATURES * 3]
         names = self._feature_names()
+        # Character n-grams ("ot_", "bl") carry the prediction but mean nothing to a reader:
+        # the explanation names words, word pairs and cues only.
+        readable = [p for p, i in enumerate(indices.tolist()) if not names[i].startswith("\x00")]
+        order = [readable[p] for p in np.argsort(-contributions[readable])[: TOP_FEATURES * 3]]
         chosen: list[str] = []
         for position in order:
             if contributions[position] <= 0 or len(chosen) == TOP_FEATURES:
@@ -159,8 +162,9 @@ class TrainedModel:
         if names is None:
             names = [""] * self.width
             for vocabulary in self.vocabularies:
+                hidden = "\x00" if vocabulary.analyzer.startswith("char") else ""
                 for term, index in vocabulary.terms.items():
-                    names[vocabulary.offset + index] = term.strip()
+                    names[vocabulary.offset + index] = hidden + term.strip()
             names += list(cue_names())
             self.__dict__["_names"] = names
         return names
