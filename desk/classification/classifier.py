@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from desk.classification.labels import NETIQUETTE
 from desk.classification.language import detect_language
 from desk.classification.learning.model import TrainedModel
 from desk.classification.learning.versions import active_model
-from desk.classification.lexicon import classify_by_lexicon
+from desk.classification.lexicon import LexiconResult, classify_by_lexicon
 from desk.classification.types import Classification
+
+MODEL = "model"
+LEXICON = "lexicon"
 
 
 def classify_text(text: str, *, language_hint: str = "") -> Classification:
@@ -26,20 +30,61 @@ def classify_with(
     lexicon = classify_by_lexicon(text, language=language)
     labels = dict(lexicon.labels)
     reasons = dict(lexicon.reasons)
+    cues = {name: _lexicon_cues(lexicon, name) for name in [*labels, "sentiment"]}
+    sources = dict.fromkeys(cues, LEXICON)
     sentiment = lexicon.sentiment
     if model is None:
         return Classification(
-            language=language, labels=labels, sentiment=sentiment, reasons=reasons
+            language=language,
+            labels=labels,
+            sentiment=sentiment,
+            reasons=reasons,
+            cues={k: v for k, v in cues.items() if v},
+            sources=sources,
         )
     name = f"model v{model_number}" if model_number is not None else "model"
-    label_probabilities, sentiment_probabilities = model.predict(text, lexicon.hits)
-    for label, probability in label_probabilities.items():
+    prediction = model.predict(text, lexicon.hits)
+    for label, probability in prediction.labels.items():
         evidence = lexicon.reasons.get(label)
         labels[label] = round(probability, 3)
+        if label == NETIQUETTE and lexicon.hits.get("threat"):
+            # A matched threat is never left to a score: a missed threat costs far more
+            # than a second look at a harsh post.
+            labels[label] = max(labels[label], lexicon.labels.get(label, 0.0))
         reasons[label] = f"{name} {probability:.2f}" + (f" ({evidence})" if evidence else "")
-    if sentiment_probabilities:
-        sentiment, probability = max(sentiment_probabilities.items(), key=lambda item: item[1])
+        cues[label] = _readable(prediction.cues.get(label, ()), lexicon)
+        sources[label] = MODEL
+    if prediction.sentiment:
+        sentiment, probability = max(prediction.sentiment.items(), key=lambda item: item[1])
         sentiment = str(sentiment)
         reasons["sentiment"] = f"{name} {sentiment} {probability:.2f}"
+        cues["sentiment"] = _readable(prediction.cues.get(sentiment, ()), lexicon)
+        sources["sentiment"] = MODEL
     labels = {label: score for label, score in labels.items() if score >= 0.05}
-    return Classification(language=language, labels=labels, sentiment=sentiment, reasons=reasons)
+    return Classification(
+        language=language,
+        labels=labels,
+        sentiment=sentiment,
+        reasons=reasons,
+        cues={k: v for k, v in cues.items() if v and (k in labels or k == "sentiment")},
+        sources=sources,
+    )
+
+
+def _lexicon_cues(lexicon: LexiconResult, name: str) -> tuple[str, ...]:
+    if name == "sentiment":
+        return lexicon.hits.get(lexicon.sentiment, ()) if lexicon.sentiment != "neutral" else ()
+    if name == NETIQUETTE:
+        return tuple(w for kind in ("threat", "insult", "spam") for w in lexicon.hits.get(kind, ()))
+    return lexicon.hits.get(name, ())
+
+
+def _readable(features: tuple[str, ...], lexicon: LexiconResult) -> tuple[str, ...]:
+    """Model features as people read them: a word list's matches instead of its name."""
+    readable: list[str] = []
+    for feature in features:
+        if feature.startswith("lexicon:"):
+            readable.extend(lexicon.hits.get(feature.removeprefix("lexicon:"), ())[:2])
+        else:
+            readable.append(feature.replace("not_", "not "))
+    return tuple(dict.fromkeys(readable))[:4]

@@ -16,6 +16,11 @@ def record_decision(
         labels=classification.labels,
         sentiment=classification.sentiment,
         reasons=classification.reasons,
+        evidence={
+            name: {"source": source, "cues": list(classification.cues.get(name, ()))}
+            for name, source in classification.sources.items()
+            if name in classification.labels or name == "sentiment"
+        },
         fired_rules=list(decision.fired_rules),
         routing_reason=decision.reason,
         needs_approval=decision.needs_approval,

@@ -8,6 +8,7 @@ from functools import cache
 
 from desk.classification.labels import LABELS, NETIQUETTE, SERVED_LANGUAGES
 from desk.classification.lexicons import COMMON, LEXICONS
+from desk.classification.normalize import lexicon_text
 
 NETIQUETTE_KINDS: tuple[str, ...] = ("insult", "threat", "spam")
 CATEGORIES: tuple[str, ...] = (
@@ -51,6 +52,7 @@ def _patterns(language: str) -> dict[str, re.Pattern[str]]:
 
 
 def classify_by_lexicon(text: str, *, language: str) -> LexiconResult:
+    text = lexicon_text(text)
     hits: dict[str, tuple[str, ...]] = {}
     for category, pattern in _patterns(language).items():
         found = tuple(dict.fromkeys(m.group(0).lower() for m in pattern.finditer(text)))

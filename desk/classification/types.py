@@ -17,6 +17,10 @@ class Classification:
     sentiment: str = ""  # "negative" / "neutral" / "positive", or "" when unknown
     # Label -> why (the rule, the matched words, or the model and its score).
     reasons: dict[str, str] = field(default_factory=dict)
+    # Label or "sentiment" -> the words or features that decided it, for people to read.
+    cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Label or "sentiment" -> "model" or "lexicon": which layer decided it.
+    sources: dict[str, str] = field(default_factory=dict)
 
     def has(self, label: str, threshold: float = 0.5) -> bool:
         return self.labels.get(label, 0.0) >= threshold

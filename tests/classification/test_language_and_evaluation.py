@@ -47,7 +47,7 @@ def test_evaluate_classifiers_prints_precision_recall_and_f1_per_label_and_langu
     call_command("evaluate_classifiers", str(path), "--layer", "lexicon")
 
     out = capsys.readouterr().out
-    assert "== lexicon layer ==" in out
+    assert "lexicons ==" in out
     assert "technical              de    1.000  1.000  1.000    1" in out
     assert "technical              all   1.000  1.000  1.000    2" in out
     assert "sentiment:positive     en" in out

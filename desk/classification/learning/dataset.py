@@ -12,6 +12,8 @@ from desk.classification.labels import LABELS, SENTIMENTS
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SEED_PATH = DATA_DIR / "train_seed.jsonl"
 EVALUATION_PATH = DATA_DIR / "evaluation.jsonl"
+CASES_PATH = DATA_DIR / "evaluation_cases.jsonl"
+TRAIN_CASES_PATH = DATA_DIR / "train_cases.jsonl"
 
 
 class DatasetError(ValueError):

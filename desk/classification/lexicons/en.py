@@ -99,6 +99,10 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"volume",
     ),
     "insult": (
+        r"subhumans?",
+        r"retard\w*",
+        r"piece of (?:garbage|trash|shit)",
+        r"disgusting pig",
         r"idiots?",
         r"morons?",
         r"stupid",
@@ -125,6 +129,12 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"bunch of \w+",
     ),
     "threat": (
+        r"(?:home|private|personal) (?:address|phone number|number|street)",
+        r"(?:post|publish|leak|share)\w* (?:\w+ ){0,4}(?:address|phone number)",
+        r"(?:someone|somebody) (?:is|will) (?:going to )?(?:get|be) hurt",
+        r"i(?:'m| am| will be) coming to your (?:office|house|home|shop)",
+        r"i know (?:which|what) car",
+        r"waiting (?:for you )?outside",
         r"i will find you",
         r"i know where (?:you|your)",
         r"burn (?:down )?your",

@@ -88,6 +88,10 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"entreprise",
     ),
     "insult": (
+        r"ordures?",
+        r"déchets?(?: humains?)?",
+        r"truies?",
+        r"sous-merdes?",
         r"idiots?",
         r"imbéciles?",
         r"crétins?",
@@ -112,6 +116,12 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"foutage de gueule",
     ),
     "threat": (
+        r"adresse (?:personnelle|privée|perso)",
+        r"numéro (?:privé|perso\w*)",
+        r"(?:quelqu'un|vous) (?:va|allez|sera|serez) (?:être )?bless\w*",
+        r"je (?:viens|viendrai|passerai) (?:\w+ )?(?:à|chez|dans) vo(?:s|tre)",
+        r"je sais (?:où|quelle|quel)",
+        r"faites attention",
         r"je vais vous retrouver",
         r"je sais où",
         r"brûler vos",

@@ -89,6 +89,10 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"pakiet\w*",
     ),
     "insult": (
+        r"śmie(?:ć|cie|ciem)",
+        r"szmat\w*",
+        r"podczłowie\w*",
+        r"obrzydliw\w* świni\w*",
         r"idio\w*",
         r"debil\w*",
         r"kretyn\w*",
@@ -111,6 +115,12 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"buraki",
     ),
     "threat": (
+        r"(?:prywatny|domowy) (?:adres|numer)",
+        r"(?:adres|numer) domowy",
+        r"ktoś (?:zostanie|będzie) rann\w*",
+        r"przyjdę do wasz\w+",
+        r"wiem,? (?:gdzie|jakim|jaki|jaką)",
+        r"uważajcie",
         r"znajdę (?:was|cię)",
         r"wiem gdzie",
         r"spalę",

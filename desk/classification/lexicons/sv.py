@@ -70,7 +70,8 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"provperiod\w*",
         r"testperiod\w*",
         r"köp\w*",
-        r"beställ\w*",
+        # "min beställning" is an order placed: service, not a lead.
+        r"beställa",
         r"prenumeration\w*",
         r"abonnemang\w*",
         r"per (?:användare|månad|år)",
@@ -85,6 +86,9 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"företagsplan\w*",
     ),
     "insult": (
+        r"avskum",
+        r"äckliga? gris\w*",
+        r"värdelös\w* avskum",
         r"idiot\w*",
         r"dumm\w*",
         r"korkad\w*",
@@ -105,6 +109,12 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"skämt till företag",
     ),
     "threat": (
+        r"hemadress\w*",
+        r"privata? (?:numret|nummer|nummret|adress\w*)",
+        r"någon (?:kommer att|ska) skadas",
+        r"jag kommer (?:\w+ )?(?:till|hem till) (?:ert|er|era)",
+        r"jag vet (?:var|vilken|vilket)",
+        r"se upp",
         r"jag hittar (?:er|dig)",
         r"jag vet var",
         r"bränna ner",

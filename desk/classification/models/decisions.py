@@ -11,6 +11,9 @@ class TicketDecision(models.Model):
     labels = models.JSONField(default=dict)  # label -> score
     sentiment = models.CharField(max_length=8, blank=True)
     reasons = models.JSONField(default=dict)  # label -> why
+    # Label or "sentiment" -> {"source": "model" | "lexicon", "cues": [words or features]}:
+    # what the ticket page shows, in the reader's language, as the reason for a label.
+    evidence = models.JSONField(default=dict, blank=True)
     fired_rules = models.JSONField(default=list)  # rule names, in order
     # The routing reason in full (the ticket keeps its first 300 characters).
     routing_reason = models.TextField(blank=True)

@@ -41,9 +41,11 @@ class ClassifierVersion(models.Model):
     trained_at = models.DateTimeField(auto_now_add=True)
     example_count = models.PositiveIntegerField(default=0)
     correction_count = models.PositiveIntegerField(default=0)
-    # Macro F1 per label on the shipped evaluation set, computed when trained.
+    # F1 per test set and label ('<set> <label>' -> F1), computed when trained.
     metrics = models.JSONField(default=dict, blank=True)
     note = models.CharField(max_length=200, blank=True)
+    # Why the quality gate refused to activate it (emptied when it is activated).
+    gate_report = models.TextField(blank=True)
     activated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

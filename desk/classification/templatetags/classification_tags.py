@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext, gettext_lazy
 
 from desk.classification import ambassadors
 from desk.classification.forms import CorrectionForm
@@ -36,23 +37,72 @@ def contact_badges(contact: Any) -> dict[str, Any]:
     return {"badges": ambassadors.confirmed_badges(contact.pk) if contact else []}
 
 
+# What the model's features and the layers are called on the ticket page.
+_CUE_NAMES = {
+    "signal:why_question": gettext_lazy("a “why …?” question"),
+    "signal:polite_and_negative": gettext_lazy("thanks or praise beside a complaint"),
+    "signal:shouting": gettext_lazy("capital letters"),
+    "signal:link": gettext_lazy("a link"),
+    "xurl": gettext_lazy("a link"),
+    "xuser": gettext_lazy("a mention of an account"),
+}
+_SOURCES = {"model": gettext_lazy("trained model"), "lexicon": gettext_lazy("word list")}
+_DISPLAY_NAMES = {
+    "technical": gettext_lazy("Technical question"),
+    "press": gettext_lazy("Press inquiry"),
+    "sales_lead": gettext_lazy("Sales lead"),
+    "netiquette": gettext_lazy("Netiquette violation"),
+    "negative": gettext_lazy("negative"),
+    "neutral": gettext_lazy("neutral"),
+    "positive": gettext_lazy("positive"),
+}
+
+
+def _cue(feature: str) -> str:
+    if feature in _CUE_NAMES:
+        return str(_CUE_NAMES[feature])
+    if feature.startswith("lexicon:"):
+        return gettext("a word from the “%(list)s” list") % {"list": feature[8:]}
+    words = feature.replace("xemoji ", "").replace("not ", "¬").strip()
+    for token, name in _CUE_NAMES.items():
+        words = words.replace(token, str(name))
+    return f"“{words}”"
+
+
+def explain(evidence: dict[str, Any] | None) -> dict[str, str]:
+    """The layer that decided and its cues, in the reader's language ("" when unknown)."""
+    if not evidence:
+        return {"source": "", "cues": ""}
+    return {
+        "source": str(_SOURCES.get(evidence.get("source", ""), "")),
+        "cues": ", ".join(_cue(str(c)) for c in evidence.get("cues", ())),
+    }
+
+
 @register.inclusion_tag("classification/_decision.html", takes_context=True)
 def ticket_decision(context: dict[str, Any], ticket: Any) -> dict[str, Any]:
     decision = TicketDecision.objects.filter(ticket=ticket).first()
     labels = []
+    sentiment: dict[str, str] = {}
     if decision is not None:
         labels = [
             {
-                "name": LABEL_NAMES.get(label, label),
+                "name": _DISPLAY_NAMES.get(label, LABEL_NAMES.get(label, label)),
                 "score": score,
                 "why": decision.reasons.get(label, ""),
+                **explain(decision.evidence.get(label)),
             }
             for label, score in sorted(decision.labels.items(), key=lambda item: -item[1])
         ]
+        sentiment = {
+            "name": str(_DISPLAY_NAMES.get(decision.sentiment, decision.sentiment)),
+            **explain(decision.evidence.get("sentiment")),
+        }
     return {
         "ticket": ticket,
         "decision": decision,
         "labels": labels,
+        "sentiment": sentiment,
         "form": CorrectionForm(initial={"queue": ticket.queue.slug}),
         "csrf_token": context.get("csrf_token"),
     }

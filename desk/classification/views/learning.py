@@ -6,6 +6,7 @@ from django.contrib import messages as flash
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -15,6 +16,7 @@ from desk.classification.forms import CorrectionForm
 from desk.classification.labels import LABEL_NAMES
 from desk.classification.learning.model import ModelError
 from desk.classification.learning.versions import (
+    GateRefused,
     VersionError,
     activate_version,
     deactivate_all,
@@ -88,6 +90,12 @@ def version_activate(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(ClassifierVersion, pk=pk)
     try:
         activate_version(version=version)
+    except GateRefused:
+        flash.error(
+            request,
+            gettext("v%(number)s cannot be activated: it is %(why)s")
+            % {"number": version.number, "why": version.gate_report},
+        )
     except ModelError as exc:
         flash.error(
             request,
