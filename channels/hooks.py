@@ -60,5 +60,6 @@ channel_alert: Hook[[ChannelAlert]] = Hook("channel_alert")
 # Called with the id of an outbound message the platform accepted, inside the transaction
 # that marks it sent: a response counts from the moment the platform took it.
 reply_delivered: Hook[[int]] = Hook("reply_delivered")
-# Called with the id of an outbound message whose delivery failed for good.
+# Called with the id of an outbound message whose delivery attempt failed, inside the
+# transaction that records it: for good (delivery_state "failed") or to be retried ("queued").
 reply_failed: Hook[[int]] = Hook("reply_failed")

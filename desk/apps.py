@@ -6,7 +6,10 @@ class DeskConfig(AppConfig):
     verbose_name = "Inbound desk"
 
     def ready(self) -> None:
-        from channels.hooks import event_stored
+        from channels.hooks import channel_alert, event_stored, reply_failed
+        from desk.notifications.receivers import on_channel_alert, on_reply_failed
         from desk.processing import enqueue_processing
 
         event_stored.connect(enqueue_processing)
+        reply_failed.connect(on_reply_failed)
+        channel_alert.connect(on_channel_alert)

@@ -467,3 +467,9 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+# Issue 14 (notification centre): the daily digest for people who prefer their notification
+# e-mails once a day.
+CELERY_BEAT_SCHEDULE["notification-digests"] = {
+    "task": "desk.notifications.tasks.send_notification_digests",
+    "schedule": crontab(hour=7, minute=30),
+}

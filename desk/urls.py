@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("channels.platforms.urls")),
     path("desk/", include("desk.classification.urls")),
     path("dashboards/", include("desk.dashboards.urls")),
+    path("notifications/", include("desk.notifications.urls")),
     path("api/v1/metrics/", include("desk.dashboards.api_urls")),
     path("admin/", admin.site.urls),
 ]

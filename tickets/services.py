@@ -8,7 +8,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from desk import sla
 from desk.privacy.services.reply_notice import notice_for_reply, record_reply_notice
 from tickets.models import Conversation, Message, Note, Ticket, TicketEvent
 
@@ -31,9 +30,10 @@ def post_reply(
 ) -> Message:
     """Queue a public reply (or a holding reply) for delivery through the ticket's channel.
 
-    The reply counts as the ticket's first response when it is queued: the agent has answered,
-    and delivery retries must not move the SLA. The conversation's first reply carries the
-    retention notice where its channel gives it that way (desk.privacy). A personal reply
+    Queueing changes no SLA clock: the reply counts as a response when the platform accepts it
+    (desk.sla.delivery, on channels.hooks.reply_delivered). The conversation's first reply
+    carries the retention notice where its channel gives it that way; the notice counts as
+    given once that message is delivered (desk.privacy). A personal reply
     carries the employee disclosure (`#MyEmployer`), appended here so no path can post one
     without it. Who may post what is the caller's check (desk.triage); this function writes.
     """
@@ -80,7 +80,6 @@ def post_reply(
             delivery_state=Message.Delivery.QUEUED,
             created_at=now,
         )
-        sla.record_response(ticket=ticket, at=now)
         approval = (
             f", approved by {approved_by.get_username()}"
             if getattr(approved_by, "is_authenticated", False)

@@ -8,14 +8,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
+from channels import hooks
 from channels.adapters.base import AdapterError
 from channels.models import Channel
-from desk.notifications import notify
 
 log = logging.getLogger(__name__)
 
@@ -101,16 +99,16 @@ def check_token_lifetimes() -> dict[str, int]:
             )
             counts["disabled"] += 1
             continue
-        counts["warned"] += len(
-            notify(
-                users=get_user_model().objects.filter(Q(is_superuser=True) | Q(is_staff=True)),
-                kind="token_expiry",
+        hooks.channel_alert(
+            hooks.ChannelAlert(
+                channel=channel,
+                code="token_expiring",
                 title=f"The token of channel {channel.name} expires on {expires_at:%Y-%m-%d}",
                 body="Connect the account again before then, or the channel stops.",
-                url="/channels/",
                 dedupe_key=f"token-expiry:{channel.pk}:{expires_at:%Y-%m-%d}",
             )
         )
+        counts["warned"] += 1
     return counts
 
 

@@ -44,6 +44,7 @@ COUNTERS: dict[str, Q] = {
         Q(first_response_breached=True)
         | Q(next_response_breached=True)
         | Q(resolution_breached=True)
+        | Q(follow_up_breached=True)
     ),
     "responded": RESPONDED,
     "reopened": Q(reopened_count__gt=0),

@@ -6,7 +6,9 @@ package is also a Django app and is imported before the models are ready.
 Clocks of a ticket (each counted in business time of its policy's calendar):
 - first response: from creation to the first public or holding reply;
 - next response: from a customer message after our reply (or a reopening) to our next reply;
-- resolution (optional): from creation to resolution.
+- resolution (optional): from creation to resolution;
+- follow-up: from a holding reply to the answer it promised.
+A reply counts when the platform accepted it, not when it was queued.
 Waiting on the customer pauses them; the paused business time moves their due times.
 """
 
@@ -27,11 +29,12 @@ def apply_initial_targets(ticket: Ticket) -> None:
     apply(ticket)
 
 
-def record_response(*, ticket: Ticket, at: datetime) -> None:
-    """A public or holding reply was queued: it meets the running response clock."""
+def record_response(*, ticket: Ticket, at: datetime, holding: bool = False) -> None:
+    """A public or holding reply was accepted by the platform at `at`: it meets the running
+    response clock (desk.sla.delivery calls this when the channel reports the delivery)."""
     from desk.sla.clocks import record_response as record
 
-    record(ticket=ticket, at=at)
+    record(ticket=ticket, at=at, holding=holding)
 
 
 def record_customer_message(*, ticket: Ticket, at: datetime) -> None:

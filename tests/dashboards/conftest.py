@@ -8,7 +8,7 @@ from django.test import Client
 from channels.models import Channel
 from desk.sla.defaults import ensure_default_policy
 from desk.sla.models import SlaPolicy
-from tests.conftest import signed_delivery
+from tests.conftest import StaffClient, signed_delivery
 from tickets.models import Queue
 
 
@@ -35,7 +35,7 @@ def staff_client(spokesperson_client: Client) -> Client:
 
 @pytest.fixture
 def manager_client(manager: Any) -> Client:
-    client = Client()
+    client = StaffClient()
     client.force_login(manager)
     # The first page stores the user's preferences in the session; done now, no request made
     # while travelling in time saves the session with an expiry in the past.

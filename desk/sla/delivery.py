@@ -1,0 +1,42 @@
+"""A reply counts as a response when the platform accepted it (channels.hooks.reply_delivered).
+
+Queueing a reply changes no clock: a reply that fails, or waits for a retry, leaves the clock
+running. The delivery of a reply, or of its retry, meets the clock at the instant of delivery.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from channels.platforms.models import PlatformAction
+from desk import sla
+from tickets.models import Message, Ticket, TicketEvent
+
+# Ticket events that name the reply message they queued.
+REPLY_EVENTS = ("reply", "holding_reply")
+
+
+def ticket_of_reply(message: Message) -> Ticket | None:
+    """The ticket a reply answers: the one whose audit queued it, or the private reply's."""
+    event = (
+        TicketEvent.objects.filter(kind__in=REPLY_EVENTS, new_value=str(message.pk))
+        .order_by("id")
+        .first()
+    )
+    if event is not None:
+        return Ticket.objects.filter(pk=event.ticket_id).first()
+    action = PlatformAction.objects.filter(result_message=message).only("ticket_id").first()
+    if action is not None:
+        return Ticket.objects.filter(pk=action.ticket_id).first()
+    return None
+
+
+def on_reply_delivered(message_id: int) -> None:
+    message = Message.objects.filter(pk=message_id).first()
+    if message is None or message.delivery_state != Message.Delivery.SENT:
+        return
+    ticket = ticket_of_reply(message)
+    if ticket is None:
+        return  # a standalone retention notice, or a message no ticket queued
+    ticket = Ticket.objects.select_for_update().select_related("sla_policy").get(pk=ticket.pk)
+    sla.record_response(ticket=ticket, at=timezone.now(), holding=message.is_holding_reply)
