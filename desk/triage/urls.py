@@ -18,6 +18,11 @@ urlpatterns = [
         ticket.message_delivery,
         name="message-delivery",
     ),
+    path(
+        "tickets/<int:pk>/replies/<int:message_pk>/retry/",
+        ticket.message_retry,
+        name="message-retry",
+    ),
     path("approvals/", approvals.approval_queue, name="approval-queue"),
     path("approvals/<int:pk>/", approvals.approval_decide, name="approval-decide"),
     path("preferences/", preferences.preferences, name="preferences"),
