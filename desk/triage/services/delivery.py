@@ -39,9 +39,7 @@ def undelivered_replies(ticket: Ticket) -> list[Message]:
     failed = Q(delivery_state=Message.Delivery.FAILED) | (
         Q(delivery_state=Message.Delivery.QUEUED) & ~Q(delivery_error="")
     )
-    return list(
-        ticket.conversation.messages.filter(failed, direction=Message.Direction.OUTBOUND)
-    )
+    return list(ticket.conversation.messages.filter(failed, direction=Message.Direction.OUTBOUND))
 
 
 def compose_state(ticket: Ticket, user: Any) -> ComposeState:

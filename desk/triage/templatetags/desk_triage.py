@@ -92,8 +92,10 @@ def badge_of(status: SlaStatus, *, now: datetime | None = None) -> dict[str, Any
     wall = ""
     if status.due_at is not None:
         wall_left = status.due_at - (now or timezone.now())
-        template = _("%(time)s left on the clock") if wall_left >= timedelta(0) else _(
-            "%(time)s ago on the clock"
+        template = (
+            _("%(time)s left on the clock")
+            if wall_left >= timedelta(0)
+            else _("%(time)s ago on the clock")
         )
         wall = template % {"time": duration_text(wall_left)}
     return {
