@@ -6,8 +6,11 @@ running. The delivery of a reply, or of its retry, meets the clock at the instan
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.utils import timezone
 
+from channels.models import DeliveryAttempt
 from channels.platforms.models import PlatformAction
 from desk import sla
 from tickets.models import Message, Ticket, TicketEvent
@@ -39,4 +42,19 @@ def on_reply_delivered(message_id: int) -> None:
     if ticket is None:
         return  # a standalone retention notice, or a message no ticket queued
     ticket = Ticket.objects.select_for_update().select_related("sla_policy").get(pk=ticket.pk)
-    sla.record_response(ticket=ticket, at=timezone.now(), holding=message.is_holding_reply)
+    sla.record_response(ticket=ticket, at=accepted_at(message), holding=message.is_holding_reply)
+
+
+def accepted_at(message: Message) -> datetime:
+    """When the platform took the message: its successful attempt's end (a private reply
+    has no attempt; it is created as the platform answers)."""
+    finished = (
+        DeliveryAttempt.objects.filter(
+            message=message,
+            outcome__in=(DeliveryAttempt.Outcome.SENT, DeliveryAttempt.Outcome.FOUND),
+        )
+        .order_by("-finished_at")
+        .values_list("finished_at", flat=True)
+        .first()
+    )
+    return finished or timezone.now()

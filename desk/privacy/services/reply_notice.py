@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from desk.privacy.models import ConversationNotice, NoticeInTransit, NoticeMethod, RetentionNotice
 from desk.privacy.models.notices import SENT_METHODS
 from desk.privacy.services.notices import (
@@ -21,6 +19,7 @@ from desk.privacy.services.notices import (
     notice_for_conversation,
     record_notice,
 )
+from desk.sla.delivery import accepted_at
 from tickets.models import Conversation, Message
 
 
@@ -106,6 +105,6 @@ def on_reply_delivered(message_id: int) -> None:
         conversation=carried.conversation,
         notice=carried.notice,
         method=carried.method,
-        given_at=timezone.now(),
+        given_at=accepted_at(carried.message),
         message=carried.message,
     )
