@@ -4,6 +4,7 @@ import uuid
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from desk.api.scopes import all_scopes
 
@@ -116,9 +117,9 @@ class NotificationPreference(models.Model):
     """How a staff member with an e-mail address also receives notifications by e-mail."""
 
     class Email(models.TextChoices):
-        IMMEDIATE = "immediate", "At once"
-        DIGEST = "digest", "Once a day, in a digest"
-        NEVER = "never", "Never (in the desk only)"
+        IMMEDIATE = "immediate", _("At once")
+        DIGEST = "digest", _("Once a day, in a digest")
+        NEVER = "never", _("Never (in the desk only)")
 
     user = models.OneToOneField(
         "auth.User", on_delete=models.CASCADE, related_name="notification_preference"

@@ -219,3 +219,29 @@ def test_badges_count_business_hours_and_show_the_due_instant_in_the_users_zone(
     assert "26 Nov" not in early or "04:00" in early  # 10:00 Berlin is 04:00 in New York
     assert "EST" in early
     assert "overdue by 3 business h" in late
+
+
+@pytest.mark.parametrize(
+    ("language", "left", "overdue"),
+    [
+        ("en", "1 business h left", "overdue by 3 business h"),
+        ("de", "1 Geschäftsstunde", "überfällig seit 3 Geschäftsstunden"),
+        ("fr", "1 h ouvrée", "en retard de 3 h ouvrées"),
+        ("pl", "1 godz. roboczą", "po terminie o 3 godz. robocze"),
+        ("sv", "1 arbetstimme", "försenad med 3 arbetstimmar"),
+    ],
+)
+def test_business_time_reads_the_same_in_all_five_languages(
+    staff: StaffFactory, mention: MentionFactory, language: str, left: str, overdue: str
+) -> None:
+    _user, client = staff("spokesperson")
+    ticket = new_ticket(mention)  # due Thursday 26 Nov 10:00 Berlin
+    client.post("/preferences/", {"language": language, "time_zone": "Europe/Berlin"})
+
+    with time_machine.travel(berlin(2026, 11, 26, 8), tick=False):
+        early = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    with time_machine.travel(berlin(2026, 11, 26, 13), tick=False):
+        late = client.get(f"/tickets/{ticket.pk}/").content.decode()
+
+    assert left in early
+    assert overdue in late
