@@ -9,6 +9,7 @@ import pytest
 from celery.result import allow_join_result
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client, TestCase
 
 from channels.models import Channel
@@ -127,8 +128,12 @@ class StaffClient(Client):
     after its commit (deliveries, processing) runs before the response is looked at."""
 
     def request(self, **request: Any) -> Any:
+        start = len(connection.run_on_commit)
         with TestCase.captureOnCommitCallbacks(execute=True):
-            return super().request(**request)
+            response = super().request(**request)
+        # Run once: a test that captures callbacks around this request must not run them again.
+        del connection.run_on_commit[start:]
+        return response
 
 
 @pytest.fixture
