@@ -215,4 +215,4 @@ def test_the_ticket_page_shows_the_sla_state_and_time_left(
 
     assert "On track" in page
     assert "2026-11-26 10:00" in page
-    assert "22 h 0 min" in page
+    assert "22 business h left" in page
