@@ -41,7 +41,7 @@ def on_reply_delivered(message_id: int) -> None:
     ticket = ticket_of_reply(message)
     if ticket is None:
         return  # a standalone retention notice, or a message no ticket queued
-    ticket = Ticket.objects.select_for_update().select_related("sla_policy").get(pk=ticket.pk)
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     sla.record_response(ticket=ticket, at=accepted_at(message), holding=message.is_holding_reply)
 
 
