@@ -3,6 +3,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.test import Client
 
 from channels.models import Channel
@@ -10,6 +11,13 @@ from desk.sla.defaults import ensure_default_policy
 from desk.sla.models import SlaPolicy
 from tests.conftest import StaffClient, signed_delivery
 from tickets.models import Queue
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    """Cached figures are keyed by the instant of the last refresh; tests travel to the same
+    instants, so one test's figures must not be read by the next from a shared Redis."""
+    cache.clear()
 
 
 @pytest.fixture
