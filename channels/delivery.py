@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from channels import hooks
 from channels.adapters.base import AdapterError, Author, OutgoingReply
 from channels.models import Channel, DeliveryAttempt
 from tickets.models import Message
@@ -81,6 +82,8 @@ def deliver(message_id: int) -> DeliveryOutcome:
         attempt.finished_at = now
         attempt.save(update_fields=["outcome", "finished_at"])
         Channel.objects.filter(pk=message.channel_id).update(last_success_at=now)
+        # The desk counts the response from this moment (SLA) and the notice it carries.
+        hooks.reply_delivered(message.pk)
         return DeliveryOutcome.SENT
 
 
@@ -131,7 +134,20 @@ def _record_failure(
         channel_update.update(is_active=False, disabled_reason=message.delivery_error)
     Channel.objects.filter(pk=message.channel_id).update(**channel_update)
     log.warning("delivery of message %s failed (attempt %s): %s", message.pk, attempts, exc)
+    # The author learns now, whether the reply is given up or still queued for a retry.
+    hooks.reply_failed(message.pk)
     return DeliveryOutcome.FAILED if final else DeliveryOutcome.RETRY
+
+
+def requeue(message_id: int) -> bool:
+    """Queue a reply whose delivery failed for another attempt; False if it is not failed
+    or queued (sent meanwhile). The caller enqueues the delivery after the commit."""
+    updated = Message.objects.filter(
+        pk=message_id,
+        direction=Message.Direction.OUTBOUND,
+        delivery_state__in=(Message.Delivery.FAILED, Message.Delivery.QUEUED),
+    ).update(delivery_state=Message.Delivery.QUEUED)
+    return bool(updated)
 
 
 def stale_queued_message_ids(*, limit: int = 200) -> list[int]:

@@ -33,11 +33,11 @@ class ChannelAlert:
 
 # Called with the id of a stored, pending inbound event once its transaction has committed.
 event_stored: Hook[[int], object] = Hook("event_stored")
-# Called with an alert about a channel (inside the caller's transaction); receivers return how
-# many people they told.
-channel_alert: Hook[[ChannelAlert], int] = Hook("channel_alert")
+# Called with an alert about a channel (inside the caller's transaction).
+channel_alert: Hook[[ChannelAlert], None] = Hook("channel_alert")
 # Called with the id of an outbound message the platform accepted, inside the transaction
 # that marks it sent: a response counts from the moment the platform took it.
 reply_delivered: Hook[[int], None] = Hook("reply_delivered")
-# Called with the id of an outbound message whose delivery failed for good.
+# Called with the id of an outbound message whose delivery attempt failed, inside the
+# transaction that records it: for good (delivery_state "failed") or to be retried ("queued").
 reply_failed: Hook[[int], None] = Hook("reply_failed")

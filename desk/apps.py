@@ -6,9 +6,10 @@ class DeskConfig(AppConfig):
     verbose_name = "Inbound desk"
 
     def ready(self) -> None:
-        # Channel alerts (an expiring token) reach people through the notifications; imported
-        # here because models are ready only now.
-        from channels.hooks import channel_alert
-        from desk.notifications import notify_channel_alert
+        # What the channels layer reports reaches people through the notification centre;
+        # imported here because models are ready only now.
+        from channels.hooks import channel_alert, reply_failed
+        from desk.receivers import on_channel_alert, on_reply_failed
 
-        channel_alert.connect(notify_channel_alert)
+        reply_failed.connect(on_reply_failed)
+        channel_alert.connect(on_channel_alert)

@@ -5,6 +5,7 @@ from enum import StrEnum
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 # What a REST client's token may do. Chosen when the client is created (`api_client create
@@ -109,6 +110,8 @@ class Notification(models.Model):
     dedupe_key = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # When it went out by e-mail (at once, or in a daily digest); empty until then.
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -117,6 +120,31 @@ class Notification(models.Model):
                 fields=["user", "dedupe_key"], name="notification_once_per_user"
             ),
         ]
+        indexes = [
+            models.Index(
+                fields=["user", "created_at"],
+                name="notification_unread",
+                condition=models.Q(read_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class NotificationPreference(models.Model):
+    """How a staff member with an e-mail address also receives notifications by e-mail."""
+
+    class Email(models.TextChoices):
+        IMMEDIATE = "immediate", _("At once")
+        DIGEST = "digest", _("Once a day, in a digest")
+        NEVER = "never", _("Never (in the desk only)")
+
+    user = models.OneToOneField(
+        "auth.User", on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email = models.CharField(max_length=10, choices=Email.choices, default=Email.IMMEDIATE)
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.email}"

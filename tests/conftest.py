@@ -9,11 +9,13 @@ import pytest
 from celery.result import allow_join_result
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.test import Client
+from django.db import connection
+from django.test import Client, TestCase
 
 from channels.models import Channel
 from desk.config import celery_app
 from desk.models import ApiClient
+from tests.fakes.partner import FakePartner
 from tests.reference_data import restore_reference_data
 from tickets.models import Queue
 
@@ -77,9 +79,21 @@ def post_json(client: Client, url: str, payload: Any, **extra: Any) -> Any:
 
 
 @pytest.fixture
-def webhook_channel(db: None) -> Channel:
+def partner(settings: Any) -> Iterator[FakePartner]:
+    """The partner system behind the webhook channel, accepting our replies on 127.0.0.1."""
+    settings.OUTBOUND_ALLOW_PRIVATE_HOSTS = ["127.0.0.1"]
+    settings.HTTP_RETRY_BASE_SECONDS = 0.01
+    with FakePartner().running() as running:
+        yield running
+
+
+@pytest.fixture
+def webhook_channel(db: None, partner: FakePartner) -> Channel:
     return Channel.objects.create(
-        kind="webhook", name="Partner webhook", credentials={"secret": "s3cret"}
+        kind="webhook",
+        name="Partner webhook",
+        credentials={"secret": "s3cret"},
+        config={"reply_url": partner.reply_url},
     )
 
 
@@ -109,13 +123,26 @@ def mention_payload(
     }
 
 
+class StaffClient(Client):
+    """A browser whose every request commits, as in production: what the request enqueued
+    after its commit (deliveries, processing) runs before the response is looked at."""
+
+    def request(self, **request: Any) -> Any:
+        start = len(connection.run_on_commit)
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            response = super().request(**request)
+        # Run once: a test that captures callbacks around this request must not run them again.
+        del connection.run_on_commit[start:]
+        return response
+
+
 @pytest.fixture
 def staff_client(db: None, django_user_model: Any) -> Client:
     user = django_user_model.objects.create_user("agent", password="pw-agent-123")
     # An agent working every queue: the staff pages show a user their queues' tickets only.
     user.groups.add(Group.objects.get(name="agent"))
     user.desk_queues.add(*Queue.objects.all())
-    client = Client()
+    client = StaffClient()
     client.force_login(user)
     return client
 
@@ -124,7 +151,7 @@ def make_staff_client(user_model: Any, username: str, role: str) -> Client:
     user = user_model.objects.create_user(username, password=f"pw-{username}-123")
     user.groups.add(Group.objects.get(name=role))
     user.desk_queues.add(*Queue.objects.all())
-    client = Client()
+    client = StaffClient()
     client.force_login(user)
     return client
 

@@ -91,6 +91,14 @@ RULES: dict[str, str] = {
     "message-private-reply": STAFF,
     "attachment-download": STAFF,
     "channel-health": STAFF,
+    "message-retry": STAFF,
+    # The notification centre: each person's own bell and list.
+    "notifications:list": STAFF,
+    "notifications:bell": STAFF,
+    "notifications:read-all": STAFF,
+    "notifications:preferences": STAFF,
+    "notifications:open": STAFF,
+    "notifications:read": STAFF,
     "contact-list": STAFF,
     "contact-detail": STAFF,
     "contact-merge": STAFF,
@@ -154,8 +162,8 @@ RULES: dict[str, str] = {
     "api-metrics-table": "api:manager",
 }
 ADMIN_SITE = "admin_site"
-# URLs that exist only in some configurations (the sandbox only in demo mode).
-CONDITIONAL = {"sandbox"}
+# URLs that exist only in some configurations.
+CONDITIONAL: set[str] = set()
 
 
 def url_patterns() -> Iterator[tuple[str, str, URLPattern]]:

@@ -402,6 +402,12 @@ class Adapter:
     def poll(self, cursor: dict[str, Any]) -> PollResult:
         raise AdapterError(f"{self.label} channels are not polled.", permanent=True)
 
+    @property
+    def can_send_replies(self) -> bool:
+        """Whether a reply written in the desk can reach the person on this channel; the
+        composer says so before anyone writes when it cannot."""
+        return type(self).send_reply is not Adapter.send_reply
+
     def send_reply(self, reply: OutgoingReply) -> SentReply:
         raise AdapterError(f"{self.label} channels cannot send replies.", permanent=True)
 

@@ -2,24 +2,35 @@
 
 Deliveries carry `X-Socialdesk-Signature: sha256=<hex HMAC-SHA256 of the body>` keyed with the
 channel's secret, and `X-Socialdesk-Delivery: <unique id>` so a replayed delivery is refused.
+
+Replies go back only where the partner gave a `reply_url`: we POST them as signed JSON
+(`{"type": "reply", "id", "in_reply_to", "text", "private"}`, same signature header, an
+`Idempotency-Key`), and the partner answers 2xx, optionally with `{"id": "<its id>"}`. Without
+a reply URL the channel cannot send, which the composer says before anyone writes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from datetime import UTC, datetime
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from channels import http
 from channels.adapters.base import (
     Adapter,
+    AdapterError,
     Author,
     ConfigField,
     InvalidPayload,
     Mention,
+    OutgoingReply,
     ParsedEvent,
+    SentReply,
     SignatureError,
     contains_nul,
     load_json_object,
@@ -35,7 +46,53 @@ class GenericWebhookAdapter(Adapter):
     kind = "webhook"
     label = "Signed JSON webhook"
     receives_webhooks = True
-    config_fields = (ConfigField("secret", "Shared signing secret", secret=True),)
+    config_fields = (
+        ConfigField("secret", "Shared signing secret", secret=True),
+        ConfigField(
+            "reply_url",
+            "Reply URL",
+            required=False,
+            type="url",
+            default="",
+            help_text=_("Where the partner accepts our replies; empty: replies cannot be sent."),
+        ),
+    )
+
+    @property
+    def can_send_replies(self) -> bool:
+        return bool(self.config.get("reply_url"))
+
+    def send_reply(self, reply: OutgoingReply) -> SentReply:
+        url = str(self.config.get("reply_url") or "")
+        if not url:
+            raise AdapterError(f"{self.label} channels cannot send replies.", permanent=True)
+        body = json.dumps(
+            {
+                "type": "reply",
+                "id": reply.idempotency_key,
+                "in_reply_to": reply.in_reply_to_platform_id,
+                "text": reply.text,
+                "private": reply.is_private,
+            }
+        ).encode()
+        secret = self.channel.credentials.get("secret", "")
+        signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        response = http.request(
+            "POST",
+            url,
+            data=body,
+            headers={
+                "Content-Type": "application/json",
+                SIGNATURE_HEADER: signature,
+                "Idempotency-Key": reply.idempotency_key,
+            },
+        )
+        try:
+            answer = response.json()
+        except ValueError:
+            answer = {}
+        given = answer.get("id") if isinstance(answer, dict) else None
+        return SentReply(platform_id=str(given or reply.idempotency_key))
 
     def verify_webhook(self, request: HttpRequest) -> None:
         secret = self.channel.credentials.get("secret", "")

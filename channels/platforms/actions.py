@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from channels import hooks
 from channels.errors import AdapterError
 from channels.models import Channel
 from channels.platforms.models import PlatformAction
@@ -58,10 +59,6 @@ def run_action(*, action_id: int, attempt: int = 1) -> str:
                 delivery_state=Message.Delivery.SENT,
                 created_at=now,
             )
-            ticket = action.ticket
-            if ticket.first_responded_at is None:
-                ticket.first_responded_at = now
-                ticket.save(update_fields=["first_responded_at", "updated_at"])
         action.state = PlatformAction.State.DONE
         action.error = ""
         action.finished_at = now
@@ -69,6 +66,9 @@ def run_action(*, action_id: int, attempt: int = 1) -> str:
         TicketEvent.record(
             action.ticket, action.kind, actor=action.requested_by, new=action.message_id
         )
+        if action.result_message is not None:
+            # A private reply is a response: the desk counts it from now, like a public one.
+            hooks.reply_delivered(action.result_message.pk)
     return action.state
 
 

@@ -102,13 +102,14 @@ def check_token_lifetimes() -> dict[str, int]:
             continue
         alert = ChannelAlert(
             channel=channel,
-            code="token_expiry",
+            code="token_expiring",
             title=_("The token of channel %(name)s expires on %(expires_at)s")
             % {"name": channel.name, "expires_at": format(expires_at, "%Y-%m-%d")},
             body="Connect the account again before then, or the channel stops.",
             dedupe_key=f"token-expiry:{channel.pk}:{expires_at:%Y-%m-%d}",
         )
-        counts["warned"] += sum(channel_alert(alert))
+        channel_alert(alert)
+        counts["warned"] += 1
     return counts
 
 

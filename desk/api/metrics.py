@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from desk.access import is_manager
 from desk.dashboards.filters import BadFilter, parse_filters
+from desk.dashboards.freshness import ensure_fresh
 from desk.dashboards.presentation import as_records
 from desk.dashboards.tables import Context, build, table_slugs
 
@@ -60,7 +61,9 @@ class MetricsTable(_MetricsView):
             filters = parse_filters(request.query_params, today=timezone.localdate())
         except BadFilter as exc:
             raise ValidationError({"filters": [str(exc)]}) from None
-        context = Context(filters, now=timezone.now())
+        now = timezone.now()
+        ensure_fresh(now=now)
+        context = Context(filters, now=now)
         table = build(slug, context)
         return Response(
             {

@@ -74,6 +74,7 @@ class SlaPolicySerializer(serializers.ModelSerializer):
             "is_active",
             "first_response_minutes",
             "next_response_minutes",
+            "follow_up_minutes",
             "resolution_minutes",
             "warning_percent",
             "warning_minutes_left",

@@ -297,6 +297,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "desk.dashboards.tasks.send_weekly_sla_summary",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),
     },
+    # The daily digest for people who prefer their notification e-mails once a day.
+    "notification-digests": {
+        "task": "desk.notifications.tasks.send_notification_digests",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 
 # --- Security: sign-in, HTTPS, headers ----------------------------------------------------

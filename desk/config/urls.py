@@ -27,6 +27,7 @@ urlpatterns = [
     path("privacy/", include("desk.privacy.urls")),
     path("desk/", include("desk.classification.urls")),
     path("dashboards/", include("desk.dashboards.urls")),
+    path("notifications/", include("desk.notifications.urls")),
     path("api/v1/metrics/", include("desk.api.metrics_urls")),
     path("sandbox/", include("desk.demo.urls")),
     path("admin/", admin.site.urls),

@@ -76,6 +76,8 @@ TICKET_FIELDS = (
     "first_response_breached",
     "next_response_breached",
     "resolution_breached",
+    "follow_up_due_at",
+    "follow_up_breached",
     "sla_paused_seconds",
     "reopened_count",
     "resolved_at",

@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce, ExtractHour, TruncDate
 from django.utils import timezone
 
 from desk.dashboards import slices
-from desk.dashboards.metrics import COUNTERS, RESPONDED, counter_aggregates
+from desk.dashboards.metrics import COUNTER_NAMES, RESPONDED, RUNNING, counter_aggregates
 from desk.dashboards.models import (
     MentionGroupDay,
     MentionHour,
@@ -45,7 +45,7 @@ OVERLAP = timedelta(minutes=10)
 REBUILD_ABOVE_DAYS = 120
 # Days recomputed per statement; keeps the WHERE clause short.
 DAYS_PER_STATEMENT = 31
-SUMMED = (*COUNTERS, "business_seconds", "wall_time")
+SUMMED = (*COUNTER_NAMES, "business_seconds", "wall_time")
 TICKET_ROLLUPS = (TicketDay, TicketAgentDay, TicketGroupDay, ResponseBucketDay)
 MENTION_ROLLUPS = (MentionHour, MentionGroupDay)
 
@@ -76,15 +76,17 @@ def refresh(*, now: datetime | None = None) -> RefreshResult:
     with transaction.atomic():
         state = _locked_state()
         if state.refreshed_at is None:
-            _rebuild_all()
+            _rebuild_all(now)
             state.refreshed_at = state.rebuilt_at = now
             state.save()
             return RefreshResult(0, 0, rebuilt=True)
         since = state.refreshed_at - OVERLAP
         zone = local_zone()
+        # A ticket whose clock ran out since is breached now, though nothing wrote to it.
         changed = Ticket.objects.filter(
             Q(updated_at__gte=since)
             | Q(pk__in=SlaEvent.objects.filter(created_at__gte=since).values("ticket_id"))
+            | Q(status__in=RUNNING, sla_due_at__gte=since, sla_due_at__lte=now)
         )
         ticket_days = _days_of(changed, zone)
         mentions = Message.objects.filter(
@@ -92,11 +94,11 @@ def refresh(*, now: datetime | None = None) -> RefreshResult:
         )
         mention_days = _days_of(mentions, zone)
         if len(ticket_days) + len(mention_days) > REBUILD_ABOVE_DAYS:
-            _rebuild_all()
+            _rebuild_all(now)
             state.refreshed_at = state.rebuilt_at = now
             state.save()
             return RefreshResult(len(ticket_days), len(mention_days), rebuilt=True)
-        recompute_ticket_days(ticket_days)
+        recompute_ticket_days(ticket_days, now=now)
         recompute_mention_days(mention_days)
         state.refreshed_at = now
         state.save(update_fields=["refreshed_at"])
@@ -108,7 +110,7 @@ def rebuild(*, now: datetime | None = None) -> None:
     now = now or timezone.now()
     with transaction.atomic():
         state = _locked_state()
-        _rebuild_all()
+        _rebuild_all(now)
         state.refreshed_at = state.rebuilt_at = now
         state.save()
 
@@ -123,14 +125,15 @@ def _days_of(queryset: QuerySet, zone: ZoneInfo) -> set[date]:
     return set(days.order_by().values_list("rollup_day", flat=True).distinct())
 
 
-def _rebuild_all() -> None:
+def _rebuild_all(now: datetime) -> None:
     for model in (*TICKET_ROLLUPS, *MENTION_ROLLUPS):
         model.objects.all().delete()
-    _insert_ticket_rollups(Ticket.objects.all(), Q())
+    _insert_ticket_rollups(Ticket.objects.all(), Q(), now=now)
     _insert_mention_rollups(Message.objects.all(), Q())
 
 
-def recompute_ticket_days(days: Iterable[date]) -> None:
+def recompute_ticket_days(days: Iterable[date], *, now: datetime | None = None) -> None:
+    now = now or timezone.now()
     for first, last in _spans(days):
         start, end = day_span(first, last)
         for model in TICKET_ROLLUPS:
@@ -138,6 +141,7 @@ def recompute_ticket_days(days: Iterable[date]) -> None:
         _insert_ticket_rollups(
             Ticket.objects.filter(created_at__gte=start, created_at__lt=end),
             Q(day__gte=first, day__lte=last),
+            now=now,
         )
 
 
@@ -152,11 +156,11 @@ def recompute_mention_days(days: Iterable[date]) -> None:
         )
 
 
-def _insert_ticket_rollups(tickets: QuerySet[Ticket], days: Q) -> None:
+def _insert_ticket_rollups(tickets: QuerySet[Ticket], days: Q, *, now: datetime) -> None:
     """The rollups of these tickets, created on `days`; the grouping sets are summed from the
     full-key rows of those days once written."""
     for model in (TicketDay, TicketAgentDay):
-        _insert(model, ticket_rollup_query(model, tickets))
+        _insert(model, ticket_rollup_query(model, tickets, now=now))
     sums = {name: f"SUM({connection.ops.quote_name(name)})" for name in SUMMED}
     by_agent = {name for name in slices.TICKET_SETS if "agent" in name.split("+")}
     # Sets without agents from the smaller rollup without them.
@@ -218,14 +222,16 @@ def _spans(days: Iterable[date]) -> list[tuple[date, date]]:
     return spans
 
 
-def ticket_rollup_query(model: type[models.Model], tickets: QuerySet[Ticket]) -> QuerySet:
+def ticket_rollup_query(
+    model: type[models.Model], tickets: QuerySet[Ticket], *, now: datetime
+) -> QuerySet:
     """Rollup rows of `model` as a query over `tickets`: one row per day and key."""
     keyed = tickets.order_by().annotate(day=TruncDate("created_at", tzinfo=local_zone()))
     keys = ["day", "channel_id", "queue_id", "language"]
     if model is TicketAgentDay:
         keyed = keyed.annotate(agent_id=Coalesce("assignee_id", 0))
         keys.append("agent_id")
-    return keyed.values(*keys).annotate(**counter_aggregates())
+    return keyed.values(*keys).annotate(**counter_aggregates(now))
 
 
 def mention_rollup_query(messages: QuerySet[Message]) -> QuerySet:

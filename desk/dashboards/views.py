@@ -23,6 +23,7 @@ from desk.dashboards.drilldown import (
     tickets_behind,
 )
 from desk.dashboards.filters import PRESETS, BadFilter, Filters, parse_filters
+from desk.dashboards.freshness import ensure_fresh
 from desk.dashboards.presentation import body_html
 from desk.dashboards.tables import Context, build, table_slugs
 from tickets.models import Queue
@@ -84,7 +85,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         filters = _filters(request)
     except BadFilter as exc:
         return _bad_request(request, str(exc))
-    context = Context(filters, now=timezone.now())
+    now = timezone.now()
+    ensure_fresh(now=now)
+    context = Context(filters, now=now)
     sections = [
         (
             title,
@@ -107,7 +110,9 @@ def table_csv(request: HttpRequest, slug: str) -> HttpResponseBase:
         filters = _filters(request)
     except BadFilter as exc:
         return _bad_request(request, str(exc))
-    table = build(slug, Context(filters, now=timezone.now()))
+    now = timezone.now()
+    ensure_fresh(now=now)
+    table = build(slug, Context(filters, now=now))
     return exports.table_response(table, filename=f"{slug}_{filters.first}_{filters.last}.csv")
 
 
@@ -115,6 +120,7 @@ def _behind(request: HttpRequest) -> tuple[Filters, Any, Any]:
     filters = _filters(request)
     metric = metric_named(request.GET.get("metric", "tickets"))
     now = timezone.now()
+    ensure_fresh(now=now)
     if metric.kind == MENTIONS:
         return filters, metric, mentions_behind(filters, metric, request.GET, now=now)
     return filters, metric, tickets_behind(filters, metric, now=now)

@@ -22,7 +22,6 @@ from desk.access import Capability, can
 from desk.outbound import gate
 from desk.outbound.models import ReplyApproval
 from desk.privacy.services.reply_notice import notice_for_reply, record_reply_notice
-from desk.sla import clocks
 from tickets.models import Conversation, Message, Ticket, TicketEvent
 
 log = logging.getLogger(__name__)
@@ -156,9 +155,12 @@ def _require_passes(outgoing: gate.Outgoing) -> None:
 def _post(*, ticket: Ticket, author: Any, draft: Draft, approved_by: Any = None) -> Message:
     """Queue a reply for delivery through the ticket's channel (the gate has passed).
 
-    The conversation's first reply carries the retention notice where its channel gives it
-    that way (desk.privacy). A personal reply carries the employee disclosure (`#MyEmployer`,
-    000 HARMAN), appended here so no path can post one without it.
+    Queueing changes no SLA clock: the reply counts as a response when the platform accepts
+    it (desk.sla.delivery, on channels.hooks.reply_delivered). The conversation's first reply
+    carries the retention notice where its channel gives it that way; the notice counts as
+    given once that message is delivered (desk.privacy). A personal reply carries the
+    employee disclosure (`#MyEmployer`, 000 HARMAN), appended here so no path can post one
+    without it.
     """
     text = draft.text.strip()
     if not text:
@@ -208,7 +210,6 @@ def _post(*, ticket: Ticket, author: Any, draft: Draft, approved_by: Any = None)
             delivery_state=Message.Delivery.QUEUED,
             created_at=now,
         )
-        clocks.record_response(ticket=ticket, at=now)
         approval = (
             f", approved by {approved_by.get_username()}"
             if getattr(approved_by, "is_authenticated", False)

@@ -9,7 +9,9 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: the steps' models are ready only now.
+        from channels.hooks import reply_delivered
         from desk.privacy.services.redaction import register_step
+        from desk.privacy.services.reply_notice import on_reply_delivered
         from desk.privacy.steps import channels, platforms
 
         for step in (
@@ -19,3 +21,5 @@ class PrivacyConfig(AppConfig):
             platforms.redact_platform_actions,
         ):
             register_step(step)
+        # A notice travelling with a reply counts as given once the platform took the reply.
+        reply_delivered.connect(on_reply_delivered)

@@ -38,6 +38,7 @@ class SlaPolicyAdmin(admin.ModelAdmin):
         "channel",
         "first_response_minutes",
         "next_response_minutes",
+        "follow_up_minutes",
         "resolution_minutes",
         "is_active",
     ]

@@ -14,3 +14,8 @@ class SlaConfig(AppConfig):
 
         status_changing.connect(clocks.status_hook)
         priority_changing.connect(clocks.priority_hook)
+        # A reply counts as a response when the platform accepted it.
+        from channels.hooks import reply_delivered
+        from desk.sla.delivery import on_reply_delivered
+
+        reply_delivered.connect(on_reply_delivered)

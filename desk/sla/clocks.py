@@ -46,6 +46,8 @@ class ClockFields(Protocol):
     resolution_due_at: datetime | None
     resolved_at: datetime | None
     sla_round: int
+    follow_up_started_at: datetime | None
+    follow_up_due_at: datetime | None
 
 
 def policy_for(*, queue_id: int | None, channel_id: int | None) -> SlaPolicy | None:
@@ -96,6 +98,17 @@ def running_clocks(ticket: ClockFields, context: Context) -> list[Clock]:
                 ticket.next_response_started_at,
                 ticket.next_response_due_at,
                 context.targets.next_response,
+            )
+        )
+    if ticket.follow_up_due_at is not None and ticket.follow_up_started_at is not None:
+        clocks.append(
+            _clock(
+                context,
+                Target.FOLLOW_UP,
+                0,
+                ticket.follow_up_started_at,
+                ticket.follow_up_due_at,
+                context.targets.follow_up,
             )
         )
     resolution = context.targets.resolution
@@ -174,7 +187,9 @@ def apply_initial_targets(ticket: Ticket, *, served: bool | None = None) -> None
     track(ticket, context)
 
 
-def record_response(*, ticket: Ticket, at: datetime) -> None:
+def record_response(*, ticket: Ticket, at: datetime, holding: bool = False) -> None:
+    """A reply the platform accepted at `at` meets the running response clock; a holding
+    reply starts the follow-up clock, a full answer stops it."""
     fields = ["updated_at"]
     context = context_for(ticket)
     if ticket.first_responded_at is None:
@@ -196,11 +211,28 @@ def record_response(*, ticket: Ticket, at: datetime) -> None:
             )
         ticket.next_response_due_at = None
         fields.append("next_response_due_at")
+    if holding:
+        if ticket.follow_up_due_at is None and context is not None:
+            ticket.follow_up_started_at = at
+            ticket.follow_up_due_at = context.calendar.add_business_time(
+                at, context.targets.follow_up
+            )
+            fields += ["follow_up_started_at", "follow_up_due_at"]
+    elif ticket.follow_up_due_at is not None:
+        fields += _stop_follow_up(ticket, at)
     ticket.response_paused_seconds = 0
     fields.append("response_paused_seconds")
     if context is not None:
         fields += track(ticket, context)
     ticket.save(update_fields=sorted(set(fields)))
+
+
+def _stop_follow_up(ticket: Ticket, at: datetime) -> list[str]:
+    fields = ["follow_up_due_at"]
+    if ticket.follow_up_due_at is not None and at > ticket.follow_up_due_at:
+        fields += mark_breached(ticket, Target.FOLLOW_UP, 0, ticket.follow_up_due_at)
+    ticket.follow_up_due_at = None
+    return fields
 
 
 def record_customer_message(*, ticket: Ticket, at: datetime) -> None:
@@ -291,6 +323,9 @@ def _resume(ticket: Ticket, context: Context, at: datetime) -> list[str]:
         ticket.next_response_due_at = add(ticket.next_response_due_at, paused)
         fields.append("next_response_due_at")
         response_running = True
+    if ticket.follow_up_due_at is not None:
+        ticket.follow_up_due_at = add(ticket.follow_up_due_at, paused)
+        fields.append("follow_up_due_at")
     if response_running:
         ticket.response_paused_seconds += seconds
         fields.append("response_paused_seconds")
@@ -313,6 +348,8 @@ def _stop_all(ticket: Ticket, context: Context, at: datetime) -> list[str]:
             )
         ticket.next_response_due_at = None
         fields.append("next_response_due_at")
+    if ticket.follow_up_due_at is not None:
+        fields += _stop_follow_up(ticket, at)
     if ticket.resolution_due_at is not None and at > ticket.resolution_due_at:
         fields += mark_breached(ticket, Target.RESOLUTION, 0, ticket.resolution_due_at)
     return fields
@@ -322,6 +359,7 @@ BREACH_FLAGS = {
     Target.FIRST_RESPONSE: "first_response_breached",
     Target.NEXT_RESPONSE: "next_response_breached",
     Target.RESOLUTION: "resolution_breached",
+    Target.FOLLOW_UP: "follow_up_breached",
 }
 
 

@@ -104,6 +104,7 @@ class PolicyForm(forms.ModelForm):
             "is_active",
             "first_response_minutes",
             "next_response_minutes",
+            "follow_up_minutes",
             "resolution_minutes",
             "warning_percent",
             "warning_minutes_left",
@@ -123,4 +124,14 @@ class PolicyForm(forms.ModelForm):
             "warning_minutes_left": _("Warn with minutes left"),
             "raise_priority_on_breach": _("Raise the priority on a breach"),
             "notify_managers": _("Notify the managers"),
+            "follow_up_minutes": _("Follow-up after a holding reply (minutes)"),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Left out, the follow-up target stays as it is (three business days by default).
+        self.fields["follow_up_minutes"].required = False
+
+    def clean_follow_up_minutes(self) -> int:
+        value = self.cleaned_data.get("follow_up_minutes")
+        return self.instance.follow_up_minutes if value is None else value

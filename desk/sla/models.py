@@ -21,6 +21,8 @@ class Targets:
     first_response: timedelta
     next_response: timedelta
     resolution: timedelta | None
+    # After a holding reply: the business time within which we come back with the answer.
+    follow_up: timedelta = timedelta(hours=24)
 
 
 def default_weekly_hours() -> dict[str, list[list[str]]]:
@@ -136,6 +138,13 @@ class SlaPolicy(models.Model):
     resolution_minutes = models.PositiveIntegerField(
         null=True, blank=True, help_text=_("Business minutes to resolution; empty for none.")
     )
+    follow_up_minutes = models.PositiveIntegerField(
+        default=3 * 8 * 60,
+        help_text=_(
+            "Business minutes from a holding reply to the answer it promises "
+            "(default three 8-hour business days)."
+        ),
+    )
     warning_percent = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
@@ -168,7 +177,7 @@ class SlaPolicy(models.Model):
     def clean(self) -> None:
         if self.warning_percent is not None and not 1 <= self.warning_percent <= 100:
             raise ValidationError({"warning_percent": "Between 1 and 100."})
-        if self.first_response_minutes == 0 or self.next_response_minutes == 0:
+        if 0 in (self.first_response_minutes, self.next_response_minutes, self.follow_up_minutes):
             raise ValidationError(_("Response targets must be at least one minute."))
 
     def targets_for(self, priority: int) -> Targets:
@@ -179,6 +188,7 @@ class SlaPolicy(models.Model):
             first_response=timedelta(minutes=source.first_response_minutes),
             next_response=timedelta(minutes=source.next_response_minutes),
             resolution=None if resolution is None else timedelta(minutes=resolution),
+            follow_up=timedelta(minutes=self.follow_up_minutes),
         )
 
     def warning_lead(self, budget: timedelta) -> timedelta | None:
@@ -245,6 +255,7 @@ class SlaEvent(models.Model):
         FIRST_RESPONSE = "first_response", _("First response")
         NEXT_RESPONSE = "next_response", _("Next response")
         RESOLUTION = "resolution", _("Resolution")
+        FOLLOW_UP = "follow_up", _("Follow-up after a holding reply")
 
     class Kind(models.TextChoices):
         WARNING = "warning", _("At risk")

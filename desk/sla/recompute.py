@@ -32,6 +32,8 @@ _FIELDS = (
     "resolution_due_at",
     "resolved_at",
     "sla_round",
+    "follow_up_started_at",
+    "follow_up_due_at",
     "response_paused_seconds",
     "sla_paused_seconds",
     "next_sla_event_at",
@@ -42,6 +44,7 @@ _WRITTEN = (
     "first_response_due_at",
     "next_response_due_at",
     "resolution_due_at",
+    "follow_up_due_at",
     "next_sla_event_at",
     "sla_due_at",
     "sla_warning_at",
@@ -106,6 +109,8 @@ class _Row:
     resolution_due_at: datetime | None
     resolved_at: datetime | None
     sla_round: int
+    follow_up_started_at: datetime | None
+    follow_up_due_at: datetime | None
     response_paused_seconds: int
     sla_paused_seconds: int
     next_sla_event_at: datetime | None
@@ -119,6 +124,7 @@ def _recompute(row: _Row, context: Context) -> tuple[Any, ...] | None:
         row.first_response_due_at,
         row.next_response_due_at,
         row.resolution_due_at,
+        row.follow_up_due_at,
         row.next_sla_event_at,
         row.sla_due_at,
         row.sla_warning_at,
@@ -132,6 +138,8 @@ def _recompute(row: _Row, context: Context) -> tuple[Any, ...] | None:
         row.next_response_due_at = add(
             row.next_response_started_at, targets.next_response + response_paused
         )
+    if row.follow_up_due_at is not None and row.follow_up_started_at is not None:
+        row.follow_up_due_at = add(row.follow_up_started_at, targets.follow_up + response_paused)
     row.resolution_due_at = None
     if targets.resolution is not None and row.resolved_at is None:
         paused = timedelta(seconds=row.sla_paused_seconds)
@@ -142,6 +150,7 @@ def _recompute(row: _Row, context: Context) -> tuple[Any, ...] | None:
         row.first_response_due_at,
         row.next_response_due_at,
         row.resolution_due_at,
+        row.follow_up_due_at,
         next_event_at(clocks),
         current.due if current else None,
         current.warn_at if current else None,

@@ -48,6 +48,7 @@ TARGET_LABELS: dict[str, Promise] = {
     "first_response": _("First response"),
     "next_response": _("Next response"),
     "resolution": _("Resolution"),
+    "follow_up": _("Follow-up"),
 }
 
 
@@ -100,6 +101,7 @@ def sla_status(ticket: Ticket, *, now: datetime | None = None) -> SlaStatus:
         ticket.first_response_breached
         or ticket.next_response_breached
         or ticket.resolution_breached
+        or ticket.follow_up_breached
     )
     if ticket.status in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED):
         return SlaStatus(SlaState.BREACHED if breached_before else SlaState.MET)
@@ -159,9 +161,13 @@ def sla_state_filter(state: SlaState, *, now: datetime | None = None) -> StateFi
         Q(first_response_breached=True)
         | Q(next_response_breached=True)
         | Q(resolution_breached=True)
+        | Q(follow_up_breached=True)
     )
     never_breached = Q(
-        first_response_breached=False, next_response_breached=False, resolution_breached=False
+        first_response_breached=False,
+        next_response_breached=False,
+        resolution_breached=False,
+        follow_up_breached=False,
     )
     ticking = covered & Q(sla_due_at__gt=now)
     match state:

@@ -44,6 +44,7 @@ EVENT_LABELS = {
     "approval_requested": _("approval requested"),
     "approval_granted": _("approved"),
     "approval_rejected": _("approval rejected"),
+    "reply_retry": _("delivery retried"),
 }
 # Names of the built-in saved views (stored in English, shown translated).
 BUILTIN_VIEW_NAMES = [_("My open"), _("Unassigned technical"), _("At risk")]

@@ -35,6 +35,11 @@ urlpatterns = [
     path("contacts/<int:pk>/", contacts.contact_detail, name="contact-detail"),
     path("contacts/<int:pk>/merge/", contacts.contact_merge, name="contact-merge"),
     path("contacts/merges/<int:pk>/split/", contacts.contact_split, name="contact-split"),
+    path(
+        "tickets/<int:pk>/replies/<int:message_pk>/retry/",
+        ticket.message_retry,
+        name="message-retry",
+    ),
     path("approvals/", approvals.approval_queue, name="approval-queue"),
     path("approvals/<int:pk>/", approvals.approval_decide, name="approval-decide"),
     path("preferences/", preferences.preferences, name="preferences"),

@@ -3,13 +3,21 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.test import Client
 
 from channels.models import Channel
 from desk.sla.defaults import ensure_default_policy
 from desk.sla.models import SlaPolicy
-from tests.conftest import signed_delivery
+from tests.conftest import StaffClient, signed_delivery
 from tickets.models import Queue
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    """Cached figures are keyed by the instant of the last refresh; tests travel to the same
+    instants, so one test's figures must not be read by the next from a shared Redis."""
+    cache.clear()
 
 
 @pytest.fixture
@@ -35,7 +43,7 @@ def staff_client(spokesperson_client: Client) -> Client:
 
 @pytest.fixture
 def manager_client(manager: Any) -> Client:
-    client = Client()
+    client = StaffClient()
     client.force_login(manager)
     # The first page stores the user's preferences in the session; done now, no request made
     # while travelling in time saves the session with an expiry in the past.

@@ -9,8 +9,9 @@ Berlin calendar, 09:00-17:00 on working days, 24 business hours to the first res
   answered Wed 16:00: 22 - 8 = 14 business h, 54 wall h, met.
 - t4 Mon 23 Nov 11:00, marked as a netiquette violation: outside the percentages.
 - t5 Mon 23 Nov 10:00, answered 12:00 (2 h), resolved, reopened: met, reopened.
-- t7 Tue 24 Nov 10:00, not answered yet: waiting.
-Compliance 3 / (3 + 1) = 75 %. Business hours sorted 2, 14, 23.5, 32: median 18.75,
+- t7 Tue 24 Nov 10:00, never answered: due Thu 26 Nov 10:00, breached from that instant on
+  (the figures are read after it), though nothing was ever sent.
+Compliance 3 / (3 + 2) = 60 %. Business hours sorted 2, 14, 23.5, 32: median 18.75,
 p90 23.5 + 0.7 * 8.5 = 29.45. Wall hours 2, 54, 96, 143.5: median 75, p90 129.25.
 """
 
@@ -79,8 +80,8 @@ def test_compliance_counts_met_and_breached_first_responses_only(
     found = figures(manager_client, **RANGE)
 
     assert found["tickets"] == 6
-    assert (found["sla"], found["met"], found["breached"], found["waiting"]) == (5, 3, 1, 1)
-    assert found["compliance"] == 75.0
+    assert (found["sla"], found["met"], found["breached"], found["waiting"]) == (5, 3, 2, 0)
+    assert found["compliance"] == 60.0
 
 
 def test_netiquette_and_monitored_mentions_are_counted_apart(
@@ -115,8 +116,8 @@ def test_compliance_by_week_splits_at_monday(week: dict[str, int], manager_clien
     assert set(rows) == {"2026-05-18", "2026-11-23"}
     may, november = rows["2026-05-18"], rows["2026-11-23"]
     assert (may["met"], may["breached"], may["compliance"]) == (1, 0, 100.0)
-    assert (november["met"], november["breached"], november["waiting"]) == (2, 1, 1)
-    assert november["compliance"] == pytest.approx(66.7)
+    assert (november["met"], november["breached"], november["waiting"]) == (2, 2, 0)
+    assert november["compliance"] == 50.0
     assert november["ignored"] == 1
 
 
@@ -133,8 +134,9 @@ def test_breaches_are_dated_by_the_day_the_ticket_came_in(
 ) -> None:
     rows = metrics(manager_client, "breaches_by_day", **RANGE)
 
-    assert rows["2026-11-23"]["breached"] == 1
-    assert sum(row["breached"] for row in rows.values()) == 1
+    assert rows["2026-11-23"]["breached"] == 1  # t2, answered late
+    assert rows["2026-11-24"]["breached"] == 1  # t7, never answered
+    assert sum(row["breached"] for row in rows.values()) == 2
 
 
 def test_the_met_figure_links_to_exactly_the_met_tickets(

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from desk.sla.models import Calendar, CalendarDay, SlaPolicy
+from tests.conftest import StaffClient
 from tests.desk.sla_helpers import berlin, inquire
 from tickets.models import Ticket
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.usefixtures("default_policy")
 def manager_client(db: None) -> Client:
     user = User.objects.create_user("mona")
     user.groups.add(Group.objects.get_or_create(name="manager")[0])
-    client = Client()
+    client = StaffClient()
     client.force_login(user)
     return client
 

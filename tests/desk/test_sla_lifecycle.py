@@ -69,8 +69,10 @@ def test_a_holding_reply_meets_the_first_response_target(api: Client, staff_clie
     ticket.refresh_from_db()
     assert ticket.first_response_seconds == 8 * 3600
     assert not ticket.first_response_breached
-    assert ticket.next_sla_event_at is None
-    assert status_of(api, inquiry, berlin(2026, 11, 30, 10))["state"] == "met"
+    # Ownership: the holding reply promises an answer within three business days.
+    assert ticket.follow_up_due_at == berlin(2026, 11, 27, 10)
+    assert status_of(api, inquiry, berlin(2026, 11, 26, 10))["target"] == "follow_up"
+    assert status_of(api, inquiry, berlin(2026, 11, 30, 10))["state"] == "breached"
 
 
 def test_an_internal_note_leaves_the_first_response_clock_running(
@@ -213,4 +215,4 @@ def test_the_ticket_page_shows_the_sla_state_and_time_left(
 
     assert "On track" in page
     assert "2026-11-26 10:00" in page
-    assert "22 h 0 min" in page
+    assert "22 business h left" in page

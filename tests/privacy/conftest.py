@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from channels.models import Channel
 from desk.privacy.models import ChannelNoticeConfig
-from tests.conftest import mention_payload, post_json, signed_delivery
+from tests.conftest import StaffClient, mention_payload, post_json, signed_delivery
 from tickets.models import Conversation, Message, Queue, Ticket
 
 
@@ -17,7 +17,7 @@ from tickets.models import Conversation, Message, Queue, Ticket
 def manager_client(db: None, django_user_model: Any) -> Client:
     user = django_user_model.objects.create_user("mia")
     user.groups.add(Group.objects.get_or_create(name="manager")[0])
-    client = Client()
+    client = StaffClient()
     client.force_login(user)
     return client
 
@@ -29,7 +29,7 @@ def agent_client(db: None, django_user_model: Any) -> Client:
     user = django_user_model.objects.create_user("agent")
     user.groups.add(Group.objects.get(name="spokesperson"))
     user.desk_queues.add(*Queue.objects.all())
-    client = Client()
+    client = StaffClient()
     client.force_login(user)
     return client
 

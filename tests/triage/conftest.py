@@ -8,7 +8,7 @@ from django.test import Client
 
 from channels.models import Channel
 from desk.sla.defaults import ensure_default_policy
-from tests.conftest import mention_payload, signed_delivery
+from tests.conftest import StaffClient, mention_payload, signed_delivery
 from tickets.models import Queue, Ticket
 
 StaffFactory = Callable[..., tuple[User, Client]]
@@ -26,7 +26,7 @@ def staff(db: None) -> StaffFactory:
         if role:
             user.groups.add(Group.objects.get(name=role))
         user.desk_queues.add(*Queue.objects.filter(slug__in=queues))
-        client = Client()
+        client = StaffClient()
         client.force_login(user)
         return user, client
 

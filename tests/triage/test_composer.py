@@ -206,7 +206,7 @@ def test_a_reply_by_someone_else_meanwhile_asks_for_confirmation(
     assert len(sent()) == 2
 
 
-def test_a_holding_reply_stops_the_first_response_clock(
+def test_a_holding_reply_stops_the_first_response_clock_and_starts_the_follow_up(
     staff: StaffFactory, mention: MentionFactory
 ) -> None:
     _user, client = staff()
@@ -218,7 +218,10 @@ def test_a_holding_reply_stops_the_first_response_clock(
     assert ticket.first_responded_at is not None
     assert ticket.status == Ticket.Status.OPEN
     assert sent()[0].is_holding_reply
-    assert "Met" in client.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert ticket.follow_up_due_at is not None
+    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert 'data-sla-state="on_track"' in page
+    assert "Follow-up" in page
 
 
 def test_canned_replies_are_offered_with_placeholders_filled(

@@ -1,6 +1,6 @@
 from django.db import migrations, models
 
-# The open tickets' clocks are filled by sla.0003_fill_ticket_sla_state: the SLA engine's
+# The open tickets' clocks are filled by sla.0004_fill_ticket_sla_state: the SLA engine's
 # arithmetic lives above the spine.
 
 

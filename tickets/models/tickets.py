@@ -85,6 +85,11 @@ class Ticket(models.Model):
     next_response_breached = models.BooleanField(default=False)
     resolution_breached = models.BooleanField(default=False)
     sla_breached_at = models.DateTimeField(null=True, blank=True)
+    # After a holding reply ("we are on it") a follow-up clock runs until the answer it
+    # promises has been delivered (desk.sla): ownership, not "met" forever.
+    follow_up_started_at = models.DateTimeField(null=True, blank=True)
+    follow_up_due_at = models.DateTimeField(null=True, blank=True)
+    follow_up_breached = models.BooleanField(default=False)
     # When the SLA sweep must look at this ticket next (a warning or a breach falls due).
     next_sla_event_at = models.DateTimeField(null=True, blank=True)
     # The running clock that falls due first (the one its SLA state is about): its due time

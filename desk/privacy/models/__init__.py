@@ -3,6 +3,7 @@ from desk.privacy.models.holds import LegalHold
 from desk.privacy.models.notices import (
     ChannelNoticeConfig,
     ConversationNotice,
+    NoticeInTransit,
     NoticeInUse,
     NoticeMethod,
     RetentionNotice,
@@ -16,6 +17,7 @@ __all__ = [
     "ConversationRedaction",
     "DataSubjectRequest",
     "LegalHold",
+    "NoticeInTransit",
     "NoticeInUse",
     "NoticeMethod",
     "RetentionNotice",

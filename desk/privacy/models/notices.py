@@ -114,3 +114,24 @@ class ChannelNoticeConfig(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}: {self.get_method_display()}"
+
+
+class NoticeInTransit(models.Model):
+    """A notice that travels in an outbound message not yet delivered.
+
+    It becomes the conversation's ConversationNotice when the platform accepts the message:
+    a notice in a message that never reached the person was not given.
+    """
+
+    message = models.OneToOneField(
+        "tickets.Message", on_delete=models.CASCADE, related_name="notice_in_transit"
+    )
+    conversation = models.ForeignKey(
+        "tickets.Conversation", on_delete=models.CASCADE, related_name="+"
+    )
+    notice = models.ForeignKey(RetentionNotice, on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(max_length=20, choices=NoticeMethod.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.notice} in message {self.message_id}"

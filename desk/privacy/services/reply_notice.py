@@ -2,14 +2,16 @@
 
 The reply service asks `notice_for_reply` inside its transaction; on a public conversation the
 notice is appended to the reply (the full text, or a link when the platform's limit leaves no
-room for it), on a private one it follows as a message of its own.
+room for it), on a private one it follows as a message of its own. The notice counts as given
+when the message carrying it is delivered (`on_reply_delivered`); until then it is in transit,
+and a carrier that failed for good leaves the next reply to carry it again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desk.privacy.models import ConversationNotice, NoticeMethod, RetentionNotice
+from desk.privacy.models import ConversationNotice, NoticeInTransit, NoticeMethod, RetentionNotice
 from desk.privacy.models.notices import SENT_METHODS
 from desk.privacy.services.notices import (
     channel_config,
@@ -17,6 +19,7 @@ from desk.privacy.services.notices import (
     notice_for_conversation,
     record_notice,
 )
+from desk.sla.delivery import accepted_at
 from tickets.models import Conversation, Message
 
 
@@ -41,6 +44,11 @@ def notice_for_reply(
     Conversation.objects.select_for_update().filter(pk=conversation.pk).first()
     if ConversationNotice.objects.filter(conversation=conversation).exists():
         return None
+    in_transit = NoticeInTransit.objects.filter(
+        conversation=conversation, message__delivery_state=Message.Delivery.QUEUED
+    )
+    if in_transit.exists():
+        return None
     config = channel_config(conversation.channel)
     if config.method not in SENT_METHODS:
         return None
@@ -59,7 +67,8 @@ def notice_for_reply(
 def record_reply_notice(
     *, conversation: Conversation, reply_notice: ReplyNotice, reply: Message
 ) -> list[Message]:
-    """Record the notice as given by this reply; returns the extra messages to deliver."""
+    """Record the notice as travelling in this reply (given once it is delivered); returns the
+    extra messages to deliver."""
     carrier = reply
     extra = []
     if reply_notice.standalone_text:
@@ -74,11 +83,28 @@ def record_reply_notice(
             created_at=reply.created_at,
         )
         extra.append(carrier)
-    record_notice(
+    NoticeInTransit.objects.create(
+        message=carrier,
         conversation=conversation,
         notice=reply_notice.notice,
         method=reply_notice.method,
-        given_at=reply.created_at,
-        message=carrier,
     )
     return extra
+
+
+def on_reply_delivered(message_id: int) -> None:
+    """The platform accepted a message: the notice it carries is given, now."""
+    carried = (
+        NoticeInTransit.objects.filter(message_id=message_id)
+        .select_related("conversation", "notice", "message")
+        .first()
+    )
+    if carried is None or carried.message.delivery_state != Message.Delivery.SENT:
+        return
+    record_notice(
+        conversation=carried.conversation,
+        notice=carried.notice,
+        method=carried.method,
+        given_at=accepted_at(carried.message),
+        message=carried.message,
+    )

@@ -29,6 +29,7 @@ class Action(StrEnum):
     TAG = "tag"
     RESOLVE = "resolve"
     NETIQUETTE = "netiquette"
+    UNMARK_NETIQUETTE = "unmark_netiquette"
     FLAG = "flag"
 
 
@@ -139,6 +140,16 @@ def _netiquette(ticket: Ticket, actor: Any, value: str) -> None:
     _set_status(ticket, actor, Ticket.Status.IGNORED, note="netiquette violation: no reply")
 
 
+def _unmark_netiquette(ticket: Ticket, actor: Any, value: str) -> None:
+    from desk.triage.services.delivery import may_take_netiquette_mark_back
+
+    if ticket.status != Ticket.Status.IGNORED:
+        raise ActionRefused(_("This ticket is not marked as a netiquette violation."))
+    if not may_take_netiquette_mark_back(actor):
+        raise ActionRefused(_("Only spokespeople and managers take a netiquette mark back."))
+    _set_status(ticket, actor, Ticket.Status.OPEN, note="netiquette mark taken back")
+
+
 def _flag(ticket: Ticket, actor: Any, value: str) -> None:
     """Share good and bad PR with the communications team (000 HARMAN)."""
     ticket.tags.add(tag_by_name(FLAG_TAG))
@@ -170,5 +181,6 @@ _APPLY = {
     Action.TAG: _tag,
     Action.RESOLVE: _resolve,
     Action.NETIQUETTE: _netiquette,
+    Action.UNMARK_NETIQUETTE: _unmark_netiquette,
     Action.FLAG: _flag,
 }

@@ -64,24 +64,45 @@ def duration_text(delta: timedelta) -> str:
     return ngettext("%(n)d min", "%(n)d min", minutes) % {"n": minutes}
 
 
+def business_time_text(delta: timedelta) -> str:
+    """Business time as people count it: whole business hours, minutes under an hour."""
+    minutes = int(abs(delta).total_seconds() // 60)
+    if minutes < 60:
+        return ngettext("%(n)d business min", "%(n)d business min", minutes) % {"n": minutes}
+    hours = minutes // 60
+    return ngettext("%(n)d business h", "%(n)d business h", hours) % {"n": hours}
+
+
 def badge(ticket: Any, now: datetime | None = None) -> dict[str, Any]:
     """What the SLA badge shows: the SLA engine's state, its label, the business time left
     (or overdue) and which clock is due when. Rows from `with_sla` cost no query."""
-    return badge_of(sla_status(ticket, now=now or timezone.now()))
+    return badge_of(sla_status(ticket, now=now or timezone.now()), now=now)
 
 
-def badge_of(status: SlaStatus) -> dict[str, Any]:
+def badge_of(status: SlaStatus, *, now: datetime | None = None) -> dict[str, Any]:
+    """The state, the business time left or overdue ("6 business h left", "overdue by 3
+    business h"), and for the tooltip the due instant and the wall-clock time to it."""
     left = status.business_time_left
     detail = ""
     if left is not None and status.state in (SlaState.ON_TRACK, SlaState.AT_RISK):
-        detail = _("%(time)s left") % {"time": duration_text(left)}
+        detail = _("%(time)s left") % {"time": business_time_text(left)}
     elif left is not None and status.state == SlaState.BREACHED:
-        detail = _("%(time)s overdue") % {"time": duration_text(left)}
+        detail = _("overdue by %(time)s") % {"time": business_time_text(left)}
+    wall = ""
+    if status.due_at is not None:
+        wall_left = status.due_at - (now or timezone.now())
+        template = (
+            _("%(time)s left on the clock")
+            if wall_left >= timedelta(0)
+            else _("%(time)s ago on the clock")
+        )
+        wall = template % {"time": duration_text(wall_left)}
     return {
         "state": status.state.value,
         "label": status.state.label,
         "detail": detail,
         "due": status.due_at,
+        "wall": wall,
         "target": str(labels.TARGET_LABELS.get(status.target, "")),
     }
 

@@ -12,6 +12,7 @@ from desk.access import staff_required
 from desk.outbound.services import Draft, ReplyRefused, check_reply, request_approval, send
 from desk.triage.forms import ReplyForm
 from desk.triage.views.ticket import load_ticket, render_ticket, ticket_context
+from tickets.models import Ticket
 
 
 @staff_required
@@ -25,6 +26,15 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
         context.update(reply_form=form, **extra)
         return render_ticket(request, context, status=status)
 
+    if ticket.status == Ticket.Status.IGNORED:
+        flash.error(
+            request,
+            _(
+                "Not sent: this post is marked as a netiquette violation and gets no answer. "
+                "Someone with the right role must take the mark back first."
+            ),
+        )
+        return redirect("ticket-detail", pk=pk)
     if not form.is_valid():
         return again(400)
     data = form.cleaned_data

@@ -29,6 +29,7 @@ from desk.triage.selectors.inbox import inbox_rows
 from desk.triage.services import presence
 from desk.triage.services.actions import Action, ActionRefused, apply_action
 from desk.triage.services.canned import fill_placeholders
+from desk.triage.services.delivery import compose_state, retry_delivery
 from desk.triage.templatetags.desk_triage import badge_of
 from desk.triage.views.common import safe_next
 from tickets.models import Message, Queue, Ticket
@@ -69,7 +70,7 @@ def ticket_context(request: HttpRequest, ticket: Ticket, queue_ids: list[int]) -
     return {
         "ticket": ticket,
         "sla": sla,
-        "sla_badge": badge_of(sla),
+        "sla_badge": badge_of(sla, now=now),
         "thread": thread,
         "original": next((m for m in thread if m.direction == Message.Direction.INBOUND), None),
         "seen_message_id": max((m.pk for m in thread), default=0),
@@ -97,11 +98,24 @@ def ticket_context(request: HttpRequest, ticket: Ticket, queue_ids: list[int]) -
         "priorities": PRIORITY_CHOICES,
         "now": now,
         "reply_form": ReplyForm(
-            initial={"seen_message_id": max((m.pk for m in thread), default=0)}
+            initial={
+                "seen_message_id": max((m.pk for m in thread), default=0),
+                "text": _edited_text(request, thread),
+            }
         ),
         "note_form": NoteForm(),
         "others": presence.others_present(ticket=ticket, user=request.user),
+        "compose": compose_state(ticket, request.user),
     }
+
+
+def _edited_text(request: HttpRequest, thread: list[Message]) -> str:
+    """The text of an undelivered reply the user chose to edit and send again."""
+    wanted = request.GET.get("edit", "")
+    for message in thread:
+        if str(message.pk) == wanted and message.direction == Message.Direction.OUTBOUND:
+            return message.text if message.delivery_state != Message.Delivery.SENT else ""
+    return ""
 
 
 def load_ticket(request: HttpRequest, pk: int) -> tuple[Ticket, list[int]]:
@@ -195,3 +209,14 @@ def message_delivery(request: HttpRequest, pk: int, message_pk: int) -> HttpResp
     if message is None:
         return HttpResponse(_("No such reply."), status=404)
     return render(request, "desk/_delivery.html", {"message": message, "ticket": ticket})
+
+
+@staff_required
+@require_POST
+def message_retry(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
+    ticket, _queues = load_ticket(request, pk)
+    if retry_delivery(ticket=ticket, message_id=message_pk, actor=request.user):
+        flash.success(request, _("Delivery retried."))
+    else:
+        flash.error(request, _("This reply is not waiting for a delivery."))
+    return redirect("ticket-detail", pk=pk)

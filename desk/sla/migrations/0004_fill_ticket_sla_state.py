@@ -15,8 +15,9 @@ def fill_sla_state_fields(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("sla", "0002_default_calendar"),
-        ("tickets", "0007_sla_state_fields"),
+        # After every field the SLA engine writes exists (it runs with the current models).
+        ("sla", "0003_follow_up"),
+        ("tickets", "0008_follow_up_clock"),
     ]
 
     operations = [

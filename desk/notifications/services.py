@@ -1,0 +1,130 @@
+"""Writes and reads of notifications: create once per key, e-mail as each person prefers,
+mark read, and the daily digest."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+from functools import partial
+from smtplib import SMTPException
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from desk.models import Notification, NotificationPreference
+
+log = logging.getLogger(__name__)
+Email = NotificationPreference.Email
+
+
+def email_mode(user: Any) -> str:
+    """How this user gets notifications by e-mail; never without an address."""
+    if not getattr(user, "email", ""):
+        return Email.NEVER
+    preference = NotificationPreference.objects.filter(user_id=user.pk).first()
+    return preference.email if preference else Email.IMMEDIATE
+
+
+def notify(
+    *,
+    users: Iterable[Any],
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    dedupe_key: str,
+    email: bool = True,
+) -> list[Notification]:
+    """Notify each user once per dedupe_key: running twice, or twice at once, adds nothing.
+
+    Everyone sees it in the notification centre; who prefers it at once also gets an e-mail
+    after the commit, who prefers a digest gets it in the next one.
+    """
+    created = []
+    for user in users:
+        try:
+            with transaction.atomic():
+                notification = Notification.objects.create(
+                    user=user,
+                    kind=kind,
+                    title=title[:200],
+                    body=body,
+                    url=url,
+                    dedupe_key=dedupe_key[:200],
+                )
+        except IntegrityError:
+            continue
+        created.append(notification)
+        if email and email_mode(user) == Email.IMMEDIATE:
+            transaction.on_commit(partial(_send_one, notification, user.email))
+    return created
+
+
+def _send_one(notification: Notification, address: str) -> None:
+    text = f"{notification.body}\n\n{settings.PUBLIC_BASE_URL}{notification.url}"
+    if _send(address, f"[socialdesk] {notification.title}", text):
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+
+
+def _send(address: str, subject: str, text: str) -> bool:
+    # The in-app notification is the record; a mail server that is down must not undo it.
+    try:
+        send_mail(subject, text, None, [address])
+    except (OSError, SMTPException):
+        log.warning("could not e-mail a notification to %s", address, exc_info=True)
+        return False
+    return True
+
+
+def unread(user: Any) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user, read_at__isnull=True)
+
+
+def mark_read(*, user: Any, notification_id: int) -> bool:
+    """Mark one of the user's notifications read; False if it is not theirs."""
+    found = Notification.objects.filter(pk=notification_id, user=user)
+    if not found.exists():
+        return False
+    found.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return True
+
+
+def mark_all_read(*, user: Any, kinds: Iterable[str] | None = None) -> int:
+    pending = unread(user)
+    if kinds is not None:
+        pending = pending.filter(kind__in=list(kinds))
+    return pending.update(read_at=timezone.now())
+
+
+def send_digests(*, now: datetime | None = None) -> int:
+    """E-mail each digest reader what they were notified of and not yet sent; returns how
+    many digests went out. Each notification is in one digest at most."""
+    now = now or timezone.now()
+    sent = 0
+    readers = NotificationPreference.objects.filter(email=Email.DIGEST).select_related("user")
+    for preference in readers.exclude(user__email="").filter(user__is_active=True):
+        user = preference.user
+        with transaction.atomic():
+            pending = list(
+                Notification.objects.select_for_update()
+                .filter(user=user, emailed_at__isnull=True, created_at__lte=now)
+                .order_by("created_at", "id")
+            )
+            if not pending:
+                continue
+            lines = [
+                f"- {n.title}\n  {settings.PUBLIC_BASE_URL}{n.url}" if n.url else f"- {n.title}"
+                for n in pending
+            ]
+            subject = f"[socialdesk] {len(pending)} notification(s) since your last digest"
+            if not _send(user.email, subject, "\n".join(lines)):
+                continue
+            Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)
+            NotificationPreference.objects.filter(pk=preference.pk).update(last_digest_at=now)
+        sent += 1
+    return sent

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from desk.notifications import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("bell/", views.bell, name="bell"),
+    path("read-all/", views.mark_all_read, name="read-all"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("<int:pk>/", views.open_notification, name="open"),
+    path("<int:pk>/read/", views.mark_read, name="read"),
+]

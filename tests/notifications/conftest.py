@@ -1,0 +1,3 @@
+from tests.triage.conftest import mention, staff
+
+__all__ = ["mention", "staff"]
