@@ -177,6 +177,8 @@ def evaluate_model(
 
     The declared language is passed: this compares models, not the language detector.
     """
+    # The classifier reads the active model from learning.versions, which imports this module
+    # to evaluate a new version: imported here, at evaluation time.
     from desk.classification.classifier import classify_with
 
     summary: dict[str, Any] = {}

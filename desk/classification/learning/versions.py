@@ -72,6 +72,8 @@ def training_examples() -> list[Example]:
 def _apart_from_tests(examples: list[Example]) -> list[Example]:
     """Without the examples that are near-duplicates of a test post: a staff correction or
     an own post that repeats a test post would make the figures lie."""
+    # Evaluation runs the whole classifier, which reads the active version from here: imported
+    # when training, so the package stays free of an import cycle.
     from desk.classification.learning.evaluation import shipped_suites
 
     tests = [e.text for suite in shipped_suites() for e in suite.examples]
@@ -215,6 +217,7 @@ def active_model() -> tuple[int | None, learned.TrainedModel | None]:
 
 
 def _evaluation_summary(trained: learned.TrainedModel) -> dict[str, Any]:
+    # As above: evaluation sits on top of the classifier, which reads the active version here.
     from desk.classification.learning.evaluation import evaluate_model
 
     try:

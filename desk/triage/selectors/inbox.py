@@ -21,6 +21,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from desk.sla.selectors import NOWHERE, RUNNING, SlaState, attach_sla, sla_state_filter
+from desk.triage.templatetags.desk_triage import badge
 from tickets.models import Contact, Tag, Ticket
 
 SORT_DUE = "due"
@@ -262,8 +263,6 @@ def count_new_since(tickets: QuerySet[Ticket], since: datetime, *, cap: int = 10
 
 def inbox_rows(ticket_ids: list[int], *, now: datetime) -> list[Ticket]:
     """Tickets as the inbox lists them (tags, SLA badge), to redraw rows after an action."""
-    from desk.triage.templatetags.desk_triage import badge
-
     joined = ("queue", "channel", "contact", "assignee", "sla_policy__calendar")
     rows = list(Ticket.objects.filter(pk__in=ticket_ids).select_related(*joined).order_by("pk"))
     _attach_tags(rows)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from desk.access import Capability
 from desk.notifications import notify
 from desk.sla import clocks
+from desk.triage.services.delivery import may_take_netiquette_mark_back
 from tickets.models import IllegalTransition, Queue, Ticket, TicketEvent
 from tickets.services import tag_by_name
 
@@ -141,8 +142,6 @@ def _netiquette(ticket: Ticket, actor: Any, value: str) -> None:
 
 
 def _unmark_netiquette(ticket: Ticket, actor: Any, value: str) -> None:
-    from desk.triage.services.delivery import may_take_netiquette_mark_back
-
     if ticket.status != Ticket.Status.IGNORED:
         raise ActionRefused(_("This ticket is not marked as a netiquette violation."))
     if not may_take_netiquette_mark_back(actor):

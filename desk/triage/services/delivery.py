@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from channels.delivery import requeue
+from channels.tasks import deliver_message
 from desk.access import Capability, can
 from tickets.models import Message, Ticket, TicketEvent
 
@@ -67,8 +68,6 @@ def retry_delivery(*, ticket: Ticket, message_id: int, actor: Any) -> bool:
 
 
 def _enqueue(message_id: int) -> None:
-    from channels.tasks import deliver_message
-
     try:
         deliver_message.apply_async((message_id,))
     except Exception:  # noqa: BLE001 - the message stays queued; the delivery sweep retries
