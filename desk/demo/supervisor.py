@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
+import subprocess  # nosec B404 - supervising the demo's own processes is its job
 import sys
 import time
 from collections.abc import Callable
@@ -92,14 +92,14 @@ def run(children: list[Child], *, env: dict[str, str], say: Callable[[str], None
 
 
 def stop(children: list[Child]) -> None:
-    running = [c for c in children if c.process and c.process.poll() is None]
-    for child in running:
-        _signal_group(child, signal.SIGTERM)
+    running = [c.process for c in children if c.process and c.process.poll() is None]
+    for child in children:
+        if child.process in running:
+            _signal_group(child, signal.SIGTERM)
     deadline = time.monotonic() + GRACE_SECONDS
-    for child in running:
-        assert child.process is not None
+    for process in running:
         try:
-            child.process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            process.wait(timeout=max(deadline - time.monotonic(), 0.1))
         except subprocess.TimeoutExpired:
             pass
     # Whatever is left in a group (the worker's beat process, a stuck child) is killed.

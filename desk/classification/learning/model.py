@@ -63,7 +63,7 @@ class _Vocabulary:
             analyzer=self.analyzer,
             ngram_range=self.ngram_range,
             lowercase=False,
-            token_pattern=r"\S+",  # noqa: S106 - a regex, not a secret
+            token_pattern=r"\S+",  # noqa: S106  # nosec B106 - a regex, not a secret
         ).build_analyzer()
 
 
@@ -198,7 +198,7 @@ def train(examples: Sequence[Example]) -> TrainedModel:
         TfidfVectorizer(
             analyzer="word",
             ngram_range=(1, 2),
-            token_pattern=r"\S+",  # noqa: S106 - a regex, not a secret
+            token_pattern=r"\S+",  # noqa: S106  # nosec B106 - a regex, not a secret
             lowercase=False,
             sublinear_tf=True,
             max_features=MAX_WORD_FEATURES,
