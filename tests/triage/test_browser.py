@@ -1,5 +1,6 @@
 """The desk in a real browser: Playwright driving Debian's Chromium against a live server."""
 
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -7,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.db import connection
 from django.test import Client
 
 from tests.conftest import post_json, skip_or_fail
@@ -70,7 +72,31 @@ def open_page(browser: Any, live_server: Any) -> Iterator[Any]:
 
     yield open_as
     for context in contexts:
+        for page in context.pages:
+            # Leaving a page sends what its undo bar still holds: let that happen now, not
+            # while the test database is being flushed.
+            page.goto("about:blank")
         context.close()
+    wait_until_the_server_is_idle()
+
+
+def wait_until_the_server_is_idle(timeout: float = 10.0) -> None:
+    """A request the browser sent last may still run in the live server's threads; the
+    flush after a transactional test would deadlock with its row locks on PostgreSQL."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if connection.vendor != "postgresql":
+            time.sleep(0.3)
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND state IN ('active', 'idle in transaction')"
+            )
+            (busy,) = cursor.fetchone()
+        if not busy:
+            return
+        time.sleep(0.1)
 
 
 def make_user(username: str, role: str) -> User:
