@@ -15,6 +15,8 @@ from typing import Any
 import dj_database_url
 from celery.schedules import crontab
 
+from desk.config import components
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -57,81 +59,13 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Where platforms reach us: webhook URLs printed by `channel add` are built from it.
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
-    "rest_framework",
-    "django_filters",
-    "drf_spectacular",
-    "drf_spectacular_sidecar",
-    # Bottom up (docs/architecture.md): the spine, the channels, then the desk.
-    "tickets",
-    "channels",
-    "channels.platforms",
-    "desk",
-    "desk.sla",
-    "desk.privacy",
-    "desk.classification",
-    "desk.outbound",
-    "desk.ingestion",
-    "desk.triage",
-    "desk.dashboards",
-    "desk.webform",
-    "desk.demo",
-    "axes",
-    "django_otp",
-    "django_otp.plugins.otp_totp",
-]
-
-MIDDLEWARE = [
-    # First: a body that is too big or too slow is refused before anything else runs.
-    "desk.security.request_limits.bounded_request_body",
-    "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
-    "desk.security.middleware.require_two_factor",
-    "desk.triage.middleware.user_preferences",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # Last, as django-axes asks: it turns a lockout into its answer.
-    "axes.middleware.AxesMiddleware",
-]
-
-ROOT_URLCONF = "desk.config.urls"
-WSGI_APPLICATION = "desk.config.wsgi.application"
-
-TEMPLATES = [
-    {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
-        "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "django.template.context_processors.i18n",
-                "django.template.context_processors.tz",
-                "desk.triage.context.desk",
-                "desk.demo.context.demo",
-            ],
-            # Untrusted names, handles, subjects and file names are shown through
-            # one filter library, in every template without {% load %}.
-            "builtins": ["desk.triage.templatetags.untrusted"],
-        },
-    },
-]
+INSTALLED_APPS, MIDDLEWARE, TEMPLATES = (
+    components.INSTALLED_APPS,
+    components.MIDDLEWARE,
+    components.TEMPLATES,
+)
+ROOT_URLCONF = components.ROOT_URLCONF
+WSGI_APPLICATION = components.WSGI_APPLICATION
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -349,18 +283,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Strict Content-Security-Policy: scripts and styles only from our own files, never inline.
-SECURE_CSP = {
-    "default-src": ["'self'"],
-    "script-src": ["'self'"],
-    "style-src": ["'self'"],
-    "img-src": ["'self'", "data:"],
-    "connect-src": ["'self'"],
-    "object-src": ["'none'"],
-    "base-uri": ["'none'"],
-    "form-action": ["'self'"],
-    "frame-ancestors": ["'none'"],
-}
+SECURE_CSP = components.SECURE_CSP
 # Fernet keys (comma separated, newest first) that encrypt channel credentials at rest.
 # Without one, a key derived from SECRET_KEY is used, which is fine only for the demo.
 CREDENTIALS_KEYS = env_list("CREDENTIALS_KEYS")
@@ -381,16 +304,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "desk.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
-SPECTACULAR_SETTINGS = {
-    "TITLE": "socialdesk API",
-    "DESCRIPTION": "Post inquiries into the inbound desk and follow their tickets.",
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    # The docs page's assets ship in a Python package: no CDN, works offline and under CSP.
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-}
+SPECTACULAR_SETTINGS = components.SPECTACULAR_SETTINGS
 
 # --- Mail ---------------------------------------------------------------------------------
 
