@@ -308,6 +308,10 @@ class ConfigField:
     example: Any = None
 
 
+# The channel config key holding the scopes the platform granted (a list of strings).
+GRANTED_SCOPES_KEY = "granted_scopes"
+
+
 class Adapter:
     kind: ClassVar[str]
     label: ClassVar[str]
@@ -334,6 +338,10 @@ class Adapter:
     kept_headers: ClassVar[tuple[str, ...]] = ()
     # Media types a webhook delivery may have; anything else is refused with 415 unread.
     webhook_content_types: ClassVar[tuple[str, ...]] = ("application/json",)
+    # The OAuth scopes (or platform permissions) this kind needs, each with why, shown beside
+    # what the platform granted; what was granted is kept in the channel's config under
+    # GRANTED_SCOPES_KEY by whatever connected or refreshed the channel.
+    needed_scopes: ClassVar[dict[str, str | Promise]] = {}
 
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
