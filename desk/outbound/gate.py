@@ -2,8 +2,8 @@
 
 `check` answers, for something about to be sent on a ticket, whether it may go as it is:
 
-1. who: the actor's role and queues (a rule's holding reply is the company speaking, with no
-   person behind it);
+1. who: the actor's role and queues (a rule's holding reply and a web form's receipt are the
+   company speaking, with no person behind them);
 2. netiquette: a ticket marked as a netiquette violation gets no answer (002) until a person
    with the right role takes the mark back; a read-only channel (a feed) takes no answer;
 3. confidential terms: never disclose what is not public (000);
@@ -12,8 +12,9 @@
 5. confirmations an agent may override: somebody else replied meanwhile, or the draft nearly
    repeats a reply already posted (003: consistent, but no copy-paste).
 
-The services in `desk.outbound.services` call it before every send and record what they sent
-(or refused) in the ticket's audit, so no path can post around it.
+The services in `desk.outbound.services` (and the web form's receipt, desk.webform) call it
+before every send and record what they sent (or refused) in the ticket's audit, so no path can
+post around it.
 """
 
 from __future__ import annotations
@@ -46,11 +47,16 @@ class Kind(StrEnum):
     RULE_HOLDING_REPLY = "rule_holding_reply"  # a routing rule's "we are on it"
     PRIVATE_REPLY = "private_reply"  # a private message answering a public comment
     HIDE_COMMENT = "hide_comment"  # moderation: hiding a customer's comment
+    RECEIPT = "receipt"  # the automatic receipt for a web form submission
+
+
+# Messages the company sends with no person behind them: the managers' own texts.
+AUTOMATIC = frozenset({Kind.RULE_HOLDING_REPLY, Kind.RECEIPT})
 
 
 # What only a text-carrying message needs checked.
 CARRIES_TEXT = frozenset(
-    {Kind.REPLY, Kind.APPROVED_REPLY, Kind.RULE_HOLDING_REPLY, Kind.PRIVATE_REPLY}
+    {Kind.REPLY, Kind.APPROVED_REPLY, Kind.RULE_HOLDING_REPLY, Kind.PRIVATE_REPLY, Kind.RECEIPT}
 )
 
 
@@ -58,7 +64,7 @@ CARRIES_TEXT = frozenset(
 class Outgoing:
     kind: Kind
     ticket: Ticket
-    # The person sending; None only for a rule's holding reply.
+    # The person sending; None only for the automatic kinds (AUTOMATIC).
     actor: Any
     text: str = ""
     voice: str = Message.Voice.COMPANY
@@ -128,7 +134,7 @@ def check(
 def _who_may_not(outgoing: Outgoing) -> str:
     actor, ticket = outgoing.actor, outgoing.ticket
     if actor is None:
-        if outgoing.kind == Kind.RULE_HOLDING_REPLY:
+        if outgoing.kind in AUTOMATIC:
             return ""
         return _("Only staff send messages; rules send only holding replies.")
     if not can(actor, Capability.WORK_TICKETS):

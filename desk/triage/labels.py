@@ -45,6 +45,19 @@ EVENT_LABELS = {
     "approval_granted": _("approved"),
     "approval_rejected": _("approval rejected"),
     "reply_retry": _("delivery retried"),
+    "holding_reply_refused": _("holding reply held back"),
+    "private_reply_refused": _("private reply refused"),
+    "hide_comment_refused": _("hiding refused"),
+    "receipt_sent": _("receipt sent"),
+    "receipt_refused": _("receipt held back"),
+    "message_edited": _("edited on the platform"),
+    "message_removed": _("removed on the platform"),
+    "sla_warning": _("SLA warning"),
+    "sla_breach": _("SLA breached"),
+    "rerouted": _("rerouted"),
+    "relabelled": _("labels corrected"),
+    "sentiment": _("sentiment corrected"),
+    "contact": _("contact changed"),
 }
 # Names of the built-in saved views (stored in English, shown translated).
 BUILTIN_VIEW_NAMES = [_("My open"), _("Unassigned technical"), _("At risk")]

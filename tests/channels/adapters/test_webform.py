@@ -9,10 +9,13 @@ from django.utils.html import escape
 
 from channels.models import Channel, InboundEvent
 from channels.services import create_channel
+from desk.ingestion.tasks import process_inbound_event
+from desk.outbound.models import ConfidentialTerm
 from desk.privacy.models import ConversationNotice, RetentionNotice
+from desk.webform.tasks import send_form_confirmation
 from tests.channels.conftest import LONG_TEXT
 from tests.fakes.fixtures import fixture_json
-from tickets.models import Message, Ticket
+from tickets.models import Message, Ticket, TicketEvent
 
 
 @pytest.fixture
@@ -187,3 +190,63 @@ def test_a_message_of_only_whitespace_and_invisible_characters_is_refused(submit
 
     assert "only spaces or invisible characters" in response.content.decode()
     assert not InboundEvent.objects.exists()
+
+
+def test_the_receipt_is_written_to_the_tickets_audit(
+    channel: Channel, submit: Any, staff_client: Client
+) -> None:
+    submit(fixture_json("webform", "submission__swedish"))
+
+    ticket = Ticket.objects.get()
+    assert len(mail.outbox) == 1
+    sent = TicketEvent.objects.get(ticket=ticket, kind="receipt_sent")
+    assert sent.note == "oskar@example.se"
+    page = staff_client.get(f"/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="de")
+    assert "Eingangsbestätigung gesendet" in page.content.decode()
+
+
+def test_a_receipt_whose_notice_carries_a_confidential_term_is_held_back_and_audited(
+    channel: Channel, submit: Any
+) -> None:
+    notice = RetentionNotice.objects.get(language="sv", version=1)
+    ConfidentialTerm.objects.create(term=notice.text.split()[0])
+
+    submit(fixture_json("webform", "submission__swedish"))
+
+    assert mail.outbox == []
+    refusal = TicketEvent.objects.get(ticket=Ticket.objects.get(), kind="receipt_refused")
+    assert "confidential" in refusal.note
+
+
+def test_a_submission_marked_as_a_netiquette_violation_gets_no_receipt(
+    stored_unprocessed: int,
+) -> None:
+    process_inbound_event.apply((stored_unprocessed,))
+    ticket = Ticket.objects.get()
+    ticket.set_status(Ticket.Status.IGNORED, note="netiquette: threat")
+
+    outcome = send_form_confirmation.apply((stored_unprocessed,)).get()
+
+    assert (outcome, mail.outbox) == ("refused", [])
+    assert "netiquette" in TicketEvent.objects.get(ticket=ticket, kind="receipt_refused").note
+
+
+def test_the_receipt_waits_until_the_submission_is_processed(stored_unprocessed: int) -> None:
+    early = send_form_confirmation.apply((stored_unprocessed,)).get()
+    process_inbound_event.apply((stored_unprocessed,))
+    later = send_form_confirmation.apply((stored_unprocessed,)).get()
+
+    assert (early, later) == ("waiting", "sent")
+    assert [m.to for m in mail.outbox] == [["oskar@example.se"]]
+
+
+@pytest.fixture
+def stored_unprocessed(channel: Channel, django_capture_on_commit_callbacks: Any) -> int:
+    """A submission stored by the form, before any worker or receipt task has run."""
+    client = Client()
+    url = channel.adapter().form_path
+    form = client.get(url, {"lang": "sv"}).content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(url, {**fixture_json("webform", "submission__swedish"), "token": token})
+    return InboundEvent.objects.get(state=InboundEvent.State.PENDING).pk
