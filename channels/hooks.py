@@ -9,6 +9,7 @@ channels layer alone want.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,10 +24,11 @@ class ChannelAlert:
     """Something about a channel that staff must act on before it stops working."""
 
     channel: Channel
-    # A stable code ("token_expiring", "token_expired", ...) and a human sentence.
+    # A stable code ("token_expiring", "token_expired", ...) and a human sentence; a callable
+    # is called in each recipient's language.
     code: str
-    title: str
-    body: str = ""
+    title: str | Callable[[], str]
+    body: str | Callable[[], str] = ""
     # One alert per key: a check that runs every few hours alerts once.
     dedupe_key: str = ""
 

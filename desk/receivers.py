@@ -27,13 +27,20 @@ def on_reply_failed(message_id: int) -> None:
         return
     attempts = DeliveryAttempt.objects.filter(message=message).count()
     final = message.delivery_state == Message.Delivery.FAILED
-    state = _("failed") if final else _("not delivered yet, will retry")
+
+    def title() -> str:
+        state = _("failed") if final else _("not delivered yet, will retry")
+        return _("Reply not delivered (%(state)s): #%(ticket)s %(subject)s") % {
+            "state": state,
+            "ticket": ticket.pk,
+            "subject": ticket.subject[:80],
+        }
+
     notify(
         users=[message.sent_by],
         kind="delivery_failed",
-        title=_("Reply not delivered (%(state)s): #%(ticket)s %(subject)s")
-        % {"state": state, "ticket": ticket.pk, "subject": ticket.subject[:80]},
-        body=f"{message.delivery_error}\nRetry, edit or send another way.",
+        title=title,
+        body=lambda: message.delivery_error + "\n" + _("Retry, edit or send another way."),
         url=reverse("ticket-detail", args=[ticket.pk]) + f"#message-{message.pk}",
         dedupe_key=f"delivery-failed:{message.pk}:{attempts}",
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -103,14 +104,20 @@ def check_token_lifetimes() -> dict[str, int]:
         alert = ChannelAlert(
             channel=channel,
             code="token_expiring",
-            title=_("The token of channel %(name)s expires on %(expires_at)s")
-            % {"name": channel.name, "expires_at": format(expires_at, "%Y-%m-%d")},
-            body="Connect the account again before then, or the channel stops.",
+            title=partial(_token_expiring_title, channel.name, expires_at),
+            body=lambda: str(_("Connect the account again before then, or the channel stops.")),
             dedupe_key=f"token-expiry:{channel.pk}:{expires_at:%Y-%m-%d}",
         )
         channel_alert(alert)
         counts["warned"] += 1
     return counts
+
+
+def _token_expiring_title(name: str, expires_at: datetime) -> str:
+    return _("The token of channel %(name)s expires on %(expires_at)s") % {
+        "name": name,
+        "expires_at": format(expires_at, "%Y-%m-%d"),
+    }
 
 
 def _disable(channel: Channel, reason: str) -> None:

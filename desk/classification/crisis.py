@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from channels.terms import matched_terms
 from desk.access import crisis_recipients
@@ -160,8 +161,23 @@ def _open_if_spike(scope: Scope, at: datetime) -> Incident | None:
     notify(
         users=crisis_recipients(),
         kind="crisis",
-        title=f"Crisis: negative mentions jump on {scope.label}"[:200],
-        body=reason,
+        title=lambda: _("Crisis: negative mentions jump on %(scope)s") % {"scope": scope.label},
+        body=lambda: (
+            _(
+                "%(count)s negative mentions in the last %(minutes)s minutes on %(scope)s; usually "
+                "%(median)s at this time of day (median of %(days)s days, MAD %(mad)s), alert at "
+                "%(threshold)s"
+            )
+            % {
+                "count": current,
+                "minutes": settings.CRISIS_WINDOW_MINUTES,
+                "scope": scope.label,
+                "median": f"{median:g}",
+                "days": settings.CRISIS_BASELINE_DAYS,
+                "mad": f"{mad:g}",
+                "threshold": f"{threshold:g}",
+            }
+        ),
         url=url,
         dedupe_key=f"incident:{incident.pk}",
     )

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -18,7 +17,7 @@ from desk.access import Role
 from desk.dashboards.filters import Filters
 from desk.dashboards.presentation import text_of
 from desk.dashboards.tables import Context, build
-from desk.notifications import notify
+from desk.notifications import interface_language, notify
 
 
 @dataclass(frozen=True)
@@ -85,17 +84,12 @@ def managers() -> list[Any]:
     return list(managers.select_related("desk_preference"))
 
 
-def _language_of(user: Any) -> str:
-    preference = getattr(user, "desk_preference", None)
-    return (preference.language if preference else "") or settings.LANGUAGE_CODE
-
-
 def send_weekly_summary(*, now: datetime | None = None) -> int:
     """E-mail last week's summary to every manager once, each in their own interface language;
     returns how many were notified."""
     by_language: dict[str, list[Any]] = {}
     for user in managers():
-        by_language.setdefault(_language_of(user), []).append(user)
+        by_language.setdefault(interface_language(user), []).append(user)
     sent = 0
     for language, users in sorted(by_language.items()):
         with translation.override(language):

@@ -4,22 +4,48 @@ mark read, and the daily digest."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
 from smtplib import SMTPException
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from desk.models import Notification, NotificationPreference
 
 log = logging.getLogger(__name__)
 Email = NotificationPreference.Email
+# A text written at notification time: a callable is called in each recipient's language.
+Text = str | Callable[[], str]
+
+
+def interface_language(user: Any) -> str:
+    """The language a staff member reads the desk in (their preference, else the default)."""
+    return _interface_languages([user]).get(user.pk, settings.LANGUAGE_CODE)
+
+
+def _interface_languages(users: list[Any]) -> dict[int, str]:
+    # The preference lives with the desk's pages (desk.triage, a layer above): read through
+    # the user's reverse relation rather than an import, in one query for all recipients.
+    rows = get_user_model().objects.filter(pk__in=[u.pk for u in users])
+    return {
+        pk: language or settings.LANGUAGE_CODE
+        for pk, language in rows.values_list("pk", "desk_preference__language")
+    }
+
+
+def _in_language(text: Text, language: str) -> str:
+    if not callable(text):
+        return text
+    with translation.override(language):
+        return str(text())
 
 
 def email_mode(user: Any) -> str:
@@ -34,8 +60,8 @@ def notify(
     *,
     users: Iterable[Any],
     kind: str,
-    title: str,
-    body: str = "",
+    title: Text,
+    body: Text = "",
     url: str = "",
     dedupe_key: str,
     email: bool = True,
@@ -43,17 +69,21 @@ def notify(
     """Notify each user once per dedupe_key: running twice, or twice at once, adds nothing.
 
     Everyone sees it in the notification centre; who prefers it at once also gets an e-mail
-    after the commit, who prefers a digest gets it in the next one.
+    after the commit, who prefers a digest gets it in the next one. A title or body given as
+    a callable is written in each recipient's interface language.
     """
     created = []
-    for user in users:
+    recipients = list(users)
+    languages = _interface_languages(recipients)
+    for user in recipients:
+        language = languages.get(user.pk, settings.LANGUAGE_CODE)
         try:
             with transaction.atomic():
                 notification = Notification.objects.create(
                     user=user,
                     kind=kind,
-                    title=title[:200],
-                    body=body,
+                    title=_in_language(title, language)[:200],
+                    body=_in_language(body, language),
                     url=url,
                     dedupe_key=dedupe_key[:200],
                 )
@@ -121,7 +151,12 @@ def send_digests(*, now: datetime | None = None) -> int:
                 f"- {n.title}\n  {settings.PUBLIC_BASE_URL}{n.url}" if n.url else f"- {n.title}"
                 for n in pending
             ]
-            subject = f"[socialdesk] {len(pending)} notification(s) since your last digest"
+            with translation.override(interface_language(user)):
+                subject = "[socialdesk] " + ngettext(
+                    "%(count)d notification since your last digest",
+                    "%(count)d notifications since your last digest",
+                    len(pending),
+                ) % {"count": len(pending)}
             if not _send(user.email, subject, "\n".join(lines)):
                 continue
             Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)

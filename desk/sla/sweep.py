@@ -10,8 +10,9 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from desk.notifications import notify
+from desk.notifications import Text, notify
 from desk.sla.clocks import (
     Clock,
     Context,
@@ -38,7 +39,7 @@ def sweep(*, now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     evaluated = 0
-    for _ in range(MAX_BATCHES):
+    for _batch in range(MAX_BATCHES):
         with transaction.atomic():
             tickets = list(
                 Ticket.objects.select_for_update(skip_locked=True)
@@ -109,24 +110,39 @@ def _escalate(ticket: Ticket, clock: Clock, context: Context) -> list[str]:
             ticket, "assignee", old=old_assignee, new=policy.escalate_to_id, note="SLA breach"
         )
     if policy.notify_managers:
-        _notify(ticket, clock, "sla_breach", f"SLA breached: #{ticket.pk} {target_label}")
+        _notify(
+            ticket,
+            clock,
+            "sla_breach",
+            lambda: (
+                _("SLA breached: #%(ticket)s %(target)s")
+                % {"ticket": ticket.pk, "target": SlaEvent.Target(clock.target).label}
+            ),
+        )
     return fields
 
 
 def _warn(ticket: Ticket, clock: Clock, context: Context) -> None:
     TicketEvent.record(ticket, "sla_warning", new=clock.target, note="at risk")
     if context.policy.notify_managers:
-        label = SlaEvent.Target(clock.target).label
-        _notify(ticket, clock, "sla_warning", f"SLA at risk: #{ticket.pk} {label}")
+        _notify(
+            ticket,
+            clock,
+            "sla_warning",
+            lambda: (
+                _("SLA at risk: #%(ticket)s %(target)s")
+                % {"ticket": ticket.pk, "target": SlaEvent.Target(clock.target).label}
+            ),
+        )
 
 
-def _notify(ticket: Ticket, clock: Clock, kind: str, title: str) -> None:
+def _notify(ticket: Ticket, clock: Clock, kind: str, title: Text) -> None:
     due = timezone.localtime(clock.due).strftime("%Y-%m-%d %H:%M %Z")
     notify(
         users=escalation_recipients(ticket),
         kind=kind,
         title=title,
-        body=f"{ticket.subject}\nDue {due}.",
+        body=lambda: f"{ticket.subject}\n" + _("Due %(due)s.") % {"due": due},
         url=reverse("ticket-detail", kwargs={"pk": ticket.pk}),
         dedupe_key=f"sla:{ticket.pk}:{clock.target}:{clock.round}:{kind}",
     )

@@ -150,3 +150,26 @@ def test_a_mail_server_that_is_down_does_not_undo_the_escalation(
 
     assert Notification.objects.filter(user=manager, kind="sla_breach").count() == 1
     assert SlaEvent.objects.filter(kind="breach").count() == 1
+
+
+def test_each_manager_reads_the_breach_in_their_own_language(
+    api: Client, manager: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    swedish = User.objects.create_user("sven", email="sven@example.org")
+    swedish.groups.add(Group.objects.get(name="manager"))
+    Queue.objects.get(slug="inbound").members.add(swedish)
+    for user, language in ((manager, "de"), (swedish, "sv")):
+        client = Client()
+        client.force_login(user)
+        client.post("/preferences/", {"language": language, "time_zone": "Europe/Berlin"})
+    inquire(api, berlin(2026, 11, 23, 10))
+
+    sweep_at(berlin(2026, 11, 26, 10, 1), django_capture_on_commit_callbacks)
+
+    ticket = Ticket.objects.get()
+    german = Notification.objects.get(user=manager, kind="sla_breach")
+    assert german.title.startswith(f"SLA verletzt: #{ticket.pk}")
+    assert "Fällig" in german.body
+    assert Notification.objects.get(user=swedish).title.startswith("SLA överskridet")
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects["sven@example.org"].startswith("[socialdesk] SLA överskridet")

@@ -163,8 +163,10 @@ def _flag(ticket: Ticket, actor: Any, value: str) -> None:
         lambda: notify(
             users=recipients.exclude(pk=getattr(actor, "pk", None) or 0).distinct(),
             kind="flagged",
-            title=_("Flagged for communications: #%(pk)s %(subject)s")
-            % {"pk": ticket.pk, "subject": ticket.subject[:80]},
+            title=lambda: (
+                _("Flagged for communications: #%(pk)s %(subject)s")
+                % {"pk": ticket.pk, "subject": ticket.subject[:80]}
+            ),
             body=value,
             url=url,
             dedupe_key=f"flagged:{ticket.pk}",
