@@ -1,19 +1,68 @@
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from channels import channel_cache
 from channels.crypto import EncryptedJSONField
 from channels.registry import adapter_class, kind_choices
 
 
 def new_webhook_token() -> str:
     return secrets.token_urlsafe(24)
+
+
+# Channel id -> when this process last wrote last_success_at (see Channel.mark_success).
+_success_marked_at: dict[int, datetime] = {}
+SUCCESS_MARK_SECONDS = 60
+
+
+class ChannelQuerySet(models.QuerySet["Channel"]):
+    def for_webhook(self, token: str) -> "Channel | None":
+        """The active channel whose webhook URL holds `token`, from the cache when it can be.
+
+        Only the columns the webhook path reads are loaded (channels.channel_cache); reading
+        any other one loads it from the database."""
+        row = channel_cache.recall(token)
+        if row is None:
+            row = (
+                self.filter(webhook_token=token, is_active=True)
+                .annotate(stored_credentials=Cast("credentials", models.TextField()))
+                .values_list("pk", "kind", "config", "stored_credentials")
+                .first()
+            )
+            if row is None:
+                return None
+            channel_cache.remember(token, row)
+        pk, kind, config, stored_credentials = row
+        credentials = self.model._meta.get_field("credentials")
+        return self.model.from_db(
+            DEFAULT_DB_ALIAS,
+            ["id", "kind", "config", "credentials", "webhook_token", "is_active"],
+            [
+                pk,
+                kind,
+                dict(config),  # a copy: the cached row outlives this request
+                credentials.from_db_value(stored_credentials, None, None),
+                token,
+                True,
+            ],
+        )
+
+    def update(self, **kwargs: Any) -> int:
+        """Forgets the cached webhook columns of the channels it changes (channel_cache)."""
+        if not channel_cache.ACK_COLUMNS.intersection(kwargs):
+            return super().update(**kwargs)
+        tokens = list(self.values_list("webhook_token", flat=True))
+        updated = super().update(**kwargs)
+        channel_cache.forget(tokens)
+        return updated
 
 
 class Channel(models.Model):
@@ -51,6 +100,8 @@ class Channel(models.Model):
     rejected_deliveries = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ChannelQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         indexes = [
@@ -64,11 +115,21 @@ class Channel(models.Model):
 
     def mark_success(self) -> None:
         """Record that the channel worked, at most once a minute: a spike of webhooks must
-        not queue up on this one row."""
+        not queue up on this one row, nor pay a round trip each to learn it need not.
+
+        Each process writes at most once a minute per channel without asking the database;
+        the condition on the row keeps several processes to one write a minute between them.
+        """
         now = timezone.now()
+        marked = _success_marked_at.get(self.pk)
+        if marked is not None and timedelta(0) <= now - marked < timedelta(
+            seconds=SUCCESS_MARK_SECONDS
+        ):
+            return
+        _success_marked_at[self.pk] = now
         Channel.objects.filter(pk=self.pk).filter(
             models.Q(last_success_at__isnull=True)
-            | models.Q(last_success_at__lt=now - timedelta(seconds=60))
+            | models.Q(last_success_at__lt=now - timedelta(seconds=SUCCESS_MARK_SECONDS))
         ).update(last_success_at=now)
 
     @property

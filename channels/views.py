@@ -31,7 +31,7 @@ def _error(status: int, code: str, message: str) -> JsonResponse:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def channel_webhook(request: HttpRequest, token: str) -> HttpResponse:
-    channel = Channel.objects.filter(webhook_token=token, is_active=True).first()
+    channel = Channel.objects.for_webhook(token)
     if channel is None:
         return _error(404, "unknown_channel", "No active channel has this webhook address.")
     adapter = channel.adapter()

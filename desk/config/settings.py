@@ -104,7 +104,10 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{Path.cwd() / 'db.sqlite3'}"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        # A health check is a SELECT 1 round trip per request, as dear as a webhook's INSERT.
+        # Without it a connection broken by a database restart fails one request with a 503
+        # (desk.ops.errors), is closed at its end, and the next request reconnects.
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", False),
     )
 }
 REDIS_URL = env("REDIS_URL")
