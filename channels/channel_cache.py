@@ -35,8 +35,10 @@ NOTIFY_CHANNEL = "socialdesk_channel_changed"
 CachedRow = tuple[int, str, dict[str, Any], str]
 
 _entries: dict[str, tuple[float, CachedRow]] = {}
-# The DB-API connection this process listens on; a new one has missed what was sent before.
-_listening_on: object | None = None
+# The DB-API connection the entries were checked against, and whether it LISTENs: a new
+# connection has missed whatever was sent before it listened.
+_connection: object | None = None
+_listening = False
 
 
 def recall(token: str) -> CachedRow | None:
@@ -65,7 +67,7 @@ def forget(tokens: Iterable[str]) -> None:
 
 
 def _read_notifications() -> None:
-    global _listening_on
+    global _connection, _listening
     if connection.vendor != "postgresql":
         return
     raw: Any = connection.connection
@@ -73,18 +75,25 @@ def _read_notifications() -> None:
         # No connection yet (or a closed one): whatever is cached may have missed news.
         _entries.clear()
         return
+    if raw is not _connection:
+        _entries.clear()
+        _connection, _listening = raw, False
     try:
-        if raw is not _listening_on:
-            _entries.clear()
-            with connection.cursor() as cursor:
-                cursor.execute(f"LISTEN {NOTIFY_CHANNEL}")
-            _listening_on = raw
+        if not _listening:
+            # LISTEN inside a transaction lasts only if it commits: start listening outside
+            # one (the webhook view runs in autocommit); until then, entries miss the news
+            # of other processes for at most CACHE_SECONDS.
+            if not connection.in_atomic_block:
+                with connection.cursor() as cursor:
+                    cursor.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                _entries.clear()
+                _listening = True
             return
         # Reads what PostgreSQL already sent on the socket; sends nothing.
         raw.poll()
     except (connection.Database.Error, OSError):  # a broken connection: start afresh
         _entries.clear()
-        _listening_on = None
+        _connection, _listening = None, False
         return
     if raw.notifies:
         raw.notifies.clear()

@@ -40,7 +40,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a body that is too big or too slow is refused before anything else runs.
+    # First: webhooks and token-holding REST clients take MACHINE_MIDDLEWARE instead of the
+    # rest of this list (desk.config.machine_requests).
+    "desk.config.machine_requests.machine_requests_apart",
+    # A body that is too big or too slow is refused before anything else runs.
     "desk.security.request_limits.bounded_request_body",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -57,6 +60,17 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Last, as django-axes asks: it turns a lockout into its answer.
     "axes.middleware.AxesMiddleware",
+]
+
+# The chain of /hooks/ and of /api/ without a session: the body limits, the security headers
+# and the language, nothing a staff page needs (desk.config.machine_requests says why).
+MACHINE_MIDDLEWARE = [
+    "desk.security.request_limits.bounded_request_body",
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "desk.config.urls"
