@@ -91,7 +91,7 @@ def _read_notifications() -> None:
             return
         # Reads what PostgreSQL already sent on the socket; sends nothing.
         raw.poll()
-    except (connection.Database.Error, OSError):  # a broken connection: start afresh
+    except Exception:  # a broken connection (the driver's own error): start afresh
         _entries.clear()
         _connection, _listening = None, False
         return

@@ -108,9 +108,10 @@ def _insert_statement() -> str:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in _insert_fields())
     placeholders = ", ".join(["%s"] * len(_insert_fields()))
-    channel = quote(InboundEvent._meta.get_field("channel").column)
-    delivery = quote(InboundEvent._meta.get_field("delivery_id").column)
-    returned = quote(InboundEvent._meta.pk.column)
+    by_name = {field.name: field for field in _insert_fields()}
+    channel = quote(by_name["channel"].column)
+    delivery = quote(by_name["delivery_id"].column)
+    returned = quote(InboundEvent._meta.pk.attname)
     table = quote(InboundEvent._meta.db_table)
     # Only quoted names from the model go into the text; the values are parameters. The
     # conflict target is the unique (channel, delivery id) constraint; a NULL delivery id

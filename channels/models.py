@@ -41,7 +41,7 @@ class ChannelQuerySet(models.QuerySet["Channel"]):
                 return None
             channel_cache.remember(token, row)
         pk, kind, config, stored_credentials = row
-        credentials = self.model._meta.get_field("credentials")
+        credentials: Any = self.model._meta.get_field("credentials")
         return self.model.from_db(
             DEFAULT_DB_ALIAS,
             ["id", "kind", "config", "credentials", "webhook_token", "is_active"],

@@ -14,6 +14,7 @@ checks it needs.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.handlers.base import BaseHandler
@@ -36,10 +37,10 @@ class _MachineChain(BaseHandler):
     Django's own handler does (view, template-response and exception middleware included)."""
 
     def __init__(self, paths: list[str]) -> None:
-        self._view_middleware = []
-        self._template_response_middleware = []
-        self._exception_middleware = []
-        handler = convert_exception_to_response(self._get_response)
+        self._view_middleware: list[Any] = []
+        self._template_response_middleware: list[Any] = []
+        self._exception_middleware: list[Any] = []
+        handler: Any = convert_exception_to_response(self._resolve_and_call_view)
         for path in reversed(paths):
             middleware = import_string(path)(handler)
             if hasattr(middleware, "process_view"):
@@ -49,10 +50,17 @@ class _MachineChain(BaseHandler):
             if hasattr(middleware, "process_exception"):
                 self._exception_middleware.append(middleware.process_exception)
             handler = convert_exception_to_response(middleware)
-        self._middleware_chain = handler
+        self._chain = handler
+
+    def _resolve_and_call_view(self, request: HttpRequest) -> HttpResponse:
+        # BaseHandler's own step, with this chain's view and exception middleware.
+        handler: Any = super()
+        response: HttpResponse = handler._get_response(request)
+        return response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self._middleware_chain(request)
+        response: HttpResponse = self._chain(request)
+        return response
 
 
 def machine_requests_apart(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
