@@ -194,6 +194,42 @@ def contact_tickets(scene: Scene, n: int) -> list[str]:
     return markers
 
 
+def absorbed_tickets(scene: Scene, n: int) -> list[str]:
+    """n more tickets of one other contact, the one a merge into the scene's would absorb."""
+    absorbed, _ = Contact.objects.get_or_create(display_name="Absorbed")
+    return tickets(scene, n, contact=absorbed)
+
+
+def absorbed_contact() -> Contact:
+    return Contact.objects.get(display_name="Absorbed")
+
+
+def replies(scene: Scene, n: int) -> list[str]:
+    """n replies sent in the conversation of an inquiry (the scene ticket's first message)."""
+    message = Message.objects.filter(conversation_id=scene.ticket.conversation_id).first()
+    Inquiry.objects.get_or_create(
+        client=scene.api_client, message=message, defaults={"ticket": scene.ticket}
+    )
+    markers = scene.markers(n, "Y")
+    Message.objects.bulk_create(
+        copy_of(
+            message,
+            direction=Message.Direction.OUTBOUND,
+            delivery_state=Message.Delivery.SENT,
+            sent_by_id=scene.agent.pk,
+            platform_id=m,
+            text=f"{m} is on its way",
+            inbound_event_id=None,
+        )
+        for m in markers
+    )
+    return markers
+
+
+def inquiry_id(scene: Scene) -> str:
+    return str(Inquiry.objects.get(client=scene.api_client).pk)
+
+
 def approvals(scene: Scene, n: int) -> list[str]:
     markers = tickets(scene, n)
     ReplyApproval.objects.bulk_create(

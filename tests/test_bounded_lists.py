@@ -76,6 +76,13 @@ PAGES = [
         "staff",
         24,
     ),
+    ListPage(
+        "contact-merge",
+        lambda s: f"/contacts/{s.ticket.contact_id}/merge/?other={rows.absorbed_contact().pk}",
+        rows.absorbed_tickets,
+        "staff",
+        20,
+    ),
     ListPage("approval-queue", fixed("/approvals/"), rows.approvals, "staff", 10),
     # Issue 18 adds facts to this page: some room above today's 10.
     ListPage("channel-health", fixed("/channels/"), rows.channels, "staff", 14),
@@ -167,6 +174,9 @@ PAGES = [
     ListPage("sla-settings", fixed("/sla/"), rows.calendar_days, "manager", 12, label="days"),
     # REST.
     ListPage("api-inquiries", fixed("/api/v1/inquiries/"), rows.inquiries, "api", 4),
+    ListPage(
+        "api-inquiry", lambda s: f"/api/v1/inquiries/{rows.inquiry_id(s)}/", rows.replies, "api", 6
+    ),
     ListPage("api-calendars", fixed("/api/v1/calendars/"), rows.calendars, "api", 4),
     ListPage("api-sla-policies", fixed("/api/v1/sla-policies/"), rows.policies, "api", 4),
     ListPage(
