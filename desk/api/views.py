@@ -96,7 +96,12 @@ class InquiryListCreate(APIView):
 
     @extend_schema(operation_id="v1_inquiries_list", responses=InquiryListSerializer)
     def get(self, request: Request) -> Response:
-        inquiries = _inquiries_of(client_of(request)).order_by("-created_at")[:100]
+        # The SLA state of each ticket needs its policy's targets: read for the page at once.
+        inquiries = (
+            _inquiries_of(client_of(request))
+            .prefetch_related("ticket__sla_policy__targets")
+            .order_by("-created_at")[:100]
+        )
         return Response({"results": [inquiry_data(inquiry, request) for inquiry in inquiries]})
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from desk.access import policy_editor_required
-from desk.sla.forms import CalendarDayForm, CalendarForm, PolicyForm
+from desk.sla.forms import CalendarDayForm, CalendarForm, PolicyForm, share_policy_choices
 from desk.sla.models import Calendar, SlaPolicy
 from desk.sla.services import calendar_changed, policy_changed
 
@@ -29,14 +29,15 @@ def _page(request: HttpRequest, *, status: int = 200, **forms: Any) -> HttpRespo
         }
         for calendar in calendars
     ]
-    policy_rows = [
-        {
-            "policy": policy,
-            "form": forms.get(f"policy_{policy.pk}")
-            or PolicyForm(instance=policy, prefix=f"p{policy.pk}"),
-        }
+    policy_forms = [
+        (
+            policy,
+            forms.get(f"policy_{policy.pk}") or PolicyForm(instance=policy, prefix=f"p{policy.pk}"),
+        )
         for policy in policies
     ]
+    share_policy_choices([form for _policy, form in policy_forms])
+    policy_rows = [{"policy": policy, "form": form} for policy, form in policy_forms]
     return render(
         request, "sla/settings.html", {"calendars": rows, "policies": policy_rows}, status=status
     )

@@ -1,7 +1,7 @@
 """Staff actions on platform comments (through the outbound gate), and the channels page."""
 
 from django.contrib import messages as flash
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -65,12 +65,16 @@ def channel_health(request: HttpRequest) -> HttpResponse:
 
 def unsupported_events_by_channel() -> dict[int, tuple[int, str]]:
     """Per channel: how many deliveries were not for us (another account, an unknown type, a
-    shape we cannot read), and the latest one's reason. Each was acknowledged and kept."""
+    shape we cannot read), and the latest one's reason. Each was acknowledged and kept.
+
+    Two statements whatever the number of channels: the counts with each channel's latest
+    event, then those events' reasons."""
     events = InboundEvent.objects.filter(state=InboundEvent.State.UNSUPPORTED)
-    counts = dict(
-        events.values("channel").annotate(n=Count("id")).values_list("channel", "n").order_by()
+    counts = events.values("channel").annotate(n=Count("id"), latest=Max("id")).order_by()
+    latest = {row["channel"]: (row["n"], row["latest"]) for row in counts}
+    reasons = dict(
+        InboundEvent.objects.filter(pk__in=[pk for _n, pk in latest.values()]).values_list(
+            "pk", "last_error"
+        )
     )
-    return {
-        channel_id: (count, events.filter(channel_id=channel_id).order_by("-id")[0].last_error)
-        for channel_id, count in counts.items()
-    }
+    return {channel_id: (n, reasons[pk]) for channel_id, (n, pk) in latest.items()}
