@@ -17,7 +17,7 @@ from channels.adapters.base import Author
 from channels.models import Channel
 from tickets.models import Contact, Identity
 
-_IDENTITY_COLUMNS = [field.column for field in Identity._meta.concrete_fields]
+_IDENTITY_COLUMNS = [str(field.column) for field in Identity._meta.concrete_fields]
 _IDENTITY_ATTNAMES = [field.attname for field in Identity._meta.concrete_fields]
 _FOUND_COLUMNS = ", ".join(f"i.{column}" for column in _IDENTITY_COLUMNS)
 _RETURNED = ", ".join(_IDENTITY_COLUMNS)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import ForeignObject, Model
 from django.db.models.expressions import RawSQL
 from django.db.models.sql import InsertQuery
 
@@ -47,7 +47,7 @@ def insert_all(rows: Sequence[Model]) -> None:
         row._state.db = connection.alias
     for row in rows:  # foreign keys to rows that had no primary key while the SQL was built
         for field in row._meta.concrete_fields:
-            if field.is_relation and field.is_cached(row):
+            if isinstance(field, ForeignObject) and field.is_cached(row):
                 related = field.get_cached_value(row)
                 if related is not None and getattr(row, field.attname) is None:
                     setattr(row, field.name, related)
@@ -64,7 +64,7 @@ def _insert_sql(row: Model, aliases: dict[int, str]) -> tuple[str, tuple[Any, ..
     # A foreign key to a row inserted earlier in the statement reads that row's new key.
     pending: dict[str, Any] = {}
     for field in fields:
-        if field.is_relation and field.is_cached(row):
+        if isinstance(field, ForeignObject) and field.is_cached(row):
             related = field.get_cached_value(row)
             if related is not None and related.pk is None and id(related) in aliases:
                 pending[field.attname] = getattr(row, field.attname)
@@ -84,6 +84,6 @@ def _insert_sql(row: Model, aliases: dict[int, str]) -> tuple[str, tuple[Any, ..
 
 def _key_of(alias: str, row: Model) -> str:
     """The new primary key of `row`, inserted as `alias` earlier in the statement."""
-    column = connection.ops.quote_name(row._meta.pk.column)
+    column = connection.ops.quote_name(str(row._meta.pk.column))
     # Aliases are ours (row0, row1, ...) and columns our models': no input reaches the SQL.
     return f"(SELECT {column} FROM {alias})"  # noqa: S608  # nosec B608
