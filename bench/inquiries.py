@@ -1,20 +1,34 @@
 """REST inquiry creation (ticket included) under gunicorn on PostgreSQL, beside a trivial view.
 
-python bench/inquiries.py [--seconds 10] [--concurrency 8]
+python bench/inquiries.py [--seconds 10] [--concurrency 8] [--authors unique|reused]
+
+Each inquiry comes from a new author by default (every create then makes a contact and an
+identity, as a spike of first-time writers does); --authors reused cycles through 500. Also
+prints the SQL statements one create runs (a new author and a new ticket), counted in-process.
 """
 
 import argparse
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 
-from common import ROOT, bench_env, create_database, gunicorn, run_load, trivial_view_load
+from common import (
+    ROOT,
+    bench_env,
+    create_database,
+    gunicorn,
+    run_load,
+    setup_django,
+    trivial_view_load,
+)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--authors", choices=("unique", "reused"), default="unique")
     args = parser.parse_args()
     env = bench_env()
     create_database(env)
@@ -31,9 +45,10 @@ def main() -> None:
     headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
 
     def inquiry(n: int) -> tuple[str, str, bytes, dict[str, str]]:
+        author = f"{name}-{n}" if args.authors == "unique" else str(n % 500)
         body = {
             "text": f"My login shows an error, attempt {n}",
-            "author": {"name": f"Bench {n % 500}", "email": f"bench{n % 500}@example.org"},
+            "author": {"name": f"Bench {author}", "email": f"bench{author}@example.org"},
             "external_id": f"{name}-{n}",
         }
         return "POST", "/api/v1/inquiries/", json.dumps(body).encode(), headers
@@ -44,11 +59,36 @@ def main() -> None:
         created_load = run_load(
             address, inquiry, concurrency=args.concurrency, seconds=args.seconds, expect=(201,)
         )
+    statements = statements_per_create(token, inquiry)
     print(
-        f"concurrency {args.concurrency}, {args.seconds:.0f} s each, gunicorn 2 workers, PostgreSQL"
+        f"concurrency {args.concurrency}, {args.seconds:.0f} s each, gunicorn 2 workers, "
+        f"PostgreSQL, {args.authors} authors"
     )
     print(floor.line("trivial view GET /-/ping"))
     print(created_load.line("POST /api/v1/inquiries/", floor))
+    print(f"SQL statements per create ({args.authors} author, new ticket): {statements}")
+
+
+def statements_per_create(
+    token: str, inquiry: Callable[[int], tuple[str, str, bytes, dict[str, str]]]
+) -> int:
+    """Every statement of one create through Django's test client, configuration warm."""
+    setup_django()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+
+    def post(n: int) -> None:
+        _, path, body, _ = inquiry(n)
+        response = client.post(path, data=body, content_type="application/json")
+        assert response.status_code == 201, response.content
+
+    post(10_000_000)  # warms the configuration this process keeps
+    with CaptureQueriesContext(connection) as captured:
+        post(10_000_001)
+    return len(captured.captured_queries)
 
 
 if __name__ == "__main__":

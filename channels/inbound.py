@@ -46,7 +46,7 @@ def store_event(
     return event
 
 
-def store_event_processed_inline(
+def processed_inline_event(
     *,
     channel: Channel,
     source: str,
@@ -56,12 +56,13 @@ def store_event_processed_inline(
     headers: dict[str, Any] | None = None,
     received_at: datetime | None = None,
 ) -> InboundEvent:
-    """Store an event that the caller ingests in its own transaction (the REST API answers
-    with the ticket): stored as processed, it commits with its messages or not at all, and is
-    not announced. No savepoint: a clash aborts the caller's transaction whole, as it must."""
+    """An event that the caller ingests in its own transaction (the REST API answers with the
+    ticket), not saved yet: the ingest pipeline inserts it with its message, marked processed,
+    so it commits with its messages or not at all, and is not announced. No savepoint: a clash
+    aborts the caller's transaction whole, as it must."""
     fields = _fields(channel, source, body, delivery_id, content_type, headers, received_at)
     fields.update(state=InboundEvent.State.DONE, attempts=1, processed_at=fields["received_at"])
-    return InboundEvent.objects.create(**fields)
+    return InboundEvent(**fields)
 
 
 def _fields(

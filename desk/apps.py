@@ -13,3 +13,34 @@ class DeskConfig(AppConfig):
 
         reply_failed.connect(on_reply_failed)
         channel_alert.connect(on_channel_alert)
+        _watch_configuration()
+
+
+def _watch_configuration() -> None:
+    """What desk.config_snapshot keeps per process, and when every process reads it again."""
+    from celery.signals import task_prerun
+    from django.core.signals import request_started
+
+    from channels.models import Channel
+    from desk import config_snapshot
+    from desk.classification.models import ClassifierVersion, ReplyTemplate, RoutingRule
+    from desk.models import ApiClient
+    from desk.privacy.models import ChannelNoticeConfig
+    from desk.sla.models import Calendar, CalendarDay, SlaPolicy, SlaTarget
+    from tickets.models import Queue
+
+    config_snapshot.watch(
+        ApiClient,
+        Channel,
+        ChannelNoticeConfig,
+        ClassifierVersion,
+        RoutingRule,
+        ReplyTemplate,
+        Queue,
+        SlaPolicy,
+        SlaTarget,
+        Calendar,
+        CalendarDay,
+    )
+    request_started.connect(config_snapshot.recheck, dispatch_uid="config-snapshot:request")
+    task_prerun.connect(config_snapshot.recheck, dispatch_uid="config-snapshot:task", weak=False)

@@ -6,6 +6,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
+from desk.config_snapshot import cached
 from desk.models import SCOPE_HELP, ApiClient, Scope
 
 
@@ -25,17 +26,23 @@ class ApiClientTokenAuthentication(BaseAuthentication):
         except UnicodeDecodeError:
             raise AuthenticationFailed("The token contains invalid characters.") from None
         prefix, _, secret = token.partition(".")
-        client = (
-            ApiClient.objects.select_related("channel")
-            .filter(token_prefix=prefix, revoked_at__isnull=True)
-            .first()
-        )
+        # Kept with the configuration: issuing, revoking or changing a client or its channel
+        # makes every process read it again.
+        client = cached(f"api-client:{prefix}", lambda: _active_client(prefix))
         if client is None or not hmac.compare_digest(client.token_digest, ApiClient.digest(secret)):
             raise AuthenticationFailed("Invalid or revoked token.")
         return client, token
 
     def authenticate_header(self, request: Request) -> str:
         return "Token"
+
+
+def _active_client(prefix: str) -> ApiClient | None:
+    return (
+        ApiClient.objects.select_related("channel")
+        .filter(token_prefix=prefix, revoked_at__isnull=True)
+        .first()
+    )
 
 
 def client_of(request: Any) -> ApiClient:

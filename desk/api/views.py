@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from channels.inbound import store_event_processed_inline
+from channels.inbound import processed_inline_event
 from channels.models import InboundEvent
 from desk.api.auth import client_of
 from desk.api.serializers import (
@@ -21,7 +21,7 @@ from desk.api.serializers import (
 )
 from desk.ingestion.processing import ingest_stored_event
 from desk.models import ApiClient, Inquiry, Scope
-from tickets.models import Message
+from tickets.models import Message, Ticket
 
 
 def _inquiries_of(client: ApiClient) -> Any:
@@ -67,7 +67,7 @@ class InquiryListCreate(APIView):
         received_at = timezone.now()
         with transaction.atomic():
             # Stored as processed: it commits with its ticket or not at all.
-            event = store_event_processed_inline(
+            event = processed_inline_event(
                 channel=client.channel,
                 source=InboundEvent.Source.API,
                 delivery_id=str(inquiry.id),
@@ -80,14 +80,18 @@ class InquiryListCreate(APIView):
                 },
                 received_at=received_at,
             )
-            results = ingest_stored_event(event)
-            message = results[0].message
-            if message is None:  # an API inquiry always becomes a message (ApiAdapter)
-                raise IntegrityError(f"inquiry {inquiry.id} made no message")
-            inquiry.message = message
-            inquiry.ticket = results[0].ticket
             inquiry.metadata = data.get("metadata") or {}
-            inquiry.save(force_insert=True)
+
+            def with_inquiry(message: Message, ticket: Ticket | None) -> list[Inquiry]:
+                inquiry.message, inquiry.ticket = message, ticket
+                return [inquiry]
+
+            # The inquiry id is new: no message can have it yet (fresh); the inquiry row is
+            # inserted in the same statement as the event, message and ticket.
+            results = ingest_stored_event(event, fresh=True, extra_rows=with_inquiry)
+            if inquiry.message_id is None or results[0].message is None:
+                # An API inquiry always becomes a message (ApiAdapter).
+                raise IntegrityError(f"inquiry {inquiry.id} made no message")
         return inquiry
 
     @staticmethod

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -17,9 +17,37 @@ class BadgeError(ValueError):
     """A badge decision that cannot be made."""
 
 
+_TALLY_SQL = """
+    INSERT INTO classification_engagementtally AS t
+        (contact_id, positive, neutral, negative, netiquette, last_positive_at)
+    VALUES (%s, %s, %s, %s, %s, %s)
+    ON CONFLICT (contact_id) DO UPDATE SET
+        positive = t.positive + excluded.positive,
+        neutral = t.neutral + excluded.neutral,
+        negative = t.negative + excluded.negative,
+        netiquette = t.netiquette + excluded.netiquette,
+        last_positive_at = COALESCE(excluded.last_positive_at, t.last_positive_at)
+"""
+
+
 def tally(*, contact_id: int, sentiment: str, netiquette: bool, at: datetime) -> None:
-    """Count one message of the contact (one UPDATE; an INSERT for a new contact)."""
+    """Count one message of the contact: one upsert on PostgreSQL."""
     field = sentiment if sentiment in ("positive", "neutral", "negative") else "neutral"
+    if connection.vendor == "postgresql":
+        counts = {name: int(name == field) for name in ("positive", "neutral", "negative")}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _TALLY_SQL,
+                [
+                    contact_id,
+                    counts["positive"],
+                    counts["neutral"],
+                    counts["negative"],
+                    int(netiquette),
+                    at if sentiment == "positive" else None,
+                ],
+            )
+        return
     changes: dict[str, Any] = {field: F(field) + 1}
     if netiquette:
         changes["netiquette"] = F("netiquette") + 1

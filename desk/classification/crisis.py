@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -76,7 +76,19 @@ def record_mention(*, message: Message, ticket: Ticket | None, sentiment: str) -
     return opened
 
 
+_COUNT_SQL = """
+    INSERT INTO classification_mentioncount AS c (scope, bucket_start, total, negative)
+    VALUES (%s, %s, 1, %s)
+    ON CONFLICT (scope, bucket_start) DO UPDATE SET
+        total = c.total + 1, negative = c.negative + excluded.negative
+"""
+
+
 def _count(scope: str, bucket: datetime, negative: bool) -> None:
+    if connection.vendor == "postgresql":  # one upsert, no savepoint
+        with connection.cursor() as cursor:
+            cursor.execute(_COUNT_SQL, [scope, bucket, int(negative)])
+        return
     changes = {"total": F("total") + 1, "negative": F("negative") + int(negative)}
     if MentionCount.objects.filter(scope=scope, bucket_start=bucket).update(**changes):
         return

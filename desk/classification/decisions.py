@@ -10,7 +10,21 @@ from tickets.models import Ticket, TicketEvent
 def record_decision(
     *, ticket: Ticket, classification: Classification, decision: RoutingDecision
 ) -> TicketDecision:
-    recorded = TicketDecision.objects.create(
+    recorded, events = decision_rows(
+        ticket=ticket, classification=classification, decision=decision
+    )
+    recorded.save(force_insert=True)
+    for event in events:
+        event.save(force_insert=True)
+    return recorded
+
+
+def decision_rows(
+    *, ticket: Ticket, classification: Classification, decision: RoutingDecision
+) -> tuple[TicketDecision, list[TicketEvent]]:
+    """The decision and, when replies need approval, its audit event: unsaved, for the
+    ingest pipeline to insert with the ticket in one statement."""
+    recorded = TicketDecision(
         ticket=ticket,
         language=classification.language,
         labels=classification.labels,
@@ -25,7 +39,10 @@ def record_decision(
         routing_reason=decision.reason,
         needs_approval=decision.needs_approval,
     )
+    events = []
     if decision.needs_approval:
         # The outbound gate reads the flag: replies wait for a spokesperson's approval.
-        TicketEvent.record(ticket, "approval_requested", note=decision.reason[:300])
-    return recorded
+        events.append(
+            TicketEvent(ticket=ticket, kind="approval_requested", note=decision.reason[:300])
+        )
+    return recorded, events

@@ -6,19 +6,21 @@ constraint, so a redelivered or re-polled event changes nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 
-from channels.adapters.base import Author, Mention
+from channels.adapters.base import Mention
 from channels.attachments import store_attachments
 from channels.models import Channel, InboundEvent
 from channels.platforms.windows import record_messaging_window
 from desk.classification.classifier import classify_text
-from desk.classification.decisions import record_decision
+from desk.classification.decisions import decision_rows
 from desk.classification.observers import (
     count_for_crisis_detection,
     index_for_similar_questions,
@@ -26,22 +28,21 @@ from desk.classification.observers import (
 )
 from desk.classification.routing.engine import decide
 from desk.classification.types import Classification
+from desk.config_snapshot import cached
+from desk.ingestion.identities import upsert_identity
+from desk.ingestion.inserts import insert_all
 from desk.outbound.services import send_rule_holding_reply
 from desk.privacy.observers import record_notice_for_new_conversation
 from desk.sla import clocks
-from tickets.models import (
-    Contact,
-    Conversation,
-    Identity,
-    Message,
-    Ticket,
-    TicketEvent,
-)
+from tickets.models import Conversation, Identity, Message, Queue, Ticket, TicketEvent
 from tickets.services import queue_by_slug, tag_by_name
 
 # Two concurrent first mentions by one new author collide on the identity's unique key;
 # the loser simply runs again and finds the winner's rows.
 _MAX_ATTEMPTS = 3
+
+# Rows the caller wants inserted with the message and ticket (the REST API's inquiry).
+ExtraRows = Callable[[Message, "Ticket | None"], Sequence[Model]]
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,23 @@ class IngestResult:
 
 
 def ingest(
-    *, channel: Channel, mention: Mention, inbound_event: InboundEvent | None = None
+    *,
+    channel: Channel,
+    mention: Mention,
+    inbound_event: InboundEvent | None = None,
+    fresh: bool = False,
+    extra_rows: ExtraRows | None = None,
 ) -> IngestResult:
+    """Turn one mention into a message (and a ticket).
+
+    `fresh`: the caller minted the mention's platform id and its event this moment (the REST
+    API), so no message can have it yet: no lookup, and no savepoint to retry in, since only
+    the new author's identity could collide and its upsert waits for the other writer instead.
+    An event without a primary key is inserted together with the message; so are the rows
+    `extra_rows` returns.
+    """
+    if fresh:
+        return _ingest_new(channel, mention, inbound_event, extra_rows)
     for attempt in range(_MAX_ATTEMPTS):
         existing = _existing_message(channel, mention.platform_id)
         if existing is not None:
@@ -66,7 +82,7 @@ def ingest(
             return IngestResult(None, None, False)
         try:
             with transaction.atomic():
-                return _ingest_new(channel, mention, inbound_event)
+                return _ingest_new(channel, mention, inbound_event, extra_rows)
         except IntegrityError:
             if attempt == _MAX_ATTEMPTS - 1:
                 raise
@@ -82,15 +98,18 @@ def _latest_ticket(conversation_id: int) -> Ticket | None:
 
 
 def _ingest_new(
-    channel: Channel, mention: Mention, inbound_event: InboundEvent | None
+    channel: Channel,
+    mention: Mention,
+    inbound_event: InboundEvent | None,
+    extra_rows: ExtraRows | None,
 ) -> IngestResult:
-    identity = _upsert_identity(channel, mention.author)
+    identity = upsert_identity(channel, mention.author)
     parent = _find_parent(channel, mention)
     classification = classify_text(mention.text, language_hint=mention.language)
     conversation, started = _find_or_start_conversation(
         channel, mention, identity, parent, classification.language
     )
-    message = Message.objects.create(
+    message = Message(
         conversation=conversation,
         channel=channel,
         direction=Message.Direction.INBOUND,
@@ -103,81 +122,62 @@ def _ingest_new(
         created_at=mention.created_at,
         inbound_event=inbound_event,
     )
+    # Every new row of this mention in one INSERT statement: the event when the caller did not
+    # store it, a new conversation, the message, a new ticket with its audit, the caller's rows.
+    new = _NewRows()
+    if inbound_event is not None and inbound_event.pk is None:
+        new.rows.append(inbound_event)
+    if started:
+        new.rows.append(conversation)
+    new.rows.append(message)
     received_at = inbound_event.received_at if inbound_event is not None else timezone.now()
     ticket = (
         _open_or_update_ticket(
-            channel, conversation, message, received_at, mention, classification, started=started
+            channel, conversation, message, received_at, mention, classification, new, started
         )
         if channel.is_served
         else None
     )
+    if extra_rows is not None:
+        new.rows.extend(extra_rows(message, ticket))
+    insert_all(new.rows)
+    for step in new.then:
+        step()
     _after_new_message(
         message=message, ticket=ticket, mention=mention, classification=classification
     )
     return IngestResult(message, ticket, True, mention, classification)
 
 
+@dataclass
+class _NewRows:
+    rows: list[Model] = field(default_factory=list)
+    then: list[Callable[[], None]] = field(default_factory=list)  # needs the rows inserted
+
+
 def _after_new_message(
     *, message: Message, ticket: Ticket | None, mention: Mention, classification: Classification
 ) -> None:
-    """The steps every new inbound message takes, in this order, inside its transaction.
+    """The steps every new inbound message takes, in this order.
 
-    Each is cheap (a row or two, an index upsert); anything slow is enqueued on commit.
+    The records the law and the platforms ask for are written in the message's transaction.
+    The counters and the search index follow the commit: the crisis counter is one row per
+    channel and bucket that every mention updates, and held until COMMIT it made concurrent
+    mentions wait for each other. A crash in between costs one count or one index entry,
+    never the message.
     """
     # The notice of channels that give it before the person writes (profile, web form).
     record_notice_for_new_conversation(message=message, mention=mention)
     store_attachments(message=message, mention=mention)
     # Platforms that limit how long a private reply may wait (Messenger's 24 hours).
     record_messaging_window(message=message, mention=mention)
-    count_for_crisis_detection(message=message, ticket=ticket, classification=classification)
-    index_for_similar_questions(message=message)
-    tally_engagement(message=message, classification=classification)
 
+    def count_and_index() -> None:
+        count_for_crisis_detection(message=message, ticket=ticket, classification=classification)
+        index_for_similar_questions(message=message)
+        tally_engagement(message=message, classification=classification)
 
-def _upsert_identity(channel: Channel, author: Author) -> Identity:
-    kind = author.kind or channel.kind
-    email = author.email.strip().lower()
-    identity = (
-        Identity.objects.filter(kind=kind, external_id=author.platform_user_id)
-        .select_related("contact")
-        .first()
-    )
-    if identity is None:
-        contact = _contact_for_email(email) or Contact.objects.create(
-            display_name=author.display_name or author.handle, primary_email=email
-        )
-        return Identity.objects.create(
-            contact=contact,
-            kind=kind,
-            external_id=author.platform_user_id,
-            handle=author.handle,
-            display_name=author.display_name,
-            profile_url=author.profile_url,
-            email=email,
-        )
-    changed = {
-        field: value
-        for field, value in (
-            ("handle", author.handle),
-            ("display_name", author.display_name),
-            ("profile_url", author.profile_url),
-            ("email", email),
-        )
-        if value and getattr(identity, field) != value
-    }
-    if changed:
-        for field, value in changed.items():
-            setattr(identity, field, value)
-        identity.save(update_fields=[*changed, "last_seen_at"])
-    return identity
-
-
-def _contact_for_email(email: str) -> Contact | None:
-    """One person writing from the same address on two channels is one contact."""
-    if not email:
-        return None
-    known = Identity.objects.filter(email=email).select_related("contact").first()
-    return known.contact if known else None
+    transaction.on_commit(count_and_index)
 
 
 def _find_parent(channel: Channel, mention: Mention) -> Message | None:
@@ -219,7 +219,7 @@ def _find_or_start_conversation(
         if known is not None:
             Conversation.objects.filter(pk=known.pk).update(last_activity_at=now)
             return known, False
-    conversation = Conversation.objects.create(
+    conversation = Conversation(
         channel=channel,
         contact_id=identity.contact_id,
         root_platform_id=root or mention.platform_id,
@@ -228,7 +228,7 @@ def _find_or_start_conversation(
         is_private=mention.is_private,
         last_activity_at=now,
     )
-    return conversation, True
+    return conversation, True  # inserted with its first message
 
 
 def _preview(text: str) -> str:
@@ -242,8 +242,8 @@ def _open_or_update_ticket(
     now: datetime,
     mention: Mention,
     classification: Classification,
-    *,
-    started: bool = False,
+    new: _NewRows,
+    started: bool,
 ) -> Ticket:
     # A conversation started by this very message has no ticket yet: no need to look.
     ticket = None if started else _latest_ticket(conversation.pk)
@@ -265,7 +265,7 @@ def _open_or_update_ticket(
         ticket.save(update_fields=["last_customer_message_at", "updated_at"])
         ticket.set_status(Ticket.Status.OPEN, note="customer replied after resolution")
         return ticket
-    return _create_ticket(channel, conversation, message, now, mention, classification)
+    return _create_ticket(channel, conversation, message, now, mention, classification, new)
 
 
 def _create_ticket(
@@ -275,13 +275,14 @@ def _create_ticket(
     now: datetime,
     mention: Mention,
     classification: Classification,
+    new: _NewRows,
 ) -> Ticket:
     decision = decide(channel=channel, mention=mention, classification=classification)
     ticket = Ticket(
         conversation=conversation,
         channel=channel,
         contact_id=conversation.contact_id,
-        queue=queue_by_slug(decision.queue_slug),
+        queue=_queue(decision.queue_slug),
         subject=conversation.subject or _preview(message.text),
         language=classification.language,
         sentiment=classification.sentiment,
@@ -293,16 +294,30 @@ def _create_ticket(
     if decision.priority is not None:
         ticket.priority = decision.priority
     clocks.apply_initial_targets(ticket)
-    ticket.save(force_insert=True)
-    TicketEvent.record(ticket, "created", new=ticket.queue.slug, note=decision.reason)
-    if decision.tags:
-        ticket.tags.add(*(tag_by_name(name) for name in decision.tags))
-    if decision.netiquette_violation:
-        ticket.set_status(Ticket.Status.IGNORED, note=f"netiquette: {decision.reason}")
     # Why it was routed so (labels, rules), for the ticket page and the outbound gate.
-    record_decision(ticket=ticket, classification=classification, decision=decision)
+    recorded, events = decision_rows(
+        ticket=ticket, classification=classification, decision=decision
+    )
+    created = TicketEvent(
+        ticket=ticket, kind="created", new_value=ticket.queue.slug[:300], note=decision.reason
+    )
+    new.rows += [ticket, created, recorded, *events]
+    if decision.tags:
+        tags = [tag_by_name(name) for name in decision.tags]
+        new.then.append(lambda: ticket.tags.add(*tags))
+    if decision.netiquette_violation:
+        note = f"netiquette: {decision.reason}"
+        new.then.append(lambda: ticket.set_status(Ticket.Status.IGNORED, note=note))
     if decision.holding_reply and not decision.netiquette_violation:
-        ticket_id, text = ticket.pk, decision.holding_reply
+        text = decision.holding_reply
         # Through the outbound gate, once the ticket is committed.
-        transaction.on_commit(lambda: send_rule_holding_reply(ticket_id=ticket_id, text=text))
+        new.then.append(
+            lambda: transaction.on_commit(
+                lambda: send_rule_holding_reply(ticket_id=ticket.pk, text=text)
+            )
+        )
     return ticket
+
+
+def _queue(slug: str) -> Queue:
+    return cached(f"queue:{slug}", lambda: queue_by_slug(slug))

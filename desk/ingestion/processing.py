@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from channels.models import InboundEvent
 from channels.platforms.revisions import apply_change
-from desk.ingestion.pipeline import IngestResult, ingest
+from desk.ingestion.pipeline import ExtraRows, IngestResult, ingest
 
 log = logging.getLogger(__name__)
 
@@ -56,13 +56,20 @@ def process_event(event_id: int) -> tuple[Outcome, list[IngestResult]]:
         return Outcome.PROCESSED, results
 
 
-def ingest_stored_event(event: InboundEvent) -> list[IngestResult]:
+def ingest_stored_event(
+    event: InboundEvent, *, fresh: bool = False, extra_rows: ExtraRows | None = None
+) -> list[IngestResult]:
     """Process an event inside the caller's transaction (the REST API answers with the ticket).
 
     A caller may store the event already marked processed (DONE, one attempt, processed_at):
-    it commits together with its messages or not at all, and is then written only once.
+    it commits together with its messages or not at all, and is then written only once. Not
+    saved yet, it is inserted with its message (`fresh` and `extra_rows`: see `ingest`).
     """
-    results, state, note = _ingest_event(event)
+    results, state, note = _ingest_event(event, fresh=fresh, extra_rows=extra_rows)
+    if event.pk is None:  # it made no message to be inserted with
+        event.state, event.attempts, event.last_error = state, 1, note
+        event.save(force_insert=True)
+        return results
     if (event.state, event.last_error) == (state, note) and event.processed_at is not None:
         return results
     event.state = state
@@ -73,14 +80,22 @@ def ingest_stored_event(event: InboundEvent) -> list[IngestResult]:
     return results
 
 
-def _ingest_event(event: InboundEvent) -> tuple[list[IngestResult], str, str]:
+def _ingest_event(
+    event: InboundEvent, *, fresh: bool = False, extra_rows: ExtraRows | None = None
+) -> tuple[list[IngestResult], str, str]:
     parsed = event.channel.adapter().parse_event(event)
     if parsed.unsupported_because:
         return [], InboundEvent.State.UNSUPPORTED, parsed.unsupported_because
     if parsed.ignored_because:
         return [], InboundEvent.State.IGNORED, parsed.ignored_because
     results = [
-        ingest(channel=event.channel, mention=mention, inbound_event=event)
+        ingest(
+            channel=event.channel,
+            mention=mention,
+            inbound_event=event,
+            fresh=fresh,
+            extra_rows=extra_rows,
+        )
         for mention in parsed.mentions
     ]
     notes = [

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from django.db.models import Q
 
+from desk.config_snapshot import cached
 from desk.sla.business_hours import BusinessCalendar
 from desk.sla.calendars import business_calendar
 from desk.sla.models import SlaEvent, SlaPause, SlaPolicy, Targets
@@ -52,6 +53,13 @@ class ClockFields(Protocol):
 
 def policy_for(*, queue_id: int | None, channel_id: int | None) -> SlaPolicy | None:
     """The most specific active policy: queue and channel, channel, queue, then the default."""
+    return cached(
+        f"sla-policy:{queue_id}:{channel_id}",
+        lambda: _most_specific_policy(queue_id=queue_id, channel_id=channel_id),
+    )
+
+
+def _most_specific_policy(*, queue_id: int | None, channel_id: int | None) -> SlaPolicy | None:
     candidates = (
         SlaPolicy.objects.filter(is_active=True)
         .filter(Q(queue_id=queue_id) | Q(queue__isnull=True))

@@ -7,6 +7,7 @@ import logging
 from django.db import transaction
 from django.db.models import F
 
+from desk.config_snapshot import changed
 from desk.sla.models import Calendar, SlaPolicy
 from desk.sla.tasks import recompute_sla_due_times
 
@@ -17,6 +18,7 @@ def calendar_changed(*, calendar: Calendar) -> None:
     """A calendar (hours, holidays, days) changed: new version, due times recomputed."""
     Calendar.objects.filter(pk=calendar.pk).update(version=F("version") + 1)
     calendar.refresh_from_db(fields=["version"])
+    changed()  # an update sends no signal; cached policies hold the calendar's old version
     transaction.on_commit(lambda: _enqueue_recompute(calendar_id=calendar.pk))
 
 

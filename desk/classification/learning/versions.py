@@ -20,6 +20,7 @@ from desk.classification.learning.dataset import (
 )
 from desk.classification.learning.real_data import NEAR_DUPLICATE, max_similarity, real_sets
 from desk.classification.models import ClassifierVersion, TrainingExample
+from desk.config_snapshot import cached, changed
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +183,7 @@ def ensure_trained_model(*, note: str = "demo") -> ClassifierVersion:
 def deactivate_all() -> None:
     """Go back to the lexicons alone."""
     ClassifierVersion.objects.filter(is_active=True).update(is_active=False)
+    changed()  # an update sends no signal
 
 
 _cache_lock = threading.Lock()
@@ -194,11 +196,9 @@ _loaded: dict[str, Any] = {"id": None, "number": None, "model": None}
 
 def active_model() -> tuple[int | None, learned.TrainedModel | None]:
     """The active version's number and model, loaded once per process and per version."""
-    # Asked on every classification, so plain SQL: the ORM's query building cost several
-    # times the database round trip.
-    with connection.cursor() as cursor:
-        cursor.execute(_ACTIVE_SQL, [True])
-        row = cursor.fetchone()
+    # Asked on every classification: kept with the configuration, and read with plain SQL
+    # (the ORM's query building cost several times the database round trip).
+    row = cached("classifier-active", _active_row)
     if row is None:
         return None, None
     pk, number = row
@@ -214,6 +214,13 @@ def active_model() -> tuple[int | None, learned.TrainedModel | None]:
                 model = None
             _loaded.update(id=pk, number=number, model=model)
     return _loaded["number"], _loaded["model"]
+
+
+def _active_row() -> tuple[int, int] | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_ACTIVE_SQL, [True])
+        row = cursor.fetchone()
+    return None if row is None else (row[0], row[1])
 
 
 def _evaluation_summary(trained: learned.TrainedModel) -> dict[str, Any]:

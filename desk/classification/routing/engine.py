@@ -8,18 +8,16 @@ list. With no queue set, the mention goes to the inbound desk.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-
-from django.db import connection
 
 from channels.terms import channel_terms, expand_terms, term_matches
 from desk.classification.labels import LABEL_NAMES
 from desk.classification.models import ReplyTemplate, RoutingRule
 from desk.classification.routing.facts import MentionFacts
 from desk.classification.types import Classification, RoutingDecision
+from desk.config_snapshot import cached
 
 if TYPE_CHECKING:
     from channels.adapters.base import Mention
@@ -118,28 +116,15 @@ def render_holding_reply(template_name: str, language: str) -> str:
 # --- compiling rules -------------------------------------------------------------------
 
 
-_lock = threading.Lock()
-# The table name is our own model's, not input.
-_STAMP_SQL = f"SELECT MAX(updated_at), COUNT(*) FROM {RoutingRule._meta.db_table}"  # noqa: S608  # nosec B608
-_compiled: dict[str, object] = {"stamp": None, "rules": []}
-
-
 def active_rules() -> list[CompiledRule]:
-    """The active rules, compiled once per process and again whenever the list changes."""
-    # Asked for every new ticket, so plain SQL (the ORM's query building costs more than the
-    # round trip); any edit, reorder or deletion changes the answer.
-    with connection.cursor() as cursor:
-        cursor.execute(_STAMP_SQL)
-        key = "/".join(str(value) for value in cursor.fetchone())
-    if _compiled["stamp"] != key:
-        with _lock:
-            rules = (
-                RoutingRule.objects.filter(is_active=True)
-                .select_related("queue")
-                .prefetch_related("channels")
-            )
-            _compiled.update(stamp=key, rules=[compile_rule(rule) for rule in rules])
-    return _compiled["rules"]  # type: ignore[return-value]
+    """The active rules, compiled once per process and configuration version: any save,
+    reorder or deletion of a rule (or of a queue it names) makes every process compile again."""
+    return cached("routing-rules", _compile_active_rules)
+
+
+def _compile_active_rules() -> list[CompiledRule]:
+    rules = RoutingRule.objects.filter(is_active=True).select_related("queue")
+    return [compile_rule(rule) for rule in rules.prefetch_related("channels")]
 
 
 def compile_rule(rule: RoutingRule) -> CompiledRule:

@@ -7,6 +7,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from desk.classification.models import RoutingRule
+from desk.config_snapshot import changed
 
 
 def next_position() -> int:
@@ -24,3 +25,4 @@ def move_rule(*, rule: RoutingRule, up: bool) -> None:
         for position, item in enumerate(rules, start=1):
             # updated_at moves too: it is what tells every process to recompile the list.
             RoutingRule.objects.filter(pk=item.pk).update(position=position * 10, updated_at=now)
+        changed()  # an update sends no signal

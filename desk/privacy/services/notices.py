@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from channels.models import Channel
+from desk.config_snapshot import cached
 from desk.privacy.models import (
     ChannelNoticeConfig,
     ConversationNotice,
@@ -67,6 +68,10 @@ def link_line(notice: RetentionNotice) -> str:
 def channel_config(channel: Channel) -> ChannelNoticeConfig:
     """The channel's notice configuration. Unconfigured channels: forms show it before
     submission; others use settings.PRIVACY_DEFAULT_NOTICE_METHOD (the first reply)."""
+    return cached(f"notice-config:{channel.pk}", lambda: _channel_config(channel))
+
+
+def _channel_config(channel: Channel) -> ChannelNoticeConfig:
     config = ChannelNoticeConfig.objects.filter(channel=channel).first()
     if config is not None:
         return config
