@@ -127,6 +127,7 @@ RULES: dict[str, str] = {
     "classification:rollback": MANAGER,
     "classification:lexicon-only": MANAGER,
     "classification:activate": MANAGER,
+    "classification:correction-review": POLICIES,
     "classification:incident-close": MANAGER,
     "classification:ambassadors": MANAGER,
     "classification:ambassador-decide": MANAGER,

@@ -1,10 +1,12 @@
-"""Staff corrections: every re-route, relabel or netiquette mark is a labelled example."""
+"""Staff corrections: every re-route, relabel or netiquette mark is a labelled example, which
+trains the model once someone who may edit policies has accepted it."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from desk.classification.labels import LABELS, NETIQUETTE, PRESS, SALES_LEAD, SENTIMENTS, TECHNICAL
 from desk.classification.models import TicketDecision, TrainingExample
@@ -32,9 +34,10 @@ def record_correction(
     sentiment: str | None = None,
     netiquette: bool | None = None,
 ) -> TrainingExample:
-    """Apply a staff correction to the ticket and keep it as a training example.
+    """Apply a staff correction to the ticket and keep it as a training example, pending review.
 
-    None means "unchanged". A second correction of the same ticket updates its example.
+    None means "unchanged". A second correction of the same ticket updates its example, which
+    waits for a review again.
     """
     queue = _check(queue_slug=queue_slug, labels=labels, sentiment=sentiment)
     if queue is None and labels is None and sentiment is None and netiquette is None:
@@ -81,8 +84,20 @@ def record_correction(
                 "sentiment": ticket.sentiment,
                 "source": "correction",
                 "created_by": actor if getattr(actor, "is_authenticated", False) else None,
+                "review": TrainingExample.Review.PENDING,
+                "reviewed_by": None,
+                "reviewed_at": None,
             },
         )
+    return example
+
+
+def review_correction(*, example: TrainingExample, reviewer: Any, accept: bool) -> TrainingExample:
+    """Accept a correction as training data, or reject it; the next training reads the answer."""
+    example.review = TrainingExample.Review.ACCEPTED if accept else TrainingExample.Review.REJECTED
+    example.reviewed_by = reviewer
+    example.reviewed_at = timezone.now()
+    example.save(update_fields=["review", "reviewed_by", "reviewed_at", "updated_at"])
     return example
 
 

@@ -54,8 +54,15 @@ def _patterns(language: str) -> dict[str, re.Pattern[str]]:
 def classify_by_lexicon(text: str, *, language: str) -> LexiconResult:
     text = lexicon_text(text)
     hits: dict[str, tuple[str, ...]] = {}
-    for category, pattern in _patterns(language).items():
-        found = tuple(dict.fromkeys(m.group(0).lower() for m in pattern.finditer(text)))
+    patterns = _patterns(language)
+    negative = patterns.get("negative")
+    # "Thanks for nothing" is a complaint: its "thanks" is no praise.
+    taken = [m.span() for m in negative.finditer(text)] if negative else []
+    for category, pattern in patterns.items():
+        matches = pattern.finditer(text)
+        if category == "positive":
+            matches = (m for m in matches if not any(a <= m.start() < b for a, b in taken))
+        found = tuple(dict.fromkeys(m.group(0).lower() for m in matches))
         if found:
             hits[category] = found
     labels: dict[str, float] = {}

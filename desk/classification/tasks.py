@@ -14,11 +14,14 @@ def retrain_classifier(note: str = "") -> int:
 
 @shared_task(name="desk.classification.tasks.retrain_if_new_examples")
 def retrain_if_new_examples() -> int | None:
-    """Periodic: retrain when corrections arrived since the newest version (or none exists)."""
+    """Periodic: retrain when corrections were accepted since the newest version (or none
+    exists)."""
     newest = ClassifierVersion.objects.order_by("-number").first()
     if (
         newest is not None
-        and not TrainingExample.objects.filter(updated_at__gt=newest.trained_at).exists()
+        and not TrainingExample.objects.filter(
+            review=TrainingExample.Review.ACCEPTED, reviewed_at__gt=newest.trained_at
+        ).exists()
     ):
         return None
     return train_version(activate=True, note="periodic retraining").number

@@ -18,6 +18,11 @@ urlpatterns = [
     path("classifier/rollback/", learning.version_rollback, name="rollback"),
     path("classifier/lexicon-only/", learning.version_lexicon_only, name="lexicon-only"),
     path("classifier/<int:pk>/activate/", learning.version_activate, name="activate"),
+    path(
+        "classifier/corrections/<int:pk>/review/",
+        learning.correction_review,
+        name="correction-review",
+    ),
     path("tickets/<int:pk>/correct/", learning.ticket_correct, name="correct"),
     path("incidents/", crisis.incident_list, name="incidents"),
     path("incidents/<int:pk>/", crisis.incident_detail, name="incident"),

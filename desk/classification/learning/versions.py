@@ -45,8 +45,8 @@ class GateRefused(VersionError):
 
 
 def training_examples() -> list[Example]:
-    """Real posts, our own labelled posts, and every staff correction (which replaces an own
-    post with the same text)."""
+    """Real posts, our own labelled posts, and every accepted staff correction (which replaces
+    an own post with the same text). Corrections pending review or rejected are not read."""
     corrections = [
         Example(
             text=row.text,
@@ -57,7 +57,9 @@ def training_examples() -> list[Example]:
             source="correction",
             known_labels=frozenset(row.labels),
         )
-        for row in TrainingExample.objects.order_by("id")
+        for row in TrainingExample.objects.filter(review=TrainingExample.Review.ACCEPTED).order_by(
+            "id"
+        )
     ]
     corrected = {example.key for example in corrections}
     own = [

@@ -9,7 +9,8 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"friert",
         r"installation",
         r"install\w*",
-        r"anmeld\w*",
+        # Signing in, not signing up for an event ("die Anmeldung zum Hackathon").
+        r"anmeld\w*(?! (?:zum|zur|für)\b)",
         r"einlogg\w*",
         r"login",
         r"passwort\w*",
@@ -181,6 +182,9 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"läuft wieder",
     ),
     "negative": (
+        # Thanks that are a complaint: matched before the thanks in them (see lexicon.py).
+        r"danke für nichts",
+        r"vielen dank auch",
         r"schlecht\w*",
         r"schlimm\w*",
         r"furchtbar\w*",

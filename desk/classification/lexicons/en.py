@@ -60,7 +60,12 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"interview\w*",
         r"(?:an|my|our) article",
         r"writing (?:a|an) (?:story|piece|article)",
-        r"editor\w*",
+        # "the new editor" is a part of the product; an editor who writes says where.
+        r"editors? (?:at|of|for|from|here)",
+        r"\w+ editor here",
+        r"as an? editor",
+        r"editor-in-chief",
+        r"editorial\w*",
         r"newsroom",
         r"on the record",
         r"(?:official )?statement",
@@ -190,6 +195,9 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"smooth",
     ),
     "negative": (
+        # Thanks that are a complaint: matched before the thanks in them (see lexicon.py).
+        r"thanks? for nothing",
+        r"thank you for nothing",
         r"worst",
         r"terrible",
         r"awful",

@@ -173,6 +173,9 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"génialissime",
     ),
     "negative": (
+        # Thanks that are a complaint: matched before the thanks in them (see lexicon.py).
+        r"merci pour rien",
+        r"merci du cadeau",
         r"nul\w*",
         r"horrible\w*",
         r"catastroph\w*",

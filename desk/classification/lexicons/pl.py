@@ -53,7 +53,8 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"wywiad\w*",
         r"artykuł\w*",
         r"reportaż\w*",
-        r"komentarz\w*",
+        # A comment asked for, not comments in the product ("powiadomienia o komentarzach").
+        r"(?:o|bez|wasz\w*) komentarz[au]?",
         r"oświadczeni\w*",
         r"stanowisk\w*",
         r"(?:gazet\w*|magazyn\w*|portal\w*|podcast\w*|radi\w*)",
@@ -171,6 +172,9 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"najlepsz\w*",
     ),
     "negative": (
+        # Thanks that are a complaint: matched before the thanks in them (see lexicon.py).
+        r"dzięki za nic",
+        r"dziękuję za nic",
         r"fataln\w*",
         r"okropn\w*",
         r"beznadziejn\w*",

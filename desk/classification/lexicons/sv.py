@@ -53,7 +53,9 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"artikel\w*",
         r"reportage\w*",
         r"uttalande\w*",
-        r"kommentar\w*",
+        # A comment asked for, not comments in the product ("aviseringar för kommentarer").
+        r"(?:en|er|era|din|någon) kommentar",
+        r"kommentera\w*",
         r"kommentera",
         r"(?:tidning\w*|magasin\w*|podd\w*|radio\w*|tv)",
         r"mediefråga\w*",
@@ -163,6 +165,9 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"underbar\w*",
     ),
     "negative": (
+        # Thanks that are a complaint: matched before the thanks in them (see lexicon.py).
+        r"tack för ingenting",
+        r"tack för inget",
         r"dålig\w*",
         r"usel\w*",
         r"hemsk\w*",

@@ -1,9 +1,19 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class TrainingExample(models.Model):
-    """A labelled text from a staff decision: a re-route, a relabel or a netiquette mark."""
+    """A labelled text from a staff decision: a re-route, a relabel or a netiquette mark.
+
+    It trains the model only once someone who may edit policies has accepted it: one hasty
+    or mistaken correction, counted eight times a seed post, can move a label for everyone.
+    """
+
+    class Review(models.TextChoices):
+        PENDING = "pending", _("pending review")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
 
     text = models.TextField()
     language = models.CharField(max_length=8, blank=True)
@@ -21,6 +31,11 @@ class TrainingExample(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    review = models.CharField(max_length=8, choices=Review.choices, default=Review.PENDING)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -10,8 +10,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from desk.access import is_manager, manager_required, staff_required
-from desk.classification.corrections import CorrectionError, record_correction
+from desk.access import (
+    Capability,
+    can,
+    is_manager,
+    manager_required,
+    policy_editor_required,
+    staff_required,
+)
+from desk.classification.corrections import CorrectionError, record_correction, review_correction
 from desk.classification.forms import CorrectionForm
 from desk.classification.labels import LABEL_NAMES
 from desk.classification.learning.model import ModelError
@@ -49,7 +56,10 @@ def ticket_correct(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except CorrectionError as exc:
         return _bad_request(request, pk, str(exc))
-    flash.success(request, _("Correction recorded; the classifier learns from it when retrained."))
+    flash.success(
+        request,
+        _("Correction recorded; the classifier learns from it once a manager has accepted it."),
+    )
     return redirect("ticket-detail", pk=pk)
 
 
@@ -64,16 +74,42 @@ def _bad_request(request: HttpRequest, pk: int, message: str) -> HttpResponse:
 
 @staff_required
 def versions(request: HttpRequest) -> HttpResponse:
+    examples = TrainingExample.objects.select_related("created_by", "reviewed_by")
+    pending = TrainingExample.Review.PENDING
     return render(
         request,
         "classification/versions.html",
         {
             "versions": ClassifierVersion.objects.defer("artifact")[:50],
-            "corrections": TrainingExample.objects.select_related("created_by")[:50],
-            "correction_count": TrainingExample.objects.count(),
+            "pending": examples.filter(review=pending).order_by("updated_at", "id")[:100],
+            "pending_count": examples.filter(review=pending).count(),
+            "corrections": examples.exclude(review=pending)[:50],
+            "correction_count": examples.count(),
             "can_edit": is_manager(request.user),
+            "can_review": can(request.user, Capability.EDIT_POLICIES),
         },
     )
+
+
+@policy_editor_required
+@require_POST
+def correction_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept a staff correction as training data, or reject it."""
+    example = get_object_or_404(TrainingExample, pk=pk)
+    decision = request.POST.get("decision")
+    if decision not in ("accept", "reject"):
+        return render(
+            request,
+            "classification/error.html",
+            {"message": gettext("Choose accept or reject."), "back": "/desk/classifier/"},
+            status=400,
+        )
+    review_correction(example=example, reviewer=request.user, accept=decision == "accept")
+    if decision == "accept":
+        flash.success(request, _("Correction accepted: the next training uses it."))
+    else:
+        flash.success(request, _("Correction rejected: it will not be trained on."))
+    return redirect("classification:versions")
 
 
 @manager_required
