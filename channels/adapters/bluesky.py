@@ -102,6 +102,10 @@ class BlueskyAdapter(Adapter):
     default_poll_interval = 60
     # Bluesky allows 300 graphemes; a character count is never lower than that.
     max_reply_length = 300
+    # An app password's session says what it may do in its token's `scope` claim.
+    needed_scopes = {
+        "com.atproto.appPass": _("Read notifications and searches, and post replies."),
+    }
     config_fields = (
         ConfigField(
             "service_url",

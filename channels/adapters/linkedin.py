@@ -70,6 +70,12 @@ class LinkedInAdapter(ExpiringToken, Adapter):
     polls = True
     default_poll_interval = 300
     max_reply_length = 1250
+    # https://learn.microsoft.com/linkedin/marketing/community-management/
+    needed_scopes = {
+        "r_organization_social": _("Read the page's posts, their comments and mentions."),
+        "w_organization_social": _("Comment as the page."),
+        "rw_organization_admin": _("List the pages you administer, so you can pick one."),
+    }
     config_fields = (
         ConfigField(
             "organization_id",

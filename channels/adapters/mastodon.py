@@ -83,6 +83,13 @@ class MastodonAdapter(Adapter):
     default_poll_interval = 60
     # Mastodon allows 500 characters; we prepend the @mention of the person answered.
     max_reply_length = 470
+    # https://docs.joinmastodon.org/api/oauth-scopes/ (granular scopes, Mastodon 3.x and later)
+    needed_scopes = {
+        "read:accounts": _("Know the account connected."),
+        "read:notifications": _("Read mentions, by polling and from the user stream."),
+        "read:statuses": _("Read threads and posts with tracked hashtags."),
+        "write:statuses": _("Post replies."),
+    }
     config_fields = (
         ConfigField(
             "instance_url",

@@ -73,6 +73,12 @@ class YouTubeAdapter(Adapter):
     tracks_terms = True
     default_poll_interval = 300
     max_reply_length = 10000
+    # https://developers.google.com/youtube/v3/guides/auth/server-side-web-apps#identify-access-scopes
+    needed_scopes = {
+        "https://www.googleapis.com/auth/youtube.force-ssl": _(
+            "Read comments on the channel's videos and post replies."
+        ),
+    }
     config_fields = (
         ConfigField("channel_id", "YouTube channel id", example="UC_x5XG1OV2P6uZZ5FSM9Ttw"),
         ConfigField("api_url", "API URL", type="url", default="https://www.googleapis.com"),

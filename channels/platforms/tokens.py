@@ -70,7 +70,7 @@ def describe_expiry(expires_at: datetime | None) -> dict[str, str]:
 
 def check_token_lifetimes() -> dict[str, int]:
     """Refresh tokens nearing their end, warn when that is impossible, disable expired ones."""
-    counts = {"refreshed": 0, "warned": 0, "disabled": 0}
+    counts = {"refreshed": 0, "warned": 0, "disabled": 0, "failed": 0}
     warn_before = timedelta(days=settings.TOKEN_WARN_DAYS)
     now = timezone.now()
     for channel in Channel.objects.filter(is_active=True):
@@ -89,6 +89,10 @@ def check_token_lifetimes() -> dict[str, int]:
                     _disable(channel, f"The token could not be refreshed: {exc}")
                     counts["disabled"] += 1
                     continue
+                # A refresh token outlives the access token: a platform that is down now
+                # is asked again at the next check, and the channel renews on a 401 itself.
+                counts["failed"] += 1
+                continue
             else:
                 counts["refreshed"] += 1
                 continue

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "desk.triage",
     "desk.dashboards",
     "desk.webform",
+    "desk.connect",
     "desk.demo",
     "axes",
     "django_otp",

@@ -360,6 +360,26 @@ DELIVERY_MAX_ATTEMPTS = env_int("DELIVERY_MAX_ATTEMPTS", 8)
 DELIVERY_SWEEP_AFTER_SECONDS = env_int("DELIVERY_SWEEP_AFTER_SECONDS", 300)
 # Days before a platform token's end when staff are warned (or the token refreshed).
 TOKEN_WARN_DAYS = env_int("TOKEN_WARN_DAYS", 7)
+# Our applications on the platforms, for connecting channels from the browser
+# (docs/channels/*.md says where each is registered). Empty means that platform's button
+# is not offered. Mastodon registers itself on each instance; Bluesky uses app passwords.
+META_APP_ID = env("META_APP_ID")
+META_APP_SECRET = env("META_APP_SECRET")
+# Facebook Login for Business: the configuration (permissions, token type) made in the app.
+META_LOGIN_CONFIG_ID = env("META_LOGIN_CONFIG_ID")
+X_CLIENT_ID = env("X_CLIENT_ID")
+X_CLIENT_SECRET = env("X_CLIENT_SECRET")
+# The app's API key secret (signs webhooks) and app-only bearer token (registers the webhook).
+X_CONSUMER_SECRET = env("X_CONSUMER_SECRET")
+X_APP_BEARER_TOKEN = env("X_APP_BEARER_TOKEN")
+X_WEBHOOK_ID = env("X_WEBHOOK_ID")
+GOOGLE_CLIENT_ID = env("GOOGLE_CLIENT_ID")
+GOOGLE_CLIENT_SECRET = env("GOOGLE_CLIENT_SECRET")
+LINKEDIN_CLIENT_ID = env("LINKEDIN_CLIENT_ID")
+LINKEDIN_CLIENT_SECRET = env("LINKEDIN_CLIENT_SECRET")
+# Platform addresses by kind ({"x": {"api": ...}}), replacing the connectors' defaults: set
+# by tests to reach fake platforms; never needed in production.
+CONNECT_ENDPOINTS: dict[str, dict[str, str]] = {}
 # Web form submissions allowed per address per hour; a form sent sooner than
 # WEBFORM_MIN_SECONDS after it was served is taken for a bot.
 WEBFORM_RATE_LIMIT_PER_HOUR = env_int("WEBFORM_RATE_LIMIT_PER_HOUR", 5)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("-/health", health.health, name="health"),
     path("-/metrics", health.prometheus_metrics, name="metrics"),
     # The triage desk: inbox, tickets, composer, approvals, preferences.
+    path("channels/connect/", include("desk.connect.urls")),
     path("", include("desk.triage.urls")),
     path("", include("desk.triage.monitored_urls")),
     # Login (with the two-factor code step), and two-factor enrolment under preferences.

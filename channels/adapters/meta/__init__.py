@@ -65,6 +65,18 @@ class MetaAdapter(ExpiringToken, Adapter):
     # Facebook comments allow 8,000 characters; Messenger messages 2,000 (the lower rules).
     max_reply_length = 2000
     kept_headers = (SIGNATURE_HEADER,)
+    # https://developers.facebook.com/docs/permissions (granted: GET /me/permissions).
+    needed_scopes = {
+        "pages_show_list": _("List the pages you manage, so you can pick which to connect."),
+        "pages_manage_metadata": _("Subscribe each page to the app's webhook."),
+        "pages_read_engagement": _("Read the page's posts and who commented."),
+        "pages_read_user_content": _("Read comments and posts by visitors on the page."),
+        "pages_manage_engagement": _("Reply to comments and hide them."),
+        "pages_messaging": _("Read and answer Messenger conversations."),
+        "instagram_basic": _("Find the Instagram account linked to each page."),
+        "instagram_manage_comments": _("Read, answer and hide Instagram comments and mentions."),
+        "instagram_manage_messages": _("Read and answer Instagram direct messages."),
+    }
     config_fields = (
         ConfigField("graph_url", "Graph API URL", type="url", default="https://graph.facebook.com"),
         ConfigField("api_version", "Graph API version", default="v23.0"),

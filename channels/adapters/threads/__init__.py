@@ -54,6 +54,13 @@ class ThreadsAdapter(Adapter):
     can_hide_comments = True
     max_reply_length = 500
     kept_headers = (SIGNATURE_HEADER,)
+    # https://developers.facebook.com/docs/threads/get-started#permissions
+    needed_scopes = {
+        "threads_basic": _("Know the profile connected."),
+        "threads_read_replies": _("Read replies to the profile's posts."),
+        "threads_manage_replies": _("Reply, and hide or unhide replies."),
+        "threads_manage_mentions": _("Read posts that mention the profile."),
+    }
     config_fields = (
         ConfigField("api_url", "Threads API URL", type="url", default="https://graph.threads.net"),
         ConfigField("api_version", "Threads API version", default="v1.0"),

@@ -18,10 +18,12 @@ import hashlib
 import hmac
 import json
 import time
+from datetime import datetime, timedelta
 from typing import Any
 
 import requests
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from channels import http
@@ -44,7 +46,7 @@ from channels.adapters.x.activity import event_user, is_activity, parse_xaa
 from channels.adapters.x.parsing import parse_activity, parse_polled, post_url
 from channels.adapters.x.subscriptions import ActivitySubscriptions
 from channels.models import InboundEvent
-from channels.platforms.tokens import store_credentials
+from channels.platforms.tokens import ExpiringToken, parse_expiry, store_credentials
 
 SIGNATURE_HEADER = "x-twitter-webhooks-signature"
 PAGE_SIZE = 100
@@ -61,7 +63,7 @@ def _numeric_max(ids: list[str]) -> str:
     return max(ids, key=lambda value: (len(value), value))
 
 
-class XAdapter(ActivitySubscriptions, Adapter):
+class XAdapter(ActivitySubscriptions, ExpiringToken, Adapter):
     kind = "x"
     label = "X (Twitter)"
     description = "Mentions, replies, direct messages and tracked terms on X."
@@ -71,6 +73,15 @@ class XAdapter(ActivitySubscriptions, Adapter):
     default_poll_interval = 120
     max_reply_length = 280
     kept_headers = (SIGNATURE_HEADER,)
+    # https://docs.x.com/fundamentals/authentication/oauth-2-0/authorization-code
+    needed_scopes = {
+        "tweet.read": _("Read mentions, replies and searches for tracked terms."),
+        "tweet.write": _("Post replies."),
+        "users.read": _("Know the account connected and the people who write to it."),
+        "dm.read": _("Read direct messages."),
+        "dm.write": _("Answer direct messages."),
+        "offline.access": _("Renew the two-hour access token without signing in again."),
+    }
     config_fields = (
         ConfigField(
             "account_id",
@@ -95,6 +106,13 @@ class XAdapter(ActivitySubscriptions, Adapter):
             help_text=_("With the offline.access scope: renews the two-hour token."),
         ),
         ConfigField("client_id", "OAuth 2.0 client id", required=False, default=""),
+        ConfigField(
+            "token_expires_at",
+            "Access token expiry",
+            required=False,
+            default="",
+            help_text=_("Set when the token is stored; renewed before it ends."),
+        ),
         ConfigField("client_secret", "OAuth 2.0 client secret", secret=True, required=False),
         ConfigField(
             "poll_mentions",
@@ -214,13 +232,30 @@ class XAdapter(ActivitySubscriptions, Adapter):
                     "connected again."
                 ) from None
             raise
+        expires_in = str(tokens.get("expires_in") or "")
+        expiry = {}
+        if expires_in.isdigit():
+            ends = timezone.now() + timedelta(seconds=int(expires_in))
+            expiry["token_expires_at"] = ends.isoformat(timespec="seconds")
         store_credentials(
             channel=self.channel,
             credentials={
                 "access_token": tokens["access_token"],
                 "refresh_token": tokens.get("refresh_token") or self.secret("refresh_token"),
             },
+            config=expiry,
         )
+
+    # -- token lifetime: the two-hour user token is renewed ahead, not only after a 401 ----
+
+    def token_expires_at(self) -> datetime | None:
+        return parse_expiry(self.config.get("token_expires_at"))
+
+    def can_refresh_token(self) -> bool:
+        return bool(self.secret("refresh_token") and self.config["client_id"])
+
+    def refresh_token_now(self) -> None:
+        self._refresh()
 
     def check_credentials(self) -> str:
         me = self._call("GET", "/2/users/me").json()["data"]

@@ -1,0 +1,1 @@
+"""Connecting channels from the browser: OAuth flows, account choice, subscriptions."""
