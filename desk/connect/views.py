@@ -30,6 +30,9 @@ from desk.connect.platforms.bluesky import BlueskyConnector
 from desk.connect.platforms.mastodon import MastodonConnector
 from desk.connect.tasks import subscribe_connected_channel
 
+# Where django.middleware.csp reads a response's own policy (django.views.decorators.csp).
+CSP_OVERRIDE = "_csp_config"
+
 
 def _platforms() -> list[dict[str, object]]:
     return [
@@ -59,7 +62,7 @@ def connect_index(request: HttpRequest) -> HttpResponse:
         }
         for channel in Channel.objects.filter(kind__in=CONNECTORS).order_by("name")
     ]
-    return render(
+    response = render(
         request,
         "connect/index.html",
         {
@@ -68,6 +71,13 @@ def connect_index(request: HttpRequest) -> HttpResponse:
             "redirect_base": settings.PUBLIC_BASE_URL,
         },
     )
+    # The connect buttons are forms answered by a redirect to the platform's sign-in page,
+    # and browsers hold every hop of it to form-action. The platforms are https (a Mastodon
+    # instance may be any host), plus the hosts allowed to be private (tests' fakes).
+    form_action = ["'self'", "https:"]
+    form_action += [f"http://{host}:*" for host in settings.OUTBOUND_ALLOW_PRIVATE_HOSTS]
+    setattr(response, CSP_OVERRIDE, {**settings.SECURE_CSP, "form-action": form_action})
+    return response
 
 
 def _instance_url(raw: str) -> str | None:

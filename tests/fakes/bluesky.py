@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import itertools
+import json
 from typing import Any
 
 from tests.fakes.fixtures import fixture_json
@@ -18,6 +20,8 @@ class FakeBluesky(FakePlatform):
         super().__init__()
         self.session = fixture_json("bluesky", "session__create")
         self.did = self.session["did"]
+        # com.atproto.appPassPrivileged when the app password may read direct messages.
+        self.scope = "com.atproto.appPass"
         self.valid_access: set[str] = set()
         self.valid_refresh: set[str] = set()
         self.notifications: list[dict[str, Any]] = []
@@ -47,7 +51,10 @@ class FakeBluesky(FakePlatform):
 
     def _issue(self) -> dict[str, Any]:
         n = next(self._tokens)
-        access, refresh = f"access-{n}", f"refresh-{n}"
+        # Shaped like the PDS's JWTs: the claims name what the app password may do.
+        claims = {"scope": self.scope, "sub": self.did, "n": n}
+        encoded = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+        access, refresh = f"eyJhbGciOiJIUzI1NiJ9.{encoded}.access-{n}", f"refresh-{n}"
         self.valid_access.add(access)
         self.valid_refresh.add(refresh)
         return {**self.session, "accessJwt": access, "refreshJwt": refresh}

@@ -5,8 +5,10 @@ from __future__ import annotations
 import itertools
 import re
 from typing import Any
+from urllib.parse import parse_qs
 
 from tests.fakes.fixtures import fixture_json
+from tests.fakes.oauth import AuthorizationServer
 from tests.fakes.server import FakePlatform, Request, Response
 
 TOKEN = "mastodon-token-1"
@@ -36,6 +38,17 @@ class FakeMastodon(FakePlatform):
         self._ids = itertools.count(113000000000000000)
         # Older instances ignore the types[] filter and send every notification.
         self.filters_types = True
+        # Apps registered with POST /api/v1/apps; the sign-in takes the latest one.
+        self.apps: list[dict[str, Any]] = []
+        self.oauth = AuthorizationServer(
+            client_id="",
+            client_secret="",
+            authorize_path="/oauth/authorize",
+            token_path="/oauth/token",
+            revoke_path="/oauth/revoke",
+            issue=lambda: (TOKEN, ""),
+            expires_in=None,
+        )
 
     def add_notification(self, notification: dict[str, Any]) -> None:
         self.notifications.append(notification)
@@ -47,6 +60,10 @@ class FakeMastodon(FakePlatform):
         self.statuses[status["id"]] = status
 
     def handle(self, request: Request) -> Response:
+        if request.path == "/api/v1/apps" and request.method == "POST":
+            return self._register_app(request)
+        if (signed_in := self.oauth.handle(request)) is not None:
+            return signed_in
         if request.headers.get("Authorization") != f"Bearer {TOKEN}":
             return Response(401, {"error": "The access token is invalid"})
         path = request.path
@@ -69,6 +86,20 @@ class FakeMastodon(FakePlatform):
         if path == "/api/v1/statuses" and request.method == "POST":
             return self._post_status(request)
         return Response(404, {"error": "Not found"})
+
+    def _register_app(self, request: Request) -> Response:
+        form = {k: v[0] for k, v in parse_qs(request.body.decode()).items()}
+        app = {
+            "id": str(len(self.apps) + 1),
+            "name": form.get("client_name", ""),
+            "redirect_uri": form.get("redirect_uris", ""),
+            "scopes": form.get("scopes", "read").split(),
+            "client_id": f"mastodon-client-{len(self.apps) + 1}",
+            "client_secret": f"mastodon-secret-{len(self.apps) + 1}",
+        }
+        self.apps.append(app)
+        self.oauth.client_id, self.oauth.client_secret = app["client_id"], app["client_secret"]
+        return Response(200, app)
 
     def _post_status(self, request: Request) -> Response:
         key = request.headers.get("Idempotency-Key", "")

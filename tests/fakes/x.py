@@ -17,6 +17,7 @@ import urllib.request
 from typing import Any
 from urllib.parse import urlencode
 
+from tests.fakes.oauth import AuthorizationServer
 from tests.fakes.server import FakePlatform, Request, Response
 
 ACCOUNT_ID = "1545342867340054528"
@@ -24,6 +25,7 @@ CONSUMER_SECRET = "x-consumer-secret"
 TOKEN = "x-access-1"
 REFRESH = "x-refresh-1"
 CLIENT_ID = "x-client-id"
+CLIENT_SECRET = "x-client-secret"
 APP_BEARER = "x-app-bearer"
 # Event types X accepts in a subscription (https://docs.x.com/x-api/activity/introduction).
 ACTIVITY_EVENTS = frozenset(
@@ -63,12 +65,23 @@ class FakeX(FakePlatform):
         self._ids = itertools.count(1896200000000000000)
         self.webhooks: dict[str, dict[str, Any]] = {}
         self.subscriptions: dict[str, dict[str, Any]] = {}
+        # Sign-in with OAuth 2.0 and PKCE; the tokens it issues are the ones the API takes.
+        self.oauth = AuthorizationServer(
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            authorize_path="/i/oauth2/authorize",
+            token_path="/2/oauth2/token",
+            revoke_path="/2/oauth2/revoke",
+            issue=lambda: (self.token, self.refresh_token),
+        )
 
     def add_post(self, post: dict[str, Any], user: dict[str, Any], *, term: str = "") -> None:
         self.users[user["id"]] = user
         (self.search.setdefault(term, []) if term else self.mentions).append(post)
 
     def handle(self, request: Request) -> Response:
+        if (signed_in := self.oauth.handle(request)) is not None:
+            return signed_in
         if request.path == "/2/oauth2/token":
             return self._token(request)
         if request.path == "/2/webhooks":
