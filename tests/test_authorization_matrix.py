@@ -91,6 +91,13 @@ RULES: dict[str, str] = {
     "message-private-reply": STAFF,
     "attachment-download": STAFF,
     "channel-health": STAFF,
+    # Connecting channels hands the desk company credentials: a policy decision.
+    "connect-index": POLICIES,
+    "connect-review": POLICIES,
+    "connect-bluesky": POLICIES,
+    "connect-remove": POLICIES,
+    "connect-start": POLICIES,
+    "connect-callback": POLICIES,
     "message-retry": STAFF,
     # The notification centre: each person's own bell and list.
     "notifications:list": STAFF,

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from channels import crypto, http
 from channels.errors import AdapterError
@@ -128,17 +129,20 @@ def finish(request: HttpRequest, *, kind: str) -> Callback:
     flow = request.session.pop(FLOW_KEY, None)
     given = request.GET.get("state", "")
     if not isinstance(flow, dict) or flow.get("kind") != kind:
-        raise FlowRefused("no connection was started here for this platform")
+        raise FlowRefused(_("no connection was started here for this platform"))
     if not given or not hmac.compare_digest(given.encode(), str(flow["state"]).encode()):
-        raise FlowRefused("the state parameter does not match the one this session sent")
+        raise FlowRefused(_("the state parameter does not match the one this session sent"))
     if time.time() - float(flow["started"]) > STATE_SECONDS:
-        raise FlowRefused("the sign-in took too long; start again")
+        raise FlowRefused(_("the sign-in took too long; start again"))
     if request.GET.get("error"):
         description = request.GET.get("error_description", "")
-        raise FlowRefused(f"{request.GET['error']}" + (f": {description}" if description else ""))
+        raise FlowRefused(
+            _("The platform answered %(error)s: %(description)s")
+            % {"error": request.GET["error"], "description": description or "-"}
+        )
     code = request.GET.get("code", "")
     if not code:
-        raise FlowRefused("the platform sent no authorization code")
+        raise FlowRefused(_("the platform sent no authorization code"))
     sealed = crypto.decrypt(flow["sealed"])
     return Callback(code=code, verifier=sealed["verifier"], context=sealed["context"])
 

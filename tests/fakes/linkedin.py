@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from tests.fakes.fixtures import fixture_json
+from tests.fakes.oauth import AuthorizationServer
 from tests.fakes.server import FakePlatform, Request, Response
 
 ORG_ID = "2414183"
@@ -15,6 +16,8 @@ ORG = f"urn:li:organization:{ORG_ID}"
 TOKEN = "li-access-1"
 REFRESH = "li-refresh-1"
 POST = "urn:li:share:7170000000000000001"
+CLIENT_ID = "li-client-id"
+CLIENT_SECRET = "li-client-secret"
 
 
 class FakeLinkedIn(FakePlatform):
@@ -28,8 +31,19 @@ class FakeLinkedIn(FakePlatform):
         self.other_posts: dict[str, dict[str, Any]] = {}
         self.created: list[dict[str, Any]] = []
         self._ids = itertools.count(7170000000000000900)
+        self.oauth = AuthorizationServer(
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            authorize_path="/oauth/v2/authorization",
+            token_path="/oauth/v2/accessToken",
+            revoke_path="/oauth/v2/revoke",
+            issue=lambda: (self.token, self.refresh_token),
+            expires_in=5183999,
+        )
 
     def handle(self, request: Request) -> Response:
+        if (signed_in := self.oauth.handle(request)) is not None:
+            return signed_in
         if request.path == "/oauth/v2/accessToken":
             form = dict(pair.split("=", 1) for pair in request.body.decode().split("&"))
             if form.get("refresh_token") != self.refresh_token:
@@ -67,6 +81,10 @@ class FakeLinkedIn(FakePlatform):
                 },
             )
         path = unquote(request.path)
+        if path == "/rest/organizationAcls":
+            return Response(200, {"elements": [{"organization": ORG, "role": "ADMINISTRATOR"}]})
+        if path == f"/rest/organizations/{ORG_ID}":
+            return Response(200, {"id": int(ORG_ID), "localizedName": "Infopark"})
         if path == "/rest/posts":
             return Response(200, {"elements": self.posts})
         if path.startswith("/rest/posts/"):

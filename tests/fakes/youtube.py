@@ -7,6 +7,7 @@ import itertools
 from typing import Any
 
 from tests.fakes.fixtures import fixture_json
+from tests.fakes.oauth import AuthorizationServer
 from tests.fakes.server import FakePlatform, Request, Response
 
 CHANNEL_ID = "UCpq4Lrz3h3Yq0mC0hZxWq7g"
@@ -25,12 +26,28 @@ class FakeYouTube(FakePlatform):
         self.inserted: list[dict[str, Any]] = []
         self.quota_exceeded = False
         self._ids = itertools.count(1)
+        # Google's sign-in for web server apps (offline access: a refresh token comes back).
+        self.oauth = AuthorizationServer(
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            authorize_path="/o/oauth2/v2/auth",
+            token_path="/token",
+            revoke_path="/revoke",
+            issue=self._issue_pair,
+            expires_in=3599,
+        )
 
     @property
     def token(self) -> str:
         return f"yt-access-{self.issued}"
 
+    def _issue_pair(self) -> tuple[str, str]:
+        self.issued += 1
+        return self.token, self.refresh_token
+
     def handle(self, request: Request) -> Response:
+        if (signed_in := self.oauth.handle(request)) is not None:
+            return signed_in
         if request.path == "/token":
             form = dict(pair.split("=", 1) for pair in request.body.decode().split("&"))
             if form.get("refresh_token") != self.refresh_token:
@@ -59,6 +76,9 @@ class FakeYouTube(FakePlatform):
         if self.quota_exceeded:
             return Response(403, fixture_json("youtube", "error__quota_exceeded"))
         resource = request.path.removeprefix("/youtube/v3/")
+        if resource == "channels" and request.arg("mine") == "true":
+            mine = {"id": CHANNEL_ID, "snippet": {"title": "Infopark"}}
+            return Response(200, {"items": [mine]})
         if resource == "commentThreads" and request.method == "GET":
             return self._threads(request)
         if resource == "comments" and request.method == "GET":

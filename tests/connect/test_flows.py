@@ -1,0 +1,241 @@
+"""The connect flows over HTTP: state checks, refresh, removal with revocation, and the
+platforms not driven in the browser (Bluesky, YouTube, LinkedIn)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+from urllib.request import urlopen
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from channels.models import Channel
+from channels.platforms.tasks import check_tokens
+from channels.platforms.tokens import parse_expiry
+from tests.connect.conftest import make_manager, sign_in
+from tests.fakes import bluesky as fake_bluesky
+from tests.fakes import linkedin as fake_linkedin
+from tests.fakes import youtube as fake_youtube
+from tests.fakes.bluesky import FakeBluesky
+from tests.fakes.linkedin import FakeLinkedIn
+from tests.fakes.x import FakeX
+from tests.fakes.youtube import FakeYouTube
+
+
+def connect_x(client: Client) -> Channel:
+    assert sign_in(client, "x").status_code == 302
+    created = client.post("/channels/connect/review/")
+    assert created.status_code == 302
+    return Channel.objects.get(kind="x")
+
+
+def test_a_callback_with_another_state_is_refused_and_no_code_is_exchanged(
+    manager_client: Client, fake_x_platform: FakeX
+) -> None:
+    started = manager_client.post("/channels/connect/x/start/")
+    query = parse_qs(urlsplit(started["Location"]).query)
+    assert query["code_challenge_method"] == ["S256"]
+    answer = manager_client.get(
+        "/channels/connect/callback/x/", {"code": "stolen", "state": "forged-state"}
+    )
+    assert answer.status_code == 400
+    assert b"state parameter does not match" in answer.content
+    assert fake_x_platform.oauth.exchanges == []
+    assert not Channel.objects.exists()
+
+
+def test_a_callback_without_a_flow_in_this_session_is_refused(
+    manager_client: Client, fake_x_platform: FakeX
+) -> None:
+    started = manager_client.post("/channels/connect/x/start/")
+    state = parse_qs(urlsplit(started["Location"]).query)["state"][0]
+    other = Client()
+    other.force_login(make_manager("mallory"))
+    answer = other.get("/channels/connect/callback/x/", {"code": "c", "state": state})
+    assert answer.status_code == 400
+    assert fake_x_platform.oauth.exchanges == []
+
+
+def test_a_state_older_than_ten_minutes_is_refused(
+    manager_client: Client, fake_x_platform: FakeX, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = manager_client.post("/channels/connect/x/start/")
+    state = parse_qs(urlsplit(started["Location"]).query)["state"][0]
+    later = time.time() + 601
+    monkeypatch.setattr(time, "time", lambda: later)
+    answer = manager_client.get("/channels/connect/callback/x/", {"code": "c", "state": state})
+    assert answer.status_code == 400
+    assert b"too long" in answer.content
+
+
+def test_a_state_is_used_once(manager_client: Client, fake_x_platform: FakeX) -> None:
+    started = manager_client.post("/channels/connect/x/start/")
+    with urlopen(started["Location"], timeout=10) as consent:  # noqa: S310 - a fake
+        page = consent.read().decode()
+    href = page.split("id='allow' href='")[1].split("'")[0].replace("&amp;", "&")
+    callback = f"{urlsplit(href).path}?{urlsplit(href).query}"
+    assert manager_client.get(callback).status_code == 302
+    assert manager_client.get(callback).status_code == 400
+
+
+def test_an_agent_cannot_connect_a_channel(staff_client: Client, fake_x_platform: FakeX) -> None:
+    assert staff_client.post("/channels/connect/x/start/").status_code == 403
+    assert staff_client.get("/channels/connect/").status_code == 403
+
+
+def test_the_token_check_renews_an_expiring_x_token_before_it_ends(
+    manager_client: Client, fake_x_platform: FakeX
+) -> None:
+    channel = connect_x(manager_client)
+    first = channel.credentials["access_token"]
+    soon = timezone.now() + timedelta(minutes=10)
+    channel.config = {**channel.config, "token_expires_at": soon.isoformat()}
+    channel.save()
+
+    counts = check_tokens.delay().get()
+
+    channel.refresh_from_db()
+    assert counts["refreshed"] == 1
+    assert channel.credentials["access_token"] == fake_x_platform.token != first
+    assert channel.credentials["refresh_token"] == fake_x_platform.refresh_token
+    expires = parse_expiry(channel.config["token_expires_at"])
+    assert expires is not None and expires > timezone.now() + timedelta(hours=1)
+    assert channel.is_active
+
+
+def test_removing_a_channel_revokes_its_tokens_and_erases_them(
+    manager_client: Client, fake_x_platform: FakeX
+) -> None:
+    channel = connect_x(manager_client)
+    tokens = {channel.credentials["access_token"], channel.credentials["refresh_token"]}
+    answer = manager_client.post(f"/channels/connect/{channel.pk}/remove/")
+    assert answer.status_code == 302
+    channel.refresh_from_db()
+    assert set(fake_x_platform.oauth.revoked) == tokens
+    assert channel.credentials == {}
+    assert not channel.is_active
+    assert channel.config["revocation"]["state"] == "revoked"
+
+
+def test_a_channel_is_removed_even_when_the_platform_refuses_the_revocation(
+    manager_client: Client, fake_x_platform: FakeX
+) -> None:
+    channel = connect_x(manager_client)
+    fake_x_platform.oauth.revoke_status = 503
+    manager_client.post(f"/channels/connect/{channel.pk}/remove/")
+    channel.refresh_from_db()
+    assert channel.credentials == {}
+    assert not channel.is_active
+    assert channel.config["revocation"]["state"] == "failed"
+    assert "revoking the grant failed" in channel.disabled_reason
+
+
+def test_connecting_the_same_account_again_renews_its_channel(
+    manager_client: Client, fake_x_platform: FakeX
+) -> None:
+    channel = connect_x(manager_client)
+    manager_client.post(f"/channels/connect/{channel.pk}/remove/")
+    again = connect_x(manager_client)
+    assert again.pk == channel.pk
+    assert again.is_active and again.credentials["access_token"]
+
+
+@pytest.fixture
+def bluesky(platforms_reachable: None) -> Iterator[FakeBluesky]:
+    with FakeBluesky().running() as platform:
+        yield platform
+
+
+def test_a_bluesky_app_password_is_checked_and_becomes_a_channel(
+    manager_client: Client, bluesky: FakeBluesky
+) -> None:
+    form = {
+        "service_url": bluesky.url,
+        "handle": fake_bluesky.HANDLE,
+        "app_password": fake_bluesky.APP_PASSWORD,
+    }
+    assert manager_client.post("/channels/connect/bluesky/", form).status_code == 302
+    review = manager_client.get("/channels/connect/review/")
+    assert b"com.atproto.appPass" in review.content
+    manager_client.post("/channels/connect/review/")
+    channel = Channel.objects.get(kind="bluesky")
+    assert channel.is_active
+    assert channel.credentials["app_password"] == fake_bluesky.APP_PASSWORD
+    assert channel.config["granted_scopes"] == ["com.atproto.appPass"]
+
+
+def test_a_wrong_bluesky_app_password_makes_no_channel(
+    manager_client: Client, bluesky: FakeBluesky
+) -> None:
+    form = {"service_url": bluesky.url, "handle": fake_bluesky.HANDLE, "app_password": "nope"}
+    answer = manager_client.post("/channels/connect/bluesky/", form, follow=True)
+    assert "refused the app password" in answer.content.decode()
+    assert not Channel.objects.exists()
+
+
+@pytest.fixture
+def youtube(settings: Any, platforms_reachable: None) -> Iterator[FakeYouTube]:
+    with FakeYouTube().running() as platform:
+        settings.GOOGLE_CLIENT_ID = fake_youtube.CLIENT_ID
+        settings.GOOGLE_CLIENT_SECRET = fake_youtube.CLIENT_SECRET
+        settings.CONNECT_ENDPOINTS = {
+            "youtube": {
+                "authorize": f"{platform.url}/o/oauth2/v2/auth",
+                "token": f"{platform.url}/token",
+                "revoke": f"{platform.url}/revoke",
+                "api": platform.url,
+            }
+        }
+        yield platform
+
+
+def test_youtube_is_connected_with_offline_access_and_pkce(
+    manager_client: Client, youtube: FakeYouTube
+) -> None:
+    started = manager_client.post("/channels/connect/youtube/start/")
+    query = parse_qs(urlsplit(started["Location"]).query)
+    assert query["access_type"] == ["offline"] and query["code_challenge_method"] == ["S256"]
+    assert sign_in(manager_client, "youtube").status_code == 302
+    manager_client.post("/channels/connect/review/")
+    channel = Channel.objects.get(kind="youtube")
+    assert channel.is_active
+    assert channel.config["channel_id"] == fake_youtube.CHANNEL_ID
+    assert channel.credentials["refresh_token"] == fake_youtube.REFRESH
+    assert youtube.oauth.exchanges[0]["code_verifier"]
+    manager_client.post(f"/channels/connect/{channel.pk}/remove/")
+    assert youtube.oauth.revoked == [fake_youtube.REFRESH]
+
+
+@pytest.fixture
+def linkedin(settings: Any, platforms_reachable: None) -> Iterator[FakeLinkedIn]:
+    with FakeLinkedIn().running() as platform:
+        settings.LINKEDIN_CLIENT_ID = fake_linkedin.CLIENT_ID
+        settings.LINKEDIN_CLIENT_SECRET = fake_linkedin.CLIENT_SECRET
+        settings.CONNECT_ENDPOINTS = {
+            "linkedin": {
+                "authorize": f"{platform.url}/oauth/v2/authorization",
+                "token": f"{platform.url}/oauth/v2/accessToken",
+                "revoke": f"{platform.url}/oauth/v2/revoke",
+                "api": platform.url,
+            }
+        }
+        yield platform
+
+
+def test_a_linkedin_page_the_member_administers_is_chosen_and_connected(
+    manager_client: Client, linkedin: FakeLinkedIn
+) -> None:
+    assert sign_in(manager_client, "linkedin").status_code == 302
+    review = manager_client.get("/channels/connect/review/")
+    assert b"Infopark" in review.content
+    manager_client.post("/channels/connect/review/", {"account": fake_linkedin.ORG_ID})
+    channel = Channel.objects.get(kind="linkedin")
+    assert channel.is_active
+    assert channel.config["organization_id"] == fake_linkedin.ORG_ID
+    assert parse_expiry(channel.config["token_expires_at"]) is not None
+    assert channel.adapter().check_credentials().startswith("Infopark")
