@@ -129,11 +129,11 @@ def finish(request: HttpRequest, *, kind: str) -> Callback:
     flow = request.session.pop(FLOW_KEY, None)
     given = request.GET.get("state", "")
     if not isinstance(flow, dict) or flow.get("kind") != kind:
-        raise FlowRefused(_("no connection was started here for this platform"))
+        raise FlowRefused(_("No connection was started here for this platform."))
     if not given or not hmac.compare_digest(given.encode(), str(flow["state"]).encode()):
-        raise FlowRefused(_("the state parameter does not match the one this session sent"))
+        raise FlowRefused(_("The state parameter does not match the one this session sent."))
     if time.time() - float(flow["started"]) > STATE_SECONDS:
-        raise FlowRefused(_("the sign-in took too long; start again"))
+        raise FlowRefused(_("The sign-in took too long; start again."))
     if request.GET.get("error"):
         description = request.GET.get("error_description", "")
         raise FlowRefused(
@@ -142,7 +142,7 @@ def finish(request: HttpRequest, *, kind: str) -> Callback:
         )
     code = request.GET.get("code", "")
     if not code:
-        raise FlowRefused(_("the platform sent no authorization code"))
+        raise FlowRefused(_("The platform sent no authorization code."))
     sealed = crypto.decrypt(flow["sealed"])
     return Callback(code=code, verifier=sealed["verifier"], context=sealed["context"])
 

@@ -167,15 +167,12 @@ def connect_review(request: HttpRequest) -> HttpResponse:
                 # Registering webhooks calls the platform (which may call us back): not in
                 # this request, and only once the channel is committed.
                 transaction.on_commit(partial(subscribe_connected_channel.delay, channel.pk))
-                flash.success(request, _("Channel %s connected.") % channel.name)
+                flash.success(request, _("Channel %(name)s connected.") % {"name": channel.name})
             else:
                 flash.warning(
                     request,
-                    _("Channel %s connected but not active: %s")
-                    % (
-                        channel.name,
-                        channel.disabled_reason,
-                    ),
+                    _("Channel %(name)s connected but not active: %(reason)s")
+                    % {"name": channel.name, "reason": channel.disabled_reason},
                 )
         return redirect("connect-index")
     granted = set(grant.granted)
