@@ -152,7 +152,9 @@ def connect_review(request: HttpRequest) -> HttpResponse:
         return redirect("connect-index")
     kind, grant = held
     connector = connector_for(kind)
-    assert connector is not None  # noqa: S101 - only a connector's flow leaves a grant
+    if connector is None:
+        services.drop_pending(request)
+        return redirect("connect-index")
     if request.method == "POST":
         chosen = request.POST.getlist("account") if grant.choose else [a.id for a in grant.accounts]
         if not chosen:

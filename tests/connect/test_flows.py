@@ -186,7 +186,7 @@ def youtube(settings: Any, platforms_reachable: None) -> Iterator[FakeYouTube]:
         settings.CONNECT_ENDPOINTS = {
             "youtube": {
                 "authorize": f"{platform.url}/o/oauth2/v2/auth",
-                "token": f"{platform.url}/token",
+                "exchange": f"{platform.url}/token",
                 "revoke": f"{platform.url}/revoke",
                 "api": platform.url,
             }
@@ -219,7 +219,7 @@ def linkedin(settings: Any, platforms_reachable: None) -> Iterator[FakeLinkedIn]
         settings.CONNECT_ENDPOINTS = {
             "linkedin": {
                 "authorize": f"{platform.url}/oauth/v2/authorization",
-                "token": f"{platform.url}/oauth/v2/accessToken",
+                "exchange": f"{platform.url}/oauth/v2/accessToken",
                 "revoke": f"{platform.url}/oauth/v2/revoke",
                 "api": platform.url,
             }

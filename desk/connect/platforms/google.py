@@ -23,7 +23,7 @@ class YouTubeConnector(Connector):
     kind = "youtube"
     endpoints = {
         "authorize": "https://accounts.google.com/o/oauth2/v2/auth",
-        "token": "https://oauth2.googleapis.com/token",
+        "exchange": "https://oauth2.googleapis.com/token",
         "revoke": "https://oauth2.googleapis.com/revoke",
         "api": "https://www.googleapis.com",
     }
@@ -35,7 +35,7 @@ class YouTubeConnector(Connector):
     def client(self, context: dict[str, Any]) -> OAuthClient:
         return OAuthClient(
             authorize_url=self.endpoint("authorize"),
-            token_url=self.endpoint("token"),
+            token_url=self.endpoint("exchange"),
             revoke_url=self.endpoint("revoke"),
             client_id=settings.GOOGLE_CLIENT_ID,
             client_secret=settings.GOOGLE_CLIENT_SECRET,
@@ -60,7 +60,7 @@ class YouTubeConnector(Connector):
                 config={
                     "channel_id": str(item["id"]),
                     "api_url": self.endpoint("api"),
-                    "token_url": self.endpoint("token"),
+                    "token_url": self.endpoint("exchange"),
                     "client_id": settings.GOOGLE_CLIENT_ID,
                 },
                 credentials={

@@ -25,7 +25,7 @@ class LinkedInConnector(Connector):
     kind = "linkedin"
     endpoints = {
         "authorize": "https://www.linkedin.com/oauth/v2/authorization",
-        "token": "https://www.linkedin.com/oauth/v2/accessToken",
+        "exchange": "https://www.linkedin.com/oauth/v2/accessToken",
         "revoke": "https://www.linkedin.com/oauth/v2/revoke",
         "api": "https://api.linkedin.com",
     }
@@ -37,7 +37,7 @@ class LinkedInConnector(Connector):
     def client(self, context: dict[str, Any]) -> OAuthClient:
         return OAuthClient(
             authorize_url=self.endpoint("authorize"),
-            token_url=self.endpoint("token"),
+            token_url=self.endpoint("exchange"),
             revoke_url=self.endpoint("revoke"),
             client_id=settings.LINKEDIN_CLIENT_ID,
             client_secret=settings.LINKEDIN_CLIENT_SECRET,
@@ -80,7 +80,7 @@ class LinkedInConnector(Connector):
                         "organization_id": org_id,
                         "api_url": self.endpoint("api"),
                         "api_version": API_VERSION,
-                        "token_url": self.endpoint("token"),
+                        "token_url": self.endpoint("exchange"),
                         "client_id": settings.LINKEDIN_CLIENT_ID,
                         "token_expires_at": tokens.expires_at_iso(),
                     },

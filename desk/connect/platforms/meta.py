@@ -103,7 +103,6 @@ class MetaConnector(Connector):
             config: dict[str, Any] = {
                 "graph_url": self.endpoint("graph"),
                 "api_version": self.version,
-                "token_expires_at": "",
                 "instagram_accounts": f"{instagram['id']}:{page['id']}" if instagram else "",
             }
             accounts.append(
