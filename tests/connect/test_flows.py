@@ -3,6 +3,9 @@ platforms not driven in the browser (Bluesky, YouTube, LinkedIn)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -14,15 +17,17 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from channels.models import Channel
+from channels.models import Channel, InboundEvent
 from channels.platforms.tasks import check_tokens
 from channels.platforms.tokens import parse_expiry
 from tests.connect.conftest import make_manager, sign_in
 from tests.fakes import bluesky as fake_bluesky
 from tests.fakes import linkedin as fake_linkedin
+from tests.fakes import meta_login
 from tests.fakes import youtube as fake_youtube
 from tests.fakes.bluesky import FakeBluesky
 from tests.fakes.linkedin import FakeLinkedIn
+from tests.fakes.meta_login import FakeMetaLogin
 from tests.fakes.x import FakeX
 from tests.fakes.youtube import FakeYouTube
 
@@ -239,3 +244,31 @@ def test_a_linkedin_page_the_member_administers_is_chosen_and_connected(
     assert channel.config["organization_id"] == fake_linkedin.ORG_ID
     assert parse_expiry(channel.config["token_expires_at"]) is not None
     assert channel.adapter().check_credentials().startswith("Infopark")
+
+
+def test_one_meta_callback_routes_each_connected_pages_events_to_its_own_channel(
+    manager_client: Client, fake_meta: FakeMetaLogin, settings: Any
+) -> None:
+    # Nothing listens there: the app callback's verification fails, the routing does not.
+    settings.PUBLIC_BASE_URL = "http://127.0.0.1:9"
+    assert sign_in(manager_client, "meta").status_code == 302
+    manager_client.post("/channels/connect/review/", {"account": ["111", "222"]})
+    first = Channel.objects.get(config__connected_account="111")
+    second = Channel.objects.get(config__connected_account="222")
+    entry = {"time": 1764000000, "changes": [{"field": "feed", "value": {"item": "status"}}]}
+    body = json.dumps(
+        {"object": "page", "entry": [{**entry, "id": "111"}, {**entry, "id": "222"}]}
+    ).encode()
+    signature = hmac.new(meta_login.APP_SECRET.encode(), body, hashlib.sha256).hexdigest()
+
+    answer = Client().post(
+        first.webhook_path,
+        body,
+        content_type="application/json",
+        headers={"X-Hub-Signature-256": f"sha256={signature}"},
+    )
+
+    assert answer.status_code == 200
+    for channel, page in ((first, "111"), (second, "222")):
+        stored = InboundEvent.objects.get(channel=channel)
+        assert [e["id"] for e in json.loads(bytes(stored.body))["entry"]] == [page]
