@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from channels import http
 from channels.adapters.base import (
+    GRANTED_SCOPES_KEY,
     Adapter,
     AdapterError,
     AuthError,
@@ -316,7 +317,14 @@ class LinkedInAdapter(ExpiringToken, Adapter):
                 "access_token": tokens["access_token"],
                 "refresh_token": tokens.get("refresh_token") or self.secret("refresh_token"),
             },
-            config={"token_expires_at": expires.isoformat(timespec="seconds")},
+            config={
+                "token_expires_at": expires.isoformat(timespec="seconds"),
+                **(
+                    {GRANTED_SCOPES_KEY: tokens["scope"].replace(",", " ").split()}
+                    if isinstance(tokens.get("scope"), str)
+                    else {}
+                ),
+            },
         )
 
     def health_details(self) -> dict[str, str]:

@@ -99,7 +99,7 @@ def test_the_token_check_renews_an_expiring_x_token_before_it_ends(
     channel = connect_x(manager_client)
     first = channel.credentials["access_token"]
     soon = timezone.now() + timedelta(minutes=10)
-    channel.config = {**channel.config, "token_expires_at": soon.isoformat()}
+    channel.config = {**channel.config, "token_expires_at": soon.isoformat(), "granted_scopes": []}
     channel.save()
 
     counts = check_tokens.delay().get()
@@ -111,6 +111,8 @@ def test_the_token_check_renews_an_expiring_x_token_before_it_ends(
     expires = parse_expiry(channel.config["token_expires_at"])
     assert expires is not None and expires > timezone.now() + timedelta(hours=1)
     assert channel.is_active
+    # The renewed grant says again what the account allows.
+    assert "dm.write" in channel.config["granted_scopes"]
 
 
 def test_removing_a_channel_revokes_its_tokens_and_erases_them(

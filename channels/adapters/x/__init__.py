@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from channels import http
 from channels.adapters.base import (
+    GRANTED_SCOPES_KEY,
     Adapter,
     AdapterError,
     AuthError,
@@ -233,10 +234,13 @@ class XAdapter(ActivitySubscriptions, ExpiringToken, Adapter):
                 ) from None
             raise
         expires_in = str(tokens.get("expires_in") or "")
-        expiry = {}
+        expiry: dict[str, Any] = {}
         if expires_in.isdigit():
             ends = timezone.now() + timedelta(seconds=int(expires_in))
             expiry["token_expires_at"] = ends.isoformat(timespec="seconds")
+        if isinstance(tokens.get("scope"), str):
+            # What the account still grants: a scope the user took back shows in health.
+            expiry[GRANTED_SCOPES_KEY] = tokens["scope"].split()
         store_credentials(
             channel=self.channel,
             credentials={
