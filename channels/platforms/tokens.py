@@ -100,8 +100,9 @@ def check_token_lifetimes() -> dict[str, int]:
             _disable(
                 channel,
                 f"The access token expired on {expires_at:%Y-%m-%d}. Connect the account again "
-                f"and set the new token (`manage.py channel set {channel.name} --set "
-                "access_token=... --set token_expires_at=...`), then enable the channel.",
+                "from /channels/connect/, or set the new token (`manage.py channel set "
+                f"{channel.name} --set access_token=... --set token_expires_at=...`) and enable "
+                "the channel.",
             )
             counts["disabled"] += 1
             continue
