@@ -158,7 +158,7 @@ def test_a_consumer_stopped_in_the_middle_of_a_burst_resumes_without_gap_or_dupl
 
     consume(channel, until=lambda: jetstream.sent >= 90, seconds=10, grace=0)
     first_run = InboundEvent.objects.count()
-    consume(channel, until=lambda: len(jetstream.timeline) == 300, seconds=20, grace=1.0)
+    consume(channel, until=lambda: len(jetstream.timeline) == 300, seconds=60, grace=1.0)
 
     assert 0 < first_run < len(ours)
     stored = list(InboundEvent.objects.values_list("delivery_id", flat=True))
