@@ -3,7 +3,6 @@
 import logging
 from contextlib import nullcontext
 
-from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.db.models import F
@@ -48,7 +47,7 @@ def channel_webhook(request: HttpRequest, token: str) -> HttpResponse:
             "unsupported_media_type",
             f"Deliveries must be sent as {' or '.join(adapter.webhook_content_types)}.",
         )
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    limit = adapter.max_delivery_bytes()
     declared = request.META.get("CONTENT_LENGTH") or "0"
     if not declared.isdigit():
         return _error(400, "bad_content_length", "The Content-Length header is not a number.")

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import Promise
 
@@ -345,6 +346,11 @@ class Adapter:
 
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
+
+    @classmethod
+    def max_delivery_bytes(cls) -> int:
+        """The largest webhook delivery this kind accepts; larger ones are refused unread."""
+        return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 
     @property
     def config(self) -> dict[str, Any]:

@@ -82,6 +82,9 @@ STORAGES = {
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Oversized bodies are refused before they are parsed; see desk.api for the field limits.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BYTES", 256 * 1024)
+# Mail posted by an inbound-parse service carries its attachments: SendGrid posts messages of
+# up to 30 MB, Mailgun up to 25 MB. Only those channels' webhook URLs accept this much.
+INBOUND_MAIL_MAX_BYTES = env_int("INBOUND_MAIL_MAX_BYTES", 30 * 1024 * 1024)
 
 # --- Languages and time -------------------------------------------------------------------
 

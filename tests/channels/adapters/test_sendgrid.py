@@ -2,9 +2,11 @@
 
 import time
 from collections.abc import Iterator
+from email.message import EmailMessage
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from channels.models import Attachment, Channel, InboundEvent
 from channels.services import create_channel
@@ -168,3 +170,53 @@ def test_a_replayed_sendgrid_delivery_is_refused(
     assert again.status_code == 403
     assert InboundEvent.objects.count() == 1
     assert Ticket.objects.count() == 1
+
+
+def a_mail_with_a_scan_attached(megabytes: int) -> bytes:
+    mail = EmailMessage()
+    mail["From"] = "Jonas Berg <jonas@example.se>"
+    mail["To"] = "support@infopark.example"
+    mail["Subject"] = "Scanned contract"
+    mail["Message-ID"] = "<scan-1@example.se>"
+    mail.set_content("Hello, the signed contract is attached.")
+    scan = bytes(range(256)) * (megabytes * 4096)
+    mail.add_attachment(scan, maintype="application", subtype="pdf", filename="contract.pdf")
+    return bytes(mail)
+
+
+def test_a_mail_with_a_large_attachment_is_accepted_on_the_mail_route_only(
+    sendgrid: Channel,
+    signer: SendGridSigner,
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
+) -> None:
+    body, content_type = sendgrid_raw(a_mail_with_a_scan_attached(megabytes=3))
+    assert len(body) > 4 * settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    webhook = create_channel(kind="webhook", name="Partner", values={"secret": "s3cret"})
+
+    accepted = post_form(
+        sendgrid, body, content_type, capture=django_capture_on_commit_callbacks,
+        **signer.headers(body),
+    )  # fmt: skip
+    refused = post_form(webhook, body, content_type, capture=django_capture_on_commit_callbacks)
+
+    assert accepted.status_code == 200, accepted.content
+    assert Attachment.objects.get().name == "contract.pdf"
+    assert Ticket.objects.get().subject == "Scanned contract"
+    assert refused.status_code == 413
+    assert InboundEvent.objects.filter(channel=webhook).count() == 0
+
+
+def test_a_mail_route_still_refuses_a_delivery_above_its_own_limit(
+    sendgrid: Channel, signer: SendGridSigner, settings: Any
+) -> None:
+    settings.INBOUND_MAIL_MAX_BYTES = 1024 * 1024
+    body, content_type = sendgrid_raw(a_mail_with_a_scan_attached(megabytes=2))
+
+    response = Client().post(
+        sendgrid.webhook_path, data=body, content_type=content_type, **signer.headers(body)
+    )
+
+    assert response.status_code == 413
+    assert "1048576 bytes" in response.json()["error"]["message"]
+    assert not InboundEvent.objects.exists()

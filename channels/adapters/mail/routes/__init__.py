@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from typing import ClassVar
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from channels.adapters.base import ConfigField, ParsedEvent, SignatureError
@@ -45,6 +46,11 @@ class InboundMailAdapter(EmailAdapter):
     webhook_content_types = FORM_TYPES
     # Seconds a signed timestamp may be away from our clock, either way.
     max_clock_skew: ClassVar[int] = 300
+
+    @classmethod
+    def max_delivery_bytes(cls) -> int:
+        # A mail arrives whole, attachments and inline images included.
+        return int(settings.INBOUND_MAIL_MAX_BYTES)
 
     def check_credentials(self) -> str:
         smtp.check_login(self._smtp())
