@@ -212,6 +212,8 @@ class InboundEvent(models.Model):
                 name="inbound_event_unsupported",
                 condition=models.Q(state="unsupported"),
             ),
+            # Channel health learns each channel's usual delivery rhythm from recent events.
+            models.Index(fields=["channel", "received_at"], name="inbound_event_rhythm"),
         ]
 
     def __str__(self) -> str:

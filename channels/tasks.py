@@ -2,6 +2,7 @@ from celery import shared_task
 
 from channels import polling
 from channels.delivery import DeliveryOutcome, deliver, stale_queued_message_ids
+from channels.health import checks
 
 DELIVERY_MAX_RETRIES = 8
 
@@ -45,3 +46,15 @@ def poll_due_channels() -> int:
         poll_channel.apply_async((channel_id,))
         enqueued += 1
     return enqueued
+
+
+@shared_task(name="channels.tasks.check_channel_health")
+def check_channel_health() -> dict[str, int]:
+    """Run by beat (HEALTH_CHECK_SECONDS): tokens, permissions and subscriptions."""
+    return checks.check_channel_health()
+
+
+@shared_task(name="channels.tasks.check_delivery_rhythm")
+def check_delivery_rhythm() -> dict[str, int]:
+    """Run by beat every few minutes: webhook and stream channels quieter than usual."""
+    return checks.check_delivery_rhythm()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from channels.hooks import ChannelAlert
 from channels.models import DeliveryAttempt
+from desk.access import Role
 from desk.notifications.services import notify
 from desk.sla.delivery import ticket_of_reply
 from tickets.models import Message
@@ -47,9 +48,14 @@ def on_reply_failed(message_id: int) -> None:
 
 
 def channel_alert_recipients() -> list[Any]:
-    """Who looks after the channels: staff administrators and superusers."""
+    """Who looks after the channels: staff administrators, superusers, and the managers and
+    admins of the desk (they run the desk's operations; agents are not troubled)."""
     users = get_user_model().objects.filter(is_active=True)
-    return list(users.filter(Q(is_superuser=True) | Q(is_staff=True)).distinct())
+    return list(
+        users.filter(
+            Q(is_superuser=True) | Q(is_staff=True) | Q(groups__name__in=[Role.MANAGER, Role.ADMIN])
+        ).distinct()
+    )
 
 
 def on_channel_alert(alert: ChannelAlert) -> None:

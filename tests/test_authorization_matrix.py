@@ -98,6 +98,7 @@ RULES: dict[str, str] = {
     "connect-remove": POLICIES,
     "connect-start": POLICIES,
     "connect-callback": POLICIES,
+    "channel-health-detail": STAFF,
     "message-retry": STAFF,
     # The notification centre: each person's own bell and list.
     "notifications:list": STAFF,

@@ -37,6 +37,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import Promise
 
+from channels.adapters.checks import QuotaUse, SubscriptionCheck
 from channels.adapters.payload import MalformedPayload, clean_json, clean_text
 
 # The errors are part of the adapter protocol: adapters import them from here.
@@ -441,3 +442,22 @@ class Adapter:
     def health_details(self) -> dict[str, str]:
         """Extra facts for channel health (quota used, token expiry), label -> value."""
         return {}
+
+    # -- health checks: the periodic check calls these, the channels page shows the result --
+
+    def required_scopes(self) -> dict[str, str | Promise]:
+        """The needed scopes that apply to this channel (some only with an optional account)."""
+        return dict(self.needed_scopes)
+
+    def check_permissions(self) -> list[str] | None:
+        """Ask the platform which permissions the token holds now; None if it cannot tell."""
+        return None
+
+    def check_subscriptions(self) -> SubscriptionCheck | None:
+        """Ask the platform whether this channel's webhook subscriptions exist; None if the
+        channel has none to check (polled) or the platform cannot be asked."""
+        return None
+
+    def quota_today(self) -> QuotaUse | None:
+        """Today's use of a daily platform quota, from our own count (no call out)."""
+        return None

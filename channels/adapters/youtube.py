@@ -36,6 +36,7 @@ from channels.adapters.base import (
     SentReply,
     load_json_object,
 )
+from channels.adapters.checks import QuotaUse
 from channels.models import InboundEvent
 from channels.platforms.quota import quota_used, spend_quota
 
@@ -185,6 +186,12 @@ class YouTubeAdapter(Adapter):
         if not found:
             raise AdapterError("The token does not reach that channel.", permanent=True)
         return f"{found[0]['snippet']['title']} ({self.config['channel_id']})"
+
+    def quota_today(self) -> QuotaUse | None:
+        used = quota_used(channel_id=self.channel.pk, day=self._quota_day())
+        return QuotaUse(
+            used=used, limit=self.config["daily_quota"], unit=_("units"), day=_("Pacific time")
+        )
 
     def health_details(self) -> dict[str, str]:
         used = quota_used(channel_id=self.channel.pk, day=self._quota_day())

@@ -146,3 +146,64 @@ class StreamCursor(models.Model):
 
     def __str__(self) -> str:
         return f"stream cursor of channel {self.channel_id}"
+
+
+class HealthCondition(models.Model):
+    """Something wrong with a channel that the health check found, from when it was first
+    seen until it was fixed. Staff are warned once when it opens, and told when it clears;
+    a condition that comes back later opens anew."""
+
+    class Code(models.TextChoices):
+        TOKEN_EXPIRING = "token_expiring", _("Token expiring")
+        MISSING_PERMISSIONS = "missing_permissions", _("Missing permissions")
+        MISSING_SUBSCRIPTION = "missing_subscription", _("Missing webhook subscription")
+        QUIET = "quiet", _("Quieter than usual")
+        CHECK_FAILED = "check_failed", _("The platform refused the health check")
+
+    channel = models.ForeignKey(
+        "channels.Channel", on_delete=models.CASCADE, related_name="health_conditions"
+    )
+    code = models.CharField(max_length=24, choices=Code.choices)
+    # What exactly was found (an expiry date, the missing permissions): a different finding
+    # of the same kind closes this condition and opens another, with its own warning.
+    key = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    opened_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "code"],
+                condition=models.Q(cleared_at__isnull=True),
+                name="health_condition_open_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = f"cleared {self.cleared_at:%Y-%m-%d %H:%M}" if self.cleared_at else "open"
+        return f"{self.channel_id} {self.code} ({state})"
+
+
+class PlatformCheck(models.Model):
+    """What the periodic health check last learnt from a channel's platform, so the channels
+    page shows it without calling out. Granted permissions go to the channel's config (under
+    channels.adapters.base.GRANTED_SCOPES_KEY), where the connect flow also keeps them."""
+
+    channel = models.OneToOneField(
+        "channels.Channel", on_delete=models.CASCADE, related_name="platform_check"
+    )
+    checked_at = models.DateTimeField(default=timezone.now)
+    # When the platform last told us the granted permissions; null if it cannot be asked.
+    permissions_checked_at = models.DateTimeField(null=True, blank=True)
+    # The subscriptions wanted and found; null when the channel has none the platform shows.
+    subscriptions_wanted = models.JSONField(null=True, blank=True)
+    subscriptions_present = models.JSONField(null=True, blank=True)
+    # Why the last check could not ask the platform (empty when it could).
+    error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"platform check of channel {self.channel_id} at {self.checked_at:%Y-%m-%d %H:%M}"

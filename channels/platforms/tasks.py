@@ -16,5 +16,6 @@ def run_platform_action(self, action_id: int) -> str:
 
 @shared_task(name="platforms.tasks.check_tokens")
 def check_tokens() -> dict[str, int]:
-    """Run daily by beat: refresh, warn about or disable channels whose token runs out."""
+    """Refresh, warn about or disable channels whose token runs out (beat runs it as part of
+    channels.tasks.check_channel_health)."""
     return check_token_lifetimes()

@@ -1,11 +1,11 @@
-"""Access tokens that expire: stored refreshed tokens, and the daily check that refreshes a
-token before it runs out or warns staff (and disables the channel once it has)."""
+"""Access tokens that expire: stored refreshed tokens, and the periodic check that refreshes a
+token before it runs out or warns staff once (and disables the channel once it has run out);
+the warning is a health condition, cleared when the token is renewed."""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from channels.errors import AdapterError
-from channels.hooks import ChannelAlert, channel_alert
 from channels.models import Channel
+from channels.platforms.conditions import Code, Finding, reconcile
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +79,8 @@ def check_token_lifetimes() -> dict[str, int]:
             continue
         expires_at = adapter.token_expires_at()
         if expires_at is None or expires_at - now > warn_before:
+            # A token renewed since the last warning: the condition clears.
+            reconcile(channel=channel, codes=[Code.TOKEN_EXPIRING], findings=())
             continue
         if adapter.can_refresh_token():
             try:
@@ -94,6 +96,7 @@ def check_token_lifetimes() -> dict[str, int]:
                 counts["failed"] += 1
                 continue
             else:
+                reconcile(channel=channel, codes=[Code.TOKEN_EXPIRING], findings=())
                 counts["refreshed"] += 1
                 continue
         if expires_at <= now:
@@ -106,23 +109,16 @@ def check_token_lifetimes() -> dict[str, int]:
             )
             counts["disabled"] += 1
             continue
-        alert = ChannelAlert(
-            channel=channel,
-            code="token_expiring",
-            title=partial(_token_expiring_title, channel.name, expires_at),
-            body=lambda: str(_("Connect the account again before then, or the channel stops.")),
-            dedupe_key=f"token-expiry:{channel.pk}:{expires_at:%Y-%m-%d}",
+        finding = Finding(
+            code=Code.TOKEN_EXPIRING,
+            key=f"{expires_at:%Y-%m-%d}",
+            title=_("The token of channel %(name)s expires on %(expires_at)s")
+            % {"name": channel.name, "expires_at": format(expires_at, "%Y-%m-%d")},
+            body=str(_("Connect the account again before then, or the channel stops.")),
         )
-        channel_alert(alert)
+        reconcile(channel=channel, codes=[Code.TOKEN_EXPIRING], findings=[finding])
         counts["warned"] += 1
     return counts
-
-
-def _token_expiring_title(name: str, expires_at: datetime) -> str:
-    return _("The token of channel %(name)s expires on %(expires_at)s") % {
-        "name": name,
-        "expires_at": format(expires_at, "%Y-%m-%d"),
-    }
 
 
 def _disable(channel: Channel, reason: str) -> None:

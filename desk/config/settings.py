@@ -205,7 +205,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "channels.tasks.sweep_queued_deliveries",
         "schedule": 120.0,
     },
-    "check-token-lifetimes": {"task": "platforms.tasks.check_tokens", "schedule": 6 * 3600.0},
+    # Channel health: tokens, permissions and subscriptions asked of the platforms; the
+    # delivery rhythm read from our own events, often, as it costs no platform call.
+    "check-channel-health": {
+        "task": "channels.tasks.check_channel_health",
+        "schedule": env_float("HEALTH_CHECK_SECONDS", 3600),
+    },
+    "check-delivery-rhythm": {"task": "channels.tasks.check_delivery_rhythm", "schedule": 300.0},
     "sweep-sla-warnings-and-breaches": {"task": "desk.sla.tasks.sweep_sla", "schedule": 60.0},
     "privacy-retention-nightly": {
         "task": "desk.privacy.tasks.run_retention",
@@ -383,6 +389,14 @@ LINKEDIN_CLIENT_SECRET = env("LINKEDIN_CLIENT_SECRET")
 # Platform addresses by kind ({"x": {"api": ...}}), replacing the connectors' defaults: set
 # by tests to reach fake platforms; never needed in production.
 CONNECT_ENDPOINTS: dict[str, dict[str, str]] = {}
+# Channel health (docs/channels/index.md): how often the platforms are asked about tokens,
+# permissions and subscriptions; the days a channel's usual delivery rhythm is learnt from,
+# and when a silence counts as unusual (longer than FACTOR usual intervals, than any gap in
+# those days, and than MIN_MINUTES).
+HEALTH_CHECK_SECONDS = env_float("HEALTH_CHECK_SECONDS", 3600)
+HEALTH_RHYTHM_DAYS = env_int("HEALTH_RHYTHM_DAYS", 7)
+HEALTH_QUIET_FACTOR = env_float("HEALTH_QUIET_FACTOR", 10)
+HEALTH_QUIET_MIN_MINUTES = env_int("HEALTH_QUIET_MIN_MINUTES", 60)
 # Web form submissions allowed per address per hour; a form sent sooner than
 # WEBFORM_MIN_SECONDS after it was served is taken for a bot.
 WEBFORM_RATE_LIMIT_PER_HOUR = env_int("WEBFORM_RATE_LIMIT_PER_HOUR", 5)

@@ -55,6 +55,7 @@ urlpatterns = [
     ),
     path("attachments/<int:pk>/", attachments.attachment_download, name="attachment-download"),
     path("channels/", platforms.channel_health, name="channel-health"),
+    path("channels/<int:pk>/", platforms.channel_health_detail, name="channel-health-detail"),
     # Texts of the desk's JavaScript, in the user's language (djangojs catalogue).
     path("jsi18n/", public(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     # Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says.

@@ -1,6 +1,7 @@
 """Meta's Graph API, as much as the adapter uses: comments and replies, Messenger and
-Instagram send API (with private replies and the messaging window), hiding comments, and
-the mentioned_comment lookup."""
+Instagram send API (with private replies and the messaging window), hiding comments, the
+mentioned_comment lookup, and what channel health asks: the token's permissions and the
+page's app subscription."""
 
 from __future__ import annotations
 
@@ -27,12 +28,23 @@ class FakeGraph(FakePlatform):
         self.messages: list[dict[str, Any]] = []
         self.hidden: dict[str, dict[str, list[str]]] = {}
         self.window_closed = False
+        # /me/permissions: each permission with its status ("granted", "declined").
+        self.permissions: dict[str, str] = {}
+        # /{page}/subscribed_apps: the fields the app is subscribed to, per page.
+        self.subscribed_fields: dict[str, list[str]] = {}
         self._ids = itertools.count(3034600000000001)
 
     def handle(self, request: Request) -> Response:
         if request.headers.get("Authorization") != f"Bearer {self.token}":
             return Response(400, fixture_json("meta", "graph__token_invalid"))
         path = request.path.removeprefix(f"/{VERSION}")
+        if request.method == "GET" and path == "/me/permissions":
+            rows = [{"permission": name, "status": s} for name, s in self.permissions.items()]
+            return Response(200, {"data": rows})
+        if request.method == "GET" and (match := re.fullmatch(r"/(\d+)/subscribed_apps", path)):
+            fields = self.subscribed_fields.get(match.group(1))
+            apps = [{"id": "1", "name": "socialdesk", "subscribed_fields": fields}]
+            return Response(200, {"data": apps if fields is not None else []})
         if match := re.fullmatch(r"/([\w]+)/(comments|replies)", path):
             return self._comment(match.group(1), match.group(2), request)
         if match := re.fullmatch(r"/(\d+)/messages", path):

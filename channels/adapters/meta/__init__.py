@@ -17,6 +17,7 @@ from typing import Any
 
 import requests
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from channels import http
@@ -34,6 +35,7 @@ from channels.adapters.base import (
     SignatureError,
     load_json_object,
 )
+from channels.adapters.checks import SubscriptionCheck
 from channels.adapters.meta.parsing import parse_delivery, scoped, split_scoped
 from channels.models import InboundEvent
 from channels.platforms.tokens import ExpiringToken, describe_expiry, parse_expiry
@@ -43,6 +45,10 @@ SIGNATURE_HEADER = "X-Hub-Signature-256"
 TOKEN_ERROR = 190
 RATE_LIMIT_ERRORS = frozenset({4, 17, 32, 613, 80001, 80002, 80006})
 WINDOW_CLOSED_SUBCODES = frozenset({2018278, 2534022})
+# The page webhook fields the desk reads: posts and comments, and Messenger.
+# https://developers.facebook.com/docs/graph-api/webhooks/reference/page
+PAGE_FIELDS = ("feed", "messages")
+INSTAGRAM_PERMISSION_PREFIX = "instagram_"
 
 
 def _pairs(raw: str) -> dict[str, str]:
@@ -113,6 +119,7 @@ class MetaAdapter(ExpiringToken, Adapter):
             help_text=_("ISO date when the page tokens end; empty if they do not."),
         ),
     )
+
 
     # -- accounts ------------------------------------------------------------------------
 
@@ -269,6 +276,47 @@ class MetaAdapter(ExpiringToken, Adapter):
     def token_expires_at(self) -> datetime | None:
         return parse_expiry(self.config["token_expires_at"])
 
+    # -- health checks -------------------------------------------------------------------
+
+    def required_scopes(self) -> dict[str, str | Promise]:
+        if self._instagram:
+            return dict(self.needed_scopes)
+        return {
+            name: why
+            for name, why in self.needed_scopes.items()
+            if not name.startswith(INSTAGRAM_PERMISSION_PREFIX)
+        }
+
+    def check_permissions(self) -> list[str] | None:
+        """What every page token was granted (a permission one page lacks is missing).
+        https://developers.facebook.com/docs/graph-api/reference/user/permissions/"""
+        granted: set[str] | None = None
+        for page in self._page_tokens:
+            rows = self._call("GET", page, "/me/permissions").json().get("data") or []
+            names = {
+                str(row.get("permission"))
+                for row in rows
+                if isinstance(row, dict) and row.get("status") == "granted"
+            }
+            granted = names if granted is None else granted & names
+        return sorted(granted) if granted is not None else None
+
+    def check_subscriptions(self) -> SubscriptionCheck | None:
+        """Whether each page has the app subscribed to the fields the desk reads.
+        https://developers.facebook.com/docs/graph-api/reference/page/subscribed_apps/"""
+        wanted, present = [], []
+        for page in self._page_tokens:
+            apps = self._call("GET", page, f"/{page}/subscribed_apps").json().get("data") or []
+            fields = {
+                str(name)
+                for app in apps
+                if isinstance(app, dict)
+                for name in (app.get("subscribed_fields") or [])
+            }
+            wanted += [f"{page}:{name}" for name in PAGE_FIELDS]
+            present += [f"{page}:{name}" for name in PAGE_FIELDS if name in fields]
+        return SubscriptionCheck(wanted=tuple(wanted), present=tuple(present))
+
     def health_details(self) -> dict[str, str]:
         details = {"pages": ", ".join(self._page_tokens) or "none"}
         if self._instagram:
@@ -278,6 +326,9 @@ class MetaAdapter(ExpiringToken, Adapter):
 
 def _graph_error(exc: http.HttpError) -> AdapterError:
     error = exc.payload.get("error", {}) if isinstance(exc.payload, dict) else {}
+    if not isinstance(error, dict):
+        # A proxy or an outage page in front of the Graph API: no Graph error to read.
+        error = {}
     code, subcode = error.get("code"), error.get("error_subcode")
     text = error.get("message") or str(exc)
     if code == TOKEN_ERROR or exc.status == 401:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from channels import http
 from channels.adapters.base import AdapterError
+from channels.adapters.checks import SubscriptionCheck
 from channels.adapters.x.activity import SUBSCRIBED_EVENTS
 
 if TYPE_CHECKING:
@@ -76,6 +77,22 @@ class ActivitySubscriptions:
             )
             added.append(event_type)
         return added
+
+    def check_subscriptions(self) -> SubscriptionCheck | None:
+        """Which event types the account is subscribed to on this channel's webhook; None
+        while the channel has no XAA webhook (it is polled)."""
+        webhook_id = str(self.config.get("webhook_id") or "")
+        if not webhook_id:
+            return None
+        present = {
+            str(item.get("event_type"))
+            for item in self.activity_subscriptions()
+            if str(item.get("webhook_id") or "") == webhook_id
+        }
+        return SubscriptionCheck(
+            wanted=tuple(SUBSCRIBED_EVENTS),
+            present=tuple(event for event in SUBSCRIBED_EVENTS if event in present),
+        )
 
     def health_details(self) -> dict[str, str]:
         if not self.config.get("webhook_id"):

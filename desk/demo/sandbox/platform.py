@@ -38,6 +38,9 @@ class Answer:
     body: dict[str, Any]
 
 
+Route = Callable[[str, re.Match[str], Any, Any], Answer]
+
+
 def new_id() -> str:
     # Numeric like most platforms' ids, unique enough for a demo.
     return str(10**17 + secrets.randbelow(9 * 10**17))
@@ -115,6 +118,32 @@ def _graph_object(method: str, match: re.Match[str], params: Any, body: Any) -> 
     if method == "GET":
         return Answer(200, {"id": match[1], "name": "Infopark (sandbox)"})
     return Answer(200, {"success": True})
+
+
+# What the sandbox's pages granted: everything the desk needs, except that the Instagram
+# account never granted instagram_manage_comments (see REJECTION), so channel health shows a
+# missing permission too.
+FACEBOOK_PERMISSIONS = (
+    "pages_show_list",
+    "pages_manage_metadata",
+    "pages_read_engagement",
+    "pages_read_user_content",
+    "pages_manage_engagement",
+    "pages_messaging",
+)
+INSTAGRAM_PERMISSIONS = (*FACEBOOK_PERMISSIONS, "instagram_basic", "instagram_manage_messages")
+
+
+def _granted(names: tuple[str, ...]) -> Route:
+    def permissions(method: str, match: re.Match[str], params: Any, body: Any) -> Answer:
+        return Answer(200, {"data": [{"permission": n, "status": "granted"} for n in names]})
+
+    return permissions
+
+
+def _graph_subscribed_apps(method: str, match: re.Match[str], params: Any, body: Any) -> Answer:
+    app = {"id": "1", "name": "socialdesk (sandbox)", "subscribed_fields": ["feed", "messages"]}
+    return Answer(200, {"data": [app]})
 
 
 def _graph_refused(method: str, match: re.Match[str], params: Any, body: Any) -> Answer:
@@ -214,7 +243,6 @@ def _linkedin_comment(method: str, match: re.Match[str], params: Any, body: Any)
     return Answer(201, {"commentUrn": urn})
 
 
-Route = Callable[[str, re.Match[str], Any, Any], Answer]
 ROUTES: dict[str, list[tuple[str, re.Pattern[str], Route]]] = {
     "x": [
         ("POST", re.compile(r"/2/tweets"), _x_tweet),
@@ -223,11 +251,15 @@ ROUTES: dict[str, list[tuple[str, re.Pattern[str], Route]]] = {
         ("GET", re.compile(r"/2/users/me"), _x_me),
     ],
     "facebook": [
+        ("GET", re.compile(r"/v[\d.]+/me/permissions"), _granted(FACEBOOK_PERMISSIONS)),
+        ("GET", re.compile(r"/v[\d.]+/([^/]+)/subscribed_apps"), _graph_subscribed_apps),
         ("POST", re.compile(r"/v[\d.]+/([^/]+)/(?:comments|replies)"), _graph_comment),
         ("POST", re.compile(r"/v[\d.]+/([^/]+)/messages"), _graph_message),
         ("*", re.compile(r"/v[\d.]+/([^/]+)"), _graph_object),
     ],
     "instagram": [
+        ("GET", re.compile(r"/v[\d.]+/me/permissions"), _granted(INSTAGRAM_PERMISSIONS)),
+        ("GET", re.compile(r"/v[\d.]+/([^/]+)/subscribed_apps"), _graph_subscribed_apps),
         ("POST", re.compile(r"/v[\d.]+/(.+)"), _graph_refused),
         ("GET", re.compile(r"/v[\d.]+/([^/]+)"), _graph_object),
     ],

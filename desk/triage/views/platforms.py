@@ -1,5 +1,6 @@
 """Staff actions on platform comments (through the outbound gate), and the channels page."""
 
+from django.conf import settings
 from django.contrib import messages as flash
 from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
@@ -7,7 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from channels.adapters.feed.recipes import RECIPES
+from channels.health.report import health_reports
 from channels.models import Channel, InboundEvent
+from channels.platforms.models import HealthCondition
 from desk.access import staff_required, visible_ticket_or_404
 from desk.outbound.moderation import ActionRefused, hide, reply_in_private
 from tickets.models import Message, Ticket
@@ -51,15 +54,43 @@ def message_private_reply(request: HttpRequest, pk: int, message_pk: int) -> Htt
 @require_GET
 def channel_health(request: HttpRequest) -> HttpResponse:
     unsupported = unsupported_events_by_channel()
+    channels = list(Channel.objects.all())
+    health = health_reports(channels)
     rows = [
-        (channel, adapter.health_details(), adapter.entry_points(), unsupported.get(channel.pk))
-        for channel in Channel.objects.all()
+        (
+            channel,
+            adapter.health_details(),
+            adapter.entry_points(),
+            unsupported.get(channel.pk),
+            health[channel.pk],
+        )
+        for channel in channels
         for adapter in [channel.adapter()]
     ]
     return render(
         request,
         "platforms/channel_health.html",
         {"rows": rows, "recipes": list(RECIPES.values())},
+    )
+
+
+@staff_required
+@require_GET
+def channel_health_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One channel's health in full: each needed permission with why, each subscription,
+    the delivery rhythm, and the conditions found lately (open and resolved)."""
+    channel = get_object_or_404(Channel, pk=pk)
+    adapter = channel.adapter()
+    return render(
+        request,
+        "platforms/channel_health_detail.html",
+        {
+            "channel": channel,
+            "details": adapter.health_details(),
+            "health": health_reports([channel])[channel.pk],
+            "history": HealthCondition.objects.filter(channel=channel)[:20],
+            "rhythm_days": settings.HEALTH_RHYTHM_DAYS,
+        },
     )
 
 
