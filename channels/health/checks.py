@@ -6,7 +6,8 @@ appears and is announced as resolved when it goes away.
   channel the permissions the platform granted against those it needs, and its webhook
   subscriptions; what the platform said is stored for the channels page.
 - `check_delivery_rhythm`: a webhook or stream channel silent for longer than usual
-  (channels.health.rhythm); no platform call, so it runs every few minutes.
+  (channels.health.rhythm, relearning each channel's rhythm hourly); no platform call, so it
+  runs every few minutes.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from channels.adapters.base import GRANTED_SCOPES_KEY
 from channels.errors import AdapterError
 from channels.health.durations import duration_text
-from channels.health.rhythm import delivery_rhythms
+from channels.health.rhythm import delivery_rhythms, learn_rhythms
 from channels.models import Channel
 from channels.platforms.conditions import Code, Finding, Reconciled, reconcile
 from channels.platforms.models import HealthCondition, PlatformCheck
@@ -116,16 +117,17 @@ def check_platform_side(channel: Channel) -> Reconciled:
     return reconcile(channel=channel, codes=PLATFORM_CODES, findings=findings, now=now)
 
 
-def check_delivery_rhythm(*, now: datetime | None = None) -> dict[str, int]:
+def check_delivery_rhythm(*, now: datetime | None = None, relearn: bool = False) -> dict[str, int]:
     now = now or timezone.now()
     channels = list(Channel.objects.filter(is_active=True).order_by("pk"))
-    rhythms = delivery_rhythms([channel.pk for channel in channels], now=now)
+    learnt = learn_rhythms([channel.pk for channel in channels], now=now, force=relearn)
+    rhythms = delivery_rhythms([channel.pk for channel in channels])
     already_quiet = set(
         HealthCondition.objects.filter(code=Code.QUIET, cleared_at__isnull=True).values_list(
             "channel_id", flat=True
         )
     )
-    counts = {"quiet": 0, "opened": 0, "cleared": 0}
+    counts = {"learnt": learnt, "quiet": 0, "opened": 0, "cleared": 0}
     for channel in channels:
         rhythm = rhythms[channel.pk]
         findings = []

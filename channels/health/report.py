@@ -113,7 +113,7 @@ def health_reports(
 ) -> dict[int, ChannelHealthReport]:
     now = now or timezone.now()
     ids = [channel.pk for channel in channels]
-    rhythms = delivery_rhythms(ids, now=now)
+    rhythms = delivery_rhythms(ids)
     checks = {check.channel_id: check for check in PlatformCheck.objects.filter(channel__in=ids)}
     conditions: dict[int, list[HealthCondition]] = {}
     for condition in HealthCondition.objects.filter(channel__in=ids, cleared_at__isnull=True):

@@ -7,6 +7,10 @@ HEALTH_QUIET_FACTOR usual intervals, longer than every gap in those days (a desk
 quiet every night or weekend is not warned every night), and at least
 HEALTH_QUIET_MIN_MINUTES long; a channel with fewer than MIN_DELIVERIES recent deliveries
 has no usual rhythm yet.
+
+Learning reads every recent delivery (about two seconds for 400,000 of them), so the periodic
+check learns at most every RELEARN_SECONDS and stores the result (LearnedRhythm); the page
+and the quiet check read it, and only the time of the last delivery live.
 """
 
 from __future__ import annotations
@@ -21,10 +25,12 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from channels.models import Channel, InboundEvent
+from channels.platforms.models import LearnedRhythm
 
 # Deliveries pushed to us: their silence means something. Polled events arrive when we ask.
 PUSHED = (InboundEvent.Source.WEBHOOK.value, InboundEvent.Source.STREAM.value)
 MIN_DELIVERIES = 20
+RELEARN_SECONDS = 3600
 
 _GAPS_SQL = (
     "SELECT channel_id, COUNT(*), "  # noqa: S608  # nosec B608 - only our own table name
@@ -67,11 +73,9 @@ class DeliveryRhythm:
         return silence is not None and limit is not None and silence.total_seconds() > limit
 
 
-def delivery_rhythms(
-    channel_ids: Iterable[int], *, now: datetime | None = None
-) -> dict[int, DeliveryRhythm]:
-    """Every given channel's rhythm in two queries, whatever the number of channels."""
-    now = now or timezone.now()
+def delivery_rhythms(channel_ids: Iterable[int]) -> dict[int, DeliveryRhythm]:
+    """Every given channel's rhythm as last learnt, with its last delivery now: two queries
+    whatever the number of channels."""
     ids = list(channel_ids)
     if not ids:
         return {}
@@ -86,17 +90,46 @@ def delivery_rhythms(
         )
         .values_list("pk", "last_at")
     )
-    since = now - timedelta(days=settings.HEALTH_RHYTHM_DAYS)
-    with connection.cursor() as cursor:
-        cursor.execute(_GAPS_SQL, [since, now, list(PUSHED), ids])
-        gaps = {row[0]: row[1:] for row in cursor.fetchall()}
+    learnt = {row.channel_id: row for row in LearnedRhythm.objects.filter(channel__in=ids)}
     rhythms = {}
     for channel_id in ids:
-        count, usual, longest = gaps.get(channel_id, (0, None, None))
+        row = learnt.get(channel_id)
         rhythms[channel_id] = DeliveryRhythm(
             last_at=last.get(channel_id),
-            deliveries=int(count),
-            usual_seconds=float(usual) if usual is not None else None,
-            longest_seconds=float(longest) if longest is not None else None,
+            deliveries=row.deliveries if row else 0,
+            usual_seconds=row.usual_seconds if row else None,
+            longest_seconds=row.longest_seconds if row else None,
         )
     return rhythms
+
+
+def learn_rhythms(
+    channel_ids: Iterable[int], *, now: datetime | None = None, force: bool = False
+) -> int:
+    """Learn the rhythm of the channels whose learning is older than RELEARN_SECONDS (or all
+    with force) from their last HEALTH_RHYTHM_DAYS days; returns how many were learnt."""
+    now = now or timezone.now()
+    ids = set(channel_ids)
+    if not force:
+        fresh = LearnedRhythm.objects.filter(
+            channel__in=ids, learnt_at__gt=now - timedelta(seconds=RELEARN_SECONDS)
+        ).values_list("channel_id", flat=True)
+        ids -= set(fresh)
+    if not ids:
+        return 0
+    since = now - timedelta(days=settings.HEALTH_RHYTHM_DAYS)
+    with connection.cursor() as cursor:
+        cursor.execute(_GAPS_SQL, [since, now, list(PUSHED), sorted(ids)])
+        gaps = {row[0]: row[1:] for row in cursor.fetchall()}
+    for channel_id in ids:
+        count, usual, longest = gaps.get(channel_id, (0, None, None))
+        LearnedRhythm.objects.update_or_create(
+            channel_id=channel_id,
+            defaults={
+                "learnt_at": now,
+                "deliveries": int(count),
+                "usual_seconds": float(usual) if usual is not None else None,
+                "longest_seconds": float(longest) if longest is not None else None,
+            },
+        )
+    return len(ids)

@@ -207,3 +207,21 @@ class PlatformCheck(models.Model):
 
     def __str__(self) -> str:
         return f"platform check of channel {self.channel_id} at {self.checked_at:%Y-%m-%d %H:%M}"
+
+
+class LearnedRhythm(models.Model):
+    """How often a channel's pushed deliveries usually arrive, learnt by the periodic check
+    from its recent events (channels.health.rhythm): costly to compute over many events, so
+    the channels page reads it from here and only the last delivery's time live."""
+
+    channel = models.OneToOneField(
+        "channels.Channel", on_delete=models.CASCADE, related_name="learned_rhythm"
+    )
+    learnt_at = models.DateTimeField(default=timezone.now)
+    deliveries = models.PositiveIntegerField(default=0)
+    # The median and the longest gap between deliveries; null with fewer than two.
+    usual_seconds = models.FloatField(null=True, blank=True)
+    longest_seconds = models.FloatField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"rhythm of channel {self.channel_id}: {self.deliveries} deliveries"

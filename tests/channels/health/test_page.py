@@ -14,7 +14,7 @@ from django.utils import timezone
 from channels.models import Channel
 from channels.platforms.models import QuotaUsage
 from channels.services import create_channel, update_channel
-from channels.tasks import check_channel_health
+from channels.tasks import check_channel_health, check_delivery_rhythm
 from tests.fakes.meta import PAGE_ID, FakeGraph
 from tests.fakes.youtube import CHANNEL_ID, CLIENT_ID, CLIENT_SECRET, REFRESH, FakeYouTube
 
@@ -108,6 +108,7 @@ def test_a_silent_webhook_is_compared_with_its_usual_rate(
         every=timedelta(minutes=4),
         last=timezone.now() - timedelta(hours=3, minutes=5),
     )
+    check_delivery_rhythm.apply()
 
     page = shown(staff_client)
 
@@ -123,6 +124,7 @@ def test_a_webhook_delivering_as_usual_is_not_marked(
         every=timedelta(minutes=4),
         last=timezone.now() - timedelta(minutes=2),
     )
+    check_delivery_rhythm.apply()
 
     assert '<li class="fact-rhythm">Quiet for 2 minutes, usually every 4 minutes</li>' in shown(
         staff_client
@@ -135,6 +137,7 @@ def test_a_webhook_with_few_deliveries_has_no_usual_rate_yet(
     deliveries(
         webhook_channel, count=3, every=timedelta(hours=1), last=timezone.now() - timedelta(hours=2)
     )
+    check_delivery_rhythm.apply()
 
     page = shown(staff_client)
 
