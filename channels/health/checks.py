@@ -17,11 +17,9 @@ from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from channels.adapters.base import GRANTED_SCOPES_KEY
 from channels.errors import AdapterError
-from channels.health.durations import duration_text
 from channels.health.rhythm import delivery_rhythms, learn_rhythms
 from channels.models import Channel
 from channels.platforms.conditions import Code, Finding, Reconciled, reconcile
@@ -76,11 +74,7 @@ def check_platform_side(channel: Channel) -> Reconciled:
         if not exc.permanent:
             raise
         refused = Finding(
-            code=Code.CHECK_FAILED,
-            key="",
-            title=_("The platform refused the health check of channel %(name)s")
-            % {"name": channel.name},
-            body=str(exc),
+            code=Code.CHECK_FAILED, key="", params={"name": channel.name, "error": str(exc)}
         )
         return reconcile(channel=channel, codes=[Code.CHECK_FAILED], findings=[refused])
     stored: dict[str, Any] = {"checked_at": now, "error": ""}
@@ -99,9 +93,7 @@ def check_platform_side(channel: Channel) -> Reconciled:
             Finding(
                 code=Code.MISSING_PERMISSIONS,
                 key=",".join(sorted(missing)),
-                title=_("Channel %(name)s lacks permissions: %(missing)s")
-                % {"name": channel.name, "missing": ", ".join(missing)},
-                body="\n".join(f"{scope}: {adapter.required_scopes()[scope]}" for scope in missing),
+                params={"name": channel.name, "missing": ", ".join(missing), "scopes": missing},
             )
         )
     if subscriptions is not None and subscriptions.missing:
@@ -109,9 +101,7 @@ def check_platform_side(channel: Channel) -> Reconciled:
             Finding(
                 code=Code.MISSING_SUBSCRIPTION,
                 key=",".join(subscriptions.missing),
-                title=_("Channel %(name)s lacks webhook subscriptions: %(missing)s")
-                % {"name": channel.name, "missing": ", ".join(subscriptions.missing)},
-                body=_("The platform sends nothing for these until they are subscribed again."),
+                params={"name": channel.name, "missing": ", ".join(subscriptions.missing)},
             )
         )
     return reconcile(channel=channel, codes=PLATFORM_CODES, findings=findings, now=now)
@@ -138,16 +128,11 @@ def check_delivery_rhythm(*, now: datetime | None = None, relearn: bool = False)
                     code=Code.QUIET,
                     # The same silence is the same condition; a new delivery ends it.
                     key=rhythm.last_at.isoformat(),
-                    title=_("Channel %(name)s is quiet for %(silence)s, usually every %(usual)s")
-                    % {
+                    params={
                         "name": channel.name,
-                        "silence": duration_text((now - rhythm.last_at).total_seconds()),
-                        "usual": duration_text(rhythm.usual_seconds),
+                        "silence_seconds": (now - rhythm.last_at).total_seconds(),
+                        "usual_seconds": rhythm.usual_seconds,
                     },
-                    body=_(
-                        "Check the webhook subscription on the platform and that the channel's "
-                        "public address is reachable."
-                    ),
                 )
             )
         elif channel.pk not in already_quiet:

@@ -16,9 +16,9 @@ from django.utils.functional import Promise
 
 from channels.adapters.checks import QuotaUse
 from channels.health.checks import granted_scopes
-from channels.health.durations import duration_text
 from channels.health.rhythm import DeliveryRhythm, delivery_rhythms
 from channels.models import Channel
+from channels.platforms.durations import duration_text
 from channels.platforms.models import HealthCondition, PlatformCheck
 from channels.platforms.tokens import ExpiringToken
 

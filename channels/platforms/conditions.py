@@ -6,8 +6,10 @@ therefore warns once per problem, not once per run."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -23,12 +25,12 @@ Code = HealthCondition.Code
 @dataclass(frozen=True)
 class Finding:
     """One problem a check found now. The key says what exactly (an expiry date, the missing
-    permissions): the same key as the open condition is the same problem, still there."""
+    permissions): the same key as the open condition is the same problem, still there. The
+    params are what its title and body are written from (HealthCondition.title)."""
 
     code: str
     key: str
-    title: str
-    body: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -78,13 +80,13 @@ def _open(channel: Channel, finding: Finding, *, now: datetime) -> HealthConditi
                 channel=channel,
                 code=finding.code,
                 key=finding.key[:200],
-                title=finding.title[:200],
-                body=finding.body,
+                params=finding.params,
                 opened_at=now,
                 last_seen_at=now,
             )
     except IntegrityError:
         return None  # a concurrent run opened it first, and warned
+    # Written in each recipient's language when the notification is made.
     channel_alert(
         ChannelAlert(
             channel=channel,
@@ -106,7 +108,11 @@ def _clear(condition: HealthCondition, *, now: datetime, announce: bool) -> None
         ChannelAlert(
             channel=condition.channel,
             code=f"{condition.code}_cleared",
-            title=_("Resolved: %(title)s") % {"title": condition.title},
+            title=partial(_resolved, condition),
             dedupe_key=f"health:{condition.pk}:cleared",
         )
     )
+
+
+def _resolved(condition: HealthCondition) -> str:
+    return _("Resolved: %(title)s") % {"title": condition.title()}

@@ -4,7 +4,10 @@ windows, API quota, and actions taken on the platform (hiding a comment, a priva
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from channels.platforms.durations import duration_text
 
 
 class MessageRevision(models.Model):
@@ -151,7 +154,8 @@ class StreamCursor(models.Model):
 class HealthCondition(models.Model):
     """Something wrong with a channel that the health check found, from when it was first
     seen until it was fixed. Staff are warned once when it opens, and told when it clears;
-    a condition that comes back later opens anew."""
+    a condition that comes back later opens anew. Its title and body are written from the
+    code and params when read, in the reader's language."""
 
     class Code(models.TextChoices):
         TOKEN_EXPIRING = "token_expiring", _("Token expiring")
@@ -167,8 +171,8 @@ class HealthCondition(models.Model):
     # What exactly was found (an expiry date, the missing permissions): a different finding
     # of the same kind closes this condition and opens another, with its own warning.
     key = models.CharField(max_length=200, blank=True)
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
+    # The facts the title and body are written from; a name ending in _seconds is a duration.
+    params = models.JSONField(default=dict, blank=True)
     opened_at = models.DateTimeField(default=timezone.now)
     last_seen_at = models.DateTimeField(default=timezone.now)
     cleared_at = models.DateTimeField(null=True, blank=True)
@@ -186,6 +190,52 @@ class HealthCondition(models.Model):
     def __str__(self) -> str:
         state = f"cleared {self.cleared_at:%Y-%m-%d %H:%M}" if self.cleared_at else "open"
         return f"{self.channel_id} {self.code} ({state})"
+
+    def title(self) -> str:
+        shown = {
+            name.removesuffix("_seconds"): duration_text(value)
+            if name.endswith("_seconds")
+            else value
+            for name, value in self.params.items()
+        }
+        return str(CONDITION_TITLES[self.code]) % shown
+
+    def body(self) -> str:
+        if self.code == self.Code.MISSING_PERMISSIONS:
+            needed = self.channel.adapter().required_scopes()
+            return "\n".join(f"{scope}: {needed.get(scope, '')}" for scope in self.params["scopes"])
+        if self.code == self.Code.CHECK_FAILED:
+            return str(self.params.get("error", ""))
+        return str(CONDITION_BODIES.get(self.code, ""))
+
+
+CONDITION_TITLES: dict[str, Promise] = {
+    HealthCondition.Code.TOKEN_EXPIRING: _(
+        "The token of channel %(name)s expires on %(expires_at)s"
+    ),
+    HealthCondition.Code.MISSING_PERMISSIONS: _("Channel %(name)s lacks permissions: %(missing)s"),
+    HealthCondition.Code.MISSING_SUBSCRIPTION: _(
+        "Channel %(name)s lacks webhook subscriptions: %(missing)s"
+    ),
+    HealthCondition.Code.QUIET: _(
+        "Channel %(name)s is quiet for %(silence)s, usually every %(usual)s"
+    ),
+    HealthCondition.Code.CHECK_FAILED: _(
+        "The platform refused the health check of channel %(name)s"
+    ),
+}
+CONDITION_BODIES: dict[str, Promise] = {
+    HealthCondition.Code.TOKEN_EXPIRING: _(
+        "Connect the account again before then, or the channel stops."
+    ),
+    HealthCondition.Code.MISSING_SUBSCRIPTION: _(
+        "The platform sends nothing for these until they are subscribed again."
+    ),
+    HealthCondition.Code.QUIET: _(
+        "Check the webhook subscription on the platform and that the channel's public address "
+        "is reachable."
+    ),
+}
 
 
 class PlatformCheck(models.Model):

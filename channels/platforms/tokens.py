@@ -11,7 +11,6 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from channels.errors import AdapterError
 from channels.models import Channel
@@ -109,12 +108,11 @@ def check_token_lifetimes() -> dict[str, int]:
             )
             counts["disabled"] += 1
             continue
+        day = format(expires_at, "%Y-%m-%d")
         finding = Finding(
             code=Code.TOKEN_EXPIRING,
-            key=f"{expires_at:%Y-%m-%d}",
-            title=_("The token of channel %(name)s expires on %(expires_at)s")
-            % {"name": channel.name, "expires_at": format(expires_at, "%Y-%m-%d")},
-            body=str(_("Connect the account again before then, or the channel stops.")),
+            key=day,
+            params={"name": channel.name, "expires_at": day},
         )
         reconcile(channel=channel, codes=[Code.TOKEN_EXPIRING], findings=[finding])
         counts["warned"] += 1

@@ -88,7 +88,9 @@ def channel_health_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "channel": channel,
             "details": adapter.health_details(),
             "health": health_reports([channel])[channel.pk],
-            "history": HealthCondition.objects.filter(channel=channel)[:20],
+            "history": HealthCondition.objects.filter(channel=channel).select_related("channel")[
+                :20
+            ],
             "rhythm_days": settings.HEALTH_RHYTHM_DAYS,
         },
     )

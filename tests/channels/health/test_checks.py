@@ -237,3 +237,18 @@ def test_beat_runs_both_checks_and_the_rhythm_one_often() -> None:
     }
     assert schedule["channels.tasks.check_delivery_rhythm"] <= 600
     assert schedule["channels.tasks.check_channel_health"] == settings.HEALTH_CHECK_SECONDS
+
+
+def test_each_recipient_reads_the_warning_and_its_resolution_in_their_language(
+    meta_channel: Channel, graph: FakeGraph, manager_client: Client
+) -> None:
+    manager_client.post("/preferences/", {"language": "de", "time_zone": "Europe/Berlin"})
+    graph.permissions["pages_messaging"] = "declined"
+    check_channel_health.apply()
+    graph.permissions["pages_messaging"] = "granted"
+    check_channel_health.apply()
+
+    warning = "Dem Kanal Facebook page fehlen Berechtigungen: pages_messaging"
+    assert titles("mia") == [warning, f"Gelöst: {warning}"]
+    body = Notification.objects.filter(user__username="mia").order_by("id")[0].body
+    assert body == "pages_messaging: Liest und beantwortet Messenger-Unterhaltungen."
