@@ -39,7 +39,8 @@ class TokenFact:
 
     @property
     def soon(self) -> bool:
-        return (self.expires_at - self.now).days < settings.TOKEN_WARN_DAYS
+        """Near its end with nothing to renew it: someone has to connect the account again."""
+        return not self.refreshable and (self.expires_at - self.now).days < settings.TOKEN_WARN_DAYS
 
 
 @dataclass(frozen=True)

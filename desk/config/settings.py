@@ -389,7 +389,7 @@ LINKEDIN_CLIENT_SECRET = env("LINKEDIN_CLIENT_SECRET")
 # Platform addresses by kind ({"x": {"api": ...}}), replacing the connectors' defaults: set
 # by tests to reach fake platforms; never needed in production.
 CONNECT_ENDPOINTS: dict[str, dict[str, str]] = {}
-# Channel health (docs/channels/index.md): how often the platforms are asked about tokens,
+# Channel health (docs/channels/health.md): how often the platforms are asked about tokens,
 # permissions and subscriptions; the days a channel's usual delivery rhythm is learnt from,
 # and when a silence counts as unusual (longer than FACTOR usual intervals, than any gap in
 # those days, and than MIN_MINUTES).

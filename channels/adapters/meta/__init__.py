@@ -45,9 +45,10 @@ SIGNATURE_HEADER = "X-Hub-Signature-256"
 TOKEN_ERROR = 190
 RATE_LIMIT_ERRORS = frozenset({4, 17, 32, 613, 80001, 80002, 80006})
 WINDOW_CLOSED_SUBCODES = frozenset({2018278, 2534022})
-# The page webhook fields the desk reads: posts and comments, and Messenger.
+# The page webhook fields the desk reads (posts and comments, Messenger, mentions of the
+# page), as the connect flow subscribes them (desk.connect.platforms.meta).
 # https://developers.facebook.com/docs/graph-api/webhooks/reference/page
-PAGE_FIELDS = ("feed", "messages")
+PAGE_FIELDS = ("feed", "messages", "mention")
 INSTAGRAM_PERMISSION_PREFIX = "instagram_"
 
 
@@ -119,7 +120,6 @@ class MetaAdapter(ExpiringToken, Adapter):
             help_text=_("ISO date when the page tokens end; empty if they do not."),
         ),
     )
-
 
     # -- accounts ------------------------------------------------------------------------
 

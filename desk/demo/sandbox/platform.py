@@ -142,7 +142,11 @@ def _granted(names: tuple[str, ...]) -> Route:
 
 
 def _graph_subscribed_apps(method: str, match: re.Match[str], params: Any, body: Any) -> Answer:
-    app = {"id": "1", "name": "socialdesk (sandbox)", "subscribed_fields": ["feed", "messages"]}
+    app = {
+        "id": "1",
+        "name": "socialdesk (sandbox)",
+        "subscribed_fields": ["feed", "messages", "mention"],
+    }
     return Answer(200, {"data": [app]})
 
 

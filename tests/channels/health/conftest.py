@@ -30,7 +30,7 @@ META_PAGE_PERMISSIONS = (
 def graph() -> Iterator[FakeGraph]:
     with FakeGraph().running() as fake:
         fake.permissions = {name: "granted" for name in META_PAGE_PERMISSIONS}
-        fake.subscribed_fields = {PAGE_ID: ["feed", "messages"]}
+        fake.subscribed_fields = {PAGE_ID: ["feed", "messages", "mention"]}
         yield fake
 
 

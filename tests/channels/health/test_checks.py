@@ -93,7 +93,8 @@ def test_a_page_whose_app_subscription_was_removed_warns_once(
     check_channel_health.apply()
 
     assert titles("mia") == [
-        f"Channel Facebook page lacks webhook subscriptions: {PAGE_ID}:feed, {PAGE_ID}:messages"
+        f"Channel Facebook page lacks webhook subscriptions: {PAGE_ID}:feed, {PAGE_ID}:messages, "
+        f"{PAGE_ID}:mention"
     ]
 
 
@@ -251,4 +252,4 @@ def test_each_recipient_reads_the_warning_and_its_resolution_in_their_language(
     warning = "Dem Kanal Facebook page fehlen Berechtigungen: pages_messaging"
     assert titles("mia") == [warning, f"Gelöst: {warning}"]
     body = Notification.objects.filter(user__username="mia").order_by("id")[0].body
-    assert body == "pages_messaging: Liest und beantwortet Messenger-Unterhaltungen."
+    assert body == "pages_messaging: Messenger-Unterhaltungen lesen und beantworten."

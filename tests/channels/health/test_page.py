@@ -55,11 +55,11 @@ def test_needed_permissions_show_why_and_the_missing_ones_stand_out(
     detail = shown(staff_client, f"/channels/{meta_channel.pk}/")
     assert (
         '<tr class="scope problem"><td><code>pages_messaging</code></td>'
-        "<td>Reads and answers Messenger conversations.</td><td>missing</td></tr>"
+        "<td>Read and answer Messenger conversations.</td><td>missing</td></tr>"
     ) in detail
     assert (
         "<td><code>pages_manage_engagement</code></td>"
-        "<td>Answers and hides comments in the page&#x27;s name.</td><td>granted</td>"
+        "<td>Reply to comments and hide them.</td><td>granted</td>"
     ) in detail
     # Instagram's permissions are needed only by a channel with an Instagram account.
     assert "instagram_manage_comments" not in detail
@@ -80,7 +80,9 @@ def test_a_missing_webhook_subscription_is_shown_beside_the_ones_in_place(
 
     check_channel_health.apply()
 
-    assert f"Missing webhook subscriptions: {PAGE_ID}:messages" in shown(staff_client)
+    assert f"Missing webhook subscriptions: {PAGE_ID}:messages, {PAGE_ID}:mention" in shown(
+        staff_client
+    )
     detail = shown(staff_client, f"/channels/{meta_channel.pk}/")
     assert f"<li><code>{PAGE_ID}:feed</code>: in place</li>" in detail
     assert f'<li class="problem"><code>{PAGE_ID}:messages</code>: missing</li>' in detail
@@ -186,7 +188,7 @@ def test_the_health_page_of_a_channel_lists_its_resolved_warnings(
 ) -> None:
     graph.subscribed_fields = {PAGE_ID: []}
     check_channel_health.apply()
-    graph.subscribed_fields = {PAGE_ID: ["feed", "messages"]}
+    graph.subscribed_fields = {PAGE_ID: ["feed", "messages", "mention"]}
     check_channel_health.apply()
 
     detail = shown(staff_client, f"/channels/{meta_channel.pk}/")
