@@ -101,7 +101,8 @@ PAGES = [
         fixed("/desk/classifier/"),
         rows.classifier_versions,
         "staff",
-        10,
+        # Two of them read the corrections waiting for review, shown on the same page.
+        12,
         50,
     ),
     ListPage("classification:incidents", fixed("/desk/incidents/"), rows.incidents, "staff", 8),
