@@ -61,7 +61,6 @@ def main() -> int:
             database_url=args.database_url,
             redis_url=redis.url,
             run=run,
-            INBOUND_SWEEP_LEASE_SECONDS="10",
         )
         env = bench_env(**overrides)
         if not args.keep_database:

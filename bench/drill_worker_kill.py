@@ -46,7 +46,6 @@ def main() -> int:
             database_url=args.database_url,
             redis_url=redis.url,
             run=run,
-            INBOUND_SWEEP_LEASE_SECONDS="10",
         )
         env = bench_env(**overrides)
         fresh_database(env)

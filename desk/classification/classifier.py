@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from desk.classification.labels import NETIQUETTE
 from desk.classification.language import detect_language
-from desk.classification.learning.model import TrainedModel
+from desk.classification.learning.model import Prediction, TrainedModel
 from desk.classification.learning.versions import active_model
 from desk.classification.lexicon import LexiconResult, classify_by_lexicon
 from desk.classification.types import Classification
@@ -18,6 +20,13 @@ def classify_text(text: str, *, language_hint: str = "") -> Classification:
     return classify_with(text, language_hint=language_hint, model=model, model_number=number)
 
 
+def classify_texts(items: Sequence[tuple[str, str]]) -> list[Classification]:
+    """Classify many (text, language hint) pairs at once, as `classify_text` would each: the
+    active model is looked up once and scores all of them in one vectorised product."""
+    number, model = active_model()
+    return classify_many(items, model=model, model_number=number)
+
+
 def classify_with(
     text: str,
     *,
@@ -26,14 +35,41 @@ def classify_with(
     model_number: int | None = None,
 ) -> Classification:
     """Classify with the lexicons, and with `model` for the labels it has learned."""
-    language = detect_language(text, hint=language_hint)
-    lexicon = classify_by_lexicon(text, language=language)
+    return classify_many([(text, language_hint)], model=model, model_number=model_number)[0]
+
+
+def classify_many(
+    items: Sequence[tuple[str, str]],
+    *,
+    model: TrainedModel | None,
+    model_number: int | None = None,
+) -> list[Classification]:
+    evidence = []
+    for text, language_hint in items:
+        language = detect_language(text, hint=language_hint)
+        evidence.append((language, classify_by_lexicon(text, language=language)))
+    if model is None:
+        return [_combine(language, lexicon, None, "") for language, lexicon in evidence]
+    model_name = f"model v{model_number}" if model_number is not None else "model"
+    predictions = model.predict_many(
+        [(text, lexicon.hits) for (text, _), (_, lexicon) in zip(items, evidence, strict=True)]
+    )
+    return [
+        _combine(language, lexicon, prediction, model_name)
+        for (language, lexicon), prediction in zip(evidence, predictions, strict=True)
+    ]
+
+
+def _combine(
+    language: str, lexicon: LexiconResult, prediction: Prediction | None, model_name: str
+) -> Classification:
+    """The lexicons' answer, overruled by the model's for the labels the model has learned."""
     labels = dict(lexicon.labels)
     reasons = dict(lexicon.reasons)
     cues = {name: _lexicon_cues(lexicon, name) for name in [*labels, "sentiment"]}
     sources = dict.fromkeys(cues, LEXICON)
     sentiment = lexicon.sentiment
-    if model is None:
+    if prediction is None:
         return Classification(
             language=language,
             labels=labels,
@@ -42,8 +78,6 @@ def classify_with(
             cues={k: v for k, v in cues.items() if v},
             sources=sources,
         )
-    name = f"model v{model_number}" if model_number is not None else "model"
-    prediction = model.predict(text, lexicon.hits)
     for label, probability in prediction.labels.items():
         evidence = lexicon.reasons.get(label)
         labels[label] = round(probability, 3)
@@ -51,13 +85,13 @@ def classify_with(
             # A matched threat is never left to a score: a missed threat costs far more
             # than a second look at a harsh post.
             labels[label] = max(labels[label], lexicon.labels.get(label, 0.0))
-        reasons[label] = f"{name} {probability:.2f}" + (f" ({evidence})" if evidence else "")
+        reasons[label] = f"{model_name} {probability:.2f}" + (f" ({evidence})" if evidence else "")
         cues[label] = _readable(prediction.cues.get(label, ()), lexicon)
         sources[label] = MODEL
     if prediction.sentiment:
         sentiment, probability = max(prediction.sentiment.items(), key=lambda item: item[1])
         sentiment = str(sentiment)
-        reasons["sentiment"] = f"{name} {sentiment} {probability:.2f}"
+        reasons["sentiment"] = f"{model_name} {sentiment} {probability:.2f}"
         cues["sentiment"] = _readable(prediction.cues.get(sentiment, ()), lexicon)
         sources["sentiment"] = MODEL
     labels = {label: score for label, score in labels.items() if score >= 0.05}

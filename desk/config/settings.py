@@ -195,10 +195,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 # Beat's crontab entries are in the desk's time zone (the weekly summary on Monday morning).
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
-    # Inbound events: enqueue those left pending (broker down) or due for a retry.
+    # Inbound events: a drain for those left pending (broker down, drain lost) or due for a
+    # retry. One indexed query when nothing is pending.
     "sweep-pending-inbound-events": {
         "task": "desk.ingestion.tasks.sweep_pending_events",
-        "schedule": env_float("INBOUND_SWEEP_SECONDS", 60),
+        "schedule": env_float("INBOUND_SWEEP_SECONDS", 10),
     },
     "poll-due-channels": {"task": "channels.tasks.poll_due_channels", "schedule": 30.0},
     "sweep-queued-deliveries": {
@@ -346,11 +347,14 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "desk@socialdesk.invalid")
 # exponential backoff between attempts (seconds).
 INBOUND_MAX_ATTEMPTS = env_int("INBOUND_MAX_ATTEMPTS", 6)
 INBOUND_RETRY_BASE_SECONDS = env_int("INBOUND_RETRY_BASE_SECONDS", 30)
-# The sweeper leaves a new event this long to its own on-commit enqueue before taking it over.
-INBOUND_SWEEP_GRACE_SECONDS = env_int("INBOUND_SWEEP_GRACE_SECONDS", 30)
-# An event the sweeper enqueued is not enqueued again for this long (its task may be queued
-# behind a backlog); if the task is lost after all, the next sweep after the lease takes it.
-INBOUND_SWEEP_LEASE_SECONDS = env_int("INBOUND_SWEEP_LEASE_SECONDS", 300)
+# The sweeper leaves a new event this long to the drain its storing asked for before asking
+# for one itself (a drain lost with its worker or broker).
+INBOUND_SWEEP_GRACE_SECONDS = env_int("INBOUND_SWEEP_GRACE_SECONDS", 10)
+# Events a worker claims and processes in one transaction. SQLite has one writer at a time:
+# smaller batches keep the web process from waiting for a whole batch to commit.
+INBOUND_BATCH_SIZE = env_int("INBOUND_BATCH_SIZE", 20 if _SQLITE else 200)
+# A drain hands over to a new one after this long, so other tasks on the queue get their turn.
+INBOUND_DRAIN_SECONDS = env_float("INBOUND_DRAIN_SECONDS", 10)
 # A reply to a resolved ticket within this many days reopens it; later, a new ticket opens.
 REOPEN_WINDOW_DAYS = env_int("REOPEN_WINDOW_DAYS", 7)
 # Hosts that may resolve to private or loopback addresses (fake platforms in tests, an

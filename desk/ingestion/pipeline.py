@@ -61,6 +61,7 @@ def ingest(
     inbound_event: InboundEvent | None = None,
     fresh: bool = False,
     extra_rows: ExtraRows | None = None,
+    classification: Classification | None = None,
 ) -> IngestResult:
     """Turn one mention into a message (and a ticket).
 
@@ -68,10 +69,11 @@ def ingest(
     API), so no message can have it yet: no lookup, and no savepoint to retry in, since only
     the new author's identity could collide and its upsert waits for the other writer instead.
     An event without a primary key is inserted together with the message; so are the rows
-    `extra_rows` returns.
+    `extra_rows` returns. `classification`: the mention's, when the caller classified many at
+    once.
     """
     if fresh:
-        return _ingest_new(channel, mention, inbound_event, extra_rows)
+        return _ingest_new(channel, mention, inbound_event, extra_rows, classification)
     for attempt in range(_MAX_ATTEMPTS):
         existing = _existing_message(channel, mention.platform_id)
         if existing is not None:
@@ -82,7 +84,9 @@ def ingest(
             return IngestResult(None, None, False)
         try:
             with transaction.atomic():
-                return _ingest_new(channel, mention, inbound_event, extra_rows)
+                return _ingest_new(
+                    channel, mention, inbound_event, extra_rows, classification
+                )
         except IntegrityError:
             if attempt == _MAX_ATTEMPTS - 1:
                 raise
@@ -102,10 +106,12 @@ def _ingest_new(
     mention: Mention,
     inbound_event: InboundEvent | None,
     extra_rows: ExtraRows | None,
+    classification: Classification | None,
 ) -> IngestResult:
     identity = upsert_identity(channel, mention.author)
     parent = _find_parent(channel, mention)
-    classification = classify_text(mention.text, language_hint=mention.language)
+    if classification is None:
+        classification = classify_text(mention.text, language_hint=mention.language)
     conversation, started = _find_or_start_conversation(
         channel, mention, identity, parent, classification.language
     )

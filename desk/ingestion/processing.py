@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import logging
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from channels.adapters.base import Mention, ParsedEvent
 from channels.models import InboundEvent
 from channels.platforms.revisions import apply_change
+from desk.classification import crisis
+from desk.classification.classifier import classify_texts
+from desk.classification.types import Classification
 from desk.ingestion.pipeline import ExtraRows, IngestResult, ingest
 
 log = logging.getLogger(__name__)
@@ -56,6 +64,128 @@ def process_event(event_id: int) -> tuple[Outcome, list[IngestResult]]:
         return Outcome.PROCESSED, results
 
 
+@dataclass
+class BatchReport:
+    claimed: int = 0
+    outcomes: Counter[Outcome] = field(default_factory=Counter)
+
+    @property
+    def handled(self) -> int:
+        """Events processed or recorded as failed; the rest of the claim was left pending."""
+        return sum(self.outcomes.values())
+
+
+# Deadlock detected, serialization failure: two batches met on the same rows. Neither event is
+# at fault, so neither is charged an attempt; the event is due again at once.
+_CONTENTION = {"40P01", "40001"}
+_RECORDED = ["state", "attempts", "last_error", "processed_at", "next_attempt_at"]
+# Mentions classified in one vectorised call; a batch cut short wastes at most these.
+CLASSIFY_CHUNK = 50
+
+
+def process_batch(*, limit: int, seconds: float = float("inf")) -> BatchReport:
+    """Claim up to `limit` due pending events and process them in one transaction.
+
+    Row locks taken with SKIP LOCKED give concurrent workers disjoint batches. Until the commit
+    nothing of the batch exists: a worker killed midway leaves every event pending, and its
+    locks go with its connection. Each event runs in its own savepoint, so one that fails is
+    recorded (backoff, then parked) without undoing the others. After `seconds` the batch
+    commits what it has done and leaves the rest pending: its first tickets do not wait for
+    its last ones.
+    """
+    stop_at = time.monotonic() + seconds
+    with transaction.atomic():
+        # of=("self",): the event rows only (see process_event). Where the database has no
+        # row locks (SQLite) Django leaves the clause out: one writer at a time anyway.
+        events = list(
+            InboundEvent.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("channel")
+            .filter(state=InboundEvent.State.PENDING, next_attempt_at__lte=timezone.now())
+            .order_by("next_attempt_at", "pk")[:limit]
+        )
+        report = BatchReport(claimed=len(events))
+        handled: list[InboundEvent] = []
+        with crisis.counts_deferred() as counts:
+            for start in range(0, len(events), CLASSIFY_CHUNK):
+                if start and time.monotonic() >= stop_at:
+                    break  # the first chunk always runs: a drain always gets ahead
+                chunk = events[start : start + CLASSIFY_CHUNK]
+                for event, outcome in _process_chunk(chunk, counts):
+                    handled.append(event)
+                    report.outcomes[outcome] += 1
+            # Last, just before the commit: the shared counter rows are locked only briefly.
+            counts.write()
+        # The batch's tickets become visible together, at the commit that follows.
+        finished = timezone.now()
+        for event in handled:
+            if event.state != InboundEvent.State.PENDING:
+                event.processed_at = finished
+        InboundEvent.objects.bulk_update(handled, _RECORDED)
+    return report
+
+
+def _process_chunk(
+    events: list[InboundEvent], counts: crisis.DeferredCounts
+) -> list[tuple[InboundEvent, Outcome]]:
+    parsed, failures = _parse_all(events)
+    mentions = [m for e in events if e.pk in parsed for m in _to_ingest(parsed[e.pk])]
+    classified = iter(classify_texts([(m.text, m.language) for m in mentions]))
+    outcomes = []
+    for event in events:
+        if event.pk in parsed:
+            found = parsed[event.pk]
+            classifications = [next(classified) for _ in _to_ingest(found)]
+            counted = counts.snapshot()
+            try:
+                with transaction.atomic():
+                    _, state, note = _ingest_parsed(event, found, classifications)
+            except Exception as exc:  # noqa: BLE001 - any failure is recorded on the event
+                counts.restore(counted)
+                failures[event.pk] = exc
+            else:
+                event.state, event.last_error = state, note
+                event.attempts += 1
+                outcomes.append((event, Outcome.PROCESSED))
+        if event.pk in failures:
+            outcomes.append((event, _settle_failure(event, failures[event.pk])))
+    return outcomes
+
+
+def _to_ingest(parsed: ParsedEvent) -> tuple[Mention, ...]:
+    """The mentions `_ingest_parsed` will ingest (none of an ignored or unsupported event)."""
+    return () if parsed.unsupported_because or parsed.ignored_because else parsed.mentions
+
+
+def _parse_all(
+    events: list[InboundEvent],
+) -> tuple[dict[int, ParsedEvent], dict[int, Exception]]:
+    """Every event parsed, or its failure. A parser may call its platform and write (a token
+    refresh), so parsing runs in a savepoint: one for all, and if any fails, one per event."""
+    try:
+        with transaction.atomic():
+            return {event.pk: event.channel.adapter().parse_event(event) for event in events}, {}
+    except Exception:  # noqa: BLE001, S110 - told apart below, event by event  # nosec B110
+        pass
+    parsed: dict[int, ParsedEvent] = {}
+    failures: dict[int, Exception] = {}
+    for event in events:
+        try:
+            with transaction.atomic():
+                parsed[event.pk] = event.channel.adapter().parse_event(event)
+        except Exception as exc:  # noqa: BLE001 - any failure is recorded on the event
+            failures[event.pk] = exc
+    return parsed, failures
+
+
+def _settle_failure(event: InboundEvent, exc: Exception) -> Outcome:
+    if isinstance(exc, OperationalError) and getattr(exc.__cause__, "pgcode", "") in _CONTENTION:
+        log.info("inbound event %s met another batch; due again: %s", event.pk, exc)
+        event.next_attempt_at = timezone.now()
+        return Outcome.SKIPPED
+    log.warning("inbound event %s failed: %s", event.pk, exc, exc_info=exc)
+    return _note_failure(event, exc)
+
+
 def ingest_stored_event(
     event: InboundEvent, *, fresh: bool = False, extra_rows: ExtraRows | None = None
 ) -> list[IngestResult]:
@@ -84,10 +214,22 @@ def _ingest_event(
     event: InboundEvent, *, fresh: bool = False, extra_rows: ExtraRows | None = None
 ) -> tuple[list[IngestResult], str, str]:
     parsed = event.channel.adapter().parse_event(event)
+    return _ingest_parsed(event, parsed, fresh=fresh, extra_rows=extra_rows)
+
+
+def _ingest_parsed(
+    event: InboundEvent,
+    parsed: ParsedEvent,
+    classifications: Sequence[Classification | None] = (),
+    *,
+    fresh: bool = False,
+    extra_rows: ExtraRows | None = None,
+) -> tuple[list[IngestResult], str, str]:
     if parsed.unsupported_because:
         return [], InboundEvent.State.UNSUPPORTED, parsed.unsupported_because
     if parsed.ignored_because:
         return [], InboundEvent.State.IGNORED, parsed.ignored_because
+    classified = list(classifications) or [None] * len(parsed.mentions)
     results = [
         ingest(
             channel=event.channel,
@@ -95,8 +237,9 @@ def _ingest_event(
             inbound_event=event,
             fresh=fresh,
             extra_rows=extra_rows,
+            classification=classification,
         )
-        for mention in parsed.mentions
+        for mention, classification in zip(parsed.mentions, classified, strict=True)
     ]
     notes = [
         apply_change(channel=event.channel, change=change, inbound_event=event)
@@ -106,6 +249,12 @@ def _ingest_event(
 
 
 def _record_failure(event: InboundEvent, exc: Exception) -> Outcome:
+    outcome = _note_failure(event, exc)
+    event.save(update_fields=["attempts", "last_error", "state", "next_attempt_at"])
+    return outcome
+
+
+def _note_failure(event: InboundEvent, exc: Exception) -> Outcome:
     event.attempts += 1
     event.last_error = f"{type(exc).__name__}: {exc}"[:2000]
     if event.attempts >= settings.INBOUND_MAX_ATTEMPTS:
@@ -114,7 +263,6 @@ def _record_failure(event: InboundEvent, exc: Exception) -> Outcome:
     else:
         event.next_attempt_at = timezone.now() + retry_delay(event.attempts)
         outcome = Outcome.RETRY
-    event.save(update_fields=["attempts", "last_error", "state", "next_attempt_at"])
     return outcome
 
 

@@ -1,15 +1,29 @@
+"""Getting stored events processed: by the batch (a drain), one by one inline, or by the sweeper.
+
+A stored event is announced once its transaction commits (`enqueue_processing`). With a broker,
+the announcement asks for a drain: one task that claims pending events in batches until none
+is left. Announcements coalesce: while a drain is asked for and has not started, further events
+publish nothing (one Redis SET NX instead of a publish per webhook), because that drain will
+claim them too. Tests and installations without a broker run each event inline instead.
+"""
+
 import logging
 import time
-from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.utils import timezone
+from django.core.cache import cache
 
-from channels.models import InboundEvent
-from desk.ingestion.processing import due_event_ids, process_event
+from desk.ingestion.processing import due_event_ids, process_batch, process_event
 
 log = logging.getLogger(__name__)
+
+# Set while a drain is asked for and has not started. The drain deletes it before it claims
+# anything, so an event stored after that either sets it again (and asks for a new drain) or
+# finds it set by an event whose drain starts later: no event is left unannounced. It expires
+# in case that drain is lost with its broker; the sweeper catches what is left then.
+DRAIN_ASKED_KEY = "ingestion:drain-asked"
+DRAIN_ASKED_SECONDS = 10
 
 
 @shared_task(name="desk.ingestion.tasks.process_inbound_event", acks_late=True)
@@ -18,17 +32,37 @@ def process_inbound_event(event_id: int) -> str:
     return outcome.value
 
 
+@shared_task(name="desk.ingestion.tasks.drain_inbound_events", acks_late=True)
+def drain_inbound_events() -> int:
+    """Process due pending events in batches until none is left; return how many were claimed.
+
+    While batches come back full, one more drain is asked for, so an idle worker process joins
+    in; a drain hands over after INBOUND_DRAIN_SECONDS, so other tasks are not starved.
+    """
+    _forget_drain_asked()
+    limit = settings.INBOUND_BATCH_SIZE
+    stop_at = time.monotonic() + settings.INBOUND_DRAIN_SECONDS
+    claimed, helped = 0, False
+    while True:
+        batch = process_batch(limit=limit)
+        claimed += batch.claimed
+        if batch.claimed < limit:
+            return claimed
+        if time.monotonic() >= stop_at:
+            _publish_drain()
+            return claimed
+        if not helped:
+            helped = _publish_drain()
+
+
 @shared_task(name="desk.ingestion.tasks.sweep_pending_events")
 def sweep_pending_events() -> int:
-    """Re-enqueue events left pending: stored while Redis was down, or due for a retry."""
-    enqueued = [event_id for event_id in due_event_ids() if enqueue_processing(event_id)]
-    # While a backlog drains, an enqueued event may stay pending for minutes; without a lease
-    # every sweep would queue it again and flood the workers with duplicates to skip.
-    lease = timezone.now() + timedelta(seconds=settings.INBOUND_SWEEP_LEASE_SECONDS)
-    InboundEvent.objects.filter(pk__in=enqueued, state=InboundEvent.State.PENDING).update(
-        next_attempt_at=lease
-    )
-    return len(enqueued)
+    """Ask for a drain when events were left pending: stored while the broker was down, left by
+    a lost drain, or due for a retry. Returns how many were found."""
+    due = due_event_ids()
+    if due:
+        _publish_drain()
+    return len(due)
 
 
 # After a failed publish, further publishes in this process are skipped for a moment: during
@@ -39,15 +73,50 @@ _broker_down_until = 0.0
 
 
 def enqueue_processing(event_id: int) -> bool:
-    """Hand an event to a worker. A broker outage is not an error: the sweeper catches up."""
-    global _broker_down_until
-    eager = process_inbound_event.app.conf.task_always_eager  # runs inline, no broker involved
-    if not eager and time.monotonic() < _broker_down_until:
-        return False
-    try:
+    """Hand a stored event to a worker. A broker outage is not an error: the sweeper catches up.
+
+    Eager (tests, no broker): the event is processed here and now, alone.
+    """
+    if process_inbound_event.app.conf.task_always_eager:
         process_inbound_event.apply_async((event_id,))
-    except Exception as exc:  # noqa: BLE001 - the event is stored; the sweeper will retry
-        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
-        log.warning("could not enqueue inbound event %s: %s", event_id, exc)
+        return True
+    if time.monotonic() < _broker_down_until:
         return False
+    if _drain_coalesces():
+        try:
+            if not cache.add(DRAIN_ASKED_KEY, event_id, DRAIN_ASKED_SECONDS):
+                return True  # a drain that has not started yet will claim this event
+        except Exception as exc:  # noqa: BLE001 - Redis is down: the sweeper will catch up
+            return _broker_failed(exc)
+    return _publish_drain()
+
+
+def _publish_drain() -> bool:
+    try:
+        drain_inbound_events.apply_async()
+    except Exception as exc:  # noqa: BLE001 - the events are stored; the sweeper will retry
+        _forget_drain_asked()
+        return _broker_failed(exc)
     return True
+
+
+def _broker_failed(exc: Exception) -> bool:
+    global _broker_down_until
+    _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
+    log.warning("could not ask for a drain of inbound events: %s", exc)
+    return False
+
+
+def _drain_coalesces() -> bool:
+    """Only a cache the web and worker processes share (Redis) can tell a web process that a
+    drain is already asked for; a per-process cache (the embedded default) cannot."""
+    return settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+
+
+def _forget_drain_asked() -> None:
+    if not _drain_coalesces():
+        return
+    try:
+        cache.delete(DRAIN_ASKED_KEY)
+    except Exception as exc:  # noqa: BLE001 - Redis is down: the key expires by itself
+        log.warning("could not clear the drain flag: %s", exc)
