@@ -18,7 +18,6 @@ from django.utils import timezone
 from channels.adapters.base import Mention, ParsedEvent
 from channels.models import InboundEvent
 from channels.platforms.revisions import apply_change
-from desk.classification import crisis
 from desk.classification.classifier import classify_texts
 from desk.classification.types import Classification
 from desk.ingestion.pipeline import ExtraRows, IngestResult, ingest
@@ -105,16 +104,12 @@ def process_batch(*, limit: int, seconds: float = float("inf")) -> BatchReport:
         )
         report = BatchReport(claimed=len(events))
         handled: list[InboundEvent] = []
-        with crisis.counts_deferred() as counts:
-            for start in range(0, len(events), CLASSIFY_CHUNK):
-                if start and time.monotonic() >= stop_at:
-                    break  # the first chunk always runs: a drain always gets ahead
-                chunk = events[start : start + CLASSIFY_CHUNK]
-                for event, outcome in _process_chunk(chunk, counts):
-                    handled.append(event)
-                    report.outcomes[outcome] += 1
-            # Last, just before the commit: the shared counter rows are locked only briefly.
-            counts.write()
+        for start in range(0, len(events), CLASSIFY_CHUNK):
+            if start and time.monotonic() >= stop_at:
+                break  # the first chunk always runs: a drain always gets ahead
+            for event, outcome in _process_chunk(events[start : start + CLASSIFY_CHUNK]):
+                handled.append(event)
+                report.outcomes[outcome] += 1
         # The batch's tickets become visible together, at the commit that follows.
         finished = timezone.now()
         for event in handled:
@@ -124,9 +119,7 @@ def process_batch(*, limit: int, seconds: float = float("inf")) -> BatchReport:
     return report
 
 
-def _process_chunk(
-    events: list[InboundEvent], counts: crisis.DeferredCounts
-) -> list[tuple[InboundEvent, Outcome]]:
+def _process_chunk(events: list[InboundEvent]) -> list[tuple[InboundEvent, Outcome]]:
     parsed, failures = _parse_all(events)
     mentions = [m for e in events if e.pk in parsed for m in _to_ingest(parsed[e.pk])]
     classified = iter(classify_texts([(m.text, m.language) for m in mentions]))
@@ -135,12 +128,10 @@ def _process_chunk(
         if event.pk in parsed:
             found = parsed[event.pk]
             classifications = [next(classified) for _ in _to_ingest(found)]
-            counted = counts.snapshot()
             try:
                 with transaction.atomic():
                     _, state, note = _ingest_parsed(event, found, classifications)
             except Exception as exc:  # noqa: BLE001 - any failure is recorded on the event
-                counts.restore(counted)
                 failures[event.pk] = exc
             else:
                 event.state, event.last_error = state, note
