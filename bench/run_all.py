@@ -56,6 +56,7 @@ BENCHES = (
     Bench("retention", "retention.py", ("--messages", "20000")),
     Bench("ack", "ack.py", ("--rounds", "2", "--seconds", "1")),
     Bench("load", "load.py", ("--deliveries", "300", "--seconds", "2", "--spike-seconds", "15")),
+    Bench("drain", "drain.py", ("--events", "200", "--seconds", "2")),
     Bench("drill_redis", "drill_redis.py", ("--deliveries", "60"), drill=True),
     Bench("drill_worker_kill", "drill_worker_kill.py", ("--deliveries", "60"), drill=True),
     Bench("drill_postgres", "drill_postgres.py", ("--seconds", "8"), drill=True),

@@ -12,8 +12,10 @@ def compose() -> dict[str, Any]:
 
 def test_compose_runs_the_whole_stack_with_health_checks() -> None:
     services = compose()["services"]
-    assert set(services) == {"web", "worker", "beat", "streams", "postgres", "redis"}
+    assert set(services) == {"migrate", "web", "worker", "beat", "streams", "postgres", "redis"}
     for name, service in services.items():
+        if name == "migrate":
+            continue  # a one-shot: it exits when done, and only a failure restarts it
         assert "healthcheck" in service, name
         assert service.get("restart") == "unless-stopped", name
 
@@ -21,7 +23,7 @@ def test_compose_runs_the_whole_stack_with_health_checks() -> None:
 def test_compose_commands_start_the_right_processes() -> None:
     services = compose()["services"]
     assert "gunicorn desk.config.wsgi:application" in services["web"]["command"]
-    assert "migrate" in services["web"]["command"]
+    assert services["migrate"]["command"] == "python manage.py migrate --noinput"
     assert services["worker"]["command"].startswith("celery -A desk.config worker")
     assert services["beat"]["command"].startswith("celery -A desk.config beat")
     assert services["streams"]["command"].startswith("python manage.py stream_consumer --all")
@@ -60,3 +62,28 @@ def test_the_worker_is_scalable_and_restarts_after_a_crash() -> None:
     # A crashed worker (the drills SIGKILL it) must come back by itself; --scale needs no name.
     assert worker["restart"] == "unless-stopped"
     assert "container_name" not in worker and "hostname" not in worker
+
+
+def test_migrations_run_once_before_any_web_or_worker_container_starts() -> None:
+    services = compose()["services"]
+    assert services["migrate"]["restart"] == "on-failure"
+    for name in ("web", "worker", "beat"):
+        assert "migrate" not in services[name]["command"], name
+        assert services[name]["depends_on"]["migrate"] == {
+            "condition": "service_completed_successfully"
+        }, name
+        assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy", name
+
+
+def test_web_and_worker_containers_scale_out_against_one_database_and_broker() -> None:
+    services = compose()["services"]
+    # `--scale web=N`: a range of host ports, one per container, and no fixed name.
+    (published,) = services["web"]["ports"]
+    assert published == "${WEB_PORTS:-8000-8009}:8000"
+    for name in ("web", "worker"):
+        assert "container_name" not in services[name], name
+        environment = services[name]["environment"]
+        assert environment["DATABASE_URL"].endswith("@postgres:5432/socialdesk"), name
+        assert environment["REDIS_URL"] == "redis://redis:6379/0", name
+    assert "--concurrency ${WORKER_CONCURRENCY:-4}" in services["worker"]["command"]
+    assert "--workers ${WEB_WORKERS:-4}" in services["web"]["command"]
