@@ -5,19 +5,22 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
 from channels.models import Channel, InboundEvent
 from desk.config import celery_app
+from desk.ingestion.tasks import DRAIN_ASKED_KEY
 from tests.conftest import mention_payload, signed_delivery, skip_or_fail
-from tickets.models import Ticket
+from tickets.models import Message, Ticket
 
 pytestmark = pytest.mark.worker
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +32,8 @@ def database_url() -> str:
 
 
 @pytest.fixture
-def celery_worker(transactional_db: None) -> Iterator[str]:
+def broker_queue(transactional_db: None) -> Iterator[tuple[str, Callable[[], None]]]:
+    """A queue of this test's own on Redis, and a function that starts a real worker on it."""
     if connection.vendor != "postgresql" or not settings.REDIS_URL:
         skip_or_fail("needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL)")
     queue = f"test-{uuid.uuid4().hex[:8]}"
@@ -39,38 +43,53 @@ def celery_worker(transactional_db: None) -> Iterator[str]:
         "CELERY_QUEUE": queue,
         "CELERY_TASK_ALWAYS_EAGER": "0",
     }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "desk.config",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "INFO",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    workers: list[subprocess.Popen[bytes]] = []
+
+    def start_worker() -> None:
+        workers.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "desk.config",
+                    "worker",
+                    "--pool",
+                    "solo",
+                    "--loglevel",
+                    "INFO",
+                    "-Q",
+                    queue,
+                    "--without-gossip",
+                    "--without-mingle",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+            )
+        )
+
     previous_queue = celery_app.conf.task_default_queue
     celery_app.conf.task_default_queue = queue
     celery_app.conf.task_always_eager = False
     try:
-        yield queue
+        yield queue, start_worker
     finally:
         celery_app.conf.task_default_queue = previous_queue
-        worker.terminate()
-        output, _ = worker.communicate(timeout=30)
-        sys.stdout.write(output.decode(errors="replace")[-3000:])
+        redis.Redis.from_url(settings.REDIS_URL).delete(queue)
+        for worker in workers:
+            worker.terminate()
+            output, _ = worker.communicate(timeout=30)
+            sys.stdout.write(output.decode(errors="replace")[-3000:])
+
+
+@pytest.fixture
+def celery_worker(broker_queue: tuple[str, Callable[[], None]]) -> str:
+    queue, start_worker = broker_queue
+    start_worker()
+    return queue
 
 
 def wait_for(predicate: Any, timeout: float = 60.0) -> bool:
@@ -95,3 +114,25 @@ def test_a_real_worker_turns_a_webhook_delivery_into_a_ticket(celery_worker: str
     ticket = Ticket.objects.get()
     assert ticket.queue.slug == "technical"
     assert InboundEvent.objects.get().state == InboundEvent.State.DONE
+
+
+def test_a_burst_of_deliveries_asks_for_one_drain_that_tickets_them_all(
+    broker_queue: tuple[str, Callable[[], None]],
+) -> None:
+    queue, start_worker = broker_queue
+    cache.delete(DRAIN_ASKED_KEY)  # left by an earlier run within its expiry
+    channel = Channel.objects.create(
+        kind="webhook", name="Partner", credentials={"secret": "s3cret"}
+    )
+    client = Client()
+    for n in range(6):
+        payload = mention_payload(f"p{n}", f"The app crashes, report {n}", author_id=f"u{n}")
+        assert signed_delivery(client, channel, payload, delivery=f"d{n}").status_code == 200
+
+    # One drain asked for while none has started, not a task per delivery.
+    assert redis.Redis.from_url(settings.REDIS_URL).llen(queue) == 1
+    start_worker()
+
+    assert wait_for(lambda: Ticket.objects.count() == 6), "the drain did not ticket them all"
+    assert set(InboundEvent.objects.values_list("state", flat=True)) == {"done"}
+    assert Message.objects.count() == 6
