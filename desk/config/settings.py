@@ -353,6 +353,9 @@ INBOUND_SWEEP_GRACE_SECONDS = env_int("INBOUND_SWEEP_GRACE_SECONDS", 10)
 # Events a worker claims and processes in one transaction. SQLite has one writer at a time:
 # smaller batches keep the web process from waiting for a whole batch to commit.
 INBOUND_BATCH_SIZE = env_int("INBOUND_BATCH_SIZE", 20 if _SQLITE else 200)
+# A batch commits what it has done after this long and leaves the rest of its claim pending:
+# its first tickets do not wait for its last ones.
+INBOUND_BATCH_SECONDS = env_float("INBOUND_BATCH_SECONDS", 1.0)
 # A drain hands over to a new one after this long, so other tasks on the queue get their turn.
 INBOUND_DRAIN_SECONDS = env_float("INBOUND_DRAIN_SECONDS", 10)
 # A reply to a resolved ticket within this many days reopens it; later, a new ticket opens.

@@ -34,7 +34,7 @@ def process_inbound_event(event_id: int) -> str:
 
 @shared_task(name="desk.ingestion.tasks.drain_inbound_events", acks_late=True)
 def drain_inbound_events() -> int:
-    """Process due pending events in batches until none is left; return how many were claimed.
+    """Process due pending events in batches until none is left; return how many it handled.
 
     While batches come back full, one more drain is asked for, so an idle worker process joins
     in; a drain hands over after INBOUND_DRAIN_SECONDS, so other tasks are not starved.
@@ -44,17 +44,17 @@ def drain_inbound_events() -> int:
     stop_at = time.monotonic() + settings.INBOUND_DRAIN_SECONDS
     # Run inline (eager): no other worker could join or take over; this drain does it all.
     inline = drain_inbound_events.app.conf.task_always_eager
-    claimed, helped = 0, False
+    handled, helped = 0, False
     while True:
-        batch = process_batch(limit=limit)
-        claimed += batch.claimed
+        batch = process_batch(limit=limit, seconds=settings.INBOUND_BATCH_SECONDS)
+        handled += batch.handled
         if batch.claimed < limit:
-            return claimed
+            return handled
         if inline:
             continue
         if time.monotonic() >= stop_at:
             _publish_drain()
-            return claimed
+            return handled
         if not helped:
             helped = _publish_drain()
 

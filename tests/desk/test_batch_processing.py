@@ -13,6 +13,7 @@ from desk.classification.classifier import classify_many, classify_with
 from desk.classification.learning.dataset import SEED_PATH, read_jsonl
 from desk.classification.learning.model import train
 from desk.classification.models import Incident, MentionCount
+from desk.ingestion.processing import CLASSIFY_CHUNK, process_batch
 from desk.ingestion.tasks import drain_inbound_events
 from tests.classification.test_crisis import COMPLAINTS
 from tests.conftest import mention_payload, skip_or_fail
@@ -140,3 +141,19 @@ def test_a_batch_size_of_any_length_drains_the_backlog(
     assert drain_inbound_events.delay().get() == 4
     assert not InboundEvent.objects.filter(state=InboundEvent.State.PENDING).exists()
     assert Message.objects.count() == 4
+
+
+def test_a_batch_out_of_time_commits_what_it_did_and_leaves_the_rest_pending(
+    webhook_channel: Channel, settings: Any
+) -> None:
+    settings.INBOUND_BATCH_SECONDS = 0  # out of time after the first chunk of every batch
+    for n in range(CLASSIFY_CHUNK + 5):
+        stored(webhook_channel, f"p{n}", "Where is my order?", author_id=f"u{n}")
+
+    first = process_batch(limit=CLASSIFY_CHUNK + 5, seconds=0)
+
+    assert (first.claimed, first.handled) == (CLASSIFY_CHUNK + 5, CLASSIFY_CHUNK)
+    assert InboundEvent.objects.filter(state=InboundEvent.State.PENDING).count() == 5
+    assert InboundEvent.objects.filter(state=InboundEvent.State.PENDING, attempts=0).count() == 5
+    assert drain_inbound_events.delay().get() == 5
+    assert Message.objects.count() == CLASSIFY_CHUNK + 5
