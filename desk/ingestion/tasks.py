@@ -48,7 +48,8 @@ def drain_inbound_events() -> int:
     while True:
         batch = process_batch(limit=limit, seconds=settings.INBOUND_BATCH_SECONDS)
         handled += batch.handled
-        if batch.claimed < limit:
+        # A full claim may have left more behind it; a batch out of time left part of its own.
+        if batch.claimed < limit and batch.handled == batch.claimed:
             return handled
         if inline:
             continue

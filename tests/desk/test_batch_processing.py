@@ -157,3 +157,16 @@ def test_a_batch_out_of_time_commits_what_it_did_and_leaves_the_rest_pending(
     assert InboundEvent.objects.filter(state=InboundEvent.State.PENDING, attempts=0).count() == 5
     assert drain_inbound_events.delay().get() == 5
     assert Message.objects.count() == CLASSIFY_CHUNK + 5
+
+
+def test_a_drain_whose_batches_run_out_of_time_still_leaves_nothing_pending(
+    webhook_channel: Channel, settings: Any
+) -> None:
+    # Claims shorter than the batch size, each cut short after its first chunk.
+    settings.INBOUND_BATCH_SIZE = 3 * CLASSIFY_CHUNK
+    settings.INBOUND_BATCH_SECONDS = 0
+    for n in range(2 * CLASSIFY_CHUNK + 3):
+        stored(webhook_channel, f"p{n}", "Where is my order?", author_id=f"u{n}")
+
+    assert drain_inbound_events.delay().get() == 2 * CLASSIFY_CHUNK + 3
+    assert not InboundEvent.objects.filter(state=InboundEvent.State.PENDING).exists()
