@@ -84,9 +84,7 @@ def ingest(
             return IngestResult(None, None, False)
         try:
             with transaction.atomic():
-                return _ingest_new(
-                    channel, mention, inbound_event, extra_rows, classification
-                )
+                return _ingest_new(channel, mention, inbound_event, extra_rows, classification)
         except IntegrityError:
             if attempt == _MAX_ATTEMPTS - 1:
                 raise
