@@ -76,12 +76,14 @@ def test_a_redelivered_mention_in_a_batch_adds_no_second_message(
 
 
 def test_a_burst_in_one_batch_is_counted_once_each_and_opens_an_incident(
-    webhook_channel: Channel,
+    webhook_channel: Channel, django_capture_on_commit_callbacks: Any
 ) -> None:
     for n, text in enumerate(COMPLAINTS):
         stored(webhook_channel, f"p{n}", text, author_id=f"angry-{n}")
 
-    assert drain_inbound_events.delay().get() == len(COMPLAINTS)
+    # The counters follow the batch's commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert drain_inbound_events.delay().get() == len(COMPLAINTS)
 
     counts = MentionCount.objects.get(scope=f"channel:{webhook_channel.pk}")
     assert (counts.total, counts.negative) == (len(COMPLAINTS), len(COMPLAINTS))
