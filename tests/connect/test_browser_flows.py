@@ -4,44 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from django.apps import apps as django_apps
-from django.db import connection
-from django.test import Client
-
 from channels.models import Channel
-from tests.connect.conftest import make_manager
+from tests.connect.conftest import live, open_desk, stored_credentials
 from tests.fakes import meta_login
 from tests.fakes import x as fake_x
 from tests.fakes.mastodon import FakeMastodon
 from tests.fakes.meta_login import FakeMetaLogin
 from tests.fakes.x import FakeX
-
-live = pytest.mark.django_db(
-    transaction=True, available_apps=[app.name for app in django_apps.get_app_configs()]
-)
-
-
-def open_desk(browser: Any, live_server: Any, settings: Any) -> Any:
-    # Redirect URIs and webhook URLs are built from the public address: the live server's.
-    settings.PUBLIC_BASE_URL = live_server.url
-    client = Client()
-    client.force_login(make_manager())
-    context = browser.new_context(viewport={"width": 1300, "height": 900})
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
-    page.goto(f"{live_server.url}/channels/")
-    page.get_by_role("link", name="Connect a channel").click()
-    page.wait_for_url("**/channels/connect/")
-    return page
-
-
-def stored_credentials(channel: Channel) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT credentials FROM channels_channel WHERE id = %s", [channel.pk])
-        return str(cursor.fetchone()[0])
 
 
 @live

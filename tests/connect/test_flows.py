@@ -185,22 +185,6 @@ def test_a_wrong_bluesky_app_password_makes_no_channel(
     assert not Channel.objects.exists()
 
 
-@pytest.fixture
-def youtube(settings: Any, platforms_reachable: None) -> Iterator[FakeYouTube]:
-    with FakeYouTube().running() as platform:
-        settings.GOOGLE_CLIENT_ID = fake_youtube.CLIENT_ID
-        settings.GOOGLE_CLIENT_SECRET = fake_youtube.CLIENT_SECRET
-        settings.CONNECT_ENDPOINTS = {
-            "youtube": {
-                "authorize": f"{platform.url}/o/oauth2/v2/auth",
-                "exchange": f"{platform.url}/token",
-                "revoke": f"{platform.url}/revoke",
-                "api": platform.url,
-            }
-        }
-        yield platform
-
-
 def test_youtube_is_connected_with_offline_access_and_pkce(
     manager_client: Client, youtube: FakeYouTube
 ) -> None:
@@ -216,22 +200,6 @@ def test_youtube_is_connected_with_offline_access_and_pkce(
     assert youtube.oauth.exchanges[0]["code_verifier"]
     manager_client.post(f"/channels/connect/{channel.pk}/remove/")
     assert youtube.oauth.revoked == [fake_youtube.REFRESH]
-
-
-@pytest.fixture
-def linkedin(settings: Any, platforms_reachable: None) -> Iterator[FakeLinkedIn]:
-    with FakeLinkedIn().running() as platform:
-        settings.LINKEDIN_CLIENT_ID = fake_linkedin.CLIENT_ID
-        settings.LINKEDIN_CLIENT_SECRET = fake_linkedin.CLIENT_SECRET
-        settings.CONNECT_ENDPOINTS = {
-            "linkedin": {
-                "authorize": f"{platform.url}/oauth/v2/authorization",
-                "exchange": f"{platform.url}/oauth/v2/accessToken",
-                "revoke": f"{platform.url}/oauth/v2/revoke",
-                "api": platform.url,
-            }
-        }
-        yield platform
 
 
 def test_a_linkedin_page_the_member_administers_is_chosen_and_connected(
