@@ -30,6 +30,8 @@ class FakeLinkedIn(FakePlatform):
         self.notifications: list[dict[str, Any]] = []
         self.other_posts: dict[str, dict[str, Any]] = {}
         self.created: list[dict[str, Any]] = []
+        # The organization pages the signed-in member administers: id -> name.
+        self.pages: dict[str, str] = {ORG_ID: "Infopark"}
         self._ids = itertools.count(7170000000000000900)
         self.oauth = AuthorizationServer(
             client_id=CLIENT_ID,
@@ -82,9 +84,15 @@ class FakeLinkedIn(FakePlatform):
             )
         path = unquote(request.path)
         if path == "/rest/organizationAcls":
-            return Response(200, {"elements": [{"organization": ORG, "role": "ADMINISTRATOR"}]})
-        if path == f"/rest/organizations/{ORG_ID}":
-            return Response(200, {"id": int(ORG_ID), "localizedName": "Infopark"})
+            acls = [
+                {"organization": f"urn:li:organization:{page}", "role": "ADMINISTRATOR"}
+                for page in self.pages
+            ]
+            return Response(200, {"elements": acls})
+        if path.startswith("/rest/organizations/") and (
+            name := self.pages.get(path.removeprefix("/rest/organizations/"))
+        ):
+            return Response(200, {"id": int(path.rsplit("/", 1)[1]), "localizedName": name})
         if path == "/rest/posts":
             return Response(200, {"elements": self.posts})
         if path.startswith("/rest/posts/"):

@@ -76,7 +76,9 @@ class FakeYouTube(FakePlatform):
         if self.quota_exceeded:
             return Response(403, fixture_json("youtube", "error__quota_exceeded"))
         resource = request.path.removeprefix("/youtube/v3/")
-        if resource == "channels" and request.arg("mine") == "true":
+        if resource == "channels" and (
+            request.arg("mine") == "true" or request.arg("id") == CHANNEL_ID
+        ):
             mine = {"id": CHANNEL_ID, "snippet": {"title": "Infopark"}}
             return Response(200, {"items": [mine]})
         if resource == "commentThreads" and request.method == "GET":
