@@ -53,6 +53,13 @@ def insert_all(rows: Sequence[Model]) -> None:
                     setattr(row, field.name, related)
 
 
+# The SQL text of a row's INSERT, by its shape: the model, the columns written and which of
+# them read an earlier row's new key. Building it through the compiler costs more than the
+# statement's round trip; a shape whose values the compiler would prepare differently from
+# field.get_db_prep_save (a custom placeholder, an expression) is never cached.
+_sql_by_shape: dict[tuple[Any, ...], str | None] = {}
+
+
 def _insert_sql(row: Model, aliases: dict[int, str]) -> tuple[str, tuple[Any, ...]]:
     meta = row._meta
     fields = [
@@ -62,20 +69,62 @@ def _insert_sql(row: Model, aliases: dict[int, str]) -> tuple[str, tuple[Any, ..
         if not f.generated and not (f.db_returning and getattr(row, f.attname) is None)
     ]
     # A foreign key to a row inserted earlier in the statement reads that row's new key.
-    pending: dict[str, Any] = {}
+    earlier: dict[str, str] = {}
     for field in fields:
         if isinstance(field, ForeignObject) and field.is_cached(row):
             related = field.get_cached_value(row)
             if related is not None and related.pk is None and id(related) in aliases:
-                pending[field.attname] = getattr(row, field.attname)
-                expression = RawSQL(_key_of(aliases[id(related)], related), ())  # noqa: S611  # nosec B611
-                # Past the descriptor, which would forget the cached related row.
-                row.__dict__[field.attname] = expression
+                earlier[field.attname] = _key_of(aliases[id(related)], related)
+    shape = (meta.label, tuple(f.attname for f in fields), tuple(sorted(earlier.items())))
+    cached = _sql_by_shape.get(shape)
+    if cached is not None:
+        return cached, _prepared_values(row, fields, earlier)
+    sql, params = _compiled(row, fields, earlier)
+    if shape not in _sql_by_shape:
+        ours = _prepared_values(row, fields, earlier, again=True)
+        sent = _as_sent(sql, params)
+        _sql_by_shape[shape] = sql if sent is not None and _as_sent(sql, ours) == sent else None
+    return sql, params
+
+
+def _as_sent(sql: str, params: tuple[Any, ...]) -> bytes | None:
+    """The statement as the driver would send it (adapters such as Json compare only so)."""
+    with connection.cursor() as cursor:
+        raw: Any = cursor.cursor
+        try:
+            return bytes(raw.mogrify(sql, params))
+        except Exception:  # noqa: BLE001 - the driver cannot say: do not cache the shape
+            return None
+
+
+def _prepared_values(
+    row: Model, fields: list[Any], earlier: dict[str, str], *, again: bool = False
+) -> tuple[Any, ...]:
+    """The parameters the compiler gives the INSERT: each value as its field saves it.
+
+    `again`: the compiler has already run pre_save (auto_now fields are set), so read the
+    values as they stand instead of stamping them a second time."""
+    values = []
+    for field in fields:
+        if field.attname in earlier:
+            continue
+        value = getattr(row, field.attname) if again else field.pre_save(row, True)
+        values.append(field.get_db_prep_save(value, connection))
+    return tuple(values)
+
+
+def _compiled(
+    row: Model, fields: list[Any], earlier: dict[str, str]
+) -> tuple[str, tuple[Any, ...]]:
+    pending = {attname: getattr(row, attname) for attname in earlier}
+    for attname, key in earlier.items():
+        # Past the descriptor, which would forget the cached related row.
+        row.__dict__[attname] = RawSQL(key, ())  # noqa: S611  # nosec B611
     try:
-        query = InsertQuery(meta.model)
+        query = InsertQuery(row._meta.model)
         query.insert_values(fields, [row])
         compiler = query.get_compiler(connection=connection)
-        compiler.returning_fields = [meta.pk]
+        compiler.returning_fields = [row._meta.pk]
         [(sql, params)] = compiler.as_sql()
     finally:
         row.__dict__.update(pending)
