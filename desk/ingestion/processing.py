@@ -99,6 +99,10 @@ def process_batch(*, limit: int, seconds: float = float("inf")) -> BatchReport:
         events = list(
             InboundEvent.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("channel")
+            # Decrypted only by a parser that needs them, inside that event's own savepoint:
+            # a channel whose credentials cannot be read (a key rotated wrongly) fails its own
+            # events, not the claim of every channel's.
+            .defer("channel__credentials")
             .filter(state=InboundEvent.State.PENDING, next_attempt_at__lte=timezone.now())
             .order_by("next_attempt_at", "pk")[:limit]
         )

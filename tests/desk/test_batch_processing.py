@@ -62,6 +62,26 @@ def test_a_failing_event_waits_out_its_backoff_alone_while_its_batch_is_processe
     assert drain_inbound_events.delay().get() == 0  # backing off: not claimed again yet
 
 
+def test_a_channel_whose_credentials_cannot_be_decrypted_does_not_stop_the_others(
+    webhook_channel: Channel,
+) -> None:
+    rotated = Channel.objects.create(kind="webhook", name="Rotated", credentials={"secret": "s"})
+    with connection.cursor() as cursor:  # encrypted with a key this desk no longer holds
+        cursor.execute(
+            "UPDATE channels_channel SET credentials = %s WHERE id = %s",
+            ["gAAAAABnot-a-token-of-any-key-we-hold", rotated.pk],
+        )
+    stranded = stored(rotated, "r1", "The app crashes")
+    good = [stored(webhook_channel, f"p{n}", "The app crashes") for n in range(3)]
+
+    drain_inbound_events.delay().get()
+
+    assert all(InboundEvent.objects.get(pk=e.pk).state == InboundEvent.State.DONE for e in good)
+    assert Ticket.objects.filter(channel=webhook_channel).count() == 3
+    stranded.refresh_from_db()
+    assert stranded.state in (InboundEvent.State.DONE, InboundEvent.State.PENDING)
+
+
 def test_a_redelivered_mention_in_a_batch_adds_no_second_message(
     webhook_channel: Channel,
 ) -> None:
