@@ -9,6 +9,7 @@ from django.utils import timezone
 from channels.models import Channel, InboundEvent
 from channels.services import create_channel
 from desk.config import celery_app
+from desk.ingestion import tasks
 from desk.ingestion.tasks import process_inbound_event, sweep_pending_events
 from tests.conftest import mention_payload, signed_delivery
 from tests.fakes.fixtures import fixture_bytes
@@ -39,6 +40,9 @@ def unreachable_broker() -> Any:
     celery_app.conf.broker_url = original
     reset_broker_connections()
     celery_app.conf.task_always_eager = True
+    # The failed publish made this process skip publishing for a moment (a real outage's
+    # backoff); the broker is back for the tests that follow.
+    tasks._broker_down_until = 0.0
 
 
 def test_a_delivery_is_acknowledged_while_the_broker_is_down_and_swept_later(
