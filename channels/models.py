@@ -18,8 +18,10 @@ def new_webhook_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-# Channel id -> when this process last wrote last_success_at (see Channel.mark_success).
-_success_marked_at: dict[int, datetime] = {}
+# (channel id, webhook token) -> when this process last wrote last_success_at (see
+# Channel.mark_success). The token tells apart a new channel given an id used before (SQLite
+# hands out the ids of rolled-back rows again).
+_success_marked_at: dict[tuple[int, str], datetime] = {}
 SUCCESS_MARK_SECONDS = 60
 
 
@@ -121,12 +123,13 @@ class Channel(models.Model):
         the condition on the row keeps several processes to one write a minute between them.
         """
         now = timezone.now()
-        marked = _success_marked_at.get(self.pk)
+        key = (self.pk, self.webhook_token)
+        marked = _success_marked_at.get(key)
         if marked is not None and timedelta(0) <= now - marked < timedelta(
             seconds=SUCCESS_MARK_SECONDS
         ):
             return
-        _success_marked_at[self.pk] = now
+        _success_marked_at[key] = now
         Channel.objects.filter(pk=self.pk).filter(
             models.Q(last_success_at__isnull=True)
             | models.Q(last_success_at__lt=now - timedelta(seconds=SUCCESS_MARK_SECONDS))

@@ -11,10 +11,11 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 
 from desk.sla.models import SlaPolicy
-from tests.conftest import StaffClient, post_json
+from tests.conftest import StaffClient, post_json, skip_or_fail
 from tests.desk.sla_helpers import berlin
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,6 +34,9 @@ def inquiry(n: int) -> dict[str, Any]:
 def test_a_new_author_s_inquiry_costs_at_most_eight_statements(
     api: Client, django_assert_max_num_queries: Any
 ) -> None:
+    if connection.vendor != "postgresql":
+        # The new rows go in one data-modifying CTE on PostgreSQL; SQLite saves them in turn.
+        skip_or_fail("the statement budget is PostgreSQL's (DATABASE_URL)")
     assert post_json(api, URL, inquiry(1)).status_code == 201  # configuration read once
 
     with django_assert_max_num_queries(8):
