@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
-from celery.schedules import crontab
 
 from desk.config import components
+from desk.config.schedule import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -194,62 +194,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     (EMBEDDED_BROKER_DIR / "processed").mkdir(parents=True, exist_ok=True)
 # Beat's crontab entries are in the desk's time zone (the weekly summary on Monday morning).
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {
-    # Inbound events: a drain for those left pending (broker down, drain lost) or due for a
-    # retry. One indexed query when nothing is pending.
-    "sweep-pending-inbound-events": {
-        "task": "desk.ingestion.tasks.sweep_pending_events",
-        "schedule": env_float("INBOUND_SWEEP_SECONDS", 10),
-    },
-    "poll-due-channels": {"task": "channels.tasks.poll_due_channels", "schedule": 30.0},
-    "sweep-queued-deliveries": {
-        "task": "channels.tasks.sweep_queued_deliveries",
-        "schedule": 120.0,
-    },
-    # Channel health: tokens, permissions and subscriptions asked of the platforms; the
-    # delivery rhythm read from our own events, often, as it costs no platform call.
-    "check-channel-health": {
-        "task": "channels.tasks.check_channel_health",
-        "schedule": env_float("HEALTH_CHECK_SECONDS", 3600),
-    },
-    "check-delivery-rhythm": {"task": "channels.tasks.check_delivery_rhythm", "schedule": 300.0},
-    "sweep-sla-warnings-and-breaches": {"task": "desk.sla.tasks.sweep_sla", "schedule": 60.0},
-    "privacy-retention-nightly": {
-        "task": "desk.privacy.tasks.run_retention",
-        "schedule": crontab(hour=3, minute=30),
-    },
-    "retrain-classifier": {
-        "task": "desk.classification.tasks.retrain_if_new_examples",
-        "schedule": 3600.0,
-    },
-    "suggest-ambassadors": {
-        "task": "desk.classification.tasks.suggest_ambassadors",
-        "schedule": 3600.0,
-    },
-    "prune-crisis-counters": {
-        "task": "desk.classification.tasks.prune_crisis_counters",
-        "schedule": 6 * 3600.0,
-    },
-    # Dashboards: rollups refreshed every minute and rebuilt nightly; the weekly SLA summary
-    # goes to the managers on Monday morning.
-    "refresh-dashboard-rollups": {
-        "task": "desk.dashboards.tasks.refresh_rollups",
-        "schedule": 60.0,
-    },
-    "rebuild-dashboard-rollups": {
-        "task": "desk.dashboards.tasks.rebuild_rollups",
-        "schedule": crontab(hour=3, minute=30),
-    },
-    "weekly-sla-summary": {
-        "task": "desk.dashboards.tasks.send_weekly_sla_summary",
-        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
-    },
-    # The daily digest for people who prefer their notification e-mails once a day.
-    "notification-digests": {
-        "task": "desk.notifications.tasks.send_notification_digests",
-        "schedule": crontab(hour=7, minute=30),
-    },
-}
+CELERY_BEAT_SCHEDULE = beat_schedule(
+    inbound_sweep_seconds=env_float("INBOUND_SWEEP_SECONDS", 10),
+    health_check_seconds=env_float("HEALTH_CHECK_SECONDS", 3600),
+)
 
 # --- Security: sign-in, HTTPS, headers ----------------------------------------------------
 
