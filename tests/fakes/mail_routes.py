@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from django.test import Client
 
 from channels.models import Channel
+from tests.fakes.smtp import FakeSmtp
 
 # (name, value) for a field, (name, filename, content type, bytes) for a file.
 FormPart = tuple[str, bytes] | tuple[str, str, str, bytes]
@@ -79,3 +80,14 @@ def mailgun_signature(
 
 def mailgun_urlencoded(fields: dict[str, str]) -> tuple[bytes, str]:
     return urlencode(fields).encode(), "application/x-www-form-urlencoded"
+
+
+def smtp_values(smtp: FakeSmtp) -> dict[str, str]:
+    """The SMTP half of an inbound-parse channel's settings, pointed at a fake server."""
+    return {
+        "address": "support@infopark.example",
+        "smtp_host": "127.0.0.1",
+        "smtp_port": str(smtp.port),
+        "smtp_security": "none",
+        "smtp_login": "false",
+    }

@@ -33,12 +33,6 @@ def imap() -> Iterator[FakeImap]:
 
 
 @pytest.fixture
-def smtp() -> Iterator[FakeSmtp]:
-    with FakeSmtp().running() as fake:
-        yield fake
-
-
-@pytest.fixture
 def channel(db: None, imap: FakeImap, smtp: FakeSmtp) -> Channel:
     return create_channel(
         kind="email",

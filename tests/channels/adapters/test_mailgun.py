@@ -1,7 +1,6 @@
 """Mailgun routes: mail forwarded to the channel's webhook URL, signed with HMAC."""
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,27 +13,12 @@ from tests.fakes.mail_routes import (
     mailgun_urlencoded,
     multipart,
     post_form,
+    smtp_values,
 )
 from tests.fakes.smtp import FakeSmtp
 from tickets.models import Message, Ticket
 
 MAILGUN_KEY = "key-3ax6xnjp29jd6fds4gc373sgvjxteol0"
-
-
-@pytest.fixture
-def smtp() -> Iterator[FakeSmtp]:
-    with FakeSmtp().running() as fake:
-        yield fake
-
-
-def smtp_values(smtp: FakeSmtp) -> dict[str, str]:
-    return {
-        "address": "support@infopark.example",
-        "smtp_host": "127.0.0.1",
-        "smtp_port": str(smtp.port),
-        "smtp_security": "none",
-        "smtp_login": "false",
-    }
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """SendGrid Inbound Parse: mail posted to the channel's webhook URL, signed with ECDSA."""
 
 import time
-from collections.abc import Iterator
 from email.message import EmailMessage
 from typing import Any
 
@@ -15,25 +14,10 @@ from tests.fakes.mail_routes import (
     SendGridSigner,
     multipart,
     post_form,
+    smtp_values,
 )
 from tests.fakes.smtp import FakeSmtp
 from tickets.models import Message, Ticket
-
-
-@pytest.fixture
-def smtp() -> Iterator[FakeSmtp]:
-    with FakeSmtp().running() as fake:
-        yield fake
-
-
-def smtp_values(smtp: FakeSmtp) -> dict[str, str]:
-    return {
-        "address": "support@infopark.example",
-        "smtp_host": "127.0.0.1",
-        "smtp_port": str(smtp.port),
-        "smtp_security": "none",
-        "smtp_login": "false",
-    }
 
 
 @pytest.fixture
