@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from channels.hooks import event_stored
 from channels.models import Channel, InboundEvent
+from tickets import prepared
 
 
 def store_event(
@@ -90,11 +91,11 @@ def _insert_unless_stored(event: InboundEvent) -> int | None:
 
     The ORM would build the same statement through several layers on every delivery; the
     column list and the statement are built once, and each value is prepared by its field
-    as the ORM would (bytes, JSON, time stamps)."""
+    as the ORM would (bytes, JSON, time stamps). PostgreSQL plans it once per connection."""
     fields = _insert_fields()
     params = [field.get_db_prep_save(field.pre_save(event, True), connection) for field in fields]
     with connection.cursor() as cursor:
-        cursor.execute(_insert_statement(), params)
+        prepared.execute(connection, cursor, _insert_statement(), params)
         row = cursor.fetchone()
     return None if row is None else int(row[0])
 

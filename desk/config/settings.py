@@ -113,6 +113,9 @@ DATABASES = {
         conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", False),
     )
 }
+# The hottest INSERTs run as prepared statements (tickets.prepared); off behind a pooler that
+# does not keep a server session per client (PgBouncer in transaction mode).
+PREPARED_STATEMENTS = env_bool("PREPARED_STATEMENTS", True)
 REDIS_URL = env("REDIS_URL")
 # The embedded default: SQLite and no Redis (the demo of `make run`).
 _EMBEDDED = not REDIS_URL and DATABASES["default"]["ENGINE"].endswith("sqlite3")

@@ -3,8 +3,9 @@
 A stored event is announced once its transaction commits (`enqueue_processing`). With a broker,
 the announcement asks for a drain: one task that claims pending events in batches until none
 is left. Announcements coalesce: while a drain is asked for and has not started, further events
-publish nothing (one Redis SET NX instead of a publish per webhook), because that drain will
-claim them too. Tests and installations without a broker run each event inline instead.
+publish nothing (a Redis SET NX instead of a publish per webhook, and one per short window in
+each process, desk.ingestion.coalesce), because that drain will claim them too. Tests and
+installations without a broker run each event inline instead.
 """
 
 import logging
@@ -14,6 +15,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 
+from desk.ingestion.coalesce import CoalescedAsk
 from desk.ingestion.processing import due_event_ids, process_batch, process_event
 
 log = logging.getLogger(__name__)
@@ -88,12 +90,26 @@ def enqueue_processing(event_id: int) -> bool:
     if time.monotonic() < _broker_down_until:
         return False
     if _drain_coalesces():
-        try:
-            if not cache.add(DRAIN_ASKED_KEY, event_id, DRAIN_ASKED_SECONDS):
-                return True  # a drain that has not started yet will claim this event
-        except Exception as exc:  # noqa: BLE001 - Redis is down: the sweeper will catch up
-            return _broker_failed(exc)
+        return drain_asks()
     return _publish_drain()
+
+
+def _ask_for_drain() -> bool:
+    if time.monotonic() < _broker_down_until:
+        return False
+    try:
+        if not cache.add(DRAIN_ASKED_KEY, 1, DRAIN_ASKED_SECONDS):
+            return True  # a drain that has not started yet will claim the events
+    except Exception as exc:  # noqa: BLE001 - Redis is down: the sweeper will catch up
+        return _broker_failed(exc)
+    return _publish_drain()
+
+
+# Within a web process, asks are coalesced over a short window (desk.ingestion.coalesce): an
+# event waits at most this long to be announced, and a spike costs a Redis round trip per
+# window instead of one per delivery.
+ASK_WINDOW_SECONDS = 0.05
+drain_asks = CoalescedAsk(_ask_for_drain, ASK_WINDOW_SECONDS)
 
 
 def _publish_drain() -> bool:

@@ -12,10 +12,13 @@ side down, the blocked read returns short, and the view never runs.
 
 from __future__ import annotations
 
+import heapq
 import io
+import itertools
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -143,20 +146,23 @@ def _connection_fileno(environ: dict[str, Any]) -> int | None:
 
 
 class _Watchdog:
-    """Shuts the connection's read side at the deadline unless stopped first."""
+    """Shuts the connection's read side at the deadline unless stopped first.
+
+    One thread per process watches every request's deadline: a thread started per request
+    would cost each webhook more than its INSERT. Deadlines are seconds long, so the thread
+    wakes at most a few times a second and shuts each late connection within a tick."""
+
+    TICK_SECONDS = 0.25
 
     def __init__(self, fileno: int | None, seconds: float) -> None:
         self._lock = threading.Lock()
         self._stopped = False
         self.expired = False
         self._fileno = fileno
-        self._timer: threading.Timer | None = None
         if fileno is not None:
-            self._timer = threading.Timer(seconds, self._expire)
-            self._timer.daemon = True
-            self._timer.start()
+            _deadlines.watch(time.monotonic() + seconds, self)
 
-    def _expire(self) -> None:
+    def expire(self) -> None:
         with self._lock:
             # Under the lock the request still owns the descriptor: it cannot have been
             # closed and reused for another connection.
@@ -173,9 +179,45 @@ class _Watchdog:
     def stop(self) -> bool:
         with self._lock:
             self._stopped = True
-        if self._timer is not None:
-            self._timer.cancel()
         return self.expired
+
+
+class _Deadlines:
+    """The process's watchdogs by deadline, and the one thread that expires them."""
+
+    def __init__(self) -> None:
+        self._reset()
+        # A forked worker starts without the parent's thread and watches only its own requests.
+        os.register_at_fork(after_in_child=self._reset)
+
+    def _reset(self) -> None:
+        self._lock = threading.Lock()
+        self._heap: list[tuple[float, int, _Watchdog]] = []
+        self._order = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, deadline: float, watchdog: _Watchdog) -> None:
+        with self._lock:
+            heapq.heappush(self._heap, (deadline, next(self._order), watchdog))
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._expire_due, name="body-deadlines", daemon=True
+                )
+                self._thread.start()
+
+    def _expire_due(self) -> None:
+        while True:
+            time.sleep(_Watchdog.TICK_SECONDS)
+            now = time.monotonic()
+            due = []
+            with self._lock:
+                while self._heap and self._heap[0][0] <= now:
+                    due.append(heapq.heappop(self._heap)[2])
+            for watchdog in due:
+                watchdog.expire()
+
+
+_deadlines = _Deadlines()
 
 
 def _answer(request: HttpRequest, refused: _BodyRefused) -> HttpResponse:

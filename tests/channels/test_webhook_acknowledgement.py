@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from channels.models import Channel, InboundEvent
 from tests.channels.conftest import run_command
@@ -37,8 +38,49 @@ def test_a_delivery_to_a_known_channel_costs_one_insert(
         response = deliver(webhook_channel, "d2")
 
     assert response.json()["status"] == "stored"
-    assert captured.captured_queries[0]["sql"].startswith('INSERT INTO "channels_inboundevent"')
+    assert inserted_statement(captured.captured_queries[0]["sql"]).startswith(
+        'INSERT INTO "channels_inboundevent"'
+    )
     assert InboundEvent.objects.filter(delivery_id="d2").exists()
+
+
+def inserted_statement(sql: str) -> str:
+    """The statement itself: on PostgreSQL the one prepared on this connection that ran."""
+    if not sql.startswith("EXECUTE "):
+        return sql
+    name = sql.split()[1]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE name = %s", [name])
+        (statement,) = cursor.fetchone()
+    return str(statement).split(" AS ", 1)[1]
+
+
+def test_a_delivery_is_a_prepared_statement_on_postgresql_and_survives_a_new_connection(
+    transactional_db: None, webhook_channel: Channel
+) -> None:
+    if connection.vendor != "postgresql":
+        skip_or_fail("prepared statements are PostgreSQL's")
+    deliver(webhook_channel, "d1")
+    # (Committed here, so the eager processing of the event follows the INSERT.)
+    with CaptureQueriesContext(connection) as captured:
+        deliver(webhook_channel, "d2")
+    assert captured.captured_queries[0]["sql"].startswith("EXECUTE ")
+
+    # A new server session knows no prepared statement: the delivery prepares it again.
+    connection.close()
+    assert deliver(webhook_channel, "d3").json()["status"] == "stored"
+    assert deliver(webhook_channel, "d3").json()["status"] == "duplicate"
+    assert set(InboundEvent.objects.values_list("delivery_id", flat=True)) == {"d1", "d2", "d3"}
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler(
+    webhook_channel: Channel, settings: Any, django_assert_max_num_queries: Any
+) -> None:
+    settings.PREPARED_STATEMENTS = False
+    deliver(webhook_channel, "d1")
+    with django_assert_max_num_queries(1) as captured:
+        assert deliver(webhook_channel, "d2").json()["status"] == "stored"
+    assert captured.captured_queries[0]["sql"].startswith('INSERT INTO "channels_inboundevent"')
 
 
 def test_a_replayed_delivery_costs_one_statement_and_stores_nothing(

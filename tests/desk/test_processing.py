@@ -37,6 +37,7 @@ def unreachable_broker() -> Any:
     celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
     reset_broker_connections()
     yield
+    tasks.drain_asks.flush()  # an ask owed to the unreachable broker fails here, not later
     celery_app.conf.broker_url = original
     reset_broker_connections()
     celery_app.conf.task_always_eager = True
