@@ -73,6 +73,11 @@ MACHINE_MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
+# Platforms posting webhooks read no prose: their answers are in English, and choosing a
+# language from their headers would cost every delivery for nothing.
+WEBHOOK_MIDDLEWARE = [
+    m for m in MACHINE_MIDDLEWARE if m != "django.middleware.locale.LocaleMiddleware"
+]
 
 ROOT_URLCONF = "desk.config.urls"
 WSGI_APPLICATION = "desk.config.wsgi.application"

@@ -4,7 +4,8 @@ Platforms posting webhooks and REST clients holding a token have no session, no 
 no form to protect from cross-site posts and no page to flash messages on; the staff chain
 (sessions, authentication, two factors, preferences, CSRF, messages, axes, static files)
 costs them time on every request and gives them nothing. They keep what protects every
-response and every worker: the request body limits, the security headers and the language.
+response and every worker: the request body limits, the security headers and (REST clients
+only: platforms read no prose) the language.
 
 A REST request that carries a session cookie is a signed-in person's browser (the privacy and
 metrics endpoints authenticate by session): it takes the staff chain, whose CSRF and two-factor
@@ -65,8 +66,11 @@ class _MachineChain(BaseHandler):
 
 def machine_requests_apart(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
     machine_chain = _MachineChain(components.MACHINE_MIDDLEWARE)
+    webhook_chain = _MachineChain(components.WEBHOOK_MIDDLEWARE)
 
     def middleware(request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith("/hooks/"):
+            return webhook_chain(request)
         if is_machine_request(request):
             return machine_chain(request)
         return get_response(request)

@@ -13,6 +13,11 @@ urlpatterns = [
     path("-/ping", health.ping, name="ping"),
     path("-/health", health.health, name="health"),
     path("-/metrics", health.prometheus_metrics, name="metrics"),
+    # Machines first: webhooks and REST clients come by the thousand under a spike, and the
+    # resolver tries patterns in order.
+    path("hooks/<str:token>/", channel_webhook, name="channel-webhook"),
+    path("api/", include("desk.api.urls")),
+    path("form/<str:token>/", webform, name="webform"),
     # The triage desk: inbox, tickets, composer, approvals, preferences.
     path("channels/connect/", include("desk.connect.urls")),
     path("", include("desk.triage.urls")),
@@ -20,9 +25,6 @@ urlpatterns = [
     # Login (with the two-factor code step), and two-factor enrolment under preferences.
     path("", include("desk.security.urls")),
     path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
-    path("hooks/<str:token>/", channel_webhook, name="channel-webhook"),
-    path("form/<str:token>/", webform, name="webform"),
-    path("api/", include("desk.api.urls")),
     path("sla/", include("desk.sla.urls")),
     path("api/v1/privacy/", include("desk.api.privacy_urls")),
     path("privacy/", include("desk.privacy.urls")),

@@ -95,3 +95,14 @@ def test_a_replayed_delivery_is_acknowledged_without_a_second_record(
     assert (first.status_code, replay.status_code) == (200, 200)
     assert replay.json() == {"status": "duplicate"}
     assert InboundEvent.objects.count() == 1
+
+
+def test_a_platform_is_answered_without_a_language_whatever_it_asks_for(
+    webhook_channel: Channel,
+) -> None:
+    # A platform reads no prose: its deliveries take the webhook chain, which picks no
+    # language from their headers (REST clients' chain does).
+    body = json.dumps(mention_payload("1", "hi")).encode()
+    response = deliver_raw(webhook_channel, body, HTTP_ACCEPT_LANGUAGE="de")
+    assert response.json()["status"] == "stored"
+    assert "Content-Language" not in response.headers
