@@ -25,6 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from channels.models import Channel
@@ -34,8 +35,10 @@ CHUNK_BYTES = 64 * 1024
 
 
 class _BodyRefused(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
+    # The message is written when the answer is, in the requester's language: this runs before
+    # the middleware that picks it.
+    def __init__(self, status: int, code: str, message: Callable[[], str]) -> None:
+        super().__init__(code)
         self.status, self.code, self.message = status, code, message
 
 
@@ -62,18 +65,20 @@ def _read_body(request: HttpRequest) -> None:
         if chunked:
             # Django reads no body without a length; refusing says so instead of losing it.
             raise _BodyRefused(
-                411, "length_required", _("Send the request body with a Content-Length.")
+                411, "length_required", lambda: _("Send the request body with a Content-Length.")
             )
         return
     if not raw.strip().isdigit():
-        raise _BodyRefused(400, "bad_content_length", _("The Content-Length is not a number."))
+        raise _BodyRefused(
+            400, "bad_content_length", lambda: _("The Content-Length is not a number.")
+        )
     declared = int(raw)
     limit = body_limit(request.path_info)
     if declared > limit:
         raise _BodyRefused(
             413,
             "payload_too_large",
-            _("Request bodies are limited to %(limit)s bytes.") % {"limit": limit},
+            lambda: _("Request bodies are limited to %(limit)s bytes.") % {"limit": limit},
         )
     if declared == 0:
         return
@@ -120,11 +125,13 @@ def _read_with_deadline(request: HttpRequest, declared: int, seconds: float) -> 
             raise _BodyRefused(
                 408,
                 "request_timeout",
-                _("The request body did not arrive within %(seconds)d seconds.")
-                % {"seconds": seconds},
+                lambda: (
+                    _("The request body did not arrive within %(seconds)d seconds.")
+                    % {"seconds": seconds}
+                ),
             )
         raise _BodyRefused(
-            400, "incomplete_body", _("The request body ended before its Content-Length.")
+            400, "incomplete_body", lambda: _("The request body ended before its Content-Length.")
         )
     return b"".join(parts)
 
@@ -221,15 +228,25 @@ _deadlines = _Deadlines()
 
 
 def _answer(request: HttpRequest, refused: _BodyRefused) -> HttpResponse:
-    if request.path.startswith(("/api/", "/hooks/")) or "json" in request.headers.get("Accept", ""):
-        response: HttpResponse = JsonResponse(
-            {"error": {"code": refused.code, "message": refused.message}}, status=refused.status
-        )
-    else:
-        response = render(
-            request,
-            "400.html",
-            {"code": refused.status, "title": _("Request refused"), "message": refused.message},
-            status=refused.status,
-        )
+    # Platforms read no prose (desk.config.machine_requests); people and REST clients are
+    # answered in the language they ask for.
+    webhook = request.path.startswith("/hooks/")
+    language = settings.LANGUAGE_CODE if webhook else translation.get_language_from_request(request)
+    with translation.override(language):
+        message = refused.message()
+        if (
+            webhook
+            or request.path.startswith("/api/")
+            or "json" in request.headers.get("Accept", "")
+        ):
+            response: HttpResponse = JsonResponse(
+                {"error": {"code": refused.code, "message": message}}, status=refused.status
+            )
+        else:
+            response = render(
+                request,
+                "400.html",
+                {"code": refused.status, "title": _("Request refused"), "message": message},
+                status=refused.status,
+            )
     return response

@@ -106,3 +106,20 @@ def test_a_platform_is_answered_without_a_language_whatever_it_asks_for(
     response = deliver_raw(webhook_channel, body, HTTP_ACCEPT_LANGUAGE="de")
     assert response.json()["status"] == "stored"
     assert "Content-Language" not in response.headers
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1_000)
+def test_a_rest_client_is_refused_in_the_language_it_asks_for(api: Client) -> None:
+    body = json.dumps({"text": "x" * 2_000, "author": {"name": "Ada"}})
+    response = api.post(
+        "/api/v1/inquiries/", data=body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="de"
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["message"] == "Request-Bodys sind auf 1000 Bytes begrenzt."
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1_000)
+def test_a_person_is_refused_on_a_page_in_their_language(client: Client) -> None:
+    response = client.post("/login/", data={"username": "x" * 2_000}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 413
+    assert "Requête refusée" in response.content.decode()
