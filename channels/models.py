@@ -31,17 +31,9 @@ class ChannelQuerySet(models.QuerySet["Channel"]):
 
         Only the columns the webhook path reads are loaded (channels.channel_cache); reading
         any other one loads it from the database."""
-        row = channel_cache.recall(token)
+        row = self._webhook_row(token)
         if row is None:
-            row = (
-                self.filter(webhook_token=token, is_active=True)
-                .annotate(stored_credentials=Cast("credentials", models.TextField()))
-                .values_list("pk", "kind", "config", "stored_credentials")
-                .first()
-            )
-            if row is None:
-                return None
-            channel_cache.remember(token, row)
+            return None
         pk, kind, config, stored_credentials = row
         credentials: Any = self.model._meta.get_field("credentials")
         return self.model.from_db(
@@ -56,6 +48,26 @@ class ChannelQuerySet(models.QuerySet["Channel"]):
                 True,
             ],
         )
+
+    def webhook_kind(self, token: str) -> str | None:
+        """The kind of the active channel whose webhook URL holds `token` (what its body limit
+        depends on), without building the channel or decrypting its credentials."""
+        row = self._webhook_row(token)
+        return None if row is None else row[1]
+
+    def _webhook_row(self, token: str) -> channel_cache.CachedRow | None:
+        row = channel_cache.recall(token)
+        if row is None:
+            row = (
+                self.filter(webhook_token=token, is_active=True)
+                .annotate(stored_credentials=Cast("credentials", models.TextField()))
+                .values_list("pk", "kind", "config", "stored_credentials")
+                .first()
+            )
+            if row is None:
+                return None
+            channel_cache.remember(token, row)
+        return row
 
     def update(self, **kwargs: Any) -> int:
         """Forgets the cached webhook columns of the channels it changes (channel_cache)."""

@@ -97,9 +97,9 @@ def body_limit(path: str) -> int:
     kind (desk-wide limit otherwise); an unknown token gets the general limit and its 404."""
     parts = path.split("/")
     if len(parts) == 4 and parts[1] == "hooks" and parts[2]:
-        channel = Channel.objects.for_webhook(parts[2])
-        if channel is not None:
-            return adapter_class(channel.kind).max_delivery_bytes()
+        kind = Channel.objects.webhook_kind(parts[2])
+        if kind is not None:
+            return adapter_class(kind).max_delivery_bytes()
     return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 
 
