@@ -1,0 +1,153 @@
+"""A batch ingests its new posts together, and gets the same tickets as one at a time would:
+an event whose outcome depends on another of the batch, or on what is stored, still gets it."""
+
+import json
+from typing import Any
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from channels.models import Channel, InboundEvent
+from desk.ingestion.processing import process_batch
+from desk.ingestion.tasks import drain_inbound_events
+from tests.conftest import mention_payload, skip_or_fail
+from tickets.models import Contact, Conversation, Identity, Message, Ticket
+
+
+def stored(channel: Channel, platform_id: str, text: str, **extra: Any) -> InboundEvent:
+    return InboundEvent.objects.create(
+        channel=channel,
+        source=InboundEvent.Source.WEBHOOK,
+        body=json.dumps(mention_payload(platform_id, text, **extra)).encode(),
+    )
+
+
+def drained_with_commit_steps(capture: Any) -> int:
+    with capture(execute=True):
+        return int(drain_inbound_events.delay().get())
+
+
+def test_a_reply_to_a_post_of_the_same_batch_joins_its_conversation_and_ticket(
+    webhook_channel: Channel,
+) -> None:
+    stored(webhook_channel, "p1", "The export fails with a 500", author_id="ann")
+    stored(webhook_channel, "p2", "Still failing", author_id="ann", parent_id="p1")
+    stored(webhook_channel, "p3", "Where is my order?", author_id="bob")
+
+    assert drain_inbound_events.delay().get() == 3
+
+    reply = Message.objects.get(platform_id="p2")
+    assert reply.parent == Message.objects.get(platform_id="p1")
+    assert reply.conversation_id == reply.parent.conversation_id
+    assert Conversation.objects.count() == 2
+    assert Ticket.objects.count() == 2
+
+
+def test_two_replies_by_one_person_to_a_post_we_never_saw_share_one_conversation(
+    webhook_channel: Channel,
+) -> None:
+    stored(webhook_channel, "p1", "Your ad is misleading", author_id="ann", parent_id="ad")
+    stored(webhook_channel, "p2", "And nobody answers", author_id="ann", parent_id="ad")
+    stored(webhook_channel, "p3", "Same here", author_id="bob", parent_id="ad")
+
+    assert drain_inbound_events.delay().get() == 3
+
+    ann, bob = (Contact.objects.get(identities__external_id=who) for who in ("ann", "bob"))
+    assert Conversation.objects.get(contact=ann).messages.count() == 2
+    assert Conversation.objects.get(contact=bob).messages.count() == 1
+    assert Conversation.objects.filter(root_platform_id="ad").count() == 2
+
+
+def test_a_reply_in_a_thread_where_its_author_has_a_conversation_joins_it(
+    webhook_channel: Channel,
+) -> None:
+    stored(webhook_channel, "p1", "Your ad is misleading", author_id="ann", parent_id="ad")
+    drain_inbound_events.delay().get()
+    stored(webhook_channel, "p2", "Where is my order?", author_id="bob")
+    stored(webhook_channel, "p3", "Hello? Anyone?", author_id="ann", parent_id="ad")
+    stored(webhook_channel, "p4", "The app crashes", author_id="cid")
+
+    assert drain_inbound_events.delay().get() == 3
+
+    first = Message.objects.get(platform_id="p1").conversation_id
+    assert Message.objects.get(platform_id="p3").conversation_id == first
+    assert Conversation.objects.count() == 3
+    assert set(InboundEvent.objects.values_list("state", "attempts")) == {("done", 1)}
+
+
+def test_a_new_author_seen_twice_in_a_batch_is_one_identity_brought_up_to_date(
+    webhook_channel: Channel,
+) -> None:
+    stored(webhook_channel, "p1", "Where is my order?", author_id="ann", name="Ann")
+    stored(webhook_channel, "p2", "Order 42, please", author_id="ann", name="Ann Smith")
+
+    assert drain_inbound_events.delay().get() == 2
+
+    identity = Identity.objects.get()
+    assert identity.display_name == "Ann Smith"
+    assert Contact.objects.get().display_name == "Ann"  # named by the first mention
+    assert Conversation.objects.filter(contact=identity.contact).count() == 2
+
+
+def test_two_new_authors_with_one_address_in_a_batch_are_one_contact(
+    webhook_channel: Channel,
+) -> None:
+    address = {"id": "ann-x", "name": "Ann", "email": "ann@example.com"}
+    stored(webhook_channel, "p1", "Where is my order?", author=address)
+    stored(webhook_channel, "p2", "Order 42", author={**address, "id": "ann-y"})
+
+    assert drain_inbound_events.delay().get() == 2
+
+    assert Identity.objects.count() == 2
+    assert Contact.objects.count() == 1
+
+
+def test_an_event_whose_rows_the_database_refuses_fails_alone_and_leaves_nothing_behind(
+    webhook_channel: Channel,
+) -> None:
+    if connection.vendor != "postgresql":
+        skip_or_fail("needs PostgreSQL (DATABASE_URL) for a trigger")
+    with connection.cursor() as cursor:  # a row refused as only the database can refuse one
+        cursor.execute(
+            """
+            CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'refused %', NEW.platform_id; END $$;
+            CREATE TRIGGER refuse_poison BEFORE INSERT ON tickets_message FOR EACH ROW
+                WHEN (NEW.text = 'poison') EXECUTE FUNCTION refuse_poison();
+            """
+        )
+    good = [
+        stored(webhook_channel, f"p{n}", "Where is my order?", author_id=f"u{n}") for n in range(4)
+    ]
+    poison = stored(webhook_channel, "bad", "poison", author_id="mallory")
+
+    assert drain_inbound_events.delay().get() == 5
+
+    assert all(InboundEvent.objects.get(pk=e.pk).state == InboundEvent.State.DONE for e in good)
+    assert Ticket.objects.count() == Conversation.objects.count() == 4
+    poison.refresh_from_db()
+    assert (poison.state, poison.attempts) == (InboundEvent.State.PENDING, 1)
+    assert "refused bad" in poison.last_error
+    assert not Identity.objects.filter(external_id="mallory").exists()
+
+
+def test_a_batch_runs_as_many_statements_for_forty_new_posts_as_for_one(
+    transactional_db: None, settings: Any
+) -> None:
+    if connection.vendor != "postgresql":
+        skip_or_fail("needs PostgreSQL (DATABASE_URL): elsewhere rows are written one by one")
+    settings.CRISIS_MIN_NEGATIVE = 1000  # no incident opens in either batch
+    channel = Channel.objects.create(kind="webhook", name="Partner", credentials={"secret": "s"})
+    counted = []
+    # The first batch reads the configuration that the others find cached.
+    for size, start in ((1, 0), (1, 1), (40, 2)):
+        for n in range(start, start + size):
+            stored(channel, f"p{n}", "Your update broke my login!!", author_id=f"u{n}")
+        with CaptureQueriesContext(connection) as queries:  # its commit's steps included
+            report = process_batch(limit=100)
+        assert report.handled == size
+        counted.append(len(queries))
+
+    assert counted[1] == counted[2]
+    assert counted[2] <= 20
+    assert Ticket.objects.count() == 42
