@@ -6,10 +6,14 @@ from typing import Any
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from channels.models import Channel, InboundEvent
+from desk.classification.models import EngagementTally, Incident, NegativeMention
+from desk.classification.similar import similar_to_text
 from desk.ingestion.processing import process_batch
 from desk.ingestion.tasks import drain_inbound_events
+from tests.classification.test_crisis import COMPLAINTS
 from tests.conftest import mention_payload, skip_or_fail
 from tickets.models import Contact, Conversation, Identity, Message, Ticket
 
@@ -100,6 +104,60 @@ def test_two_new_authors_with_one_address_in_a_batch_are_one_contact(
 
     assert Identity.objects.count() == 2
     assert Contact.objects.count() == 1
+
+
+def test_a_batch_joining_an_open_incident_attaches_each_negative_mention_once(
+    webhook_channel: Channel, django_capture_on_commit_callbacks: Any
+) -> None:
+    for n, text in enumerate(COMPLAINTS):
+        stored(webhook_channel, f"a{n}", text, author_id=f"angry-{n}")
+    drained_with_commit_steps(django_capture_on_commit_callbacks)
+    for n, text in enumerate(COMPLAINTS[:3]):
+        stored(webhook_channel, f"b{n}", text, author_id=f"angrier-{n}")
+    stored(webhook_channel, "b9", "Thanks, all good now!", author_id="fan")
+
+    assert drained_with_commit_steps(django_capture_on_commit_callbacks) == 4
+
+    incident = Incident.objects.get()
+    assert incident.mentions.count() == len(COMPLAINTS) + 3
+    assert NegativeMention.objects.filter(incident__isnull=True).count() == 0
+
+
+def test_a_person_praising_us_in_several_posts_of_one_batch_is_tallied_for_each(
+    webhook_channel: Channel, django_capture_on_commit_callbacks: Any
+) -> None:
+    praise = ["Huge thanks for the quick help!", "Loved the new templates!", "Site down again!"]
+    for n, text in enumerate(praise):
+        moment = f"2026-03-0{n + 1}T10:00:00+00:00"
+        stored(webhook_channel, f"p{n}", text, author_id="fan", created_at=moment)
+
+    drained_with_commit_steps(django_capture_on_commit_callbacks)
+
+    tally = EngagementTally.objects.get()
+    assert (tally.positive, tally.negative) == (2, 1)
+    assert tally.last_positive_at.isoformat() == "2026-03-02T10:00:00+00:00"
+
+
+def test_each_post_of_a_batch_is_found_as_a_similar_question(
+    webhook_channel: Channel, django_capture_on_commit_callbacks: Any
+) -> None:
+    stored(webhook_channel, "p1", "How do I export invoices to CSV?", author_id="ann")
+    stored(webhook_channel, "p2", "Wie ändere ich mein Passwort?", author_id="bob", language="de")
+    drained_with_commit_steps(django_capture_on_commit_callbacks)
+    conversations = {m.platform_id: m.conversation_id for m in Message.objects.all()}
+    for message in Message.objects.all():  # similar questions are answered ones
+        Message.objects.create(
+            conversation_id=message.conversation_id,
+            channel=webhook_channel,
+            direction=Message.Direction.OUTBOUND,
+            text="Here is how.",
+            created_at=timezone.now(),
+        )
+
+    found = similar_to_text("export invoices CSV", language="en")
+    assert [s.conversation_id for s in found] == [conversations["p1"]]
+    found = similar_to_text("Passwort ändern", language="de")
+    assert [s.conversation_id for s in found] == [conversations["p2"]]
 
 
 def test_an_event_whose_rows_the_database_refuses_fails_alone_and_leaves_nothing_behind(
