@@ -28,10 +28,15 @@ from django.db.models import Model, Q
 
 from channels.adapters.base import Mention, ParsedEvent
 from channels.models import InboundEvent
-from desk.classification.observers import NewMessage, count_and_index
+from desk.classification.observers import NewMessage
 from desk.classification.types import Classification
 from desk.ingestion.identities import upsert_identities
-from desk.ingestion.pipeline import NewMention, record_new_message, rows_of_new_conversation
+from desk.ingestion.pipeline import (
+    NewMention,
+    count_after_commit,
+    record_new_message,
+    rows_of_new_conversation,
+)
 from tickets.models import Conversation, Message
 
 log = logging.getLogger(__name__)
@@ -117,7 +122,7 @@ def _ingest(items: Sequence[ParsedItem], left_out: set[int]) -> set[int]:
         (one.message, one.ticket, classification)
         for one, classification in zip(new, classifications, strict=True)
     ]
-    transaction.on_commit(lambda: count_and_index(counted))
+    count_after_commit(counted)
     return {item.event.pk for item in together}
 
 

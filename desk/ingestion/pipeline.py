@@ -6,7 +6,9 @@ constraint, so a redelivered or re-polled event changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -21,7 +23,7 @@ from channels.models import Channel, InboundEvent
 from channels.platforms.windows import record_messaging_window
 from desk.classification.classifier import classify_text
 from desk.classification.decisions import decision_rows
-from desk.classification.observers import count_and_index
+from desk.classification.observers import NewMessage, count_and_index
 from desk.classification.routing.engine import decide
 from desk.classification.types import Classification
 from desk.config_snapshot import cached
@@ -212,7 +214,35 @@ def _after_new_message(
     never the message.
     """
     record_new_message(message=message, mention=mention)
-    transaction.on_commit(lambda: count_and_index([(message, ticket, classification)]))
+    count_after_commit([(message, ticket, classification)])
+
+
+# The messages of the batch being processed, counted together after its commit.
+_batch: ContextVar[list[NewMessage] | None] = ContextVar("ingested_in_batch", default=None)
+
+
+@contextmanager
+def counted_together() -> Iterator[None]:
+    """New messages ingested inside this block, in the caller's transaction, are counted and
+    indexed together once it commits: a few statements instead of a few for each."""
+    messages: list[NewMessage] = []
+    token = _batch.set(messages)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    # Registered after every message's own callback: they have all run when this one does.
+    transaction.on_commit(lambda: count_and_index(messages))
+
+
+def count_after_commit(messages: list[NewMessage]) -> None:
+    """Count and index new messages once their transaction commits. Each registers its own
+    callback, so a savepoint rolled back takes its messages with it."""
+    batch = _batch.get()
+    if batch is None:
+        transaction.on_commit(lambda: count_and_index(messages))
+    else:
+        transaction.on_commit(lambda: batch.extend(messages))
 
 
 def record_new_message(*, message: Message, mention: Mention) -> None:
@@ -252,7 +282,7 @@ def _find_or_start_conversation(
     ):
         conversation = parent.conversation
         Conversation.objects.filter(pk=conversation.pk).update(last_activity_at=now)
-        return conversation, False
+        return _on(channel, conversation), False
     # A reply to a post we never saw (or to someone else's thread) starts this person's own
     # conversation, keyed by the thread root so their further replies join it.
     root = parent.conversation.root_platform_id if parent else mention.parent_platform_id
@@ -262,11 +292,18 @@ def _find_or_start_conversation(
         ).first()
         if known is not None:
             Conversation.objects.filter(pk=known.pk).update(last_activity_at=now)
-            return known, False
+            return _on(channel, known), False
     # Inserted with its first message.
     return _new_conversation(
         channel, mention, identity, root or mention.platform_id, language
     ), True
+
+
+def _on(channel: Channel, conversation: Conversation) -> Conversation:
+    """The conversation with the channel at hand, which the steps after the message read."""
+    if conversation.channel_id == channel.pk:
+        conversation.channel = channel
+    return conversation
 
 
 def _new_conversation(

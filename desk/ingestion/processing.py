@@ -21,7 +21,7 @@ from channels.platforms.revisions import apply_change
 from desk.classification.classifier import classify_texts
 from desk.classification.types import Classification
 from desk.ingestion.batch import ParsedItem, ingest_together
-from desk.ingestion.pipeline import ExtraRows, IngestResult, ingest
+from desk.ingestion.pipeline import ExtraRows, IngestResult, counted_together, ingest
 
 log = logging.getLogger(__name__)
 
@@ -109,12 +109,13 @@ def process_batch(*, limit: int, seconds: float = float("inf")) -> BatchReport:
         )
         report = BatchReport(claimed=len(events))
         handled: list[InboundEvent] = []
-        for start in range(0, len(events), CLASSIFY_CHUNK):
-            if start and time.monotonic() >= stop_at:
-                break  # the first chunk always runs: a drain always gets ahead
-            for event, outcome in _process_chunk(events[start : start + CLASSIFY_CHUNK]):
-                handled.append(event)
-                report.outcomes[outcome] += 1
+        with counted_together():
+            for start in range(0, len(events), CLASSIFY_CHUNK):
+                if start and time.monotonic() >= stop_at:
+                    break  # the first chunk always runs: a drain always gets ahead
+                for event, outcome in _process_chunk(events[start : start + CLASSIFY_CHUNK]):
+                    handled.append(event)
+                    report.outcomes[outcome] += 1
         # The batch's tickets become visible together, at the commit that follows.
         finished = timezone.now()
         for event in handled:
