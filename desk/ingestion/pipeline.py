@@ -210,8 +210,8 @@ def _after_new_message(
     The records the law and the platforms ask for are written in the message's transaction.
     The counters and the search index follow the commit: the crisis counter is one row per
     channel and bucket that every mention updates, and held until COMMIT it made concurrent
-    mentions wait for each other. A crash in between costs one count or one index entry,
-    never the message.
+    mentions wait for each other. A crash in between costs the counts and index entries of
+    what committed (one message, or a batch's), never a message.
     """
     record_new_message(message=message, mention=mention)
     count_after_commit([(message, ticket, classification)])

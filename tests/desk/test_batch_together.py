@@ -5,11 +5,17 @@ import json
 from typing import Any
 
 from django.db import connection
+from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from channels.models import Channel, InboundEvent
-from desk.classification.models import EngagementTally, Incident, NegativeMention
+from desk.classification.models import (
+    EngagementTally,
+    Incident,
+    MentionCount,
+    NegativeMention,
+)
 from desk.classification.similar import similar_to_text
 from desk.ingestion.processing import process_batch
 from desk.ingestion.tasks import drain_inbound_events
@@ -29,6 +35,10 @@ def stored(channel: Channel, platform_id: str, text: str, **extra: Any) -> Inbou
 def drained_with_commit_steps(capture: Any) -> int:
     with capture(execute=True):
         return int(drain_inbound_events.delay().get())
+
+
+def counted_mentions() -> int:
+    return int(MentionCount.objects.aggregate(total=Sum("total"))["total"] or 0)
 
 
 def test_a_reply_to_a_post_of_the_same_batch_joins_its_conversation_and_ticket(
@@ -160,8 +170,33 @@ def test_each_post_of_a_batch_is_found_as_a_similar_question(
     assert [s.conversation_id for s in found] == [conversations["p2"]]
 
 
+def test_replies_to_our_post_in_a_batch_join_its_ticket_and_are_each_counted(
+    webhook_channel: Channel, django_capture_on_commit_callbacks: Any
+) -> None:
+    stored(webhook_channel, "p0", "The app crashes on login", author_id="ann")
+    drained_with_commit_steps(django_capture_on_commit_callbacks)
+    asked = Message.objects.get()
+    Message.objects.create(
+        conversation_id=asked.conversation_id,
+        channel=webhook_channel,
+        direction=Message.Direction.OUTBOUND,
+        platform_id="ours",
+        text="We are looking into it.",
+        created_at=timezone.now(),
+    )
+    for n in range(3):
+        stored(webhook_channel, f"r{n}", "Still broken", author_id=f"u{n}", parent_id="ours")
+        stored(webhook_channel, f"q{n}", "Where is my order?", author_id=f"v{n}")
+
+    assert drained_with_commit_steps(django_capture_on_commit_callbacks) == 6
+
+    assert Message.objects.filter(conversation_id=asked.conversation_id).count() == 5
+    assert Ticket.objects.count() == 4
+    assert counted_mentions() == 7
+
+
 def test_an_event_whose_rows_the_database_refuses_fails_alone_and_leaves_nothing_behind(
-    webhook_channel: Channel,
+    webhook_channel: Channel, django_capture_on_commit_callbacks: Any
 ) -> None:
     if connection.vendor != "postgresql":
         skip_or_fail("needs PostgreSQL (DATABASE_URL) for a trigger")
@@ -179,10 +214,11 @@ def test_an_event_whose_rows_the_database_refuses_fails_alone_and_leaves_nothing
     ]
     poison = stored(webhook_channel, "bad", "poison", author_id="mallory")
 
-    assert drain_inbound_events.delay().get() == 5
+    assert drained_with_commit_steps(django_capture_on_commit_callbacks) == 5
 
     assert all(InboundEvent.objects.get(pk=e.pk).state == InboundEvent.State.DONE for e in good)
     assert Ticket.objects.count() == Conversation.objects.count() == 4
+    assert counted_mentions() == 4  # the refused one is not counted
     poison.refresh_from_db()
     assert (poison.state, poison.attempts) == (InboundEvent.State.PENDING, 1)
     assert "refused bad" in poison.last_error
