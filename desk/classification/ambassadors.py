@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,10 +19,28 @@ class BadgeError(ValueError):
     """A badge decision that cannot be made."""
 
 
-_TALLY_SQL = """
+@dataclass(frozen=True)
+class Engagement:
+    """One message of a contact, as the tally counts it."""
+
+    contact_id: int
+    sentiment: str
+    netiquette: bool
+    at: datetime
+
+    @property
+    def counted_as(self) -> str:
+        return self.sentiment if self.sentiment in _SENTIMENTS else "neutral"
+
+
+_SENTIMENTS = ("positive", "neutral", "negative")
+
+# Rows in contact order: two workers tallying the same contacts lock them in the same order.
+_TALLY_MANY_SQL = """
     INSERT INTO classification_engagementtally AS t
         (contact_id, positive, neutral, negative, netiquette, last_positive_at)
-    VALUES (%s, %s, %s, %s, %s, %s)
+    SELECT * FROM unnest(%s::bigint[], %s::int[], %s::int[], %s::int[], %s::int[],
+                         %s::timestamptz[])
     ON CONFLICT (contact_id) DO UPDATE SET
         positive = t.positive + excluded.positive,
         neutral = t.neutral + excluded.neutral,
@@ -30,37 +50,48 @@ _TALLY_SQL = """
 """
 
 
-def tally(*, contact_id: int, sentiment: str, netiquette: bool, at: datetime) -> None:
-    """Count one message of the contact: one upsert on PostgreSQL."""
-    field = sentiment if sentiment in ("positive", "neutral", "negative") else "neutral"
-    if connection.vendor == "postgresql":
-        counts = {name: int(name == field) for name in ("positive", "neutral", "negative")}
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _TALLY_SQL,
-                [
-                    contact_id,
-                    counts["positive"],
-                    counts["neutral"],
-                    counts["negative"],
-                    int(netiquette),
-                    at if sentiment == "positive" else None,
-                ],
-            )
+def tally_many(engagements: Sequence[Engagement]) -> None:
+    """Count messages of contacts, in their order: one upsert for all on PostgreSQL."""
+    if not engagements:
         return
+    if connection.vendor != "postgresql":
+        for engagement in engagements:
+            _tally_portably(engagement)
+        return
+    per_contact: dict[int, dict[str, Any]] = {}
+    for engagement in engagements:
+        row = per_contact.setdefault(
+            engagement.contact_id, {**dict.fromkeys((*_SENTIMENTS, "netiquette"), 0), "at": None}
+        )
+        row[engagement.counted_as] += 1
+        row["netiquette"] += int(engagement.netiquette)
+        if engagement.sentiment == "positive":
+            row["at"] = engagement.at  # the last positive one's, as one upsert each would leave
+    contacts = sorted(per_contact)
+    columns = [[per_contact[c][name] for c in contacts] for name in (*_SENTIMENTS, "netiquette")]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _TALLY_MANY_SQL, [contacts, *columns, [per_contact[c]["at"] for c in contacts]]
+        )
+
+
+def _tally_portably(engagement: Engagement) -> None:
+    field = engagement.counted_as
+    positive = engagement.sentiment == "positive"
     changes: dict[str, Any] = {field: F(field) + 1}
-    if netiquette:
+    if engagement.netiquette:
         changes["netiquette"] = F("netiquette") + 1
-    if sentiment == "positive":
-        changes["last_positive_at"] = at
+    if positive:
+        changes["last_positive_at"] = engagement.at
+    contact_id = engagement.contact_id
     if not EngagementTally.objects.filter(contact_id=contact_id).update(**changes):
         try:
             with transaction.atomic():
                 EngagementTally.objects.create(
                     contact_id=contact_id,
                     **{field: 1},
-                    netiquette=int(netiquette),
-                    last_positive_at=at if sentiment == "positive" else None,
+                    netiquette=int(engagement.netiquette),
+                    last_positive_at=engagement.at if positive else None,
                 )
         except IntegrityError:
             EngagementTally.objects.filter(contact_id=contact_id).update(**changes)

@@ -1,15 +1,17 @@
 """Crisis detection: a jump of negative mentions per channel and per tracked term.
 
-Per mention the cost is one counter upsert per scope; only a negative mention asks more (is
-an incident open? how many negatives in the window?), and only a window past the minimum asks
-for the baseline. The baseline is robust: the median and the median absolute deviation of
-the same window at the same time of day over the last weeks, so one earlier bad day does not
-hide a new crisis and a daily busy hour does not raise one.
+Mentions are counted together, the new ones of a batch at once: one counter upsert for all
+their scopes; only negative mentions ask more (is an incident open? how many negatives in the
+window?), and only a window past the minimum asks for the baseline. The baseline is robust:
+the median and the median absolute deviation of the same window at the same time of day over
+the last weeks, so one earlier bad day does not hide a new crisis and a daily busy hour does
+not raise one.
 """
 
 from __future__ import annotations
 
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -50,55 +52,105 @@ def bucket_of(at: datetime) -> datetime:
     return datetime.fromtimestamp(int(at.timestamp()) // seconds * seconds, tz=UTC)
 
 
-def record_mention(*, message: Message, ticket: Ticket | None, sentiment: str) -> list[Incident]:
-    """Count the mention on its scopes; return the incidents it opened."""
-    at = min(message.created_at, timezone.now())
-    negative = sentiment == "negative"
-    opened = []
-    for scope in scopes_for(message):
-        _count(scope.key, bucket_of(at), negative)
-        if not negative:
-            continue
-        # One INSERT ... ON CONFLICT DO NOTHING: a redelivered mention is counted once.
-        NegativeMention.objects.bulk_create(
-            [NegativeMention(scope=scope.key, message=message, ticket=ticket, at=at)],
-            ignore_conflicts=True,
+def record_mentions(mentions: Sequence[tuple[Message, Ticket | None, str]]) -> list[Incident]:
+    """Count new mentions (message, ticket, sentiment) on their scopes; return the incidents
+    they opened.
+
+    A few statements for any number: one counter upsert, and for negative mentions one
+    insert, one look for open incidents and an update per incident they join. A scope with no
+    open incident is checked for a spike once its negatives are all counted.
+    """
+    now = timezone.now()
+    counts: dict[tuple[str, datetime], list[int]] = {}
+    negatives: dict[str, list[NegativeMention]] = {}
+    labels: dict[str, str] = {}
+    for message, ticket, sentiment in mentions:
+        at = min(message.created_at, now)
+        negative = sentiment == "negative"
+        for scope in scopes_for(message):
+            count = counts.setdefault((scope.key, bucket_of(at)), [0, 0])
+            count[0] += 1
+            count[1] += int(negative)
+            if negative:
+                labels.setdefault(scope.key, scope.label)
+                negatives.setdefault(scope.key, []).append(
+                    NegativeMention(scope=scope.key, message=message, ticket=ticket, at=at)
+                )
+    _count(counts)
+    if not negatives:
+        return []
+    # ON CONFLICT DO NOTHING: a redelivered mention is counted once.
+    NegativeMention.objects.bulk_create(
+        [row for rows in negatives.values() for row in rows], ignore_conflicts=True
+    )
+    open_incidents = {
+        incident.scope: incident
+        for incident in Incident.objects.filter(
+            scope__in=list(negatives), status=Incident.Status.OPEN
         )
-        incident = Incident.objects.filter(scope=scope.key, status=Incident.Status.OPEN).first()
-        if incident is not None:
-            NegativeMention.objects.filter(scope=scope.key, message=message).update(
-                incident=incident
-            )
-            continue
+    }
+    opened = []
+    for key, rows in negatives.items():
+        incident = open_incidents.get(key)
+        if incident is None:
+            incident = _open_on_first_spike(Scope(key, labels[key]), rows)
+            if incident is None:
+                continue
+            opened.append(incident)
+        NegativeMention.objects.filter(
+            scope=key, message_id__in=[row.message_id for row in rows]
+        ).update(incident=incident)
+    return opened
+
+
+def _open_on_first_spike(scope: Scope, rows: list[NegativeMention]) -> Incident | None:
+    # The window and the baseline depend only on the bucket of the moment.
+    moments: dict[datetime, datetime] = {}
+    for row in rows:
+        moments.setdefault(bucket_of(row.at), row.at)
+    for at in moments.values():
         incident = _open_if_spike(scope, at)
         if incident is not None:
-            opened.append(incident)
-    return opened
+            return incident
+    return None
 
 
 _COUNT_SQL = """
     INSERT INTO classification_mentioncount AS c (scope, bucket_start, total, negative)
-    VALUES (%s, %s, 1, %s)
+    SELECT * FROM unnest(%s::text[], %s::timestamptz[], %s::int[], %s::int[])
     ON CONFLICT (scope, bucket_start) DO UPDATE SET
-        total = c.total + 1, negative = c.negative + excluded.negative
+        total = c.total + excluded.total, negative = c.negative + excluded.negative
 """
 
 
-def _count(scope: str, bucket: datetime, negative: bool) -> None:
+def _count(counts: dict[tuple[str, datetime], list[int]]) -> None:
+    # In key order: two workers counting the same scopes lock their rows in the same order.
+    keys = sorted(counts)
+    if not keys:
+        return
     if connection.vendor == "postgresql":  # one upsert, no savepoint
         with connection.cursor() as cursor:
-            cursor.execute(_COUNT_SQL, [scope, bucket, int(negative)])
-        return
-    changes = {"total": F("total") + 1, "negative": F("negative") + int(negative)}
-    if MentionCount.objects.filter(scope=scope, bucket_start=bucket).update(**changes):
-        return
-    try:
-        with transaction.atomic():
-            MentionCount.objects.create(
-                scope=scope, bucket_start=bucket, total=1, negative=int(negative)
+            cursor.execute(
+                _COUNT_SQL,
+                [
+                    [scope for scope, _ in keys],
+                    [bucket for _, bucket in keys],
+                    [counts[key][0] for key in keys],
+                    [counts[key][1] for key in keys],
+                ],
             )
-    except IntegrityError:
-        MentionCount.objects.filter(scope=scope, bucket_start=bucket).update(**changes)
+        return
+    for (scope, bucket), (total, negative) in ((key, counts[key]) for key in keys):
+        changes = {"total": F("total") + total, "negative": F("negative") + negative}
+        if MentionCount.objects.filter(scope=scope, bucket_start=bucket).update(**changes):
+            continue
+        try:
+            with transaction.atomic():
+                MentionCount.objects.create(
+                    scope=scope, bucket_start=bucket, total=total, negative=negative
+                )
+        except IntegrityError:
+            MentionCount.objects.filter(scope=scope, bucket_start=bucket).update(**changes)
 
 
 def _window_buckets(at: datetime) -> list[datetime]:

@@ -8,6 +8,7 @@ character trigrams computed in Python over the most recent answered conversation
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection
@@ -41,37 +42,59 @@ def is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def index_message(*, conversation_id: int, language: str, text: str) -> None:
-    """Append an inbound message to its conversation's searchable document."""
-    text = text[:MAX_DOCUMENT]
-    if is_postgres():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                """
-                INSERT INTO classification_conversationdocument
-                    (conversation_id, language, document, updated_at, search_vector)
-                VALUES (%s, %s, %s, now(), to_tsvector(%s::regconfig, %s))
-                ON CONFLICT (conversation_id) DO UPDATE SET
-                    document = left(classification_conversationdocument.document
-                                    || E'\\n' || excluded.document, %s),
-                    updated_at = now(),
-                    search_vector = to_tsvector(
-                        %s::regconfig,
-                        left(classification_conversationdocument.document
-                             || E'\\n' || excluded.document, %s))
-                """,
-                [
-                    conversation_id,
-                    language,
-                    text,
-                    search_config(language),
-                    text,
-                    MAX_DOCUMENT,
-                    search_config(language),
-                    MAX_DOCUMENT,
-                ],
-            )
+# One row per conversation: appended to its document as the upserts one at a time would.
+_INDEX_SQL = """
+    INSERT INTO classification_conversationdocument AS d
+        (conversation_id, language, document, updated_at, search_vector)
+    SELECT v.conversation_id, v.language, v.document, now(),
+           to_tsvector(v.config::regconfig, v.document)
+    FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[])
+        AS v(conversation_id, language, document, config)
+    ORDER BY v.conversation_id
+    ON CONFLICT (conversation_id) DO UPDATE SET
+        document = left(d.document || E'\\n' || excluded.document, %s),
+        updated_at = now(),
+        search_vector = to_tsvector(
+            (SELECT v.config FROM unnest(%s::bigint[], %s::text[]) AS v(conversation_id, config)
+             WHERE v.conversation_id = d.conversation_id)::regconfig,
+            left(d.document || E'\\n' || excluded.document, %s))
+"""
+
+
+def index_messages(messages: Sequence[tuple[int, str, str]]) -> None:
+    """Append inbound messages (conversation id, language, text) to their conversations'
+    searchable documents, in their order: one upsert for all on PostgreSQL."""
+    if not messages:
         return
+    if not is_postgres():
+        for conversation_id, language, text in messages:
+            _index_portably(conversation_id, language, text[:MAX_DOCUMENT])
+        return
+    # A conversation's document keeps its first message's language; its search vector is
+    # built in the language of the message appended last.
+    documents: dict[int, tuple[str, list[str], str]] = {}
+    for conversation_id, language, text in messages:
+        first, texts, _ = documents.get(conversation_id, (language, [], ""))
+        documents[conversation_id] = (first, [*texts, text[:MAX_DOCUMENT]], language)
+    ids = list(documents)
+    configs = [search_config(documents[pk][2]) for pk in ids]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INDEX_SQL,
+            [
+                ids,
+                [documents[pk][0] for pk in ids],
+                ["\n".join(documents[pk][1])[:MAX_DOCUMENT] for pk in ids],
+                configs,
+                MAX_DOCUMENT,
+                ids,
+                configs,
+                MAX_DOCUMENT,
+            ],
+        )
+
+
+def _index_portably(conversation_id: int, language: str, text: str) -> None:
     document = ConversationDocument.objects.filter(pk=conversation_id).first()
     if document is None:
         ConversationDocument.objects.create(

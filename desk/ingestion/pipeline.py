@@ -6,7 +6,9 @@ constraint, so a redelivered or re-polled event changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -21,11 +23,7 @@ from channels.models import Channel, InboundEvent
 from channels.platforms.windows import record_messaging_window
 from desk.classification.classifier import classify_text
 from desk.classification.decisions import decision_rows
-from desk.classification.observers import (
-    count_for_crisis_detection,
-    index_for_similar_questions,
-    tally_engagement,
-)
+from desk.classification.observers import NewMessage, count_and_index
 from desk.classification.routing.engine import decide
 from desk.classification.types import Classification
 from desk.config_snapshot import cached
@@ -113,6 +111,65 @@ def _ingest_new(
     conversation, started = _find_or_start_conversation(
         channel, mention, identity, parent, classification.language
     )
+    message, ticket, new = _new_rows(
+        channel, mention, inbound_event, identity, parent, conversation, started, classification
+    )
+    if extra_rows is not None:
+        new.rows.extend(extra_rows(message, ticket))
+    insert_all(new.rows)
+    for step in new.then:
+        step()
+    _after_new_message(
+        message=message, ticket=ticket, mention=mention, classification=classification
+    )
+    return IngestResult(message, ticket, True, mention, classification)
+
+
+@dataclass
+class NewRows:
+    """The rows of a new mention, in the order they are inserted, and what follows them."""
+
+    rows: list[Model] = field(default_factory=list)
+    then: list[Callable[[], None]] = field(default_factory=list)  # needs the rows inserted
+
+
+@dataclass(frozen=True)
+class NewMention:
+    message: Message
+    ticket: Ticket | None
+    new: NewRows
+
+
+def rows_of_new_conversation(
+    *,
+    channel: Channel,
+    mention: Mention,
+    inbound_event: InboundEvent,
+    identity: Identity,
+    classification: Classification,
+) -> NewMention:
+    """The rows `ingest` would insert for a mention that has no parent message and starts a
+    conversation: the caller has made sure that none is known for its thread root (see
+    desk.ingestion.batch), and inserts them; then it runs `new.then` and `record_new_message`."""
+    root = mention.parent_platform_id or mention.platform_id
+    conversation = _new_conversation(channel, mention, identity, root, classification.language)
+    return NewMention(
+        *_new_rows(
+            channel, mention, inbound_event, identity, None, conversation, True, classification
+        )
+    )
+
+
+def _new_rows(
+    channel: Channel,
+    mention: Mention,
+    inbound_event: InboundEvent | None,
+    identity: Identity,
+    parent: Message | None,
+    conversation: Conversation,
+    started: bool,
+    classification: Classification,
+) -> tuple[Message, Ticket | None, NewRows]:
     message = Message(
         conversation=conversation,
         channel=channel,
@@ -128,7 +185,7 @@ def _ingest_new(
     )
     # Every new row of this mention in one INSERT statement: the event when the caller did not
     # store it, a new conversation, the message, a new ticket with its audit, the caller's rows.
-    new = _NewRows()
+    new = NewRows()
     if inbound_event is not None and inbound_event.pk is None:
         new.rows.append(inbound_event)
     if started:
@@ -142,21 +199,7 @@ def _ingest_new(
         if channel.is_served
         else None
     )
-    if extra_rows is not None:
-        new.rows.extend(extra_rows(message, ticket))
-    insert_all(new.rows)
-    for step in new.then:
-        step()
-    _after_new_message(
-        message=message, ticket=ticket, mention=mention, classification=classification
-    )
-    return IngestResult(message, ticket, True, mention, classification)
-
-
-@dataclass
-class _NewRows:
-    rows: list[Model] = field(default_factory=list)
-    then: list[Callable[[], None]] = field(default_factory=list)  # needs the rows inserted
+    return message, ticket, new
 
 
 def _after_new_message(
@@ -167,21 +210,48 @@ def _after_new_message(
     The records the law and the platforms ask for are written in the message's transaction.
     The counters and the search index follow the commit: the crisis counter is one row per
     channel and bucket that every mention updates, and held until COMMIT it made concurrent
-    mentions wait for each other. A crash in between costs one count or one index entry,
-    never the message.
+    mentions wait for each other. A crash in between costs the counts and index entries of
+    what committed (one message, or a batch's), never a message.
     """
+    record_new_message(message=message, mention=mention)
+    count_after_commit([(message, ticket, classification)])
+
+
+# The messages of the batch being processed, counted together after its commit.
+_batch: ContextVar[list[NewMessage] | None] = ContextVar("ingested_in_batch", default=None)
+
+
+@contextmanager
+def counted_together() -> Iterator[None]:
+    """New messages ingested inside this block, in the caller's transaction, are counted and
+    indexed together once it commits: a few statements instead of a few for each."""
+    messages: list[NewMessage] = []
+    token = _batch.set(messages)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    # Registered after every message's own callback: they have all run when this one does.
+    transaction.on_commit(lambda: count_and_index(messages))
+
+
+def count_after_commit(messages: list[NewMessage]) -> None:
+    """Count and index new messages once their transaction commits. Each registers its own
+    callback, so a savepoint rolled back takes its messages with it."""
+    batch = _batch.get()
+    if batch is None:
+        transaction.on_commit(lambda: count_and_index(messages))
+    else:
+        transaction.on_commit(lambda: batch.extend(messages))
+
+
+def record_new_message(*, message: Message, mention: Mention) -> None:
+    """The records the law and the platforms ask for, in the new message's transaction."""
     # The notice of channels that give it before the person writes (profile, web form).
     record_notice_for_new_conversation(message=message, mention=mention)
     store_attachments(message=message, mention=mention)
     # Platforms that limit how long a private reply may wait (Messenger's 24 hours).
     record_messaging_window(message=message, mention=mention)
-
-    def count_and_index() -> None:
-        count_for_crisis_detection(message=message, ticket=ticket, classification=classification)
-        index_for_similar_questions(message=message)
-        tally_engagement(message=message, classification=classification)
-
-    transaction.on_commit(count_and_index)
 
 
 def _find_parent(channel: Channel, mention: Mention) -> Message | None:
@@ -212,7 +282,7 @@ def _find_or_start_conversation(
     ):
         conversation = parent.conversation
         Conversation.objects.filter(pk=conversation.pk).update(last_activity_at=now)
-        return conversation, False
+        return _on(channel, conversation), False
     # A reply to a post we never saw (or to someone else's thread) starts this person's own
     # conversation, keyed by the thread root so their further replies join it.
     root = parent.conversation.root_platform_id if parent else mention.parent_platform_id
@@ -222,17 +292,32 @@ def _find_or_start_conversation(
         ).first()
         if known is not None:
             Conversation.objects.filter(pk=known.pk).update(last_activity_at=now)
-            return known, False
-    conversation = Conversation(
+            return _on(channel, known), False
+    # Inserted with its first message.
+    return _new_conversation(
+        channel, mention, identity, root or mention.platform_id, language
+    ), True
+
+
+def _on(channel: Channel, conversation: Conversation) -> Conversation:
+    """The conversation with the channel at hand, which the steps after the message read."""
+    if conversation.channel_id == channel.pk:
+        conversation.channel = channel
+    return conversation
+
+
+def _new_conversation(
+    channel: Channel, mention: Mention, identity: Identity, root: str, language: str
+) -> Conversation:
+    return Conversation(
         channel=channel,
         contact_id=identity.contact_id,
-        root_platform_id=root or mention.platform_id,
+        root_platform_id=root,
         subject=mention.subject or _preview(mention.text),
         language=language,
         is_private=mention.is_private,
-        last_activity_at=now,
+        last_activity_at=timezone.now(),
     )
-    return conversation, True  # inserted with its first message
 
 
 def _preview(text: str) -> str:
@@ -246,7 +331,7 @@ def _open_or_update_ticket(
     now: datetime,
     mention: Mention,
     classification: Classification,
-    new: _NewRows,
+    new: NewRows,
     started: bool,
 ) -> Ticket:
     # A conversation started by this very message has no ticket yet: no need to look.
@@ -279,7 +364,7 @@ def _create_ticket(
     now: datetime,
     mention: Mention,
     classification: Classification,
-    new: _NewRows,
+    new: NewRows,
 ) -> Ticket:
     decision = decide(channel=channel, mention=mention, classification=classification)
     ticket = Ticket(

@@ -59,6 +59,28 @@ def policy_for(*, queue_id: int | None, channel_id: int | None) -> SlaPolicy | N
     )
 
 
+def _policy_of(ticket: Ticket) -> SlaPolicy | None:
+    """The ticket's policy with its calendar and targets: read with the ticket (a list's
+    select_related), or kept per process, not read again for every ticket."""
+    pk = ticket.sla_policy_id
+    if pk is None:
+        return None
+    if Ticket.sla_policy.is_cached(ticket):
+        return ticket.sla_policy
+    policy = cached(
+        f"sla-policy-id:{pk}",
+        lambda: (
+            SlaPolicy.objects.select_related("calendar")
+            .prefetch_related("targets")
+            .filter(pk=pk)
+            .first()
+        ),
+    )
+    if policy is not None:
+        ticket.sla_policy = policy
+    return policy
+
+
 def _most_specific_policy(*, queue_id: int | None, channel_id: int | None) -> SlaPolicy | None:
     candidates = (
         SlaPolicy.objects.filter(is_active=True)
@@ -75,7 +97,7 @@ def _most_specific_policy(*, queue_id: int | None, channel_id: int | None) -> Sl
 
 
 def context_for(ticket: Ticket, policy: SlaPolicy | None = None) -> Context | None:
-    policy = policy or (ticket.sla_policy if ticket.sla_policy_id else None)
+    policy = policy or _policy_of(ticket)
     if policy is None:
         return None
     return Context(policy, business_calendar(policy.calendar), policy.targets_for(ticket.priority))
