@@ -32,22 +32,15 @@ _TALLY_SQL = """
 
 def tally(*, contact_id: int, sentiment: str, netiquette: bool, at: datetime) -> None:
     """Count one message of the contact: one upsert on PostgreSQL."""
-    field = sentiment if sentiment in ("positive", "neutral", "negative") else "neutral"
     if connection.vendor == "postgresql":
-        counts = {name: int(name == field) for name in ("positive", "neutral", "negative")}
         with connection.cursor() as cursor:
             cursor.execute(
-                _TALLY_SQL,
-                [
-                    contact_id,
-                    counts["positive"],
-                    counts["neutral"],
-                    counts["negative"],
-                    int(netiquette),
-                    at if sentiment == "positive" else None,
-                ],
+                *tally_upsert(
+                    contact_id=contact_id, sentiment=sentiment, netiquette=netiquette, at=at
+                )
             )
         return
+    field = _counted_as(sentiment)
     changes: dict[str, Any] = {field: F(field) + 1}
     if netiquette:
         changes["netiquette"] = F("netiquette") + 1
@@ -64,6 +57,26 @@ def tally(*, contact_id: int, sentiment: str, netiquette: bool, at: datetime) ->
                 )
         except IntegrityError:
             EngagementTally.objects.filter(contact_id=contact_id).update(**changes)
+
+
+def tally_upsert(
+    *, contact_id: int, sentiment: str, netiquette: bool, at: datetime
+) -> tuple[str, list[Any]]:
+    """tally as one PostgreSQL statement, to run alone or with others."""
+    field = _counted_as(sentiment)
+    counts = {name: int(name == field) for name in ("positive", "neutral", "negative")}
+    return _TALLY_SQL, [
+        contact_id,
+        counts["positive"],
+        counts["neutral"],
+        counts["negative"],
+        int(netiquette),
+        at if sentiment == "positive" else None,
+    ]
+
+
+def _counted_as(sentiment: str) -> str:
+    return sentiment if sentiment in ("positive", "neutral", "negative") else "neutral"
 
 
 def suggest_ambassadors() -> int:

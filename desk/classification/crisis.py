@@ -10,6 +10,7 @@ hide a new crisis and a daily busy hour does not raise one.
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -50,13 +51,19 @@ def bucket_of(at: datetime) -> datetime:
     return datetime.fromtimestamp(int(at.timestamp()) // seconds * seconds, tz=UTC)
 
 
-def record_mention(*, message: Message, ticket: Ticket | None, sentiment: str) -> list[Incident]:
-    """Count the mention on its scopes; return the incidents it opened."""
-    at = min(message.created_at, timezone.now())
+def record_mention(
+    *, message: Message, ticket: Ticket | None, sentiment: str, counted: bool = False
+) -> list[Incident]:
+    """Count the mention on its scopes; return the incidents it opened.
+
+    `counted`: the caller ran `count_upsert` for this mention already (with other statements
+    in the same round trip); only a negative mention's further steps remain."""
+    at = _counted_at(message)
     negative = sentiment == "negative"
     opened = []
     for scope in scopes_for(message):
-        _count(scope.key, bucket_of(at), negative)
+        if not counted:
+            _count(scope.key, bucket_of(at), negative)
         if not negative:
             continue
         # One INSERT ... ON CONFLICT DO NOTHING: a redelivered mention is counted once.
@@ -76,18 +83,35 @@ def record_mention(*, message: Message, ticket: Ticket | None, sentiment: str) -
     return opened
 
 
+def _counted_at(message: Message) -> datetime:
+    return min(message.created_at, timezone.now())
+
+
 _COUNT_SQL = """
     INSERT INTO classification_mentioncount AS c (scope, bucket_start, total, negative)
-    VALUES (%s, %s, 1, %s)
+    VALUES %s
     ON CONFLICT (scope, bucket_start) DO UPDATE SET
-        total = c.total + 1, negative = c.negative + excluded.negative
+        total = c.total + excluded.total, negative = c.negative + excluded.negative
 """
+
+
+def count_upsert(*, message: Message, sentiment: str) -> tuple[str, list[Any]]:
+    """The counting of record_mention as one PostgreSQL statement, to run alone or with others:
+    one row per scope (a scope named twice counts twice, as record_mention's loop does)."""
+    bucket = bucket_of(_counted_at(message))
+    negative = int(sentiment == "negative")
+    times = Counter(scope.key for scope in scopes_for(message))
+    params: list[Any] = []
+    for key, n in times.items():
+        params += [key, bucket, n, n * negative]
+    rows = ", ".join(["(%s, %s, %s, %s)"] * len(times))
+    return _COUNT_SQL % rows, params
 
 
 def _count(scope: str, bucket: datetime, negative: bool) -> None:
     if connection.vendor == "postgresql":  # one upsert, no savepoint
         with connection.cursor() as cursor:
-            cursor.execute(_COUNT_SQL, [scope, bucket, int(negative)])
+            cursor.execute(_COUNT_SQL % "(%s, %s, 1, %s)", [scope, bucket, int(negative)])
         return
     changes = {"total": F("total") + 1, "negative": F("negative") + int(negative)}
     if MentionCount.objects.filter(scope=scope, bucket_start=bucket).update(**changes):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 
@@ -43,35 +44,13 @@ def is_postgres() -> bool:
 
 def index_message(*, conversation_id: int, language: str, text: str) -> None:
     """Append an inbound message to its conversation's searchable document."""
-    text = text[:MAX_DOCUMENT]
     if is_postgres():
         with connection.cursor() as cursor:
             cursor.execute(
-                """
-                INSERT INTO classification_conversationdocument
-                    (conversation_id, language, document, updated_at, search_vector)
-                VALUES (%s, %s, %s, now(), to_tsvector(%s::regconfig, %s))
-                ON CONFLICT (conversation_id) DO UPDATE SET
-                    document = left(classification_conversationdocument.document
-                                    || E'\\n' || excluded.document, %s),
-                    updated_at = now(),
-                    search_vector = to_tsvector(
-                        %s::regconfig,
-                        left(classification_conversationdocument.document
-                             || E'\\n' || excluded.document, %s))
-                """,
-                [
-                    conversation_id,
-                    language,
-                    text,
-                    search_config(language),
-                    text,
-                    MAX_DOCUMENT,
-                    search_config(language),
-                    MAX_DOCUMENT,
-                ],
+                *index_upsert(conversation_id=conversation_id, language=language, text=text)
             )
         return
+    text = text[:MAX_DOCUMENT]
     document = ConversationDocument.objects.filter(pk=conversation_id).first()
     if document is None:
         ConversationDocument.objects.create(
@@ -80,6 +59,37 @@ def index_message(*, conversation_id: int, language: str, text: str) -> None:
     else:
         document.document = f"{document.document}\n{text}"[:MAX_DOCUMENT]
         document.save(update_fields=["document", "updated_at"])
+
+
+_INDEX_SQL = """
+    INSERT INTO classification_conversationdocument
+        (conversation_id, language, document, updated_at, search_vector)
+    VALUES (%s, %s, %s, now(), to_tsvector(%s::regconfig, %s))
+    ON CONFLICT (conversation_id) DO UPDATE SET
+        document = left(classification_conversationdocument.document
+                        || E'\\n' || excluded.document, %s),
+        updated_at = now(),
+        search_vector = to_tsvector(
+            %s::regconfig,
+            left(classification_conversationdocument.document
+                 || E'\\n' || excluded.document, %s))
+"""
+
+
+def index_upsert(*, conversation_id: int, language: str, text: str) -> tuple[str, list[Any]]:
+    """index_message as one PostgreSQL statement, to run alone or with others."""
+    text = text[:MAX_DOCUMENT]
+    config = search_config(language)
+    return _INDEX_SQL, [
+        conversation_id,
+        language,
+        text,
+        config,
+        text,
+        MAX_DOCUMENT,
+        config,
+        MAX_DOCUMENT,
+    ]
 
 
 def rebuild_documents(*, conversation_ids: list[int], leave_out_authors: list[int]) -> int:

@@ -21,11 +21,7 @@ from channels.models import Channel, InboundEvent
 from channels.platforms.windows import record_messaging_window
 from desk.classification.classifier import classify_text
 from desk.classification.decisions import decision_rows
-from desk.classification.observers import (
-    count_for_crisis_detection,
-    index_for_similar_questions,
-    tally_engagement,
-)
+from desk.classification.observers import count_and_index
 from desk.classification.routing.engine import decide
 from desk.classification.types import Classification
 from desk.config_snapshot import cached
@@ -176,12 +172,9 @@ def _after_new_message(
     # Platforms that limit how long a private reply may wait (Messenger's 24 hours).
     record_messaging_window(message=message, mention=mention)
 
-    def count_and_index() -> None:
-        count_for_crisis_detection(message=message, ticket=ticket, classification=classification)
-        index_for_similar_questions(message=message)
-        tally_engagement(message=message, classification=classification)
-
-    transaction.on_commit(count_and_index)
+    transaction.on_commit(
+        lambda: count_and_index(message=message, ticket=ticket, classification=classification)
+    )
 
 
 def _find_parent(channel: Channel, mention: Mention) -> Message | None:
