@@ -104,9 +104,7 @@ def test_every_mention_counts_once_on_its_channel_and_once_on_each_tracked_term(
 
     counted = {
         scope: (total, negative)
-        for scope, total, negative in MentionCount.objects.values_list(
-            "scope", "total", "negative"
-        )
+        for scope, total, negative in MentionCount.objects.values_list("scope", "total", "negative")
     }
     assert counted == {
         f"channel:{webhook_channel.pk}": (3, 1),
