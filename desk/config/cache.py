@@ -32,3 +32,15 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = _ReusingClient
+
+    def incr_with_timeout(self, key: str, *, timeout: int) -> int:
+        """Add one to the counter `key`, made with this timeout (seconds) if missing; the new
+        count. One round trip, where `incr` (EXISTS, then INCRBY) and its fallback `add` take
+        two or three; atomic for concurrent callers like `incr`."""
+        raw_key = self.make_and_validate_key(key)
+        client = self._cache.get_client(raw_key, write=True)
+        pipeline = client.pipeline(transaction=False)
+        pipeline.set(raw_key, 0, ex=timeout, nx=True)
+        pipeline.incr(raw_key)
+        _created, count = pipeline.execute()
+        return int(count)
