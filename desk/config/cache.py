@@ -20,11 +20,12 @@ class _ReusingClient(RedisCacheClient):
         self._clients: dict[int, Any] = {}
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        pool = self._get_connection_pool(write)
+        django_client: Any = self  # its private helpers are not in django-stubs
+        pool = django_client._get_connection_pool(write)
         client = self._clients.get(id(pool))
         if client is None:
             # Two threads may both build one; either serves.
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+            client = self._clients[id(pool)] = django_client._client(connection_pool=pool)
         return client
 
 
