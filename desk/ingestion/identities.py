@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from channels.adapters.base import Author
 from channels.models import Channel
+from desk.ingestion import prepared
 from tickets.models import Contact, Identity
 
 _IDENTITY_COLUMNS = [str(field.column) for field in Identity._meta.concrete_fields]
@@ -53,6 +54,19 @@ WITH found AS (
 SELECT (SELECT id FROM new_contact), identity.*
 FROM (SELECT 1) AS one LEFT JOIN identity ON true
 """  # noqa: S608  # nosec B608
+
+
+# Its parameters in INSERT ... SELECT have no column to take their type from.
+_PARAM_TYPES = {
+    "kind": "text",
+    "external_id": "text",
+    "email": "text",
+    "contact_name": "text",
+    "handle": "text",
+    "display_name": "text",
+    "profile_url": "text",
+    "now": "timestamptz",
+}
 
 
 def upsert_identity(channel: Channel, author: Author) -> Identity:
@@ -98,7 +112,7 @@ def _find_or_create(kind: str, email: str, author: Author) -> tuple[Identity, bo
         "now": timezone.now(),
     }
     with connection.cursor() as cursor:
-        cursor.execute(_FIND_OR_CREATE_SQL, params)
+        prepared.execute(cursor, _FIND_OR_CREATE_SQL, params, types=_PARAM_TYPES)
         orphan_contact_id, *values = cursor.fetchone()
     *columns, created = values
     if columns[0] is None:
