@@ -56,7 +56,8 @@ FROM (SELECT 1) AS one LEFT JOIN identity ON true
 """  # noqa: S608  # nosec B608
 
 
-# Its parameters in INSERT ... SELECT have no column to take their type from.
+# Declared rather than deduced when prepared: kind, email and now each appear in several
+# places (comparisons, INSERT ... SELECT), and must have one type in all of them.
 _PARAM_TYPES = {
     "kind": "text",
     "external_id": "text",
