@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Field, ForeignObject, Model
 from django.db.models.expressions import RawSQL
 from django.db.models.sql import InsertQuery
@@ -151,6 +151,9 @@ def _prepared_values(
 
     `again`: the compiler has already run pre_save (auto_now fields are set), so read the
     values as they stand instead of stamping them a second time."""
+    # The connection itself, not the proxy: each field asks it for its adapter, and through the
+    # proxy every such question is a lookup of the thread's connection.
+    database = connections[DEFAULT_DB_ALIAS]
     values = []
     for field, attname, reads_only in zip(
         columns.fields, columns.attnames, columns.reads_only, strict=True
@@ -158,7 +161,7 @@ def _prepared_values(
         if attname in earlier:
             continue
         value = getattr(row, attname) if again or reads_only else field.pre_save(row, True)
-        values.append(field.get_db_prep_save(value, connection))
+        values.append(field.get_db_prep_save(value, database))
     return tuple(values)
 
 
