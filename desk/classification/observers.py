@@ -10,6 +10,7 @@ from django.db import connection
 from desk.classification import ambassadors, crisis, similar
 from desk.classification.labels import NETIQUETTE
 from desk.classification.types import Classification
+from tickets import prepared
 from tickets.models import Message, Ticket
 
 
@@ -85,9 +86,10 @@ def _in_one_statement(statements: list[tuple[str, list[Any]]]) -> None:
     parts = [f"step{n} AS ({sql})" for n, (sql, _params) in enumerate(statements)]
     final = "SELECT 1" if connection.in_atomic_block else _ASYNC_COMMIT
     params = [value for _sql, step_params in statements for value in step_params]
+    sql = f"WITH {', '.join(parts)} {final}"  # noqa: S608  # nosec B608
     with connection.cursor() as cursor:
         # Only our own statements' text is joined; every value is a parameter.
-        cursor.execute(f"WITH {', '.join(parts)} {final}", params)  # noqa: S608  # nosec B608
+        prepared.execute(connection, cursor, sql, params)
 
 
 _ASYNC_COMMIT = "SELECT set_config('synchronous_commit', 'off', true)"

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from channels.adapters.base import Author
 from channels.models import Channel
-from desk.ingestion import prepared
+from tickets import prepared
 from tickets.models import Contact, Identity
 
 _IDENTITY_COLUMNS = [str(field.column) for field in Identity._meta.concrete_fields]
@@ -113,7 +113,7 @@ def _find_or_create(kind: str, email: str, author: Author) -> tuple[Identity, bo
         "now": timezone.now(),
     }
     with connection.cursor() as cursor:
-        prepared.execute(cursor, _FIND_OR_CREATE_SQL, params, types=_PARAM_TYPES)
+        prepared.execute(connection, cursor, _FIND_OR_CREATE_SQL, params, types=_PARAM_TYPES)
         orphan_contact_id, *values = cursor.fetchone()
     *columns, created = values
     if columns[0] is None:

@@ -17,7 +17,7 @@ from django.db.models import Field, ForeignObject, Model
 from django.db.models.expressions import RawSQL
 from django.db.models.sql import InsertQuery
 
-from desk.ingestion import prepared
+from tickets import prepared
 
 
 def insert_all(rows: Sequence[Model]) -> None:
@@ -41,7 +41,7 @@ def insert_all(rows: Sequence[Model]) -> None:
         aliases[id(row)] = alias
     select = ", ".join(_key_of(f"row{n}", row) for n, row in enumerate(rows))
     with connection.cursor() as cursor:
-        prepared.execute(cursor, f"WITH {', '.join(parts)} SELECT {select}", params)
+        prepared.execute(connection, cursor, f"WITH {', '.join(parts)} SELECT {select}", params)
         pks = cursor.fetchone()
     for row, pk in zip(rows, pks, strict=True):
         if row.pk is None:
