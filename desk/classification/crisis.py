@@ -52,31 +52,31 @@ def bucket_of(at: datetime) -> datetime:
     return datetime.fromtimestamp(int(at.timestamp()) // seconds * seconds, tz=UTC)
 
 
-def record_mentions(mentions: Sequence[tuple[Message, Ticket | None, str]]) -> list[Incident]:
+def record_mentions(
+    mentions: Sequence[tuple[Message, Ticket | None, str]], *, counted: bool = False
+) -> list[Incident]:
     """Count new mentions (message, ticket, sentiment) on their scopes; return the incidents
-    they opened.
+    they opened. `counted`: the caller ran `count_statement` for them already (with other
+    statements in one round trip); only the negative mentions' steps remain.
 
     A few statements for any number: one counter upsert, and for negative mentions one
     insert, one look for open incidents and an update per incident they join. A scope with no
     open incident is checked for a spike once its negatives are all counted.
     """
     now = timezone.now()
-    counts: dict[tuple[str, datetime], list[int]] = {}
     negatives: dict[str, list[NegativeMention]] = {}
     labels: dict[str, str] = {}
     for message, ticket, sentiment in mentions:
+        if sentiment != "negative":
+            continue
         at = min(message.created_at, now)
-        negative = sentiment == "negative"
         for scope in scopes_for(message):
-            count = counts.setdefault((scope.key, bucket_of(at)), [0, 0])
-            count[0] += 1
-            count[1] += int(negative)
-            if negative:
-                labels.setdefault(scope.key, scope.label)
-                negatives.setdefault(scope.key, []).append(
-                    NegativeMention(scope=scope.key, message=message, ticket=ticket, at=at)
-                )
-    _count(counts)
+            labels.setdefault(scope.key, scope.label)
+            negatives.setdefault(scope.key, []).append(
+                NegativeMention(scope=scope.key, message=message, ticket=ticket, at=at)
+            )
+    if not counted:
+        _count(_counts(mentions, now))
     if not negatives:
         return []
     # ON CONFLICT DO NOTHING: a redelivered mention is counted once.
@@ -103,6 +103,20 @@ def record_mentions(mentions: Sequence[tuple[Message, Ticket | None, str]]) -> l
     return opened
 
 
+def _counts(
+    mentions: Sequence[tuple[Message, Ticket | None, str]], now: datetime
+) -> dict[tuple[str, datetime], list[int]]:
+    """(scope, bucket) -> [mentions, negative mentions]."""
+    counts: dict[tuple[str, datetime], list[int]] = {}
+    for message, _ticket, sentiment in mentions:
+        bucket = bucket_of(min(message.created_at, now))
+        for scope in scopes_for(message):
+            count = counts.setdefault((scope.key, bucket), [0, 0])
+            count[0] += 1
+            count[1] += int(sentiment == "negative")
+    return counts
+
+
 def _open_on_first_spike(scope: Scope, rows: list[NegativeMention]) -> Incident | None:
     # The window and the baseline depend only on the bucket of the moment.
     moments: dict[datetime, datetime] = {}
@@ -123,24 +137,33 @@ _COUNT_SQL = """
 """
 
 
-def _count(counts: dict[tuple[str, datetime], list[int]]) -> None:
+def count_statement(
+    mentions: Sequence[tuple[Message, Ticket | None, str]],
+) -> tuple[str, list[Any]]:
+    """The counting of record_mentions as one PostgreSQL statement (its text the same for any
+    number), to run alone or with other statements in one round trip."""
+    return _count_statement(_counts(mentions, timezone.now()))
+
+
+def _count_statement(counts: dict[tuple[str, datetime], list[int]]) -> tuple[str, list[Any]]:
     # In key order: two workers counting the same scopes lock their rows in the same order.
     keys = sorted(counts)
-    if not keys:
+    return _COUNT_SQL, [
+        [scope for scope, _ in keys],
+        [bucket for _, bucket in keys],
+        [counts[key][0] for key in keys],
+        [counts[key][1] for key in keys],
+    ]
+
+
+def _count(counts: dict[tuple[str, datetime], list[int]]) -> None:
+    if not counts:
         return
     if connection.vendor == "postgresql":  # one upsert, no savepoint
         with connection.cursor() as cursor:
-            cursor.execute(
-                _COUNT_SQL,
-                [
-                    [scope for scope, _ in keys],
-                    [bucket for _, bucket in keys],
-                    [counts[key][0] for key in keys],
-                    [counts[key][1] for key in keys],
-                ],
-            )
+            cursor.execute(*_count_statement(counts))
         return
-    for (scope, bucket), (total, negative) in ((key, counts[key]) for key in keys):
+    for (scope, bucket), (total, negative) in sorted(counts.items()):
         changes = {"total": F("total") + total, "negative": F("negative") + negative}
         if MentionCount.objects.filter(scope=scope, bucket_start=bucket).update(**changes):
             continue

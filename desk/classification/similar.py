@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 
@@ -70,6 +71,13 @@ def index_messages(messages: Sequence[tuple[int, str, str]]) -> None:
         for conversation_id, language, text in messages:
             _index_portably(conversation_id, language, text[:MAX_DOCUMENT])
         return
+    with connection.cursor() as cursor:
+        cursor.execute(*index_statement(messages))
+
+
+def index_statement(messages: Sequence[tuple[int, str, str]]) -> tuple[str, list[Any]]:
+    """index_messages's PostgreSQL upsert (its text the same for any number), to run alone or
+    with other statements in one round trip."""
     # A conversation's document keeps its first message's language; its search vector is
     # built in the language of the message appended last.
     documents: dict[int, tuple[str, list[str], str]] = {}
@@ -78,20 +86,16 @@ def index_messages(messages: Sequence[tuple[int, str, str]]) -> None:
         documents[conversation_id] = (first, [*texts, text[:MAX_DOCUMENT]], language)
     ids = list(documents)
     configs = [search_config(documents[pk][2]) for pk in ids]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _INDEX_SQL,
-            [
-                ids,
-                [documents[pk][0] for pk in ids],
-                ["\n".join(documents[pk][1])[:MAX_DOCUMENT] for pk in ids],
-                configs,
-                MAX_DOCUMENT,
-                ids,
-                configs,
-                MAX_DOCUMENT,
-            ],
-        )
+    return _INDEX_SQL, [
+        ids,
+        [documents[pk][0] for pk in ids],
+        ["\n".join(documents[pk][1])[:MAX_DOCUMENT] for pk in ids],
+        configs,
+        MAX_DOCUMENT,
+        ids,
+        configs,
+        MAX_DOCUMENT,
+    ]
 
 
 def _index_portably(conversation_id: int, language: str, text: str) -> None:

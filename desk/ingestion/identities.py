@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from channels.adapters.base import Author
 from channels.models import Channel
+from tickets import prepared
 from tickets.models import Contact, Identity
 
 _IDENTITY_COLUMNS = [str(field.column) for field in Identity._meta.concrete_fields]
@@ -54,6 +55,20 @@ WITH found AS (
 SELECT (SELECT id FROM new_contact), identity.*
 FROM (SELECT 1) AS one LEFT JOIN identity ON true
 """  # noqa: S608  # nosec B608
+
+
+# Declared rather than deduced when prepared: kind, email and now each appear in several
+# places (comparisons, INSERT ... SELECT), and must have one type in all of them.
+_PARAM_TYPES = {
+    "kind": "text",
+    "external_id": "text",
+    "email": "text",
+    "contact_name": "text",
+    "handle": "text",
+    "display_name": "text",
+    "profile_url": "text",
+    "now": "timestamptz",
+}
 
 
 def upsert_identity(channel: Channel, author: Author) -> Identity:
@@ -106,7 +121,7 @@ def _find_or_create(kind: str, email: str, author: Author) -> tuple[Identity, bo
         "now": timezone.now(),
     }
     with connection.cursor() as cursor:
-        cursor.execute(_FIND_OR_CREATE_SQL, params)
+        prepared.execute(connection, cursor, _FIND_OR_CREATE_SQL, params, types=_PARAM_TYPES)
         orphan_contact_id, *values = cursor.fetchone()
     *columns, created = values
     if columns[0] is None:

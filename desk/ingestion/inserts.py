@@ -9,12 +9,15 @@ called: only models without either may be listed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
-from django.db.models import ForeignObject, Model
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Field, ForeignObject, Model
 from django.db.models.expressions import RawSQL
 from django.db.models.sql import InsertQuery
+
+from tickets import prepared
 
 
 def insert_all(rows: Sequence[Model]) -> None:
@@ -38,7 +41,7 @@ def insert_all(rows: Sequence[Model]) -> None:
         aliases[id(row)] = alias
     select = ", ".join(_key_of(f"row{n}", row) for n, row in enumerate(rows))
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(parts)} SELECT {select}", params)
+        prepared.execute(connection, cursor, f"WITH {', '.join(parts)} SELECT {select}", params)
         pks = cursor.fetchone()
     for row, pk in zip(rows, pks, strict=True):
         if row.pk is None:
@@ -46,8 +49,8 @@ def insert_all(rows: Sequence[Model]) -> None:
         row._state.adding = False
         row._state.db = connection.alias
     for row in rows:  # foreign keys to rows that had no primary key while the SQL was built
-        for field in row._meta.concrete_fields:
-            if isinstance(field, ForeignObject) and field.is_cached(row):
+        for field in _relations(type(row)):
+            if field.is_cached(row):
                 related = field.get_cached_value(row)
                 if related is not None and getattr(row, field.attname) is None:
                     setattr(row, field.name, related)
@@ -62,29 +65,73 @@ _sql_by_shape: dict[tuple[Any, ...], str | None] = {}
 
 def _insert_sql(row: Model, aliases: dict[int, str]) -> tuple[str, tuple[Any, ...]]:
     meta = row._meta
-    fields = [
-        f
-        for f in meta.local_concrete_fields
-        # A serial key is the database's to assign; a key that is a relation is ours.
-        if not f.generated and not (f.db_returning and getattr(row, f.attname) is None)
-    ]
+    columns = _columns(row)
     # A foreign key to a row inserted earlier in the statement reads that row's new key.
     earlier: dict[str, str] = {}
-    for field in fields:
-        if isinstance(field, ForeignObject) and field.is_cached(row):
+    for field in columns.relations:
+        if field.is_cached(row):
             related = field.get_cached_value(row)
             if related is not None and related.pk is None and id(related) in aliases:
                 earlier[field.attname] = _key_of(aliases[id(related)], related)
-    shape = (meta.label, tuple(f.attname for f in fields), tuple(sorted(earlier.items())))
+    shape = (meta.label, columns.attnames, tuple(sorted(earlier.items())))
     cached = _sql_by_shape.get(shape)
     if cached is not None:
-        return cached, _prepared_values(row, fields, earlier)
-    sql, params = _compiled(row, fields, earlier)
+        return cached, _prepared_values(row, columns, earlier)
+    sql, params = _compiled(row, list(columns.fields), earlier)
     if shape not in _sql_by_shape:
-        ours = _prepared_values(row, fields, earlier, again=True)
+        ours = _prepared_values(row, columns, earlier, again=True)
         sent = _as_sent(sql, params)
         _sql_by_shape[shape] = sql if sent is not None and _as_sent(sql, ours) == sent else None
     return sql, params
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """The columns a row of one model writes, worked out once per model and missing keys."""
+
+    fields: tuple[Any, ...]
+    attnames: tuple[str, ...]
+    relations: tuple[Any, ...]  # the foreign keys among them
+    # Whether the field's pre_save only reads the value (most do; auto_now stamps it).
+    reads_only: tuple[bool, ...]
+
+
+_columns_by_shape: dict[tuple[Any, ...], _Columns] = {}
+
+
+def _columns(row: Model) -> _Columns:
+    meta = row._meta
+    # A serial key is the database's to assign; a key that is a relation is ours.
+    missing = tuple(
+        f.attname for f in _returning_fields(meta.model) if getattr(row, f.attname) is None
+    )
+    key = (meta.model, missing)
+    found = _columns_by_shape.get(key)
+    if found is None:
+        fields = tuple(
+            f
+            for f in meta.local_concrete_fields
+            if not f.generated and not (f.db_returning and f.attname in missing)
+        )
+        found = _columns_by_shape[key] = _Columns(
+            fields=fields,
+            attnames=tuple(f.attname for f in fields),
+            relations=tuple(f for f in fields if isinstance(f, ForeignObject)),
+            reads_only=tuple(type(f).pre_save is Field.pre_save for f in fields),
+        )
+    return found
+
+
+_returning_by_model: dict[type[Model], tuple[Any, ...]] = {}
+
+
+def _returning_fields(model: type[Model]) -> tuple[Any, ...]:
+    found = _returning_by_model.get(model)
+    if found is None:
+        found = _returning_by_model[model] = tuple(
+            f for f in model._meta.local_concrete_fields if f.db_returning and not f.generated
+        )
+    return found
 
 
 def _as_sent(sql: str, params: tuple[Any, ...]) -> bytes | None:
@@ -98,18 +145,23 @@ def _as_sent(sql: str, params: tuple[Any, ...]) -> bytes | None:
 
 
 def _prepared_values(
-    row: Model, fields: list[Any], earlier: dict[str, str], *, again: bool = False
+    row: Model, columns: _Columns, earlier: dict[str, str], *, again: bool = False
 ) -> tuple[Any, ...]:
     """The parameters the compiler gives the INSERT: each value as its field saves it.
 
     `again`: the compiler has already run pre_save (auto_now fields are set), so read the
     values as they stand instead of stamping them a second time."""
+    # The connection itself, not the proxy: each field asks it for its adapter, and through the
+    # proxy every such question is a lookup of the thread's connection.
+    database = connections[DEFAULT_DB_ALIAS]
     values = []
-    for field in fields:
-        if field.attname in earlier:
+    for field, attname, reads_only in zip(
+        columns.fields, columns.attnames, columns.reads_only, strict=True
+    ):
+        if attname in earlier:
             continue
-        value = getattr(row, field.attname) if again else field.pre_save(row, True)
-        values.append(field.get_db_prep_save(value, connection))
+        value = getattr(row, attname) if again or reads_only else field.pre_save(row, True)
+        values.append(field.get_db_prep_save(value, database))
     return tuple(values)
 
 
@@ -129,6 +181,18 @@ def _compiled(
     finally:
         row.__dict__.update(pending)
     return sql, tuple(params)
+
+
+_relations_by_model: dict[type[Model], tuple[Any, ...]] = {}
+
+
+def _relations(model: type[Model]) -> tuple[Any, ...]:
+    found = _relations_by_model.get(model)
+    if found is None:
+        found = _relations_by_model[model] = tuple(
+            f for f in model._meta.concrete_fields if isinstance(f, ForeignObject)
+        )
+    return found
 
 
 def _key_of(alias: str, row: Model) -> str:

@@ -93,6 +93,26 @@ def test_a_tracked_term_has_its_own_incident(deliver: Deliver, webhook_channel: 
     assert not Incident.objects.filter(scope__startswith="channel:").exists()
 
 
+def test_every_mention_counts_once_on_its_channel_and_once_on_each_tracked_term(
+    deliver: Deliver, webhook_channel: Channel
+) -> None:
+    call_command("channel", "set", webhook_channel.name, "--terms", "#infopark,#iico")
+
+    deliver("Where can I find your opening hours? #infopark #iico", author_id="calm")
+    deliver(COMPLAINTS[0] + " #infopark", author_id="angry")
+    deliver("And where is your office? #infopark", author_id="calm")
+
+    counted = {
+        scope: (total, negative)
+        for scope, total, negative in MentionCount.objects.values_list("scope", "total", "negative")
+    }
+    assert counted == {
+        f"channel:{webhook_channel.pk}": (3, 1),
+        "term:#infopark": (3, 1),
+        "term:#iico": (1, 0),
+    }
+
+
 def test_the_banner_groups_the_incident_and_tracks_time_to_first_response(
     deliver: Deliver, spokesperson_client: Client, manager_client: Client
 ) -> None:

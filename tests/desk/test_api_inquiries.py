@@ -144,6 +144,20 @@ def test_invalid_fields_get_400_naming_the_field(api: Client, payload: Any, fiel
     assert nothing_written()
 
 
+def test_one_request_s_invalid_fields_do_not_carry_over_to_the_next(api: Client) -> None:
+    bad_email = {"text": "hi", "author": {"name": "Ann", "email": "not-an-address"}}
+    good = {"text": "hi", "author": {"name": "Ann", "email": "ann@example.org"}}
+    no_name = {"text": "hi", "author": {"email": "ann@example.org"}}
+
+    answers = [post_json(api, URL, payload) for payload in (bad_email, good, no_name)]
+
+    assert [answer.status_code for answer in answers] == [400, 201, 400]
+    assert answers[0].json()["error"]["fields"]["author"] == {
+        "email": ["Enter a valid email address."]
+    }
+    assert answers[2].json()["error"]["fields"]["author"] == {"name": ["This field is required."]}
+
+
 @pytest.mark.parametrize(
     ("body", "content_type", "status"),
     [
