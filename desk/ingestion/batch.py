@@ -30,13 +30,9 @@ from channels.adapters.base import Mention, ParsedEvent
 from channels.models import InboundEvent
 from desk.classification.observers import NewMessage
 from desk.classification.types import Classification
+from desk.ingestion.counting import count_after_commit
 from desk.ingestion.identities import upsert_identities
-from desk.ingestion.pipeline import (
-    NewMention,
-    count_after_commit,
-    record_new_message,
-    rows_of_new_conversation,
-)
+from desk.ingestion.pipeline import NewMention, record_new_message, rows_of_new_conversation
 from tickets.models import Conversation, Message
 
 log = logging.getLogger(__name__)

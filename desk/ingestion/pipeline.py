@@ -6,9 +6,7 @@ constraint, so a redelivered or re-polled event changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -23,10 +21,10 @@ from channels.models import Channel, InboundEvent
 from channels.platforms.windows import record_messaging_window
 from desk.classification.classifier import classify_text
 from desk.classification.decisions import decision_rows
-from desk.classification.observers import NewMessage, count_and_index
 from desk.classification.routing.engine import decide
 from desk.classification.types import Classification
 from desk.config_snapshot import cached
+from desk.ingestion.counting import count_after_commit
 from desk.ingestion.identities import upsert_identity
 from desk.ingestion.inserts import insert_all
 from desk.outbound.services import send_rule_holding_reply
@@ -215,34 +213,6 @@ def _after_new_message(
     """
     record_new_message(message=message, mention=mention)
     count_after_commit([(message, ticket, classification)])
-
-
-# The messages of the batch being processed, counted together after its commit.
-_batch: ContextVar[list[NewMessage] | None] = ContextVar("ingested_in_batch", default=None)
-
-
-@contextmanager
-def counted_together() -> Iterator[None]:
-    """New messages ingested inside this block, in the caller's transaction, are counted and
-    indexed together once it commits: a few statements instead of a few for each."""
-    messages: list[NewMessage] = []
-    token = _batch.set(messages)
-    try:
-        yield
-    finally:
-        _batch.reset(token)
-    # Registered after every message's own callback: they have all run when this one does.
-    transaction.on_commit(lambda: count_and_index(messages))
-
-
-def count_after_commit(messages: list[NewMessage]) -> None:
-    """Count and index new messages once their transaction commits. Each registers its own
-    callback, so a savepoint rolled back takes its messages with it."""
-    batch = _batch.get()
-    if batch is None:
-        transaction.on_commit(lambda: count_and_index(messages))
-    else:
-        transaction.on_commit(lambda: batch.extend(messages))
 
 
 def record_new_message(*, message: Message, mention: Mention) -> None:

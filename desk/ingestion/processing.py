@@ -21,7 +21,8 @@ from channels.platforms.revisions import apply_change
 from desk.classification.classifier import classify_texts
 from desk.classification.types import Classification
 from desk.ingestion.batch import ParsedItem, ingest_together
-from desk.ingestion.pipeline import ExtraRows, IngestResult, counted_together, ingest
+from desk.ingestion.counting import counted_together
+from desk.ingestion.pipeline import ExtraRows, IngestResult, ingest
 
 log = logging.getLogger(__name__)
 
