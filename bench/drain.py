@@ -31,6 +31,7 @@ from common import (
     setup_django,
     trivial_view_load,
     wait_until,
+    warn_of_backlog,
 )
 
 AUTHORS = 900
@@ -62,6 +63,8 @@ def main() -> None:
     from django.db.models import Max
 
     from channels.models import Channel, InboundEvent
+
+    warn_of_backlog()
     from desk.ingestion.tasks import drain_inbound_events, process_inbound_event
     from tickets.models import Message, Ticket
 

@@ -37,6 +37,7 @@ from common import (
     signature,
     trivial_view_load,
     wait_until,
+    warn_of_backlog,
 )
 
 if TYPE_CHECKING:
@@ -70,6 +71,8 @@ def main() -> None:
     )
     from channels.models import Channel, InboundEvent
     from tickets.models import Message
+
+    warn_of_backlog()
 
     channel = Channel.objects.create(
         kind="webhook", name=f"load-{run}", credentials={"secret": SECRET}
