@@ -163,3 +163,28 @@ def test_a_steady_stream_asks_redis_once_per_window_and_every_event_is_ticketed(
     # No beat runs here: the last deliveries, inside a window, are announced when it closes.
     assert wait_for(lambda: Ticket.objects.count() == 20, timeout=30), "events were left behind"
     assert set(InboundEvent.objects.values_list("state", flat=True)) == {"done"}
+
+
+def test_a_drain_gathers_a_stream_of_deliveries_into_a_few_batches(celery_worker: str) -> None:
+    channel = Channel.objects.create(
+        kind="webhook", name="Partner", credentials={"secret": "s3cret"}
+    )
+    client = Client()
+    # The stream starts once the worker is up and has drained a first delivery.
+    payload = mention_payload("first", "Is the app down?", author_id="u-first")
+    assert signed_delivery(client, channel, payload, delivery="first").status_code == 200
+    assert wait_for(lambda: Ticket.objects.exists(), timeout=30), "the worker did not start"
+    started = time.monotonic()
+    for n in range(24):
+        payload = mention_payload(f"p{n}", f"Is the app down? ({n})", author_id=f"u{n}")
+        assert signed_delivery(client, channel, payload, delivery=f"d{n}").status_code == 200
+        time.sleep(0.06)
+    pauses = (time.monotonic() - started) / settings.INBOUND_GATHER_SECONDS
+
+    assert wait_for(lambda: Ticket.objects.count() == 25, timeout=30), "events were left behind"
+    # A batch stamps its events with one processing time. Without the drain's pause between
+    # partial batches, each ask window (50 ms) would bring a drain and a batch of its own.
+    stream = InboundEvent.objects.exclude(delivery_id="first")
+    batches = stream.values("processed_at").distinct().count()
+    assert batches <= pauses + 2, f"{batches} batches for a stream of {pauses:.1f} pauses"
+    assert set(InboundEvent.objects.values_list("state", flat=True)) == {"done"}
