@@ -69,6 +69,9 @@ def main() -> None:
     setup_django(
         REDIS_URL=redis_url, CELERY_QUEUE=env["CELERY_QUEUE"], CACHE_KEY_PREFIX=f"bench-{run}"
     )
+    from django.conf import settings
+    from django.db.models import Count
+
     from channels.models import Channel, InboundEvent
     from tickets.models import Message
 
@@ -169,6 +172,15 @@ def main() -> None:
             f"p99 {ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]:.2f} s, "
             f"max {ordered[-1]:.2f} s; worker throughput {throughput:.1f} events/s; "
             f"backlog drained: {'yes' if drained else 'NO'} after {drain_seconds:.1f} s"
+        )
+        # A batch stamps its events with one processing time.
+        sizes = sorted(
+            processed.values("processed_at").annotate(n=Count("id")).values_list("n", flat=True)
+        )
+        print(
+            f"batches: {len(sizes)}, events per batch median {statistics.median(sizes):.0f}, "
+            f"max {sizes[-1]} (INBOUND_BATCH_SIZE {settings.INBOUND_BATCH_SIZE}, "
+            f"INBOUND_GATHER_SECONDS {settings.INBOUND_GATHER_SECONDS})"
         )
     if not drained or spike.errors or rest.errors:
         sys.exit(1)
