@@ -18,8 +18,9 @@ from django.db import connection
 from django.test import Client
 
 from channels.models import Channel, InboundEvent
+from desk.classification.models import MentionCount
 from desk.config import celery_app
-from desk.ingestion import tasks
+from desk.ingestion import counting, tasks
 from desk.ingestion.tasks import DRAIN_ASKED_KEY
 from tests.conftest import mention_payload, signed_delivery, skip_or_fail
 from tickets.models import Message, Ticket
@@ -84,6 +85,7 @@ def broker_queue(transactional_db: None) -> Iterator[tuple[str, Callable[[], Non
     finally:
         # An ask still owed goes to this test's queue, not eagerly into the next test.
         tasks.drain_asks.flush()
+        counting.counted_in_windows.flush()
         celery_app.conf.task_default_queue = previous_queue
         redis.Redis.from_url(settings.REDIS_URL).delete(queue)
         for worker in workers:
@@ -188,3 +190,30 @@ def test_a_drain_gathers_a_stream_of_deliveries_into_a_few_batches(celery_worker
     batches = stream.values("processed_at").distinct().count()
     assert batches <= pauses + 2, f"{batches} batches for a stream of {pauses:.1f} pauses"
     assert set(InboundEvent.objects.values_list("state", flat=True)) == {"done"}
+
+
+def test_inquiries_created_in_a_stream_are_counted_together_once_committed(
+    broker_queue: tuple[str, Callable[[], None]],
+    make_api_client: Callable[[str], tuple[Any, Client]],
+) -> None:
+    _, api = make_api_client("shop")
+    started = time.monotonic()
+    with mock.patch.object(counting, "count_and_index", wraps=counting.count_and_index) as counted:
+        for n in range(12):
+            body = {"text": f"Where is my order {n}?", "author": {"name": f"Shopper {n}"}}
+            response = api.post("/api/v1/inquiries/", body, content_type="application/json")
+            assert response.status_code == 201, response.content
+        windows = (time.monotonic() - started) / counting.COUNT_WINDOW_SECONDS
+
+        def counted_total() -> int:
+            return sum(
+                MentionCount.objects.filter(scope__startswith="channel:").values_list(
+                    "total", flat=True
+                )
+            )
+
+        # The last creates, inside a window, are counted when it closes: by then all twelve.
+        assert wait_for(lambda: counted_total() == 12, timeout=10), counted_total()
+    # Once per window at most (the first create of a quiet moment counts at once), not once
+    # per create.
+    assert counted.call_count <= windows + 1

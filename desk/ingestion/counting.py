@@ -1,16 +1,25 @@
 """New messages are counted and indexed after their transaction commits (crisis counters,
 similar questions, engagement: desk.classification.observers), alone or a whole batch at once.
+
+A worker's batch counts its messages together. A web process creating inquiries one request at
+a time counts them together per short window (desk.ingestion.coalesce): the first after a quiet
+moment at once, those inside the window in one statement when it closes, by a background thread
+on its own database connection. Where tasks run inline (tests, the embedded default), each
+request counts its own message before it answers.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db import transaction
+from celery import current_app
+from django.db import close_old_connections, connection, transaction
 
 from desk.classification.observers import NewMessage, count_and_index
+from desk.ingestion.coalesce import Coalesced
 
 # The messages of the batch being processed, counted together after its commit.
 _batch: ContextVar[list[NewMessage] | None] = ContextVar("ingested_in_batch", default=None)
@@ -35,6 +44,36 @@ def count_after_commit(messages: list[NewMessage]) -> None:
     callback, so a savepoint rolled back takes its messages with it."""
     batch = _batch.get()
     if batch is None:
-        transaction.on_commit(lambda: count_and_index(messages))
+        transaction.on_commit(lambda: _count_outside_a_batch(messages))
     else:
         transaction.on_commit(lambda: batch.extend(messages))
+
+
+# A created inquiry's counts wait at most this long; a steady stream of creates costs one
+# counting statement per window and process instead of one per create.
+COUNT_WINDOW_SECONDS = 0.05
+_THREAD_NAME = "after-commit-counts"
+
+
+def _count_outside_a_batch(messages: list[NewMessage]) -> None:
+    # Inline tasks mean tests (whose transactions a second connection cannot see) or the
+    # embedded SQLite default (one writer at a time): count here.
+    if current_app.conf.task_always_eager or connection.vendor != "postgresql":
+        count_and_index(messages)
+    else:
+        counted_in_windows(messages)
+
+
+def _count(messages: list[NewMessage]) -> None:
+    try:
+        count_and_index(messages)
+    finally:
+        if threading.current_thread().name == _THREAD_NAME:
+            # The thread's own connection, kept between windows: dropped if it broke or aged.
+            close_old_connections()
+
+
+# When the stream pauses, the thread closes its connection: it holds no idle session.
+counted_in_windows = Coalesced(
+    _count, COUNT_WINDOW_SECONDS, _THREAD_NAME, on_idle=lambda: connection.close()
+)

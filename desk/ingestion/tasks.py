@@ -15,7 +15,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 
-from desk.ingestion.coalesce import CoalescedAsk
+from desk.ingestion.coalesce import Coalesced
 from desk.ingestion.processing import due_event_ids, process_batch, process_event
 
 log = logging.getLogger(__name__)
@@ -131,7 +131,8 @@ def _ask_for_drain() -> bool:
 # event waits at most this long to be announced, and a spike costs a Redis round trip per
 # window instead of one per delivery.
 ASK_WINDOW_SECONDS = 0.05
-drain_asks = CoalescedAsk(_ask_for_drain, ASK_WINDOW_SECONDS)
+# A failed owed ask is logged; the sweeper catches its events up.
+drain_asks = Coalesced(lambda _items: _ask_for_drain(), ASK_WINDOW_SECONDS, "drain-ask")
 
 
 def _publish_drain() -> bool:
