@@ -4,8 +4,8 @@ similar questions, engagement: desk.classification.observers), alone or a whole 
 A worker's batch counts its messages together. A web process creating inquiries one request at
 a time counts them together per short window (desk.ingestion.coalesce): the first after a quiet
 moment at once, those inside the window in one statement when it closes, by a background thread
-on its own database connection. Where tasks run inline (tests, the embedded default), each
-request counts its own message before it answers.
+on its own database connection. Where tasks run inline (tests) or on SQLite (the embedded
+default), each request counts its own message before it answers.
 """
 
 from __future__ import annotations
@@ -56,8 +56,8 @@ _THREAD_NAME = "after-commit-counts"
 
 
 def _count_outside_a_batch(messages: list[NewMessage]) -> None:
-    # Inline tasks mean tests (whose transactions a second connection cannot see) or the
-    # embedded SQLite default (one writer at a time): count here.
+    # Inline tasks mean tests, whose transactions a second connection cannot see; SQLite (the
+    # embedded default) has one writer at a time. Either way: count here.
     if current_app.conf.task_always_eager or connection.vendor != "postgresql":
         count_and_index(messages)
     else:
