@@ -87,6 +87,7 @@ def main() -> None:
     for floor, ack in zip(floors, acks, strict=True):
         print(floor.line("  trivial view"))
         print(ack.line("  webhook ack", floor))
+        print(ack.cpu_line())
     ordered = sorted(ratios)
     p99s = sorted(ack.percentile(0.99) for ack in acks)
     print(

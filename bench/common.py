@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,6 +116,7 @@ class LoadResult:
     errors: int
     seconds: float
     latencies_ms: list[float]
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
@@ -130,6 +131,20 @@ class LoadResult:
         return (
             f"{label:28} {self.rate:8.1f} req/s  p50 {statistics.median(self.latencies_ms):6.2f} ms"
             f"  p99 {self.percentile(0.99):6.2f} ms  errors {self.errors}{ratio}"
+        )
+
+    def cpu_line(self) -> str:
+        """Where the machine's CPU went, per request: what a ratio to the trivial view can reach
+        is bounded by how much more CPU a request needs than the trivial view's."""
+        if not self.cpu_seconds or not self.requests:
+            return "    CPU per request: not measured (no /proc)"
+        kinds = sorted(self.cpu_seconds.items(), key=lambda item: -item[1])
+        parts = [f"{kind} {1000 * spent / self.requests:.2f}" for kind, spent in kinds]
+        total = sum(self.cpu_seconds.values())
+        return (
+            f"    CPU per request (ms): {', '.join(parts)}; total "
+            f"{1000 * total / self.requests:.2f}; cores busy {total / self.seconds:.2f} "
+            f"of {os.cpu_count()}"
         )
 
 
@@ -174,13 +189,58 @@ def run_load(
                 latencies.append(elapsed)
                 errors += not ok
 
+    cpu_before = _cpu_by_kind()
     began = time.monotonic()
     threads = [threading.Thread(target=client) for _ in range(concurrency)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return LoadResult(len(latencies), errors, time.monotonic() - began, latencies)
+    elapsed = time.monotonic() - began
+    cpu_after = _cpu_by_kind()
+    spent = {kind: cpu_after[kind] - cpu_before.get(kind, 0.0) for kind in cpu_after}
+    cpu = {kind: seconds for kind, seconds in spent.items() if seconds > 0.005 * elapsed}
+    return LoadResult(len(latencies), errors, elapsed, latencies, cpu)
+
+
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_by_kind() -> dict[str, float]:
+    """CPU seconds used so far by each kind of process on this machine (Linux /proc), live
+    ones only: a process that ends during a load is left out of it."""
+    totals: dict[str, float] = {}
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return totals
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        used = (int(fields[11]) + int(fields[12])) / _TICKS  # utime + stime
+        kind = _kind_of(int(entry.name), name, command)
+        totals[kind] = totals.get(kind, 0.0) + used
+    return totals
+
+
+def _kind_of(pid: int, name: str, command: str) -> str:
+    if pid == os.getpid():
+        return "load client"
+    if "gunicorn" in command:
+        return "web"
+    if "celery" in command:
+        return "worker"
+    if name.startswith("postgres") or command.startswith("postgres"):
+        return "database"
+    if name.startswith("redis"):
+        return "redis"
+    return "other"
 
 
 def trivial_view_load(address: str, **kwargs: float) -> LoadResult:

@@ -68,7 +68,9 @@ def main() -> None:
         + (f"Redis at {env['REDIS_URL']}" if env.get("REDIS_URL") else "no Redis (tasks inline)")
     )
     print(floor.line("trivial view GET /-/ping"))
+    print(floor.cpu_line())
     print(created_load.line("POST /api/v1/inquiries/", floor))
+    print(created_load.cpu_line())
     print(f"SQL statements per create ({args.authors} author, new ticket): {statements}")
 
 

@@ -166,6 +166,7 @@ def main() -> None:
     if spike_floor is not floor:
         print(spike_floor.line(f"trivial view (c={args.concurrency})"))
     print(spike.line(f"webhook spike (c={args.concurrency})", spike_floor))
+    print(spike.cpu_line())
     print(
         f"{'':28} against the trivial view at c={args.rest_concurrency}: "
         f"{100 * spike.rate / floor.rate:.1f}%"
