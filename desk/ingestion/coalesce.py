@@ -32,7 +32,11 @@ IDLE_SECONDS = 1.0
 
 class Coalesced:
     """Calls `work(items)` for the first call after a quiet window, and once more, with the
-    items of every call since, when a window in which further calls came closes."""
+    items of every call since, when a window in which further calls came closes.
+
+    `after_window` and `on_idle` are steps of the background thread alone, never of a caller's
+    thread: what they tidy (the counting's database connection) is the thread's own.
+    """
 
     def __init__(
         self,
@@ -40,9 +44,11 @@ class Coalesced:
         window_seconds: float,
         name: str,
         *,
+        after_window: Callable[[], None] | None = None,
         on_idle: Callable[[], None] | None = None,
     ) -> None:
         self._work = work
+        self._after_window = after_window
         self._on_idle = on_idle
         self._window_seconds = window_seconds
         self._name = name
@@ -96,7 +102,7 @@ class Coalesced:
                 idle = not self._owed
                 delay = self._window_ends - time.monotonic()
             if idle:
-                self._idle_safely()
+                self._step_safely(self._on_idle, "idle step")
                 rested = True
                 continue
             rested = False
@@ -110,13 +116,14 @@ class Coalesced:
                 # The closing call opens the next window: a steady stream works once per window.
                 self._window_ends = time.monotonic() + self._window_seconds
             self._work_safely(items)
+            self._step_safely(self._after_window, "step after a window")
 
-    def _idle_safely(self) -> None:
+    def _step_safely(self, step: Callable[[], None] | None, what: str) -> None:
         try:
-            if self._on_idle is not None:
-                self._on_idle()
+            if step is not None:
+                step()
         except Exception:  # the thread goes on waiting for work
-            log.exception("%s: idle step failed", self._name)
+            log.exception("%s: %s failed", self._name, what)
 
     def _work_safely(self, items: list[Any]) -> None:
         try:

@@ -10,7 +10,6 @@ default), each request counts its own message before it answers.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -52,7 +51,6 @@ def count_after_commit(messages: list[NewMessage]) -> None:
 # A created inquiry's counts wait at most this long; a steady stream of creates costs one
 # counting statement per window and process instead of one per create.
 COUNT_WINDOW_SECONDS = 0.05
-_THREAD_NAME = "after-commit-counts"
 
 
 def _count_outside_a_batch(messages: list[NewMessage]) -> None:
@@ -65,15 +63,15 @@ def _count_outside_a_batch(messages: list[NewMessage]) -> None:
 
 
 def _count(messages: list[NewMessage]) -> None:
-    try:
-        count_and_index(messages)
-    finally:
-        if threading.current_thread().name == _THREAD_NAME:
-            # The thread's own connection, kept between windows: dropped if it broke or aged.
-            close_old_connections()
+    count_and_index(messages)
 
 
-# When the stream pauses, the thread closes its connection: it holds no idle session.
+# The thread keeps its own connection between windows, dropped if it broke or aged, and
+# closed when the stream pauses: it holds no idle session.
 counted_in_windows = Coalesced(
-    _count, COUNT_WINDOW_SECONDS, _THREAD_NAME, on_idle=lambda: connection.close()
+    _count,
+    COUNT_WINDOW_SECONDS,
+    "after-commit-counts",
+    after_window=close_old_connections,
+    on_idle=lambda: connection.close(),
 )
