@@ -1,5 +1,6 @@
 """A real Celery worker, against Redis and the test database, turns a delivery into a ticket."""
 
+import math
 import os
 import subprocess
 import sys
@@ -214,6 +215,7 @@ def test_inquiries_created_in_a_stream_are_counted_together_once_committed(
 
         # The last creates, inside a window, are counted when it closes: by then all twelve.
         assert wait_for(lambda: counted_total() == 12, timeout=10), counted_total()
-    # Once per window at most (the first create of a quiet moment counts at once), not once
-    # per create.
-    assert counted.call_count <= windows + 1
+    # Once per window at most, not once per create: the first create of a quiet moment counts
+    # at once, and each window from it on that saw creates counts once when it closes, the
+    # last one after the loop (twelve creates in 1.8 windows: 3 counts).
+    assert counted.call_count <= math.floor(windows) + 2
