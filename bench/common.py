@@ -134,8 +134,8 @@ class LoadResult:
         )
 
     def cpu_line(self) -> str:
-        """Where the machine's CPU went, per request: what a ratio to the trivial view can reach
-        is bounded by how much more CPU a request needs than the trivial view's."""
+        """Where the machine's CPU went, per request. A rate is busy cores over CPU per request,
+        so these figures account for a ratio to the trivial view (docs/benchmarks.md)."""
         if not self.cpu_seconds or not self.requests:
             return "    CPU per request: not measured (no /proc)"
         kinds = sorted(self.cpu_seconds.items(), key=lambda item: -item[1])
