@@ -21,6 +21,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ class Coalesced:
             owed, self._owed = self._owed, False
             items, self._items = self._items, []
         if owed:
-            self._work_safely(items)
+            self._safely(partial(self._work, items), "owed work")
 
     def _work_when_windows_close(self) -> None:
         rested = True  # no work done since the thread started or last ran its idle step
@@ -102,7 +103,7 @@ class Coalesced:
                 idle = not self._owed
                 delay = self._window_ends - time.monotonic()
             if idle:
-                self._step_safely(self._on_idle, "idle step")
+                self._safely(self._on_idle, "idle step")
                 rested = True
                 continue
             rested = False
@@ -115,18 +116,12 @@ class Coalesced:
                 items, self._items = self._items, []
                 # The closing call opens the next window: a steady stream works once per window.
                 self._window_ends = time.monotonic() + self._window_seconds
-            self._work_safely(items)
-            self._step_safely(self._after_window, "step after a window")
+            self._safely(partial(self._work, items), "owed work")
+            self._safely(self._after_window, "step after a window")
 
-    def _step_safely(self, step: Callable[[], None] | None, what: str) -> None:
+    def _safely(self, step: Callable[[], Any] | None, what: str) -> None:
         try:
             if step is not None:
                 step()
-        except Exception:  # the thread goes on waiting for work
+        except Exception:  # owed work or a step must not kill the thread
             log.exception("%s: %s failed", self._name, what)
-
-    def _work_safely(self, items: list[Any]) -> None:
-        try:
-            self._work(items)
-        except Exception:  # owed work must not kill the thread
-            log.exception("%s failed", self._name)

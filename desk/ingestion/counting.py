@@ -63,6 +63,8 @@ def _count_outside_a_batch(messages: list[NewMessage]) -> None:
 
 
 def _count(messages: list[NewMessage]) -> None:
+    # Looked up when the window closes, not bound when this module loads: the window's counts
+    # and the inline ones go through one name, which the counting tests watch.
     count_and_index(messages)
 
 
