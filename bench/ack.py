@@ -18,13 +18,13 @@ import os
 import uuid
 
 from common import (
+    alternate_with_trivial_view,
     bench_env,
     create_database,
     gunicorn,
     run_load,
     setup_django,
     signature,
-    trivial_view_load,
 )
 
 SECRET = "ack-bench-secret"
@@ -65,18 +65,17 @@ def main() -> None:
         }
         return "POST", path, body, headers
 
-    ratios, floors, acks = [], [], []
     with gunicorn(env) as address:
         run_load(address, lambda n: ("GET", "/-/ping", None, {}), seconds=1)  # warm-up
         run_load(address, delivery, concurrency=2, seconds=1, expect=(200,))
-        for _ in range(args.rounds):
-            floor = trivial_view_load(address, concurrency=args.concurrency, seconds=args.seconds)
-            ack = run_load(
-                address, delivery, concurrency=args.concurrency, seconds=args.seconds, expect=(200,)
-            )
-            floors.append(floor)
-            acks.append(ack)
-            ratios.append(100 * ack.rate / floor.rate)
+        rounds = alternate_with_trivial_view(
+            address,
+            delivery,
+            rounds=args.rounds,
+            seconds=args.seconds,
+            concurrency=args.concurrency,
+            expect=(200,),
+        )
     statements = _statements(path, run)
     _forget_queue(redis_url, queue)
     # No worker processes what this run stored: left pending, it would be drained first by the
@@ -84,17 +83,8 @@ def main() -> None:
     InboundEvent.objects.filter(channel=channel).delete()
 
     print(f"ack run {run}: gunicorn 2 workers, no Celery worker, c={args.concurrency}")
-    for floor, ack in zip(floors, acks, strict=True):
-        print(floor.line("  trivial view"))
-        print(ack.line("  webhook ack", floor))
-        print(ack.cpu_line())
-    ordered = sorted(ratios)
-    p99s = sorted(ack.percentile(0.99) for ack in acks)
-    print(
-        f"webhook ack: {ordered[len(ordered) // 2]:.1f}% of the trivial view (median of "
-        f"{len(ratios)} rounds, range {ordered[0]:.1f}-{ordered[-1]:.1f}%), "
-        f"p99 {p99s[0]:.1f}-{p99s[-1]:.1f} ms, errors {sum(a.errors for a in acks)}"
-    )
+    print("\n".join(rounds.lines("webhook ack")))
+    print(rounds.summary("webhook ack"))
     print(f"SQL statements per delivery: {statements}")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import http.client
@@ -245,6 +246,64 @@ def _kind_of(pid: int, name: str, command: str) -> str:
 
 def trivial_view_load(address: str, **kwargs: float) -> LoadResult:
     return run_load(address, lambda n: ("GET", "/-/ping", None, {}), **kwargs)  # type: ignore[arg-type]
+
+
+@dataclass
+class Rounds:
+    """A measured request and the trivial view taking turns in short rounds: a machine shared
+    with other work slows both alike within a round, where one long phase each would compare
+    two different moments (consecutive 10-second REST runs differed by a third)."""
+
+    floors: list[LoadResult]
+    loads: list[LoadResult]
+
+    @property
+    def ratios(self) -> list[float]:
+        pairs = zip(self.floors, self.loads, strict=True)
+        return [100 * load.rate / floor.rate for floor, load in pairs]
+
+    def lines(self, label: str) -> list[str]:
+        lines = []
+        for floor, load in zip(self.floors, self.loads, strict=True):
+            lines += [floor.line("  trivial view"), floor.cpu_line()]
+            lines += [load.line(f"  {label}", floor), load.cpu_line()]
+        return lines
+
+    def summary(self, label: str) -> str:
+        ordered = sorted(self.ratios)
+        p99s = sorted(load.percentile(0.99) for load in self.loads)
+        return (
+            f"{label}: {statistics.median(ordered):.1f}% of the trivial view (median of "
+            f"{len(ordered)} rounds, range {ordered[0]:.1f}-{ordered[-1]:.1f}%), "
+            f"p99 {p99s[0]:.1f}-{p99s[-1]:.1f} ms, errors {sum(x.errors for x in self.loads)}"
+        )
+
+
+def alternate_with_trivial_view(
+    address: str,
+    make_request: Callable[[int], tuple[str, str, bytes | None, dict[str, str]]],
+    *,
+    rounds: int,
+    seconds: float,
+    concurrency: int,
+    expect: tuple[int, ...],
+) -> Rounds:
+    """`rounds` turns of the trivial view then `make_request`, each `seconds` long. The measured
+    requests are numbered on across rounds, so each is new (a unique author, delivery id)."""
+    taken = 0
+    measured = Rounds([], [])
+    for _ in range(rounds):
+        measured.floors.append(trivial_view_load(address, concurrency=concurrency, seconds=seconds))
+        load = run_load(
+            address,
+            functools.partial(lambda offset, n: make_request(offset + n), taken),
+            concurrency=concurrency,
+            seconds=seconds,
+            expect=expect,
+        )
+        measured.loads.append(load)
+        taken += load.requests
+    return measured
 
 
 class Supervised:

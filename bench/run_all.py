@@ -36,7 +36,7 @@ class Bench:
 
 
 BENCHES = (
-    Bench("inquiries", "inquiries.py", ("--seconds", "3")),
+    Bench("inquiries", "inquiries.py", ("--rounds", "2", "--seconds", "1")),
     Bench("ingest", "ingest.py", ("--mentions", "300")),
     Bench("poll", "poll.py", ("--mentions", "200")),
     Bench("sla", "sla.py", ("--tickets", "5000", "--seconds", "1")),
