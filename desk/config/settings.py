@@ -312,6 +312,12 @@ INBOUND_BATCH_SECONDS = env_float("INBOUND_BATCH_SECONDS", 1.0)
 INBOUND_GATHER_SECONDS = env_float("INBOUND_GATHER_SECONDS", 0.25)
 # A drain hands over to a new one after this long, so other tasks on the queue get their turn.
 INBOUND_DRAIN_SECONDS = env_float("INBOUND_DRAIN_SECONDS", 10)
+# A web process counts and indexes the inquiries it creates (crisis counters, similar
+# questions) together, once per window of this length, after their commits, by a background
+# thread on a connection of its own (desk.ingestion.counting). 0 counts each create before it
+# answers: the tests do, since their transactions are invisible to a second connection. SQLite
+# (one writer at a time) always counts before answering.
+INQUIRY_COUNT_WINDOW_SECONDS = env_float("INQUIRY_COUNT_WINDOW_SECONDS", 0.05)
 # A reply to a resolved ticket within this many days reopens it; later, a new ticket opens.
 REOPEN_WINDOW_DAYS = env_int("REOPEN_WINDOW_DAYS", 7)
 # Hosts that may resolve to private or loopback addresses (fake platforms in tests, an

@@ -51,7 +51,7 @@ class Coalesced:
         self._work = work
         self._after_window = after_window
         self._on_idle = on_idle
-        self._window_seconds = window_seconds
+        self.window_seconds = window_seconds
         self._name = name
         self._reset()
         os.register_at_fork(after_in_child=self._reset)
@@ -81,7 +81,7 @@ class Coalesced:
                     self._thread.start()
                 self._owed_work.notify()
                 return True
-            self._window_ends = now + self._window_seconds
+            self._window_ends = now + self.window_seconds
         return self._work(list(items))
 
     def flush(self) -> None:
@@ -115,7 +115,7 @@ class Coalesced:
                 self._owed = False
                 items, self._items = self._items, []
                 # The closing call opens the next window: a steady stream works once per window.
-                self._window_ends = time.monotonic() + self._window_seconds
+                self._window_ends = time.monotonic() + self.window_seconds
             self._safely(partial(self._work, items), "owed work")
             self._safely(self._after_window, "step after a window")
 

@@ -2,10 +2,11 @@
 similar questions, engagement: desk.classification.observers), alone or a whole batch at once.
 
 A worker's batch counts its messages together. A web process creating inquiries one request at
-a time counts them together per short window (desk.ingestion.coalesce): the first after a quiet
-moment at once, those inside the window in one statement when it closes, by a background thread
-on its own database connection. Where tasks run inline (tests) or on SQLite (the embedded
-default), each request counts its own message before it answers.
+a time counts them together per short window (INQUIRY_COUNT_WINDOW_SECONDS, through
+desk.ingestion.coalesce): the first after a quiet moment at once, those inside the window in one
+statement when it closes, by a background thread on its own database connection. With no
+window (0: the tests) or on SQLite (the embedded default), each request counts its own message
+before it answers.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from celery import current_app
+from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 
 from desk.classification.observers import NewMessage, count_and_index
@@ -48,15 +49,9 @@ def count_after_commit(messages: list[NewMessage]) -> None:
         transaction.on_commit(lambda: batch.extend(messages))
 
 
-# A created inquiry's counts wait at most this long; a steady stream of creates costs one
-# counting statement per window and process instead of one per create.
-COUNT_WINDOW_SECONDS = 0.05
-
-
 def _count_outside_a_batch(messages: list[NewMessage]) -> None:
-    # Inline tasks mean tests, whose transactions a second connection cannot see; SQLite (the
-    # embedded default) has one writer at a time. Either way: count here.
-    if current_app.conf.task_always_eager or connection.vendor != "postgresql":
+    # SQLite has one writer at a time: a second connection counting would wait for this one.
+    if settings.INQUIRY_COUNT_WINDOW_SECONDS <= 0 or connection.vendor != "postgresql":
         count_and_index(messages)
     else:
         counted_in_windows(messages)
@@ -72,7 +67,7 @@ def _count(messages: list[NewMessage]) -> None:
 # closed when the stream pauses: it holds no idle session.
 counted_in_windows = Coalesced(
     _count,
-    COUNT_WINDOW_SECONDS,
+    settings.INQUIRY_COUNT_WINDOW_SECONDS,
     "after-commit-counts",
     after_window=close_old_connections,
     on_idle=lambda: connection.close(),
