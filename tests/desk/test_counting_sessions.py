@@ -22,7 +22,7 @@ from django.test import Client
 
 from desk.classification.models import MentionCount
 from tests.conftest import skip_or_fail
-from tests.test_celery_worker import database_url
+from tests.test_celery_worker import database_url, wait_for
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def web_process(transactional_db: None) -> Iterator[tuple[int, str]]:
         env=env,
     )
     try:
-        assert _wait_for(lambda: _ping(port), timeout=30), "gunicorn did not start"
+        assert wait_for(lambda: _ping(port), timeout=30), "gunicorn did not start"
         yield port, name
     finally:
         process.terminate()
@@ -80,11 +80,11 @@ def test_a_stream_of_creates_is_counted_on_a_session_closed_when_the_stream_paus
 
     # The creates inside the first one's window were counted by the counting thread, on a
     # session beside the one the requests use (kept between requests: DB_CONN_MAX_AGE).
-    assert _wait_for(lambda: counted() == 8, timeout=10), counted()
-    assert _wait_for(lambda: _sessions(name) == 2, timeout=5), _sessions(name)
+    assert wait_for(lambda: counted() == 8, timeout=10), counted()
+    assert wait_for(lambda: _sessions(name) == 2, timeout=5), _sessions(name)
     # Once the stream pauses (a second without creates), the thread closes its own session;
     # the requests' session stays.
-    assert _wait_for(lambda: _sessions(name) == 1, timeout=10), _sessions(name)
+    assert wait_for(lambda: _sessions(name) == 1, timeout=10), _sessions(name)
     time.sleep(0.5)
     assert _sessions(name) == 1
 
@@ -105,12 +105,3 @@ def _ping(port: int) -> bool:
         return ping.getresponse().status == 200
     except OSError:
         return False
-
-
-def _wait_for(predicate: Callable[[], bool], *, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
