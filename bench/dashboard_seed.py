@@ -104,7 +104,7 @@ STATEMENTS = [
        resolved_at, closed_at, reopened_count, sla_policy_id, next_response_started_at,
        sla_round, sla_paused_at, sla_paused_seconds, response_paused_seconds,
        first_response_seconds, first_response_breached, next_response_breached,
-       resolution_breached, sla_breached_at, next_sla_event_at)
+       resolution_breached, follow_up_breached, sla_breached_at, next_sla_event_at)
     SELECT c.id, t.channel_id, t.contact_id, t.queue_id, t.assignee_id, 2,
       s.status, 'Bench question ' || t.n, t.language, t.sentiment, 'bench', t.created_at,
       t.created_at + interval '1 day', t.created_at,
@@ -116,7 +116,7 @@ STATEMENTS = [
       CASE WHEN t.fate > 0.95 THEN 1 ELSE 0 END,
       %(policy)s, NULL, 0, NULL, 0, 0,
       CASE WHEN s.answered THEN t.business_seconds END,
-      s.answered AND t.business_seconds > 86400, false, false,
+      s.answered AND t.business_seconds > 86400, false, false, false,
       CASE WHEN s.answered AND t.business_seconds > 86400
         THEN t.created_at + interval '3 days' END,
       NULL

@@ -60,8 +60,8 @@ INSERT INTO tickets_ticket
     (conversation_id, channel_id, contact_id, queue_id, assignee_id, priority, status, subject,
      language, sentiment, routing_reason, created_at, updated_at, last_customer_message_at,
      first_response_due_at, first_responded_at, reopened_count, sla_policy_id,
-     first_response_breached, next_response_breached, resolution_breached, sla_round,
-     sla_paused_seconds, response_paused_seconds)
+     first_response_breached, next_response_breached, resolution_breached,
+     follow_up_breached, sla_round, sla_paused_seconds, response_paused_seconds)
 SELECT c.id, c.channel_id, c.contact_id,
        (%(queues)s)[1 + c.id %% 4],
        CASE WHEN c.id %% 7 = 0 THEN %(user)s END,
@@ -75,7 +75,7 @@ SELECT c.id, c.channel_id, c.contact_id,
        c.created_at + interval '24 hours',
        CASE WHEN c.created_at > now() - %(active_window)s * interval '1 second' THEN NULL
             ELSE c.created_at + interval '3 hours' END,
-       0, %(policy)s, false, false, false, 0, 0, 0
+       0, %(policy)s, false, false, false, false, 0, 0, 0
 FROM tickets_conversation c
 WHERE c.root_platform_id LIKE 'bench-%%';
 """

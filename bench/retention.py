@@ -9,13 +9,17 @@ during the run (tracemalloc) and the process's peak resident size (getrusage).
 """
 
 import argparse
+import os
 import resource
 import time
 import tracemalloc
 
 from common import bench_env, create_database, setup_django
 
-DATABASE_URL = "postgres://postgres@127.0.0.1:5432/socialdesk_bench_retention"
+DATABASE_URL = os.environ.get(
+    "BENCH_RETENTION_DATABASE_URL",
+    "postgres://postgres@127.0.0.1:5432/socialdesk_bench_retention",
+)
 MESSAGES_PER_CONVERSATION = 10
 HELD_CONTACTS = 50
 
@@ -64,12 +68,12 @@ INSERT INTO tickets_ticket (id, conversation_id, channel_id, contact_id, queue_i
     status, subject, language, sentiment, routing_reason, created_at, updated_at,
     last_customer_message_at, first_response_due_at, first_responded_at, resolved_at,
     reopened_count, sla_round, sla_paused_seconds, response_paused_seconds,
-    first_response_breached, next_response_breached, resolution_breached)
+    first_response_breached, next_response_breached, resolution_breached, follow_up_breached)
 SELECT g, g, %(channel)s, (g + 1) / 2, %(queue)s, 2, 'resolved',
     'Question number ' || g || ' about my order', 'en', '', 'default',
     now() - interval '450 days', now() - interval '440 days', now() - interval '450 days',
     now() - interval '449 days', now() - interval '449 days' + (g %% 90) * interval '1 minute',
-    now() - interval '440 days', 0, 0, 0, 0, false, false, false
+    now() - interval '440 days', 0, 0, 0, 0, false, false, false, false
 FROM generate_series(1, %(conversations)s) g;
 -- The similar-questions index holds every conversation's inbound texts.
 INSERT INTO classification_conversationdocument (conversation_id, language, document,
