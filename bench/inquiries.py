@@ -5,8 +5,9 @@ python bench/inquiries.py [--rounds 5] [--seconds 3] [--concurrency 8] [--author
 Each inquiry comes from a new author by default (every create then makes a contact and an
 identity, as a spike of first-time writers does); --authors reused cycles through 500. Also
 prints the SQL statements one create runs (a new author and a new ticket), counted in-process.
-With REDIS_URL set the stack is the production one (Redis cache, rate limit and broker; web
-processes count new inquiries together per window); without it, tasks run inline. Creates and
+With REDIS_URL set the stack is the production one (Redis cache, rate limit and broker);
+without it, tasks run inline. Either way the web processes count new inquiries together per
+window (INQUIRY_COUNT_WINDOW_SECONDS). Creates and
 the trivial view alternate in short rounds (see common.Rounds); the ratio's median and range
 close the output.
 """
@@ -106,7 +107,7 @@ def statements_per_create(
 
     with CaptureQueriesContext(connection) as captured:
         post(10_000_001)
-        # Its counting, if the window deferred it (with Redis: as a web process does).
+        # Its counting too, done here if the window deferred it (as in a web process).
         counted_in_windows.flush()
     return len(captured.captured_queries)
 
