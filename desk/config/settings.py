@@ -191,6 +191,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(EMBEDDED_BROKER_DIR),
         "data_folder_out": str(EMBEDDED_BROKER_DIR),
         "processed_folder": str(EMBEDDED_BROKER_DIR / "processed"),
+        # kombu's default is "control" in the working directory: a clone's root, after make run.
+        "control_folder": str(EMBEDDED_BROKER_DIR / "control"),
         "store_processed": False,
         "polling_interval": 1,
     }

@@ -5,6 +5,7 @@ every process it started."""
 # ruff: noqa: S608 -- table names come from our models, values from the demo: no input.
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 import signal
@@ -205,3 +206,12 @@ def test_the_demo_lives_on_its_own_and_ctrl_c_stops_everything(demo: Demo) -> No
     demo.stop()
     assert demo.process.returncode == 0, demo.output()[-3000:]
     assert len(demo.child_pids()) == 3
+    # What it wrote where it ran (a clone's root, for `make run`) is all ignored by git.
+    written = {path.name for path in demo.folder.iterdir()} - {demo.log.name}
+    assert {name for name in written if not ignored_by_git(name)} == set()
+
+
+def ignored_by_git(name: str) -> bool:
+    """Whether the repository's .gitignore ignores a file or folder of this name at its root."""
+    patterns = (settings.BASE_DIR / ".gitignore").read_text().split()
+    return any(fnmatch.fnmatch(name, pattern.strip("/")) for pattern in patterns)
