@@ -80,13 +80,22 @@ def open_page(browser: Any, live_server: Any) -> Iterator[Any]:
     wait_until_the_server_is_idle()
 
 
+# How long the live server's sessions must stay idle before the test database is flushed.
+QUIET_SECONDS = 0.5
+
+
 def wait_until_the_server_is_idle(timeout: float = 10.0) -> None:
     """A request the browser sent last may still run in the live server's threads; the
-    flush after a transactional test would deadlock with its row locks on PostgreSQL."""
+    flush after a transactional test would deadlock with its row locks on PostgreSQL.
+
+    Idle for a moment, not at one glance: the request a page sends as it is left (the undo
+    bar's held action) can reach the server after a first look found it idle. In CI it once
+    did, and its write deadlocked with the flush's TRUNCATE."""
     deadline = time.monotonic() + timeout
+    quiet_since = time.monotonic()
     while time.monotonic() < deadline:
         if connection.vendor != "postgresql":
-            time.sleep(0.3)
+            time.sleep(QUIET_SECONDS)
             return
         with connection.cursor() as cursor:
             cursor.execute(
@@ -94,9 +103,11 @@ def wait_until_the_server_is_idle(timeout: float = 10.0) -> None:
                 " AND pid <> pg_backend_pid() AND state IN ('active', 'idle in transaction')"
             )
             (busy,) = cursor.fetchone()
-        if not busy:
+        if busy:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= QUIET_SECONDS:
             return
-        time.sleep(0.1)
+        time.sleep(0.05)
 
 
 def make_user(username: str, role: str) -> User:
