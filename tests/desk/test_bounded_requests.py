@@ -3,13 +3,10 @@ answers a lying Content-Length and a slow sender within seconds."""
 
 from __future__ import annotations
 
-import http.client
 import os
 import re
 import select
 import socket
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -18,8 +15,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.conftest import gunicorn_serving
 
 SAMPLE_ARGUMENTS = {"int": "1", "str": "x", "slug": "x", "uuid": str(uuid.UUID(int=1))}
 
@@ -82,42 +80,14 @@ def short_deadline(settings: Any) -> None:
 @pytest.fixture
 def gunicorn_url(tmp_path: Any) -> Iterator[str]:
     """The production server, one sync worker: a held worker would be the whole server."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
         "REQUEST_BODY_TIMEOUT_SECONDS": "1.5",
     }
     env.pop("REDIS_URL", None)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            settings.WSGI_APPLICATION.replace(".application", ":application"),
-            "--workers",
-            "1",
-        ]
-        + ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=settings.BASE_DIR,
-        env=env,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                connection.request("GET", "/-/ping")
-                if connection.getresponse().status == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn_serving(env) as port:
         yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_every_url_refuses_a_declared_body_above_the_limit_unread(live_server: Any) -> None:

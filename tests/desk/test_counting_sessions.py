@@ -7,21 +7,17 @@ Seen from where an operator sees it: the sessions the web process holds in pg_st
 import http.client
 import json
 import os
-import socket
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 
 from desk.classification.models import MentionCount
-from tests.conftest import skip_or_fail
+from tests.conftest import gunicorn_serving, skip_or_fail
 from tests.test_celery_worker import database_url, wait_for
 
 
@@ -30,9 +26,6 @@ def web_process(transactional_db: None) -> Iterator[tuple[int, str]]:
     """gunicorn with one sync worker on the test database, its sessions named for this test."""
     if connection.vendor != "postgresql":
         skip_or_fail("needs PostgreSQL (DATABASE_URL)")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     name = f"counting-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
@@ -43,18 +36,8 @@ def web_process(transactional_db: None) -> Iterator[tuple[int, str]]:
     }
     # No broker: tasks run inline in the web process, and the window alone decides the counting.
     env.pop("REDIS_URL", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "desk.config.wsgi:application", "--workers", "1"]
-        + ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=settings.BASE_DIR,
-        env=env,
-    )
-    try:
-        assert wait_for(lambda: _ping(port), timeout=30), "gunicorn did not start"
+    with gunicorn_serving(env) as port:
         yield port, name
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_a_stream_of_creates_is_counted_on_a_session_closed_when_the_stream_pauses(
@@ -101,12 +84,3 @@ def _sessions(application_name: str) -> int:
             [application_name],
         )
         return int(cursor.fetchone()[0])
-
-
-def _ping(port: int) -> bool:
-    try:
-        ping = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-        ping.request("GET", "/-/ping")
-        return ping.getresponse().status == 200
-    except OSError:
-        return False
