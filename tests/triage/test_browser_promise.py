@@ -74,6 +74,10 @@ def test_the_desk_keeps_its_promise_end_to_end(
     ticket.refresh_from_db()
     assert ticket.first_responded_at is None
     bell_count(page, "1")
+    # The bell is drawn, not a character: a browser without an emoji font showed an empty box.
+    icon = page.locator("#notification-bell svg").bounding_box()
+    assert icon is not None and icon["width"] >= 12 and icon["height"] >= 12
+    assert page.locator("#notification-bell").inner_text().strip() == "1"
     page.click("#notification-bell")
     page.wait_for_url("**/notifications/")
     assert page.locator('[data-kind="delivery_failed"]').count() == 1
