@@ -4,7 +4,7 @@ Webhooks, polls, stream consumers, the web form, REST clients and the demo all s
 they received here, before anyone is told it arrived (nothing is lost: the raw event is
 durable before we acknowledge it). The unique (channel, delivery id) pair makes a replayed
 delivery a no-op. Once the event is committed the `event_stored` hook announces it, and the
-desk's processing takes over.
+desk's processing takes over; the channel is marked as working (Channel.mark_success).
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ def store_event(
     event._state.adding = False
     event._state.db = DEFAULT_DB_ALIAS
     transaction.on_commit(lambda: event_stored(event_id))
+    _mark_success_once_committed(channel)
     return event
 
 
@@ -63,7 +64,15 @@ def processed_inline_event(
     aborts the caller's transaction whole, as it must."""
     fields = _fields(channel, source, body, delivery_id, content_type, headers, received_at)
     fields.update(state=InboundEvent.State.DONE, attempts=1, processed_at=fields["received_at"])
+    _mark_success_once_committed(channel)
     return InboundEvent(**fields)
+
+
+def _mark_success_once_committed(channel: Channel) -> None:
+    # Whatever path an event came by, it is what shows the channel working (its health and
+    # last success on the channels page); after the commit, so that the channel's row is not
+    # locked for the rest of the caller's transaction, and not at all if that rolls back.
+    transaction.on_commit(channel.mark_success)
 
 
 def _fields(

@@ -23,6 +23,13 @@ def new_webhook_token() -> str:
 # hands out the ids of rolled-back rows again).
 _success_marked_at: dict[tuple[int, str], datetime] = {}
 SUCCESS_MARK_SECONDS = 60
+# Channel.health's words as the channels pages show them.
+HEALTH_LABELS = {
+    "disabled": _("disabled"),
+    "failing": _("failing"),
+    "ok": _("working"),
+    "new": _("no delivery yet"),
+}
 
 
 class ChannelQuerySet(models.QuerySet["Channel"]):
@@ -161,6 +168,10 @@ class Channel(models.Model):
         ):
             return "failing"
         return "ok" if self.last_success_at else "new"
+
+    @property
+    def health_label(self) -> str:
+        return str(HEALTH_LABELS[self.health])
 
     @property
     def is_served(self) -> bool:

@@ -90,7 +90,6 @@ def channel_webhook(request: HttpRequest, token: str) -> HttpResponse:
             )
             if event is not None:
                 stored.append(event)
-                part.channel.mark_success()
     if not stored:
         # The platform replayed a delivery we already hold: acknowledge, store nothing new.
         return JsonResponse({"status": "duplicate"})

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import requests
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from channels import crypto, http
@@ -195,7 +196,10 @@ class YouTubeAdapter(Adapter):
 
     def health_details(self) -> dict[str, str]:
         used = quota_used(channel_id=self.channel.pk, day=self._quota_day())
-        return {"quota today": f"{used} of {self.config['daily_quota']} units (Pacific day)"}
+        return {
+            gettext("quota today"): gettext("%(used)s of %(limit)s units (Pacific day)")
+            % {"used": used, "limit": self.config["daily_quota"]}
+        }
 
     # -- polling -------------------------------------------------------------------------
 

@@ -11,6 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from channels.errors import AdapterError
 from channels.models import Channel
@@ -63,8 +65,13 @@ def describe_expiry(expires_at: datetime | None) -> dict[str, str]:
     left = expires_at - timezone.now()
     when = timezone.localtime(expires_at).strftime("%Y-%m-%d %H:%M")
     if left.total_seconds() <= 0:
-        return {"token expired": when}
-    return {"token expires": f"{when} (in {left.days} days)"}
+        return {str(_("token expired")): when}
+    return {
+        str(_("token expires")): ngettext(
+            "%(when)s (in %(days)d day)", "%(when)s (in %(days)d days)", left.days
+        )
+        % {"when": when, "days": left.days}
+    }
 
 
 def check_token_lifetimes() -> dict[str, int]:

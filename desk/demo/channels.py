@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from channels.models import Channel
 from desk.demo import payloads
@@ -36,6 +40,14 @@ class DemoChannel:
 
 def _secret() -> str:
     return secrets.token_urlsafe(16)
+
+
+def _public_key() -> str:
+    """A verification key in the form SendGrid shows one (base64 DER of a P-256 public key)."""
+    key = ec.generate_private_key(ec.SECP256R1()).public_key()
+    return base64.b64encode(
+        key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    ).decode()
 
 
 def specs() -> list[DemoChannel]:
@@ -145,20 +157,29 @@ def specs() -> list[DemoChannel]:
                     "smtp_host": SMTP_HOST,
                     "smtp_port": 25,
                     "smtp_security": "none",
+                    **config,
                 },
                 credentials=credentials,
             )
-            for kind, label, credentials in (
-                ("sendgrid", "e-mail via SendGrid", {}),
-                ("mailgun", "e-mail via Mailgun", {"signing_key": _secret()}),
+            for kind, label, config, credentials in (
+                ("sendgrid", "e-mail via SendGrid", {"public_key": _public_key()}, {}),
+                ("mailgun", "e-mail via Mailgun", {}, {"signing_key": _secret()}),
             )
         ),
         DemoChannel(
             "threads",
             "Threads",
             "threads",
-            config={"api_url": url_for("threads"), "user_id": "17841400000000042"},
-            credentials={"access_token": _secret(), "app_secret": _secret()},
+            config={
+                "api_url": url_for("threads"),
+                "user_id": "17841400000000042",
+                "username": "infopark",
+            },
+            credentials={
+                "access_token": _secret(),
+                "app_secret": _secret(),
+                "verify_token": _secret(),
+            },
         ),
         DemoChannel("webform", "web form", "webform", config={"site_name": "Infopark"}),
         DemoChannel("api", "REST API", "api"),

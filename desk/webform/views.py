@@ -207,7 +207,6 @@ def _store(channel: Channel, signed: dict[str, Any], values: dict[str, str], lan
             return  # the same form sent twice (a double click): stored once already
         event_id = event.pk
         transaction.on_commit(lambda: _enqueue_confirmation(send_form_confirmation, event_id))
-    channel.mark_success()
 
 
 def _enqueue_confirmation(task: Any, event_id: int) -> None:

@@ -95,17 +95,24 @@ def test_a_replayed_delivery_costs_one_statement_and_stores_nothing(
     assert InboundEvent.objects.count() == 1
 
 
-def test_last_success_is_written_at_most_once_a_minute(webhook_channel: Channel) -> None:
+def test_last_success_is_written_at_most_once_a_minute(
+    webhook_channel: Channel, django_capture_on_commit_callbacks: Any
+) -> None:
+    def delivered(delivery: str) -> None:
+        # Committed, as in production: the channel is marked working once its event is.
+        with django_capture_on_commit_callbacks(execute=True):
+            deliver(webhook_channel, delivery)
+
     start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     with time_machine.travel(start, tick=False) as clock:
-        deliver(webhook_channel, "d1")
+        delivered("d1")
         clock.shift(timedelta(seconds=59))
-        deliver(webhook_channel, "d2")
+        delivered("d2")
         webhook_channel.refresh_from_db()
         assert webhook_channel.last_success_at == start
 
         clock.shift(timedelta(seconds=2))
-        deliver(webhook_channel, "d3")
+        delivered("d3")
         webhook_channel.refresh_from_db()
         assert webhook_channel.last_success_at == start + timedelta(seconds=61)
     assert InboundEvent.objects.count() == 3

@@ -55,7 +55,7 @@ def test_an_admin_connects_youtube_with_offline_access_and_pkce_and_the_channel_
     assert "Infopark" in channel.adapter().check_credentials()
     row = channel_health_row(page, live_server, channel)
     assert row.locator("td").nth(1).inner_text() == "YouTube"
-    assert row.locator("td").nth(2).inner_text() == "new"
+    assert row.locator("td").nth(2).inner_text() == "no delivery yet"
 
 
 @live
@@ -88,4 +88,4 @@ def test_an_admin_connects_the_linkedin_page_they_choose_and_the_channel_works(
     assert channel.adapter().check_credentials().startswith("Infopark")
     row = channel_health_row(page, live_server, channel)
     assert row.locator("td").nth(1).inner_text() == "LinkedIn"
-    assert row.locator("td").nth(2).inner_text() == "new"
+    assert row.locator("td").nth(2).inner_text() == "no delivery yet"

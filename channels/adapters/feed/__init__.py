@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from channels import http
@@ -178,9 +179,9 @@ class FeedAdapter(Adapter):
         return f"{title} ({document.format}, {len(document.entries)} entries)"
 
     def health_details(self) -> dict[str, str]:
-        details = {"feed": self.config.get("url", "")}
+        details = {gettext("feed"): self.config.get("url", "")}
         if self.config.get("recipe"):
-            details["recipe"] = self.config["recipe"]
+            details[gettext("recipe")] = self.config["recipe"]
         return details
 
     # -- parsing -------------------------------------------------------------------------

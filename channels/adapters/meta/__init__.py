@@ -18,6 +18,7 @@ from typing import Any
 import requests
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from channels import http
@@ -318,9 +319,9 @@ class MetaAdapter(ExpiringToken, Adapter):
         return SubscriptionCheck(wanted=tuple(wanted), present=tuple(present))
 
     def health_details(self) -> dict[str, str]:
-        details = {"pages": ", ".join(self._page_tokens) or "none"}
+        details = {gettext("pages"): ", ".join(self._page_tokens) or gettext("none")}
         if self._instagram:
-            details["Instagram accounts"] = ", ".join(self._instagram)
+            details[gettext("Instagram accounts")] = ", ".join(self._instagram)
         return {**details, **describe_expiry(self.token_expires_at())}
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import requests
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from channels import http
@@ -173,7 +174,7 @@ class ThreadsAdapter(Adapter):
         return int(row.get("reply_quota_usage") or 0), total
 
     def health_details(self) -> dict[str, str]:
-        return {"username": f"@{self.config['username']}"}
+        return {gettext("username"): f"@{self.config['username']}"}
 
     # -- replying ------------------------------------------------------------------------
 

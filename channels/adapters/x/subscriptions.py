@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext
+
 from channels import http
 from channels.adapters.base import AdapterError
 from channels.adapters.checks import SubscriptionCheck
@@ -97,4 +99,4 @@ class ActivitySubscriptions:
     def health_details(self) -> dict[str, str]:
         if not self.config.get("webhook_id"):
             return {}
-        return {"X Activity webhook": str(self.config["webhook_id"])}
+        return {gettext("X Activity webhook"): str(self.config["webhook_id"])}
