@@ -72,7 +72,9 @@ def _mark_success_once_committed(channel: Channel) -> None:
     # Whatever path an event came by, it is what shows the channel working (its health and
     # last success on the channels page); after the commit, so that the channel's row is not
     # locked for the rest of the caller's transaction, and not at all if that rolls back.
-    transaction.on_commit(channel.mark_success)
+    # Robust: the event is stored, and a failure of this bookkeeping (the database lost just
+    # after the commit) must not answer an error that makes the sender post it again.
+    transaction.on_commit(channel.mark_success, robust=True)
 
 
 def _fields(
