@@ -2,11 +2,14 @@
 view in German, merging two contacts and splitting them back, and an accessibility scan."""
 
 import json
+import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from desk.triage.models import UserPreference
 from tests.conftest import post_json
@@ -215,3 +218,28 @@ def test_a_laptop_screen_shows_25_rows_or_more(
     )
 
     assert sum(1 for bottom in boxes if bottom <= 768) >= 25
+
+
+def test_a_laptop_screen_shows_each_row_s_sla_whole(
+    open_page: Any, mention: MentionFactory
+) -> None:
+    make_user("kim", "agent")
+    tickets = [mention(f"Question {n} about my invoice", author_id=f"a{n}") for n in range(3)]
+    long_ago = timezone.now() - timedelta(days=40)
+    Ticket.objects.filter(pk=tickets[0].pk).update(
+        first_response_due_at=long_ago, sla_due_at=long_ago
+    )
+    page = open_page("kim")
+    page.set_viewport_size({"width": 1366, "height": 768})
+
+    cells = page.eval_on_selector_all(
+        "tr[data-ticket] td:nth-child(2)",
+        "cells => cells.map(c => ({text: c.innerText, state: c.firstElementChild.dataset.slaState,"
+        " cut: c.scrollWidth > c.clientWidth, title: c.firstElementChild.title}))",
+    )
+
+    assert {cell["state"] for cell in cells} == {"breached", "on_track"}
+    assert [cell for cell in cells if cell["cut"]] == []
+    breached = next(cell for cell in cells if cell["state"] == "breached")
+    assert re.fullmatch(r"Breached · \d+ h", breached["text"]), breached
+    assert "overdue by" in breached["title"] and "business h" in breached["title"]

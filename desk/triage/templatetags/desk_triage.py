@@ -73,6 +73,15 @@ def business_time_text(delta: timedelta) -> str:
     return ngettext("%(n)d business h", "%(n)d business h", hours) % {"n": hours}
 
 
+def business_time_short(delta: timedelta) -> str:
+    """business_time_text for a narrow column: "136 h", "45 min" (the tooltip says business)."""
+    minutes = int(abs(delta).total_seconds() // 60)
+    if minutes < 60:
+        return ngettext("%(n)d min", "%(n)d min", minutes) % {"n": minutes}
+    hours = minutes // 60
+    return ngettext("%(n)d h", "%(n)d h", hours) % {"n": hours}
+
+
 def badge(ticket: Any, now: datetime | None = None) -> dict[str, Any]:
     """What the SLA badge shows: the SLA engine's state, its label, the business time left
     (or overdue) and which clock is due when. Rows from `with_sla` cost no query."""
@@ -81,13 +90,16 @@ def badge(ticket: Any, now: datetime | None = None) -> dict[str, Any]:
 
 def badge_of(status: SlaStatus, *, now: datetime | None = None) -> dict[str, Any]:
     """The state, the business time left or overdue ("6 business h left", "overdue by 3
-    business h"), and for the tooltip the due instant and the wall-clock time to it."""
+    business h"; in short for the inbox rows, "6 h"), and for the tooltip the due instant and
+    the wall-clock time to it."""
     left = status.business_time_left
-    detail = ""
+    detail = short = ""
     if left is not None and status.state in (SlaState.ON_TRACK, SlaState.AT_RISK):
         detail = _("%(time)s left") % {"time": business_time_text(left)}
     elif left is not None and status.state == SlaState.BREACHED:
         detail = _("overdue by %(time)s") % {"time": business_time_text(left)}
+    if detail and left is not None:
+        short = business_time_short(left)
     wall = ""
     if status.due_at is not None:
         wall_left = status.due_at - (now or timezone.now())
@@ -101,6 +113,7 @@ def badge_of(status: SlaStatus, *, now: datetime | None = None) -> dict[str, Any
         "state": status.state.value,
         "label": status.state.label,
         "detail": detail,
+        "short": short,
         "due": status.due_at,
         "wall": wall,
         "target": str(labels.TARGET_LABELS.get(status.target, "")),
