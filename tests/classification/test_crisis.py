@@ -173,3 +173,19 @@ def test_pruning_keeps_incident_mentions_and_recent_counters(deliver: Deliver) -
     assert removed == 1
     assert Incident.objects.get().mentions.count() == len(COMPLAINTS)
     assert MentionCount.objects.exclude(scope="channel:0").exists()
+
+
+def test_a_burst_on_a_tracked_term_shows_one_banner_with_each_incident(
+    deliver: Deliver, webhook_channel: Channel, spokesperson_client: Client
+) -> None:
+    call_command("channel", "set", webhook_channel.name, "--terms", "#infopark")
+    for n, text in enumerate(COMPLAINTS):
+        deliver(f"{text} #infopark", author_id=f"angry-{n}")
+    assert Incident.objects.filter(status=Incident.Status.OPEN).count() == 2  # term, channel
+
+    inbox = spokesperson_client.get("/").content.decode()
+
+    assert inbox.count('class="crisis-banner"') == 1
+    assert inbox.count('role="alert"') == 1
+    assert "#infopark" in inbox and "Partner webhook" in inbox
+    assert inbox.count(f"{len(COMPLAINTS)} negative mentions") == 2
