@@ -310,7 +310,6 @@ def incidents(scene: Scene, n: int) -> list[str]:
             opened_at=timezone.now(),
             closed_at=timezone.now(),
             closed_by=scene.manager,
-            reason=m,
         )
         for m in markers
     )
@@ -322,7 +321,7 @@ def incident_mentions(scene: Scene, n: int) -> list[str]:
     incident, _ = Incident.objects.get_or_create(
         scope="bounded",
         status=Incident.Status.OPEN,
-        defaults={"scope_label": "Bounded", "opened_at": timezone.now(), "reason": "test"},
+        defaults={"scope_label": "Bounded", "opened_at": timezone.now()},
     )
     markers = tickets(scene, n)
     started = first_messages(markers)

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from channels.terms import matched_terms
 from desk.access import crisis_recipients
 from desk.classification.models import Incident, MentionCount, NegativeMention
+from desk.classification.models.crisis import CHANNEL_SCOPE_PREFIX
 from desk.notifications import notify
 from tickets.models import Message, Ticket
 
@@ -42,7 +43,8 @@ class Scope:
 
 def scopes_for(message: Message) -> list[Scope]:
     channel = message.channel
-    scopes = [Scope(f"channel:{channel.pk}", f"channel {channel.name}")]
+    # A channel's label is its name; Incident.label says "channel" in the reader's language.
+    scopes = [Scope(f"{CHANNEL_SCOPE_PREFIX}{channel.pk}", channel.name)]
     scopes += [Scope(f"term:{t.lower()}"[:140], t) for t in matched_terms(channel, message.text)]
     return scopes
 
@@ -220,21 +222,18 @@ def _open_if_spike(scope: Scope, at: datetime) -> Incident | None:
     threshold = spike_threshold(median, mad)
     if current < threshold:
         return None
-    reason = (
-        f"{current} negative mentions in the last {settings.CRISIS_WINDOW_MINUTES} minutes on "
-        f"{scope.label}; usually {median:g} at this time of day (median of "
-        f"{settings.CRISIS_BASELINE_DAYS} days, MAD {mad:g}), alert at {threshold:g}"
-    )
     try:
         with transaction.atomic():
             incident = Incident.objects.create(
                 scope=scope.key,
                 scope_label=scope.label[:200],
                 opened_at=timezone.now(),
-                reason=reason,
                 window_negative=current,
+                window_minutes=settings.CRISIS_WINDOW_MINUTES,
                 baseline_median=median,
                 baseline_mad=mad,
+                baseline_days=settings.CRISIS_BASELINE_DAYS,
+                threshold=threshold,
             )
     except IntegrityError:
         # Another worker opened it a moment ago: one incident per scope, one alert; this
@@ -248,23 +247,8 @@ def _open_if_spike(scope: Scope, at: datetime) -> Incident | None:
     notify(
         users=crisis_recipients(),
         kind="crisis",
-        title=lambda: _("Crisis: negative mentions jump on %(scope)s") % {"scope": scope.label},
-        body=lambda: (
-            _(
-                "%(count)s negative mentions in the last %(minutes)s minutes on %(scope)s; usually "
-                "%(median)s at this time of day (median of %(days)s days, MAD %(mad)s), alert at "
-                "%(threshold)s"
-            )
-            % {
-                "count": current,
-                "minutes": settings.CRISIS_WINDOW_MINUTES,
-                "scope": scope.label,
-                "median": f"{median:g}",
-                "days": settings.CRISIS_BASELINE_DAYS,
-                "mad": f"{mad:g}",
-                "threshold": f"{threshold:g}",
-            }
-        ),
+        title=lambda: _("Crisis: negative mentions jump on %(scope)s") % {"scope": incident.label},
+        body=lambda: incident.reason,
         url=url,
         dedupe_key=f"incident:{incident.pk}",
     )

@@ -1,5 +1,6 @@
 """A burst of negative mentions opens one incident, alerts once, and shows in the desk."""
 
+import re
 from datetime import timedelta
 from io import StringIO
 from typing import Any
@@ -189,3 +190,21 @@ def test_a_burst_on_a_tracked_term_shows_one_banner_with_each_incident(
     assert inbox.count('role="alert"') == 1
     assert "#infopark" in inbox and "Partner webhook" in inbox
     assert inbox.count(f"{len(COMPLAINTS)} negative mentions") == 2
+
+
+def test_an_incident_is_explained_in_the_reader_s_language(
+    deliver: Deliver, spokesperson_client: Client
+) -> None:
+    for n, text in enumerate(COMPLAINTS):
+        deliver(text, author_id=f"angry-{n}")
+    incident = Incident.objects.get()
+
+    german = spokesperson_client.get(
+        f"/desk/incidents/{incident.pk}/", HTTP_ACCEPT_LANGUAGE="de"
+    ).content.decode()
+    english = spokesperson_client.get(f"/desk/incidents/{incident.pk}/").content.decode()
+
+    assert "Kanal Partner webhook" in german
+    assert "negative Erwähnungen in den letzten 60 Minuten" in german
+    assert "negative mentions in the last" not in german
+    assert re.search(r"\d+ negative mentions in the last 60 minutes on channel Partner", english)

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,10 +36,14 @@ class Incident(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    reason = models.TextField()
+    # What the spike was measured against when the incident opened; `reason` says it in the
+    # reader's language.
     window_negative = models.PositiveIntegerField(default=0)
+    window_minutes = models.PositiveIntegerField(default=60)
     baseline_median = models.FloatField(default=0)
     baseline_mad = models.FloatField(default=0)
+    baseline_days = models.PositiveIntegerField(default=28)
+    threshold = models.FloatField(default=0)
     holding_statement = models.TextField(blank=True)
     statement_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -57,6 +62,37 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"Incident {self.pk}: {self.scope_label}"
+
+    @property
+    def label(self) -> str:
+        """What the incident is about, in the reader's language: a tracked term as it is, a
+        channel as "channel <its name>" (scope_label holds the name it had then)."""
+        return scope_text(self.scope, self.scope_label)
+
+    @property
+    def reason(self) -> str:
+        return gettext(
+            "%(count)s negative mentions in the last %(minutes)s minutes on %(scope)s; usually "
+            "%(median)s at this time of day (median of %(days)s days, MAD %(mad)s), alert at "
+            "%(threshold)s"
+        ) % {
+            "count": self.window_negative,
+            "minutes": self.window_minutes,
+            "scope": self.label,
+            "median": f"{self.baseline_median:g}",
+            "days": self.baseline_days,
+            "mad": f"{self.baseline_mad:g}",
+            "threshold": f"{self.threshold:g}",
+        }
+
+
+CHANNEL_SCOPE_PREFIX = "channel:"
+
+
+def scope_text(scope: str, label: str) -> str:
+    if scope.startswith(CHANNEL_SCOPE_PREFIX):
+        return gettext("channel %(name)s") % {"name": label}
+    return label
 
 
 class NegativeMention(models.Model):
