@@ -51,8 +51,7 @@ def incident_markers(filters: Filters) -> list[IncidentMarker]:
     start, end = day_span(filters.first, filters.last)
     found = incident.objects.filter(opened_at__gte=start, opened_at__lt=end).order_by("opened_at")
     return [
-        IncidentMarker(row.opened_at, row.closed_at, row.label or row.scope)
-        for row in found[:200]
+        IncidentMarker(row.opened_at, row.closed_at, row.label or row.scope) for row in found[:200]
     ]
 
 

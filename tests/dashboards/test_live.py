@@ -78,3 +78,13 @@ def test_the_backlog_age_figure_links_to_its_tickets(api: Client, manager_client
         response = manager_client.get(link)
 
     assert [ticket.pk for ticket in response.context["rows"]] == [old]
+
+
+def test_the_backlog_age_bands_are_named_in_the_reader_s_language(
+    manager_client: Client,
+) -> None:
+    german = manager_client.get("/dashboards/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    french = manager_client.get("/dashboards/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    assert "48 h und mehr" in german and "and more" not in german
+    assert "48 h et plus" in french

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext
 
 from desk.dashboards.filters import Filters
 from desk.sla.business_hours import BusinessCalendar
@@ -51,8 +52,8 @@ class AgeBucket:
     @property
     def label(self) -> str:
         if self.end is None:
-            return f"{self.start} h and more"
-        return f"{self.start}–{self.end} h"
+            return gettext("%(start)s h and more") % {"start": self.start}
+        return gettext("%(start)s–%(end)s h") % {"start": self.start, "end": self.end}
 
 
 @dataclass(frozen=True)
