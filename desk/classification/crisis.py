@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from channels.terms import matched_terms
 from desk.access import crisis_recipients
 from desk.classification.models import Incident, MentionCount, NegativeMention
-from desk.classification.models.crisis import CHANNEL_SCOPE_PREFIX
+from desk.classification.models.crisis import CHANNEL_SCOPE_PREFIX, TERM_SCOPE_PREFIX
 from desk.notifications import notify
 from tickets.models import Message, Ticket
 
@@ -45,7 +45,10 @@ def scopes_for(message: Message) -> list[Scope]:
     channel = message.channel
     # A channel's label is its name; Incident.label says "channel" in the reader's language.
     scopes = [Scope(f"{CHANNEL_SCOPE_PREFIX}{channel.pk}", channel.name)]
-    scopes += [Scope(f"term:{t.lower()}"[:140], t) for t in matched_terms(channel, message.text)]
+    scopes += [
+        Scope(f"{TERM_SCOPE_PREFIX}{t.lower()}"[:140], t)
+        for t in matched_terms(channel, message.text)
+    ]
     return scopes
 
 

@@ -86,7 +86,9 @@ class Incident(models.Model):
         }
 
 
+# A scope is a channel ("channel:12") or a tracked term ("term:#infopark").
 CHANNEL_SCOPE_PREFIX = "channel:"
+TERM_SCOPE_PREFIX = "term:"
 
 
 def scope_text(scope: str, label: str) -> str:

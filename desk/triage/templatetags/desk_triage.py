@@ -64,22 +64,18 @@ def duration_text(delta: timedelta) -> str:
     return ngettext("%(n)d min", "%(n)d min", minutes) % {"n": minutes}
 
 
-def business_time_text(delta: timedelta) -> str:
-    """Business time as people count it: whole business hours, minutes under an hour."""
+def business_time_text(delta: timedelta, *, short: bool = False) -> str:
+    """Business time as people count it: whole business hours, minutes under an hour.
+    `short`, for a narrow column: "136 h", "45 min" (a tooltip says business)."""
     minutes = int(abs(delta).total_seconds() // 60)
     if minutes < 60:
+        if short:
+            return ngettext("%(n)d min", "%(n)d min", minutes) % {"n": minutes}
         return ngettext("%(n)d business min", "%(n)d business min", minutes) % {"n": minutes}
     hours = minutes // 60
+    if short:
+        return ngettext("%(n)d h", "%(n)d h", hours) % {"n": hours}
     return ngettext("%(n)d business h", "%(n)d business h", hours) % {"n": hours}
-
-
-def business_time_short(delta: timedelta) -> str:
-    """business_time_text for a narrow column: "136 h", "45 min" (the tooltip says business)."""
-    minutes = int(abs(delta).total_seconds() // 60)
-    if minutes < 60:
-        return ngettext("%(n)d min", "%(n)d min", minutes) % {"n": minutes}
-    hours = minutes // 60
-    return ngettext("%(n)d h", "%(n)d h", hours) % {"n": hours}
 
 
 def badge(ticket: Any, now: datetime | None = None) -> dict[str, Any]:
@@ -99,7 +95,7 @@ def badge_of(status: SlaStatus, *, now: datetime | None = None) -> dict[str, Any
     elif left is not None and status.state == SlaState.BREACHED:
         detail = _("overdue by %(time)s") % {"time": business_time_text(left)}
     if detail and left is not None:
-        short = business_time_short(left)
+        short = business_time_text(left, short=True)
     wall = ""
     if status.due_at is not None:
         wall_left = status.due_at - (now or timezone.now())
