@@ -440,7 +440,8 @@ class Adapter:
         return "no credentials needed"
 
     def health_details(self) -> dict[str, str]:
-        """Extra facts for channel health (quota used, token expiry), label -> value."""
+        """Extra facts for channel health (pages, quota used), label -> value. A token's end is
+        not one: the health report's TokenFact holds it."""
         return {}
 
     # -- health checks: the periodic check calls these, the channels page shows the result --

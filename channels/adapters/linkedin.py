@@ -40,7 +40,6 @@ from channels.adapters.base import (
 from channels.models import InboundEvent
 from channels.platforms.tokens import (
     ExpiringToken,
-    describe_expiry,
     parse_expiry,
     store_credentials,
 )
@@ -326,6 +325,3 @@ class LinkedInAdapter(ExpiringToken, Adapter):
                 ),
             },
         )
-
-    def health_details(self) -> dict[str, str]:
-        return describe_expiry(self.token_expires_at())

@@ -11,8 +11,6 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from channels.errors import AdapterError
 from channels.models import Channel
@@ -57,21 +55,6 @@ def parse_expiry(value: Any) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo else timezone.make_aware(moment)
-
-
-def describe_expiry(expires_at: datetime | None) -> dict[str, str]:
-    if expires_at is None:
-        return {}
-    left = expires_at - timezone.now()
-    when = timezone.localtime(expires_at).strftime("%Y-%m-%d %H:%M")
-    if left.total_seconds() <= 0:
-        return {str(_("token expired")): when}
-    return {
-        str(_("token expires")): ngettext(
-            "%(when)s (in %(days)d day)", "%(when)s (in %(days)d days)", left.days
-        )
-        % {"when": when, "days": left.days}
-    }
 
 
 def check_token_lifetimes() -> dict[str, int]:

@@ -39,7 +39,7 @@ from channels.adapters.base import (
 from channels.adapters.checks import SubscriptionCheck
 from channels.adapters.meta.parsing import parse_delivery, scoped, split_scoped
 from channels.models import InboundEvent
-from channels.platforms.tokens import ExpiringToken, describe_expiry, parse_expiry
+from channels.platforms.tokens import ExpiringToken, parse_expiry
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 # Graph API error codes: https://developers.facebook.com/docs/graph-api/guides/error-handling
@@ -322,7 +322,7 @@ class MetaAdapter(ExpiringToken, Adapter):
         details = {gettext("pages"): ", ".join(self._page_tokens) or gettext("none")}
         if self._instagram:
             details[gettext("Instagram accounts")] = ", ".join(self._instagram)
-        return {**details, **describe_expiry(self.token_expires_at())}
+        return details
 
 
 def _graph_error(exc: http.HttpError) -> AdapterError:

@@ -6,9 +6,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from channels.adapters.base import AdapterError
 from channels.adapters.feed.recipes import RECIPES, RecipeError, recipe
+from channels.health.report import TokenFact, health_reports
 from channels.models import Channel, InboundEvent
 from channels.polling import PollStatus, poll_channel
 from channels.registry import ADAPTERS, adapter_class
@@ -133,9 +135,12 @@ class Command(BaseCommand):
         self.stdout.write(f"Updated {name!r}.")
 
     def do_list(self, **options: Any) -> None:
-        channels = Channel.objects.annotate(
-            failed_events=Count("inbound_events", filter=Q(inbound_events__state="failed"))
+        channels = list(
+            Channel.objects.annotate(
+                failed_events=Count("inbound_events", filter=Q(inbound_events__state="failed"))
+            )
         )
+        reports = health_reports(channels)
         for channel in channels:
             line = (
                 f"{channel.name:30} {channel.kind:10} {channel.service_level:9} "
@@ -150,6 +155,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{'':30} terms: {', '.join(channel.adapter().tracked_terms())}")
             for label, value in channel.adapter().health_details().items():
                 self.stdout.write(f"{'':30} {label}: {value}")
+            if token := reports[channel.pk].token:
+                self.stdout.write(f"{'':30} {_token_line(token)}")
 
     def do_kinds(self, **options: Any) -> None:
         for kind in ADAPTERS:
@@ -212,3 +219,11 @@ class Command(BaseCommand):
 
 def _when(moment: Any) -> str:
     return moment.strftime("%Y-%m-%d %H:%M") if moment else "never"
+
+
+def _token_line(token: TokenFact) -> str:
+    when = f"{timezone.localtime(token.expires_at):%Y-%m-%d %H:%M}"
+    if token.expired:
+        return f"token expired: {when}"
+    renewal = "renewed automatically" if token.refreshable else "cannot be renewed: connect again"
+    return f"token expires: {when} (in {token.days_left} days), {renewal}"

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -36,6 +38,30 @@ def test_the_token_expiry_shows_the_date_the_days_left_and_that_it_cannot_be_ren
 
     assert f"Token expires {timezone.localtime(ends):%Y-%m-%d} (in 3 days)" in page
     assert "cannot be renewed: connect again" in page
+
+
+def test_the_token_expiry_is_said_once_on_each_page(
+    meta_channel: Channel, staff_client: Client
+) -> None:
+    ends = timezone.now() + timedelta(days=3, hours=2)
+    update_channel(channel=meta_channel, values={"token_expires_at": ends.isoformat()})
+
+    for url in ("/channels/", f"/channels/{meta_channel.pk}/"):
+        page = shown(staff_client, url).lower()
+        assert page.count("token expires") == 1, url
+
+
+def test_channel_list_prints_the_token_expiry(meta_channel: Channel) -> None:
+    ends = timezone.now() + timedelta(days=3, hours=2)
+    update_channel(channel=meta_channel, values={"token_expires_at": ends.isoformat()})
+    output = StringIO()
+
+    call_command("channel", "list", stdout=output)
+
+    assert (
+        f"token expires: {timezone.localtime(ends):%Y-%m-%d %H:%M} (in 3 days), "
+        "cannot be renewed: connect again"
+    ) in output.getvalue()
 
 
 def test_permissions_are_unknown_until_the_platform_was_asked(
