@@ -105,6 +105,8 @@ def record_mentions(
         NegativeMention.objects.filter(
             scope=key, message_id__in=[row.message_id for row in rows]
         ).update(incident=incident)
+    if opened:
+        _alert(opened)
     return opened
 
 
@@ -239,23 +241,36 @@ def _open_if_spike(scope: Scope, at: datetime) -> Incident | None:
                 threshold=threshold,
             )
     except IntegrityError:
-        # Another worker opened it a moment ago: one incident per scope, one alert; this
+        # Another worker opened it a moment ago: one incident per scope, one alert (theirs); this
         # mention joins theirs.
         existing = Incident.objects.filter(scope=scope.key, status=Incident.Status.OPEN).first()
         if existing is not None:
             _attach_window(existing, at)
         return None
     _attach_window(incident, at)
-    url = reverse("classification:incident", args=[incident.pk])
+    return incident
+
+
+def _alert(incidents: list[Incident]) -> None:
+    """One alert for the incidents that the same mentions opened: a burst on a tracked term
+    also crowds the channels it comes through, and each of those is one incident of one crisis.
+    Their managers get one notification (and one e-mail), as the desk shows them one banner."""
+    first = incidents[0]
     notify(
         users=crisis_recipients(),
         kind="crisis",
-        title=lambda: _("Crisis: negative mentions jump on %(scope)s") % {"scope": incident.label},
-        body=lambda: incident.reason,
-        url=url,
-        dedupe_key=f"incident:{incident.pk}",
+        title=lambda: (
+            _("Crisis: negative mentions jump on %(scope)s")
+            % {"scope": ", ".join(incident.label for incident in incidents)}
+        ),
+        body=lambda: "\n".join(incident.reason for incident in incidents),
+        url=(
+            reverse("classification:incident", args=[first.pk])
+            if len(incidents) == 1
+            else reverse("classification:incidents")
+        ),
+        dedupe_key="incident:" + "+".join(str(incident.pk) for incident in incidents),
     )
-    return incident
 
 
 def _attach_window(incident: Incident, at: datetime) -> None:

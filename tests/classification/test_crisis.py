@@ -192,6 +192,22 @@ def test_a_burst_on_a_tracked_term_shows_one_banner_with_each_incident(
     assert inbox.count(f"{len(COMPLAINTS)} negative mentions") == 2
 
 
+def test_one_burst_on_a_tracked_term_sends_one_alert_naming_each_incident(
+    deliver: Deliver, webhook_channel: Channel, manager: Any, mailoutbox: list[Any]
+) -> None:
+    call_command("channel", "set", webhook_channel.name, "--terms", "#infopark")
+
+    for n, text in enumerate(COMPLAINTS):
+        deliver(f"{text} #infopark", author_id=f"angry-{n}")
+
+    assert Incident.objects.filter(status=Incident.Status.OPEN).count() == 2  # term, channel
+    [alert] = Notification.objects.filter(kind="crisis", user=manager)
+    assert "#infopark" in alert.title and "Partner webhook" in alert.title
+    assert alert.body.count("negative mentions in the last") == 2
+    assert alert.url == "/desk/incidents/"
+    assert [m.to for m in mailoutbox] == [["manager@example.org"]]
+
+
 def test_an_incident_is_explained_in_the_reader_s_language(
     deliver: Deliver, spokesperson_client: Client
 ) -> None:
