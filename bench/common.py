@@ -97,14 +97,18 @@ def gunicorn(
     )
     try:
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        while True:
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
                 conn.request("GET", "/-/ping")
                 if conn.getresponse().status == 200:
                     break
             except OSError:
-                time.sleep(0.2)
+                pass
+            # Figures against a server that never answered would be errors, not rates.
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not answer GET /-/ping on port {port}")
+            time.sleep(0.2)
         yield f"127.0.0.1:{port}"
     finally:
         process.terminate()
