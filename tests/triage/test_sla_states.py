@@ -231,3 +231,20 @@ def test_a_new_priority_moves_the_warning_for_the_filter_and_the_badge_together(
     assert response.status_code == 302
     assert inbox(client)[fresh.pk] == SlaState.AT_RISK
     assert_filters_match_badges(client, tickets)
+
+
+def test_a_ticket_overdue_after_hours_says_since_when_instead_of_0_min(
+    staff: StaffFactory, mention: MentionFactory
+) -> None:
+    ensure_default_policy()
+    _user, client = staff("spokesperson")
+    ticket = Desk(mention, client).new(berlin(2026, 11, 17, 9), "still waiting")  # due Thu 17:00
+
+    with time_machine.travel(berlin(2026, 11, 19, 19), tick=False):
+        row = client.get("/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+        page = client.get(f"/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+
+    assert sla_status(ticket, now=berlin(2026, 11, 19, 19)).state == SlaState.BREACHED
+    assert re.search(r'data-sla-state="breached"[^>]*>Überschritten · seit 17:00</span>', row)
+    assert "überfällig seit 17:00" in page
+    assert "0 min" not in row and "0 Geschäftsmin" not in page

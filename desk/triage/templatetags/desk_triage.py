@@ -2,7 +2,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import template
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -93,8 +93,15 @@ def badge_of(status: SlaStatus, *, now: datetime | None = None) -> dict[str, Any
     if left is not None and status.state in (SlaState.ON_TRACK, SlaState.AT_RISK):
         detail = _("%(time)s left") % {"time": business_time_text(left)}
     elif left is not None and status.state == SlaState.BREACHED:
-        detail = _("overdue by %(time)s") % {"time": business_time_text(left)}
-    if detail and left is not None:
+        if abs(left) < timedelta(minutes=1) and status.due_at is not None:
+            # Overdue after hours: the business clock stands still until the office opens, so
+            # "overdue by 0 business min" would read as no delay at all. The due time says it.
+            since = _due_moment(status.due_at, now or timezone.now())
+            detail = _("overdue since %(when)s") % {"when": since}
+            short = _("since %(when)s") % {"when": since}
+        else:
+            detail = _("overdue by %(time)s") % {"time": business_time_text(left)}
+    if detail and left is not None and not short:
         short = business_time_text(left, short=True)
     wall = ""
     if status.due_at is not None:
@@ -114,6 +121,14 @@ def badge_of(status: SlaStatus, *, now: datetime | None = None) -> dict[str, Any
         "wall": wall,
         "target": str(labels.TARGET_LABELS.get(status.target, "")),
     }
+
+
+def _due_moment(due: datetime, now: datetime) -> str:
+    """The due time in the reader's format: its time of day if due today, else date and time."""
+    local = timezone.localtime(due)
+    if local.date() == timezone.localtime(now).date():
+        return formats.time_format(local, "TIME_FORMAT")
+    return formats.date_format(local, "SHORT_DATETIME_FORMAT")
 
 
 @register.filter
