@@ -226,4 +226,5 @@ def _token_line(token: TokenFact) -> str:
     if token.expired:
         return f"token expired: {when}"
     renewal = "renewed automatically" if token.refreshable else "cannot be renewed: connect again"
-    return f"token expires: {when} (in {token.days_left} days), {renewal}"
+    days = f"{token.days_left} day{'s' if token.days_left != 1 else ''}"
+    return f"token expires: {when} (in {days}), {renewal}"
