@@ -246,5 +246,7 @@ def test_a_ticket_overdue_after_hours_says_since_when_instead_of_0_min(
 
     assert sla_status(ticket, now=berlin(2026, 11, 19, 19)).state == SlaState.BREACHED
     assert re.search(r'data-sla-state="breached"[^>]*>Überschritten · seit 17:00</span>', row)
-    assert "überfällig seit 17:00" in page
+    badge = re.search(r'class="ticket-head".*?(<span class="sla .*?</span>)', page, re.S)
+    assert badge, page[:500]
+    assert re.search(r">Überschritten · <time [^>]*>fällig 19\.11\.2026 17:00 ", badge.group(1))
     assert "0 min" not in row and "0 Geschäftsmin" not in page

@@ -95,9 +95,9 @@ def badge_of(status: SlaStatus, *, now: datetime | None = None) -> dict[str, Any
     elif left is not None and status.state == SlaState.BREACHED:
         if abs(left) < timedelta(minutes=1) and status.due_at is not None:
             # Overdue after hours: the business clock stands still until the office opens, so
-            # "overdue by 0 business min" would read as no delay at all. The due time says it.
+            # "overdue by 0 business min" would read as no delay at all. The due time says it:
+            # the full badge shows it anyway, the row's short form names it.
             since = _due_moment(status.due_at, now or timezone.now())
-            detail = _("overdue since %(when)s") % {"when": since}
             short = _("since %(when)s") % {"when": since}
         else:
             detail = _("overdue by %(time)s") % {"time": business_time_text(left)}
