@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Sum
+from django.db.models import Count, F, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -105,9 +105,38 @@ def record_mentions(
         NegativeMention.objects.filter(
             scope=key, message_id__in=[row.message_id for row in rows]
         ).update(incident=incident)
-    if opened:
-        _alert(opened)
+    if fresh := _new_crises(opened):
+        _alert(fresh)
     return opened
+
+
+def _new_crises(opened: list[Incident]) -> list[Incident]:
+    """The incidents of `opened` that are not a crisis already alerted on another scope.
+
+    A burst on a tracked term also crowds the channels it comes through, and the term and a
+    channel seldom cross their thresholds in the same batch. An incident most of whose
+    mentions already belong to an incident opened before is that crisis seen on one more scope:
+    the banner lists it, and nobody is e-mailed about it a second time.
+    """
+    if not opened:
+        return []
+    ids = [incident.pk for incident in opened]
+    # Strictly before: two workers opening incidents of one burst at the same moment would
+    # each take the other's for the earlier one, and nobody would be alerted. At worst both
+    # alert, as before.
+    earlier = NegativeMention.objects.filter(
+        incident__status=Incident.Status.OPEN,
+        incident__opened_at__lt=min(incident.opened_at for incident in opened),
+    )
+    mentions = NegativeMention.objects.filter(incident__in=ids)
+    totals = dict(mentions.values("incident").annotate(n=Count("id")).values_list("incident", "n"))
+    shared = dict(
+        mentions.filter(message__in=earlier.values("message"))
+        .values("incident")
+        .annotate(n=Count("id"))
+        .values_list("incident", "n")
+    )
+    return [i for i in opened if 2 * shared.get(i.pk, 0) <= totals.get(i.pk, 0)]
 
 
 def _counts(

@@ -208,6 +208,55 @@ def test_one_burst_on_a_tracked_term_sends_one_alert_naming_each_incident(
     assert [m.to for m in mailoutbox] == [["manager@example.org"]]
 
 
+def test_a_term_burst_on_a_channel_already_in_crisis_alerts_nobody_again(
+    deliver: Deliver, webhook_channel: Channel, manager: Any, mailoutbox: list[Any]
+) -> None:
+    call_command("channel", "set", webhook_channel.name, "--terms", "#infopark")
+    for n, text in enumerate(COMPLAINTS[:5]):
+        deliver(text, author_id=f"angry-{n}")
+    assert Notification.objects.filter(kind="crisis", user=manager).count() == 1  # the channel
+
+    for n, text in enumerate(COMPLAINTS):
+        deliver(f"{text} #infopark", author_id=f"tagged-{n}")
+
+    assert Incident.objects.filter(status=Incident.Status.OPEN, scope="term:#infopark").exists()
+    [alert] = Notification.objects.filter(kind="crisis", user=manager)
+    assert "Partner webhook" in alert.title
+    assert len(mailoutbox) == 1
+    inbox = Client()
+    inbox.force_login(manager)
+    assert "#infopark" in inbox.get("/").content.decode()  # the banner lists it
+
+
+def test_a_term_burst_elsewhere_is_a_new_crisis_and_alerts(
+    deliver: Deliver, webhook_channel: Channel, manager: Any
+) -> None:
+    call_command(
+        "channel",
+        "add",
+        "webhook",
+        "--name",
+        "Second",
+        "--set",
+        "secret=s3cret",
+        "--terms",
+        "#infopark",
+        stdout=StringIO(),
+    )
+    other = Channel.objects.get(name="Second")
+    for n, text in enumerate(COMPLAINTS[:5]):
+        deliver(text, author_id=f"angry-{n}")
+
+    for n, text in enumerate(COMPLAINTS):
+        deliver(f"{text} #infopark", author_id=f"tagged-{n}", channel=other)
+
+    titles = Notification.objects.filter(kind="crisis", user=manager).values_list(
+        "title", flat=True
+    )
+    assert len(titles) == 2
+    assert any("#infopark" in title for title in titles)
+
+
 def test_an_incident_is_explained_in_the_reader_s_language(
     deliver: Deliver, spokesperson_client: Client
 ) -> None:
