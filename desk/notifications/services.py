@@ -27,7 +27,8 @@ Text = str | Callable[[], str]
 
 
 def interface_language(user: Any) -> str:
-    """The language a staff member reads the desk in (their preference, else the default)."""
+    """The language a staff member reads the desk in: their preference, else the one their
+    browser last had the pages shown in, else the default."""
     return _interface_languages([user]).get(user.pk, settings.LANGUAGE_CODE)
 
 
@@ -36,8 +37,10 @@ def _interface_languages(users: list[Any]) -> dict[int, str]:
     # the user's reverse relation rather than an import, in one query for all recipients.
     rows = get_user_model().objects.filter(pk__in=[u.pk for u in users])
     return {
-        pk: language or settings.LANGUAGE_CODE
-        for pk, language in rows.values_list("pk", "desk_preference__language")
+        pk: language or browser_language or settings.LANGUAGE_CODE
+        for pk, language, browser_language in rows.values_list(
+            "pk", "desk_preference__language", "desk_preference__browser_language"
+        )
     }
 
 

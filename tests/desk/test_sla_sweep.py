@@ -173,3 +173,27 @@ def test_each_manager_reads_the_breach_in_their_own_language(
     assert Notification.objects.get(user=swedish).title.startswith("SLA överskridet")
     subjects = {m.to[0]: m.subject for m in mail.outbox}
     assert subjects["sven@example.org"].startswith("[socialdesk] SLA överskridet")
+
+
+def test_a_manager_who_chose_no_language_is_notified_in_the_one_their_pages_show(
+    api: Client, manager: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    swedish = User.objects.create_user("sven", email="sven@example.org")
+    swedish.groups.add(Group.objects.get(name="manager"))
+    Queue.objects.get(slug="inbound").members.add(swedish)
+    german_browser = Client(HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9,en;q=0.5")
+    german_browser.force_login(manager)
+    assert 'lang="de"' in german_browser.get("/").content.decode()
+    # Sven chose Swedish, and his browser asks for German: his choice wins.
+    swedish_choice = Client(HTTP_ACCEPT_LANGUAGE="de")
+    swedish_choice.force_login(swedish)
+    swedish_choice.post("/preferences/", {"language": "sv", "time_zone": "Europe/Berlin"})
+    swedish_choice.get("/")
+    inquire(api, berlin(2026, 11, 23, 10))
+
+    sweep_at(berlin(2026, 11, 26, 10, 1), django_capture_on_commit_callbacks)
+
+    assert Notification.objects.get(user=manager).title.startswith("SLA verletzt")
+    assert Notification.objects.get(user=swedish).title.startswith("SLA överskridet")
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects["mona@example.org"].startswith("[socialdesk] SLA verletzt")
