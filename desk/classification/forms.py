@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from channels.models import Channel
-from desk.classification.labels import LABEL_NAMES, SENTIMENTS
+from desk.classification.labels import DISPLAY_NAMES, LABELS, SENTIMENTS
 from desk.classification.models import ReplyTemplate, RoutingRule
 from tickets.models import Queue
 
@@ -101,10 +101,10 @@ class ReplyTemplateForm(forms.ModelForm):
 
 class DryRunForm(forms.Form):
     text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000, label=_("Text")
     )
     message = forms.IntegerField(required=False, min_value=1, label=_("or a message id"))
-    channel = forms.ModelChoiceField(Channel.objects.all(), required=False)
+    channel = forms.ModelChoiceField(Channel.objects.all(), required=False, label=_("Channel"))
     language = forms.CharField(required=False, max_length=2, label=_("declared language"))
 
     def clean(self) -> dict[str, Any]:
@@ -116,17 +116,30 @@ class DryRunForm(forms.Form):
 
 class CorrectionForm(forms.Form):
     queue = forms.ModelChoiceField(
-        Queue.objects.all(), required=False, to_field_name="slug", empty_label=_("(unchanged)")
+        Queue.objects.all(),
+        required=False,
+        to_field_name="slug",
+        label=_("Queue"),
+        empty_label=_("(unchanged)"),
     )
     labels = forms.MultipleChoiceField(
-        choices=list(LABEL_NAMES.items()), required=False, widget=forms.CheckboxSelectMultiple
+        choices=[(label, DISPLAY_NAMES[label]) for label in LABELS],
+        required=False,
+        label=_("Labels"),
+        widget=forms.CheckboxSelectMultiple,
     )
     relabel = forms.BooleanField(
-        required=False, help_text=_("Replace the labels with the ticked ones")
+        required=False,
+        label=_("Replace labels"),
+        help_text=_("Replace the labels with the ticked ones"),
     )
     sentiment = forms.ChoiceField(
-        choices=[("", "(unchanged)"), *((s, s) for s in SENTIMENTS)], required=False
+        choices=[("", _("(unchanged)")), *((s, DISPLAY_NAMES[s]) for s in SENTIMENTS)],
+        required=False,
+        label=_("Sentiment"),
     )
     netiquette = forms.ChoiceField(
-        choices=[("", "(unchanged)"), ("1", "violation"), ("0", "no violation")], required=False
+        choices=[("", _("(unchanged)")), ("1", _("violation")), ("0", _("no violation"))],
+        required=False,
+        label=_("Netiquette"),
     )

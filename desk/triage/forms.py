@@ -42,7 +42,7 @@ class InboxFilterForm(forms.Form):
         ],
     )
     sentiment = forms.MultipleChoiceField(
-        label=_("Sentiment"), required=False, choices=list(labels.SENTIMENT_LABELS.items())
+        label=_("Sentiment"), required=False, choices=list(labels.SENTIMENT_NAMES.items())
     )
     language = forms.MultipleChoiceField(
         label=_("Language"), required=False, choices=list(labels.LANGUAGE_NAMES.items())

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from desk.classification.labels import SENTIMENT_NAMES as SENTIMENT_NAMES
 from desk.sla.selectors import SLA_LABELS as SLA_LABELS
 from desk.sla.selectors import TARGET_LABELS as TARGET_LABELS
 
@@ -15,7 +16,6 @@ STATUS_LABELS = {
     "ignored": _("Netiquette violation"),
 }
 PRIORITY_LABELS = {1: _("Low"), 2: _("Normal"), 3: _("High"), 4: _("Urgent")}
-SENTIMENT_LABELS = {"negative": _("Negative"), "neutral": _("Neutral"), "positive": _("Positive")}
 VOICE_LABELS = {"company": _("Company voice"), "personal": _("Personal opinion")}
 DELIVERY_LABELS = {
     "received": _("Received"),

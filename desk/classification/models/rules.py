@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from desk.classification.labels import LABEL_NAMES, SENTIMENTS
+from desk.classification.labels import DISPLAY_NAMES, LABELS, SENTIMENTS
 
 
 def validate_regex(value: str) -> None:
@@ -49,9 +49,9 @@ class RoutingRule(models.Model):
         VIP = "vip", _("VIP")
         AMBASSADOR = "ambassador", _("Brand ambassador")
 
-    LABEL_CHOICES = [("", "Any"), *LABEL_NAMES.items()]
-    SENTIMENT_CHOICES = [("", "Any"), *((s, s.title()) for s in SENTIMENTS)]
-    SERVICE_LEVEL_CHOICES = [("", "Any"), ("served", "Served"), ("monitored", "Monitored")]
+    LABEL_CHOICES = [("", _("Any")), *((label, DISPLAY_NAMES[label]) for label in LABELS)]
+    SENTIMENT_CHOICES = [("", _("Any")), *((s, DISPLAY_NAMES[s]) for s in SENTIMENTS)]
+    SERVICE_LEVEL_CHOICES = [("", _("Any")), ("served", _("Served")), ("monitored", _("Monitored"))]
 
     name = models.CharField(max_length=120)
     position = models.PositiveIntegerField(default=0, db_index=True)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext, gettext_lazy
 from desk.classification import ambassadors
 from desk.classification.forms import CorrectionForm
 from desk.classification.incidents import mention_count, open_incidents
-from desk.classification.labels import LABEL_NAMES
+from desk.classification.labels import DISPLAY_NAMES
 from desk.classification.models import TicketDecision
 from desk.classification.similar import similar_to_ticket
 
@@ -47,15 +47,6 @@ _CUE_NAMES = {
     "xuser": gettext_lazy("a mention of an account"),
 }
 _SOURCES = {"model": gettext_lazy("trained model"), "lexicon": gettext_lazy("word list")}
-_DISPLAY_NAMES = {
-    "technical": gettext_lazy("Technical question"),
-    "press": gettext_lazy("Press inquiry"),
-    "sales_lead": gettext_lazy("Sales lead"),
-    "netiquette": gettext_lazy("Netiquette violation"),
-    "negative": gettext_lazy("negative"),
-    "neutral": gettext_lazy("neutral"),
-    "positive": gettext_lazy("positive"),
-}
 
 
 def _cue(feature: str) -> str:
@@ -87,7 +78,7 @@ def ticket_decision(context: dict[str, Any], ticket: Any) -> dict[str, Any]:
     if decision is not None:
         labels = [
             {
-                "name": _DISPLAY_NAMES.get(label, LABEL_NAMES.get(label, label)),
+                "name": DISPLAY_NAMES.get(label, label),
                 "score": score,
                 "why": decision.reasons.get(label, ""),
                 **explain(decision.evidence.get(label)),
@@ -95,7 +86,7 @@ def ticket_decision(context: dict[str, Any], ticket: Any) -> dict[str, Any]:
             for label, score in sorted(decision.labels.items(), key=lambda item: -item[1])
         ]
         sentiment = {
-            "name": str(_DISPLAY_NAMES.get(decision.sentiment, decision.sentiment)),
+            "name": str(DISPLAY_NAMES.get(decision.sentiment, decision.sentiment)),
             **explain(decision.evidence.get("sentiment")),
         }
     return {

@@ -24,7 +24,7 @@ def priority_label(value: int) -> str:
 
 @register.filter
 def sentiment_label(value: str) -> str:
-    return str(labels.SENTIMENT_LABELS.get(value, value))
+    return str(labels.SENTIMENT_NAMES.get(value, value))
 
 
 @register.filter
