@@ -149,7 +149,11 @@ def rebuild_documents(*, conversation_ids: list[int], leave_out_authors: list[in
     return len(documents)
 
 
-def similar_to_ticket(ticket: Ticket, *, limit: int = 5) -> list[SimilarConversation]:
+def similar_to_ticket(
+    ticket: Ticket, *, queue_ids: list[int], limit: int = 5
+) -> list[SimilarConversation]:
+    """Answered conversations like the ticket's, among tickets of `queue_ids` (the reader's:
+    an answer from a queue they do not work is not theirs to read, and its link would 404)."""
     question = (
         ticket.conversation.messages.filter(direction=Message.Direction.INBOUND)
         .order_by("created_at", "id")
@@ -157,25 +161,34 @@ def similar_to_ticket(ticket: Ticket, *, limit: int = 5) -> list[SimilarConversa
         .first()
     ) or ticket.subject
     return similar_to_text(
-        question, language=ticket.language, exclude_conversation=ticket.conversation_id, limit=limit
+        question,
+        language=ticket.language,
+        queue_ids=queue_ids,
+        exclude_conversation=ticket.conversation_id,
+        limit=limit,
     )
 
 
 def similar_to_text(
-    text: str, *, language: str, exclude_conversation: int | None = None, limit: int = 5
+    text: str,
+    *,
+    language: str,
+    queue_ids: list[int],
+    exclude_conversation: int | None = None,
+    limit: int = 5,
 ) -> list[SimilarConversation]:
     text = text[:1000]
-    if not _WORDS.search(text):
+    if not _WORDS.search(text) or not queue_ids:
         return []
     if is_postgres():
-        scored = _postgres_matches(text, language, exclude_conversation or 0, limit)
+        scored = _postgres_matches(text, language, queue_ids, exclude_conversation or 0, limit)
     else:
-        scored = _fallback_matches(text, language, exclude_conversation or 0, limit)
+        scored = _fallback_matches(text, language, queue_ids, exclude_conversation or 0, limit)
     return _with_answers(scored)
 
 
 def _postgres_matches(
-    text: str, language: str, exclude: int, limit: int
+    text: str, language: str, queue_ids: list[int], exclude: int, limit: int
 ) -> list[tuple[int, float, str]]:
     words = list(dict.fromkeys(w.lower() for w in _WORDS.findall(text)))[:24]
     query = " | ".join(f"'{w}'" for w in words)
@@ -190,6 +203,9 @@ def _postgres_matches(
               AND (d.search_vector @@ to_tsquery(%s::regconfig, %s) OR %s <%% d.document)
               AND EXISTS (SELECT 1 FROM tickets_message m
                           WHERE m.conversation_id = d.conversation_id AND m.direction = 'out')
+              AND EXISTS (SELECT 1 FROM tickets_ticket t
+                          WHERE t.conversation_id = d.conversation_id
+                            AND t.queue_id = ANY(%s))
             ORDER BY ts_rank(d.search_vector, to_tsquery(%s::regconfig, %s))
                      + word_similarity(%s, d.document)
                      + CASE WHEN d.language = %s THEN 0.1 ELSE 0 END DESC
@@ -203,6 +219,7 @@ def _postgres_matches(
                 search_config(language),
                 query,
                 text,
+                list(queue_ids),
                 search_config(language),
                 query,
                 text,
@@ -217,7 +234,7 @@ def _postgres_matches(
 
 
 def _fallback_matches(
-    text: str, language: str, exclude: int, limit: int
+    text: str, language: str, queue_ids: list[int], exclude: int, limit: int
 ) -> list[tuple[int, float, str]]:
     words = {w.lower() for w in _WORDS.findall(text)}
     grams = _trigrams(text)
@@ -226,6 +243,11 @@ def _fallback_matches(
     )
     candidates = (
         ConversationDocument.objects.filter(conversation_id__in=answered)
+        .filter(
+            conversation_id__in=Ticket.objects.filter(queue_id__in=queue_ids).values(
+                "conversation_id"
+            )
+        )
         .exclude(conversation_id=exclude)
         .order_by("-updated_at")
         .values_list("conversation_id", "language", "document")[:FALLBACK_CANDIDATES]

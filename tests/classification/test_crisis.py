@@ -257,6 +257,27 @@ def test_a_term_burst_elsewhere_is_a_new_crisis_and_alerts(
     assert any("#infopark" in title for title in titles)
 
 
+def test_the_incident_links_only_tickets_of_the_reader_s_queues(
+    deliver: Deliver, manager_client: Client, django_user_model: Any
+) -> None:
+    tickets = [deliver(text, author_id=f"angry-{n}") for n, text in enumerate(COMPLAINTS)]
+    incident = Incident.objects.get()
+    sales_agent = django_user_model.objects.create_user("sales-agent")
+    sales_agent.groups.add(Group.objects.get(name="agent"))
+    sales_agent.desk_queues.add(Queue.objects.get(slug="sales"))
+    agent_client = Client()
+    agent_client.force_login(sales_agent)
+    ticket = tickets[0]
+    assert ticket is not None and ticket.queue.slug != "sales"
+
+    theirs = agent_client.get(f"/desk/incidents/{incident.pk}/").content.decode()
+    managers = manager_client.get(f"/desk/incidents/{incident.pk}/").content.decode()
+
+    assert f'href="/tickets/{ticket.pk}/"' not in theirs
+    assert f'title="In a queue you do not work">#{ticket.pk}</span>' in theirs
+    assert f'href="/tickets/{ticket.pk}/"' in managers
+
+
 def test_an_incident_is_explained_in_the_reader_s_language(
     deliver: Deliver, spokesperson_client: Client
 ) -> None:

@@ -1,10 +1,14 @@
 """Similar answered questions on the ticket page; brand ambassadors suggested and confirmed."""
 
+from typing import Any
+
+from django.contrib.auth.models import Group
 from django.test import Client
 
 from desk.classification.models import ContactBadge
 from desk.classification.tasks import suggest_ambassadors
 from tests.classification.conftest import Deliver
+from tickets.models import Queue, Ticket
 
 
 def test_the_ticket_page_shows_a_similar_question_answered_before(
@@ -29,6 +33,34 @@ def test_the_ticket_page_shows_a_similar_question_answered_before(
     assert "Settings → Contacts → Export, pick CSV." in page
     assert f'href="/tickets/{unanswered.pk}/"' not in page  # never answered
     assert "Loved the talks" not in page
+
+
+def test_an_agent_sees_only_answers_from_the_queues_they_work(
+    deliver: Deliver, spokesperson_client: Client, django_user_model: Any
+) -> None:
+    answered = deliver("How do I export all my contacts as a CSV file?", author_id="a1")
+    assert answered is not None
+    spokesperson_client.post(
+        f"/tickets/{answered.pk}/reply/",
+        {"text": "Settings → Contacts → Export, pick CSV.", "voice": "company"},
+    )
+    new = deliver("Can I export contacts to CSV somehow?", author_id="a4")
+    assert new is not None
+    Ticket.objects.filter(pk=answered.pk).update(queue=Queue.objects.get(slug="sales"))
+    agent = django_user_model.objects.create_user("agent-support")
+    agent.groups.add(Group.objects.get(name="agent"))
+    agent.desk_queues.add(new.queue)
+    client = Client()
+    client.force_login(agent)
+
+    page = client.get(f"/tickets/{new.pk}/").content.decode()
+
+    assert f"/tickets/{answered.pk}/" not in page
+    assert "Settings → Contacts → Export, pick CSV." not in page
+    assert client.get(f"/tickets/{answered.pk}/").status_code == 404
+    # Who works the sales queue too still finds it.
+    agent.desk_queues.add(Queue.objects.get(slug="sales"))
+    assert f'href="/tickets/{answered.pk}/"' in client.get(f"/tickets/{new.pk}/").content.decode()
 
 
 def test_a_contact_who_keeps_praising_us_is_suggested_and_confirmed_as_ambassador(

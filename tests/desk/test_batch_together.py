@@ -21,7 +21,7 @@ from desk.ingestion.processing import process_batch
 from desk.ingestion.tasks import drain_inbound_events
 from tests.classification.test_crisis import COMPLAINTS
 from tests.conftest import mention_payload, skip_or_fail
-from tickets.models import Contact, Conversation, Identity, Message, Ticket
+from tickets.models import Contact, Conversation, Identity, Message, Queue, Ticket
 
 
 def stored(channel: Channel, platform_id: str, text: str, **extra: Any) -> InboundEvent:
@@ -164,9 +164,10 @@ def test_each_post_of_a_batch_is_found_as_a_similar_question(
             created_at=timezone.now(),
         )
 
-    found = similar_to_text("export invoices CSV", language="en")
+    every_queue = list(Queue.objects.values_list("pk", flat=True))
+    found = similar_to_text("export invoices CSV", language="en", queue_ids=every_queue)
     assert [s.conversation_id for s in found] == [conversations["p1"]]
-    found = similar_to_text("Passwort ändern", language="de")
+    found = similar_to_text("Passwort ändern", language="de", queue_ids=every_queue)
     assert [s.conversation_id for s in found] == [conversations["p2"]]
 
 

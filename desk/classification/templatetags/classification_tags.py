@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext, gettext_lazy
 
+from desk.access import visible_queue_ids
 from desk.classification import ambassadors
 from desk.classification.forms import CorrectionForm
 from desk.classification.incidents import mention_count, open_incidents
@@ -27,9 +28,10 @@ def crisis_banner() -> dict[str, Any]:
     }
 
 
-@register.inclusion_tag("classification/_similar_list.html")
-def similar_questions(ticket: Any) -> dict[str, Any]:
-    return {"similar": similar_to_ticket(ticket)}
+@register.inclusion_tag("classification/_similar_list.html", takes_context=True)
+def similar_questions(context: dict[str, Any], ticket: Any) -> dict[str, Any]:
+    user = context["request"].user
+    return {"similar": similar_to_ticket(ticket, queue_ids=visible_queue_ids(user))}
 
 
 @register.inclusion_tag("classification/_badge_list.html")

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from desk.access import is_communications, manager_required, staff_required
+from desk.access import is_communications, manager_required, staff_required, visible_tickets
 from desk.classification.crisis import StatementError, close_incident, pin_statement
 from desk.classification.incidents import incident_mentions, median_response_minutes
 from desk.classification.models import Incident
@@ -26,12 +26,18 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     incident = get_object_or_404(Incident, pk=pk)
     groups = incident_mentions(incident)
+    tickets = {row.ticket_id for group in groups for row in group.rows if row.ticket_id}
     return render(
         request,
         "classification/incident.html",
         {
             "incident": incident,
             "groups": groups,
+            # A crisis concerns everyone, its tickets only their queues' staff: the others see
+            # the number, not a link that would answer 404.
+            "openable": set(
+                visible_tickets(request.user).filter(pk__in=tickets).values_list("pk", flat=True)
+            ),
             "mention_total": sum(len(g.rows) for g in groups),
             "median_minutes": median_response_minutes(groups),
             "can_pin": is_communications(request.user),
