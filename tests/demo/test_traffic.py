@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from desk.classification.models import Incident
+from desk.demo.baseline import seed_usual_volume
 from desk.demo.channels import ensure_channels
 from desk.demo.people import link_personas
 from desk.demo.traffic import Stream
@@ -46,6 +47,22 @@ def test_a_burst_of_complaints_about_the_event_hashtag_opens_a_crisis_incident(
     assert "burst" in output
     tag = f"#iico{timezone.now().year}"
     assert Incident.objects.filter(status=Incident.Status.OPEN, scope=f"term:{tag}").exists()
+
+
+def test_the_usual_traffic_is_no_crisis_only_the_staged_burst_is(
+    db: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    channels = ensure_channels()
+    link_personas(channels=channels)
+    # What seed_demo writes first: the counters the live traffic leaves over the past weeks.
+    seed_usual_volume(channels=channels, rng=random.Random(3), now=timezone.now())
+
+    # Twelve minutes of the live stream at its usual pace, with its burst on the hashtag.
+    output = run_traffic(django_capture_on_commit_callbacks, "--count", "120")
+
+    assert "burst" in output
+    opened = list(Incident.objects.values_list("scope", flat=True))
+    assert opened == [f"term:#iico{timezone.now().year}"]
 
 
 def test_a_customer_answers_the_reply_the_desk_sent(

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from desk.dashboards.rollups import rebuild as rebuild_rollups
+from desk.demo.baseline import seed_usual_volume
 from desk.demo.channels import ensure_channels
 from desk.demo.data import MENTIONS
 from desk.demo.desk_content import seed_desk_content
@@ -64,6 +65,7 @@ class Command(BaseCommand):
     def _seed(self, *, mentions: int, days: int, seed: int) -> None:
         rng = random.Random(seed)
         channels = ensure_channels()
+        seed_usual_volume(channels=channels, rng=rng, now=timezone.now())
         self._users()
         seed_desk_content()
         link_personas(channels=channels)
