@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from channels.models import Channel
-from desk.classification.models import ClassifierVersion
+from desk.classification.models import ClassifierVersion, Incident, MentionCount
 from desk.sla.models import SlaEvent
 from desk.sla.sweep import sweep
 from tickets.models import Contact, Message, Ticket
@@ -68,3 +68,19 @@ def test_the_first_sla_sweep_after_the_seed_records_a_warning_and_a_breach(demo:
 
     kinds = set(SlaEvent.objects.values_list("kind", flat=True))
     assert {SlaEvent.Kind.WARNING, SlaEvent.Kind.BREACH} <= kinds
+
+
+def test_the_seed_opens_no_crisis_and_leaves_the_channels_their_usual_volume(
+    transactional_db: None,
+) -> None:
+    # Committed as under `make run`, so the counting after each commit runs.
+    call_command("seed_demo", "--mentions", "80", stdout=StringIO())
+
+    # The past's mentions are checked at their own moments; none of them is a crisis.
+    assert not Incident.objects.exists()
+    channels_with_volume = (
+        MentionCount.objects.filter(scope__startswith="channel:", negative__gt=0)
+        .values("scope")
+        .distinct()
+    )
+    assert channels_with_volume.count() >= 5

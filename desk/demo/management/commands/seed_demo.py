@@ -65,7 +65,6 @@ class Command(BaseCommand):
     def _seed(self, *, mentions: int, days: int, seed: int) -> None:
         rng = random.Random(seed)
         channels = ensure_channels()
-        seed_usual_volume(channels=channels, rng=rng, now=timezone.now())
         self._users()
         seed_desk_content()
         link_personas(channels=channels)
@@ -83,6 +82,9 @@ class Command(BaseCommand):
                 at=now - timedelta(minutes=rng.randint(5, days * 24 * 60)),
             )
         self.stdout.write(f"Ingested {mentions} demo mentions over the last {days} days.")
+        # After the past's mentions: each was checked for a crisis at its own moment, whose
+        # baseline reaches back before the usual volume written here.
+        seed_usual_volume(channels=channels, rng=rng, now=now)
         self.stdout.write(f"Followed {seed_feed_mentions(channels['feed'])} blog comments.")
         responder = User.objects.get(username="demo-spokesperson")
         answered = answer_history(rng=rng, responder=responder)
