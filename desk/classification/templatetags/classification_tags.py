@@ -30,8 +30,10 @@ def crisis_banner() -> dict[str, Any]:
 
 @register.inclusion_tag("classification/_similar_list.html", takes_context=True)
 def similar_questions(context: dict[str, Any], ticket: Any) -> dict[str, Any]:
-    user = context["request"].user
-    return {"similar": similar_to_ticket(ticket, queue_ids=visible_queue_ids(user))}
+    queue_ids = context.get("queue_ids")  # the ticket page has them already
+    if queue_ids is None:
+        queue_ids = visible_queue_ids(context["request"].user)
+    return {"similar": similar_to_ticket(ticket, queue_ids=queue_ids)}
 
 
 @register.inclusion_tag("classification/_badge_list.html")

@@ -77,6 +77,8 @@ def ticket_context(request: HttpRequest, ticket: Ticket, queue_ids: list[int]) -
         "events": ticket.events.select_related("actor"),
         "notes": ticket.notes.select_related("author"),
         "identities": ticket.contact.identities.order_by("kind", "handle"),
+        # The reader's queues, for what the page draws from other tickets (similar answers).
+        "queue_ids": queue_ids,
         "history": Ticket.objects.filter(contact=ticket.contact, queue_id__in=queue_ids)
         .exclude(pk=ticket.pk)
         .select_related("channel")
