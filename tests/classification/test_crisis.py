@@ -30,6 +30,23 @@ COMPLAINTS = [
 ]
 
 
+def second_channel(*, terms: str) -> Channel:
+    """A second webhook channel tracking `terms`, added the way an administrator adds it."""
+    call_command(
+        "channel",
+        "add",
+        "webhook",
+        "--name",
+        "Second",
+        "--set",
+        "secret=s3cret",
+        "--terms",
+        terms,
+        stdout=StringIO(),
+    )
+    return Channel.objects.get(name="Second")
+
+
 def test_a_burst_of_negative_mentions_opens_one_incident_and_alerts_once(
     deliver: Deliver, manager: Any, django_user_model: Any
 ) -> None:
@@ -70,20 +87,8 @@ def test_a_burst_at_the_usual_level_for_this_hour_opens_no_incident(
 
 def test_a_tracked_term_has_its_own_incident(deliver: Deliver, webhook_channel: Channel) -> None:
     # Terms set the way an administrator sets them, with a year template.
-    call_command(
-        "channel",
-        "add",
-        "webhook",
-        "--name",
-        "Second",
-        "--set",
-        "secret=s3cret",
-        "--terms",
-        "#infopark{year}",
-        stdout=StringIO(),
-    )
+    other = second_channel(terms="#infopark{year}")
     call_command("channel", "set", webhook_channel.name, "--terms", "#infopark{year}")
-    other = Channel.objects.get(name="Second")
     tag = f"#infopark{timezone.localdate().year}"
 
     for n, text in enumerate(COMPLAINTS):
@@ -231,19 +236,7 @@ def test_a_term_burst_on_a_channel_already_in_crisis_alerts_nobody_again(
 def test_a_term_burst_elsewhere_is_a_new_crisis_and_alerts(
     deliver: Deliver, webhook_channel: Channel, manager: Any
 ) -> None:
-    call_command(
-        "channel",
-        "add",
-        "webhook",
-        "--name",
-        "Second",
-        "--set",
-        "secret=s3cret",
-        "--terms",
-        "#infopark",
-        stdout=StringIO(),
-    )
-    other = Channel.objects.get(name="Second")
+    other = second_channel(terms="#infopark")
     for n, text in enumerate(COMPLAINTS[:5]):
         deliver(text, author_id=f"angry-{n}")
 

@@ -152,12 +152,18 @@ def test_a_mail_server_that_is_down_does_not_undo_the_escalation(
     assert SlaEvent.objects.filter(kind="breach").count() == 1
 
 
+@pytest.fixture
+def swedish(manager: User) -> User:
+    """A second manager of the inbound queue, who reads the desk in Swedish."""
+    user = User.objects.create_user("sven", email="sven@example.org")
+    user.groups.add(Group.objects.get(name="manager"))
+    Queue.objects.get(slug="inbound").members.add(user)
+    return user
+
+
 def test_each_manager_reads_the_breach_in_their_own_language(
-    api: Client, manager: User, django_capture_on_commit_callbacks: Any
+    api: Client, manager: User, swedish: User, django_capture_on_commit_callbacks: Any
 ) -> None:
-    swedish = User.objects.create_user("sven", email="sven@example.org")
-    swedish.groups.add(Group.objects.get(name="manager"))
-    Queue.objects.get(slug="inbound").members.add(swedish)
     for user, language in ((manager, "de"), (swedish, "sv")):
         client = Client()
         client.force_login(user)
@@ -176,11 +182,8 @@ def test_each_manager_reads_the_breach_in_their_own_language(
 
 
 def test_a_manager_who_chose_no_language_is_notified_in_the_one_their_pages_show(
-    api: Client, manager: User, django_capture_on_commit_callbacks: Any
+    api: Client, manager: User, swedish: User, django_capture_on_commit_callbacks: Any
 ) -> None:
-    swedish = User.objects.create_user("sven", email="sven@example.org")
-    swedish.groups.add(Group.objects.get(name="manager"))
-    Queue.objects.get(slug="inbound").members.add(swedish)
     german_browser = Client(HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9,en;q=0.5")
     german_browser.force_login(manager)
     assert 'lang="de"' in german_browser.get("/").content.decode()
