@@ -287,3 +287,21 @@ def test_an_incident_is_explained_in_the_reader_s_language(
     assert "negative Erwähnungen in den letzten 60 Minuten" in german
     assert "negative mentions in the last" not in german
     assert re.search(r"\d+ negative mentions in the last 60 minutes on channel Partner", english)
+
+
+def test_the_incident_page_isolates_each_author_and_mention(
+    deliver: Deliver, spokesperson_client: Client
+) -> None:
+    # A right-to-left override in a name would turn the rest of its row around.
+    for n, text in enumerate(COMPLAINTS):
+        deliver(f"{text} \u202etxt.exe", author_id=f"angry-{n}", name=f"Eve\u202e{n}")
+    incident = Incident.objects.get()
+
+    page = spokesperson_client.get(f"/desk/incidents/{incident.pk}/").content.decode()
+
+    assert (
+        '<bdi>Eve<span class="hidden-char" title="RIGHT-TO-LEFT OVERRIDE">U+202E</span>0</bdi>'
+        in page
+    )
+    assert f"<bdi>{COMPLAINTS[0]} \u202etxt.exe</bdi>" in page
+    assert "Eve\u202e" not in page
