@@ -37,6 +37,7 @@ def decision_rows(
         },
         fired_rules=list(decision.fired_rules),
         routing_reason=decision.reason,
+        routing_why=decision.why,
         needs_approval=decision.needs_approval,
     )
     events = []

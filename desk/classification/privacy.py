@@ -53,7 +53,7 @@ def redact_ticket_decisions(scope: RedactionScope) -> int:
     """Labels and sentiment stay for the figures; the reasons go, as they quote the words
     that matched."""
     return TicketDecision.objects.filter(ticket__conversation_id__in=scope.conversation_ids).update(
-        reasons={}, evidence={}, routing_reason=REDACTED
+        reasons={}, evidence={}, routing_reason=REDACTED, routing_why=None
     )
 
 

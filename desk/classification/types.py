@@ -7,6 +7,7 @@ they import nothing, so every module of the package can use them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -40,3 +41,5 @@ class RoutingDecision:
     needs_approval: bool = False
     holding_reply: str = ""  # text of a holding reply to send at once, if a rule asks for it
     fired_rules: tuple[str, ...] = field(default=())
+    # `reason`'s verdicts as JSON, for the reader's language (routing.explanations).
+    why: list[dict[str, Any]] = field(default_factory=list)

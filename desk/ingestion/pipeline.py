@@ -345,7 +345,6 @@ def _create_ticket(
         subject=conversation.subject or _preview(message.text),
         language=classification.language,
         sentiment=classification.sentiment,
-        routing_reason=decision.reason[:300],
         assignee_id=decision.assignee_id,
         created_at=now,
         last_customer_message_at=now,
@@ -357,9 +356,8 @@ def _create_ticket(
     recorded, events = decision_rows(
         ticket=ticket, classification=classification, decision=decision
     )
-    created = TicketEvent(
-        ticket=ticket, kind="created", new_value=ticket.queue.slug[:300], note=decision.reason
-    )
+    # Why it went there is the decision's to say (TicketDecision), in the reader's language.
+    created = TicketEvent(ticket=ticket, kind="created", new_value=ticket.queue.slug[:300])
     new.rows += [ticket, created, recorded, *events]
     if decision.tags:
         tags = [tag_by_name(name) for name in decision.tags]

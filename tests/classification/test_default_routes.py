@@ -19,7 +19,7 @@ def test_a_technical_question_goes_to_technical_support(deliver: Deliver, text: 
 
     assert ticket is not None
     assert ticket.queue.slug == "technical"
-    assert "Technical questions to Technical support" in ticket.routing_reason
+    assert "Technical questions to Technical support" in ticket.decision.routing_reason
 
 
 @pytest.mark.parametrize(

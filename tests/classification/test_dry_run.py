@@ -14,9 +14,9 @@ def test_the_dry_run_explains_a_decision_for_a_pasted_text(staff_client: Client)
     page = response.content.decode()
     assert response.status_code == 200
     assert '<dd class="queue">technical</dd>' in page
-    assert "Technical questions to Technical support</strong> — fires" in page
+    assert "Technical questions to Technical support</bdi></strong> — fires" in page
     assert "&#x27;fehlermeldung&#x27;" in page  # the matched word, escaped
-    assert "Press inquiries to Communications</strong> — does not fire" in page
+    assert "Press inquiries to Communications</bdi></strong> — does not fire" in page
     assert "Press inquiry 0.00 &lt; 0.50" in page
 
 
@@ -27,7 +27,7 @@ def test_the_dry_run_explains_a_stored_mention(deliver: Deliver, staff_client: C
     page = staff_client.post("/desk/rules/dry-run/", {"message": message.pk}).content.decode()
 
     assert '<dd class="queue">communications</dd>' in page
-    assert "Press inquiries to Communications</strong> — fires" in page
+    assert "Press inquiries to Communications</bdi></strong> — fires" in page
 
 
 def test_the_dry_run_refuses_an_empty_request(staff_client: Client) -> None:

@@ -35,7 +35,7 @@ def test_a_manager_adds_a_rule_that_routes_the_next_mention(
     assert ticket.queue.slug == "sales"
     assert ticket.priority == Ticket.Priority.URGENT
     assert ticket.tags.filter(name="refund").exists()
-    assert "text contains 'money back'" in ticket.routing_reason
+    assert "text contains 'money back'" in ticket.decision.routing_reason
 
 
 def test_a_rule_sends_a_holding_reply_from_a_template_in_the_mentions_language(
@@ -103,3 +103,33 @@ def test_staff_who_are_not_managers_cannot_edit_rules(staff_client: Client) -> N
     assert staff_client.get("/desk/rules/").status_code == 200
     assert staff_client.get("/desk/rules/new/").status_code == 403
     assert staff_client.post("/desk/rules/new/", rule_form()).status_code == 403
+
+
+def test_the_routing_is_explained_in_the_reader_s_language_with_the_words_isolated(
+    deliver: Deliver, manager_client: Client, staff_client: Client
+) -> None:
+    manager_client.post(
+        "/desk/rules/new/",
+        rule_form(
+            name="Refunds",
+            text_contains="money back",
+            sentiment="negative",
+            queue=Queue.objects.get(slug="sales").pk,
+        ),
+    )
+    ticket = deliver("Terrible! I want my money back now, this is awful")
+    assert ticket is not None and ticket.queue.slug == "sales"
+
+    german = staff_client.get(f"/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="de")
+    french = manager_client.post(
+        "/desk/rules/dry-run/",
+        {"message": ticket.conversation.messages.get().pk},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+
+    words = "<bdi>&#x27;money back&#x27;</bdi>"
+    assert f"Regel <bdi>Refunds</bdi>: Stimmung ist Negativ; Text enthält {words}" in (
+        german.content.decode()
+    )
+    assert f"le texte contient {words}" in french.content.decode()
+    assert "text contains 'money back'" in ticket.decision.routing_reason  # the English record

@@ -59,7 +59,6 @@ class Ticket(models.Model):
     language = models.CharField(max_length=8, blank=True)
     sentiment = models.CharField(max_length=8, blank=True)
     tags = models.ManyToManyField("tickets.Tag", blank=True, related_name="tickets")
-    routing_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     last_customer_message_at = models.DateTimeField(null=True, blank=True)

@@ -15,8 +15,11 @@ class TicketDecision(models.Model):
     # what the ticket page shows, in the reader's language, as the reason for a label.
     evidence = models.JSONField(default=dict, blank=True)
     fired_rules = models.JSONField(default=list)  # rule names, in order
-    # The routing reason in full (the ticket keeps its first 300 characters).
+    # Why it went to its queue, in English: the record, and all an older decision has.
     routing_reason = models.TextField(blank=True)
+    # The same as verdicts (routing.explanations), for pages to word in the reader's language;
+    # None for a decision recorded before they were kept.
+    routing_why = models.JSONField(null=True, blank=True)
     needs_approval = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from channels.terms import channel_terms, expand_terms, term_matches
-from desk.classification.labels import LABEL_NAMES
 from desk.classification.models import ReplyTemplate, RoutingRule
+from desk.classification.routing.explanations import Because, RoutingWhy, because, routing_text
 from desk.classification.routing.facts import MentionFacts
 from desk.classification.types import Classification, RoutingDecision
 from desk.config_snapshot import cached
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 DEFAULT_QUEUE = "inbound"
 
 # A condition answers (holds, why) for the facts at hand.
-Condition = Callable[[MentionFacts], tuple[bool, str]]
+Condition = Callable[[MentionFacts], tuple[bool, Because]]
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class RuleOutcome:
     rule_id: int
     name: str
     fired: bool
-    why: tuple[str, ...]  # every condition's explanation, up to the first that failed
+    why: tuple[Because, ...]  # every condition's verdict, up to the first that failed
 
 
 @dataclass(frozen=True)
@@ -66,9 +66,9 @@ def evaluate(facts: MentionFacts, rules: list[CompiledRule] | None = None) -> Ev
     netiquette = approval = False
     holding = ""
     fired: list[CompiledRule] = []
-    reasons: list[str] = []
+    reasons: RoutingWhy = []
     for rule in rules:
-        why: list[str] = []
+        why: list[Because] = []
         holds = True
         for condition in rule.conditions:
             ok, explanation = condition(facts)
@@ -80,7 +80,7 @@ def evaluate(facts: MentionFacts, rules: list[CompiledRule] | None = None) -> Ev
         if not holds:
             continue
         fired.append(rule)
-        reasons.append(f"rule {rule.name!r}: " + ("; ".join(why) or "always"))
+        reasons.append({"rule": rule.name, "because": why})
         queue = queue or rule.queue_slug
         priority = priority if priority is not None else rule.priority
         assignee = assignee if assignee is not None else rule.assignee_id
@@ -90,11 +90,10 @@ def evaluate(facts: MentionFacts, rules: list[CompiledRule] | None = None) -> Ev
         holding = holding or rule.holding_reply
         if rule.stop_processing:
             break
-    if not reasons:
-        reasons.append(f"no rule fired: {DEFAULT_QUEUE}")
     decision = RoutingDecision(
         queue_slug=queue or DEFAULT_QUEUE,
-        reason=" | ".join(reasons),
+        reason=routing_text(reasons, DEFAULT_QUEUE),
+        why=reasons,
         priority=priority,
         tags=tuple(tags),
         netiquette_violation=netiquette,
@@ -133,7 +132,7 @@ def compile_rule(rule: RoutingRule) -> CompiledRule:
     if channel_ids:
         conditions.append(_channel_condition(channel_ids))
     if rule.service_level:
-        conditions.append(_equals("service level", lambda f: f.service_level, rule.service_level))
+        conditions.append(_equals("service_level", lambda f: f.service_level, rule.service_level))
     languages = [code.strip().lower() for code in rule.languages.split(",") if code.strip()]
     if languages:
         conditions.append(_language_condition(languages))
@@ -168,50 +167,55 @@ def compile_rule(rule: RoutingRule) -> CompiledRule:
 
 
 def _channel_condition(channels: dict[int, str]) -> Condition:
-    def check(facts: MentionFacts) -> tuple[bool, str]:
-        name = getattr(facts.channel, "name", "no channel")
+    def check(facts: MentionFacts) -> tuple[bool, Because]:
+        name = getattr(facts.channel, "name", "")
         if facts.channel_id in channels:
-            return True, f"channel is {name}"
-        return False, f"channel {name} is not one of {', '.join(channels.values())}"
+            return True, because("channel", channel=name)
+        return False, because("channel_not", channel=name, channels=list(channels.values()))
 
     return check
 
 
 def _equals(what: str, get: Callable[[MentionFacts], str], wanted: str) -> Condition:
-    def check(facts: MentionFacts) -> tuple[bool, str]:
-        value = get(facts) or "unknown"
+    """`what`: "service_level" or "sentiment", the verdict's code and its value's name."""
+    value_name = "level" if what == "service_level" else what
+
+    def check(facts: MentionFacts) -> tuple[bool, Because]:
+        value = get(facts)
         if value == wanted:
-            return True, f"{what} is {wanted}"
-        return False, f"{what} is {value}, not {wanted}"
+            return True, because(what, **{value_name: wanted})
+        return False, because(f"{what}_not", **{value_name: value, f"wanted_{value_name}": wanted})
 
     return check
 
 
 def _language_condition(languages: list[str]) -> Condition:
-    def check(facts: MentionFacts) -> tuple[bool, str]:
-        language = facts.classification.language or "unknown"
+    def check(facts: MentionFacts) -> tuple[bool, Because]:
+        language = facts.classification.language
         if language in languages:
-            return True, f"language is {language}"
-        return False, f"language {language} is not one of {', '.join(languages)}"
+            return True, because("language", language=language)
+        return False, because("language_not", language=language, languages=languages)
 
     return check
 
 
 def _label_condition(label: str, threshold: float) -> Condition:
-    name = LABEL_NAMES.get(label, label)
-
-    def check(facts: MentionFacts) -> tuple[bool, str]:
+    def check(facts: MentionFacts) -> tuple[bool, Because]:
         score = facts.classification.labels.get(label, 0.0)
-        evidence = facts.classification.reasons.get(label, "no evidence")
-        if score >= threshold:
-            return True, f"{name} {score:.2f} ≥ {threshold:.2f} ({evidence})"
-        return False, f"{name} {score:.2f} < {threshold:.2f}"
+        evidence = facts.classification.reasons.get(label, "")
+        if score < threshold:
+            return False, because("label_below", label=label, score=score, threshold=threshold)
+        if evidence:
+            return True, because(
+                "label", label=label, score=score, threshold=threshold, evidence=evidence
+            )
+        return True, because("label_bare", label=label, score=score, threshold=threshold)
 
     return check
 
 
 def _term_condition(term: str) -> Condition:
-    def check(facts: MentionFacts) -> tuple[bool, str]:
+    def check(facts: MentionFacts) -> tuple[bool, Because]:
         if term.strip() == "*":
             # The dry run may have no channel: then it follows no terms.
             candidates = channel_terms(facts.channel) if facts.channel is not None else []
@@ -220,44 +224,39 @@ def _term_condition(term: str) -> Condition:
         for candidate in candidates:
             variant = term_matches(candidate, facts.text)
             if variant:
-                return True, f"tracked term {variant} mentioned"
-        wanted = (
-            "any of the channel's tracked terms"
-            if term.strip() == "*"
-            else " / ".join(expand_terms([term]))
-        )
-        return False, f"{wanted} not mentioned"
+                return True, because("term", term=variant)
+        if term.strip() == "*":
+            return False, because("channel_terms_not")
+        return False, because("term_not", terms=expand_terms([term]))
 
     return check
 
 
 def _author_condition(kind: str) -> Condition:
-    label = dict(RoutingRule.Author.choices)[kind]
-
-    def check(facts: MentionFacts) -> tuple[bool, str]:
+    def check(facts: MentionFacts) -> tuple[bool, Because]:
         holds = facts.is_known_contact if kind == "known" else kind in facts.badges
-        return holds, f"author is {'' if holds else 'not '}{label.lower()}"
+        return holds, because("author" if holds else "author_not", author=kind)
 
     return check
 
 
 def _contains_condition(words: list[str]) -> Condition:
-    def check(facts: MentionFacts) -> tuple[bool, str]:
+    def check(facts: MentionFacts) -> tuple[bool, Because]:
         lowered = facts.text.lower()
         found = [w for w in words if w in lowered]
         if found:
-            return True, "text contains " + ", ".join(repr(w) for w in found)
-        return False, "text contains none of " + ", ".join(repr(w) for w in words)
+            return True, because("contains", words=found)
+        return False, because("contains_not", words=words)
 
     return check
 
 
 def _regex_condition(pattern: re.Pattern[str]) -> Condition:
-    def check(facts: MentionFacts) -> tuple[bool, str]:
+    def check(facts: MentionFacts) -> tuple[bool, Because]:
         match = pattern.search(facts.text)
         if match:
-            return True, f"text matches /{pattern.pattern}/ at {match.group(0)[:40]!r}"
-        return False, f"text does not match /{pattern.pattern}/"
+            return True, because("matches", pattern=pattern.pattern, match=match.group(0)[:40])
+        return False, because("matches_not", pattern=pattern.pattern)
 
     return check
 

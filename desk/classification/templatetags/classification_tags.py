@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext, gettext_lazy
 
 from desk.access import visible_queue_ids
@@ -13,6 +15,8 @@ from desk.classification.forms import CorrectionForm
 from desk.classification.incidents import mention_count, open_incidents
 from desk.classification.labels import DISPLAY_NAMES
 from desk.classification.models import TicketDecision
+from desk.classification.routing.engine import DEFAULT_QUEUE
+from desk.classification.routing.explanations import RoutingWhy, routing_html, verdict_html
 from desk.classification.similar import similar_to_ticket
 
 register = template.Library()
@@ -74,9 +78,41 @@ def explain(evidence: dict[str, Any] | None) -> dict[str, str]:
     }
 
 
+def decision_of(ticket: Any) -> TicketDecision | None:
+    """The ticket's decision: read with the ticket where the page asked for it, else now."""
+    try:
+        decision: TicketDecision = ticket.decision
+    except TicketDecision.DoesNotExist:
+        return None
+    return decision
+
+
+@register.simple_tag
+def routing_explanation(ticket: Any) -> SafeString:
+    """Why the ticket went to its queue, in the reader's language."""
+    decision = decision_of(ticket)
+    if decision is None:
+        return format_html("{}", "–")
+    if decision.routing_why is None:  # recorded before the verdicts were kept: its English
+        return format_html("<bdi>{}</bdi>", decision.routing_reason or "–")
+    return routing_html(decision.routing_why, DEFAULT_QUEUE)
+
+
+@register.filter
+def routing_words(why: RoutingWhy) -> SafeString:
+    """A routing decision's verdicts (the dry run's), in the reader's language."""
+    return routing_html(why, DEFAULT_QUEUE)
+
+
+@register.filter
+def verdicts(why: Any) -> SafeString:
+    """One rule's verdicts, in the reader's language."""
+    return format_html_join("; ", "{}", ((verdict_html(verdict),) for verdict in why))
+
+
 @register.inclusion_tag("classification/_decision.html", takes_context=True)
 def ticket_decision(context: dict[str, Any], ticket: Any) -> dict[str, Any]:
-    decision = TicketDecision.objects.filter(ticket=ticket).first()
+    decision = decision_of(ticket)
     labels = []
     sentiment: dict[str, str] = {}
     if decision is not None:

@@ -113,9 +113,8 @@ def redact_conversations(scope: RedactionScope) -> int:
 
 def redact_tickets(scope: RedactionScope) -> int:
     # A bulk update leaves updated_at alone: the ticket's timings stay exactly as they were.
-    # The routing reason goes too: a text rule quotes the words it matched.
     return Ticket.objects.filter(conversation_id__in=scope.conversation_ids).update(
-        subject=REDACTED, routing_reason=REDACTED
+        subject=REDACTED
     )
 
 

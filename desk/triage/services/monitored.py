@@ -137,7 +137,6 @@ def _open(message: Message, conversation: Conversation, actor: Any, now: datetim
         subject=conversation.subject or message.text[:120],
         language=message.language or classification.language,
         sentiment=classification.sentiment,
-        routing_reason=decision.reason[:300],
         assignee_id=decision.assignee_id,
         # The clock starts now: the mention was only followed until an agent took it up.
         created_at=now,
@@ -152,7 +151,7 @@ def _open(message: Message, conversation: Conversation, actor: Any, now: datetim
         "created",
         actor=actor,
         new=ticket.queue.slug,
-        note=f"made from monitored mention {message.pk} on {channel.name}; {decision.reason}",
+        note=f"made from monitored mention {message.pk} on {channel.name}",
     )
     if decision.tags:
         ticket.tags.add(*(tag_by_name(name) for name in decision.tags))

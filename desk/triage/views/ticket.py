@@ -126,7 +126,13 @@ def load_ticket(request: HttpRequest, pk: int) -> tuple[Ticket, list[int]]:
         request.user,
         pk,
         Ticket.objects.select_related(
-            "queue", "channel", "contact", "assignee", "conversation", "sla_policy__calendar"
+            "queue",
+            "channel",
+            "contact",
+            "assignee",
+            "conversation",
+            "sla_policy__calendar",
+            "decision",
         ).filter(queue_id__in=queue_ids),
     )
     return ticket, queue_ids
