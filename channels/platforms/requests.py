@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from channels.platforms.models import PlatformAction
 from channels.platforms.tasks import run_platform_action
@@ -63,7 +64,9 @@ def hide_comment(*, ticket: Ticket, message: Message, actor: Any) -> PlatformAct
     with transaction.atomic():
         action = _create(PlatformAction.Kind.HIDE_COMMENT, ticket, message, actor, "")
         if ticket.can_move_to(Ticket.Status.IGNORED):
-            ticket.set_status(Ticket.Status.IGNORED, actor=actor, note="netiquette: comment hidden")
+            ticket.set_status(
+                Ticket.Status.IGNORED, actor=actor, note=gettext_noop("netiquette: comment hidden")
+            )
     return action
 
 

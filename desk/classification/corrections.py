@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from desk.classification.labels import LABELS, NETIQUETTE, PRESS, SALES_LEAD, SENTIMENTS, TECHNICAL
 from desk.classification.models import TicketDecision, TrainingExample
@@ -130,6 +131,10 @@ def _mark_netiquette(ticket: Ticket, actor: Any, violation: bool) -> None:
     if violation and ticket.status != Ticket.Status.IGNORED:
         if not ticket.can_move_to(Ticket.Status.IGNORED):
             raise CorrectionError(f"A {ticket.get_status_display()} ticket cannot be marked.")
-        ticket.set_status(Ticket.Status.IGNORED, actor=actor, note="netiquette: marked by staff")
+        ticket.set_status(
+            Ticket.Status.IGNORED, actor=actor, note=gettext_noop("netiquette: marked by staff")
+        )
     elif not violation and ticket.status == Ticket.Status.IGNORED:
-        ticket.set_status(Ticket.Status.OPEN, actor=actor, note="netiquette mark removed")
+        ticket.set_status(
+            Ticket.Status.OPEN, actor=actor, note=gettext_noop("netiquette mark removed")
+        )

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from desk.sla import clocks
 from tickets.models import Message, Ticket, TicketEvent
@@ -56,5 +57,7 @@ def _answer(*, ticket: Ticket, responder: Any, at: datetime) -> None:
             created_at=at,
         )
         clocks.record_response(ticket=ticket, at=at)
-        TicketEvent.record(ticket, "reply", actor=responder, note="demo history")
-        ticket.set_status(Ticket.Status.RESOLVED, actor=responder, note="demo history")
+        TicketEvent.record(ticket, "reply", actor=responder, note=gettext_noop("demo history"))
+        ticket.set_status(
+            Ticket.Status.RESOLVED, actor=responder, note=gettext_noop("demo history")
+        )

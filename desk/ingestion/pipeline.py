@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from channels.adapters.base import Mention
 from channels.attachments import store_attachments
@@ -310,7 +311,7 @@ def _open_or_update_ticket(
         ticket.last_customer_message_at = now
         ticket.save(update_fields=["last_customer_message_at", "updated_at"])
         if ticket.status == Ticket.Status.PENDING:
-            ticket.set_status(Ticket.Status.OPEN, note="customer replied")
+            ticket.set_status(Ticket.Status.OPEN, note=gettext_noop("customer replied"))
         clocks.record_customer_message(ticket=ticket, at=now)
         return ticket
     reopen_window = timedelta(days=settings.REOPEN_WINDOW_DAYS)
@@ -322,7 +323,9 @@ def _open_or_update_ticket(
     ):
         ticket.last_customer_message_at = now
         ticket.save(update_fields=["last_customer_message_at", "updated_at"])
-        ticket.set_status(Ticket.Status.OPEN, note="customer replied after resolution")
+        ticket.set_status(
+            Ticket.Status.OPEN, note=gettext_noop("customer replied after resolution")
+        )
         return ticket
     return _create_ticket(channel, conversation, message, now, mention, classification, new)
 
@@ -363,7 +366,7 @@ def _create_ticket(
         tags = [tag_by_name(name) for name in decision.tags]
         new.then.append(lambda: ticket.tags.add(*tags))
     if decision.netiquette_violation:
-        note = f"netiquette: {decision.reason}"
+        note = gettext_noop("netiquette: marked by a rule")
         new.then.append(lambda: ticket.set_status(Ticket.Status.IGNORED, note=note))
     if decision.holding_reply and not decision.netiquette_violation:
         text = decision.holding_reply

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from channels.tasks import deliver_message
 from desk.access import Capability, can
@@ -25,6 +26,12 @@ from desk.privacy.services.reply_notice import notice_for_reply, record_reply_no
 from tickets.models import Conversation, Message, Ticket, TicketEvent
 
 log = logging.getLogger(__name__)
+
+# A reply's audit note, stored in English and shown in the reader's language.
+_VOICE_NOTES: dict[str, str] = {
+    Message.Voice.COMPANY: gettext_noop("in the company's voice"),
+    Message.Voice.PERSONAL: gettext_noop("as a personal opinion"),
+}
 
 
 class ReplyRefused(Exception):
@@ -102,7 +109,7 @@ def approve(*, approval: ReplyApproval, user: Any, text: str = "") -> Message:
             )
         )
         draft = Draft(text=final, voice=approval.voice, is_holding=approval.is_holding)
-        message = _post(ticket=ticket, author=author, draft=draft, approved_by=user)
+        message = _post(ticket=ticket, author=author, draft=draft)
         approval.state = ReplyApproval.State.APPROVED
         approval.decided_by = user
         approval.decided_at = timezone.now()
@@ -152,7 +159,7 @@ def _require_passes(outgoing: gate.Outgoing) -> None:
         raise ReplyRefused(result.reason)
 
 
-def _post(*, ticket: Ticket, author: Any, draft: Draft, approved_by: Any = None) -> Message:
+def _post(*, ticket: Ticket, author: Any, draft: Draft) -> Message:
     """Queue a reply for delivery through the ticket's channel (the gate has passed).
 
     Queueing changes no SLA clock: the reply counts as a response when the platform accepts
@@ -210,17 +217,13 @@ def _post(*, ticket: Ticket, author: Any, draft: Draft, approved_by: Any = None)
             delivery_state=Message.Delivery.QUEUED,
             created_at=now,
         )
-        approval = (
-            f", approved by {approved_by.get_username()}"
-            if getattr(approved_by, "is_authenticated", False)
-            else ""
-        )
+        # Who approved it is the approval's own event; the note says in whose voice.
         TicketEvent.record(
             ticket,
             "holding_reply" if draft.is_holding else "reply",
             actor=author,
             new=reply.pk,
-            note=f"voice: {voice}{approval}",
+            note=_VOICE_NOTES.get(voice, ""),
         )
         if ticket.status == Ticket.Status.NEW:
             ticket.set_status(Ticket.Status.OPEN, actor=author)

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from desk.notifications import Text, notify
 from desk.sla.clocks import (
@@ -59,7 +60,7 @@ def sweep(*, now: datetime | None = None) -> int:
 
 
 def _policies(ids: set[Any]) -> dict[int, SlaPolicy]:
-    found = SlaPolicy.objects.filter(pk__in=ids).select_related("calendar")
+    found = SlaPolicy.objects.filter(pk__in=ids).select_related("calendar", "escalate_to")
     return {p.pk: p for p in found.prefetch_related("targets")}
 
 
@@ -95,19 +96,26 @@ def _record(ticket: Ticket, clock: Clock, kind: str) -> bool:
 def _escalate(ticket: Ticket, clock: Clock, context: Context) -> list[str]:
     policy = context.policy
     fields = mark_breached(ticket, SlaEvent.Target(clock.target), clock.round, clock.due)
-    target_label = SlaEvent.Target(clock.target).label
-    TicketEvent.record(ticket, "sla_breach", new=clock.target, note=f"{target_label} breached")
+    # The audit trail names the target in the reader's language (desk.triage's audit_trail).
+    TicketEvent.record(ticket, "sla_breach", new=clock.target)
     if policy.raise_priority_on_breach and ticket.priority < Ticket.Priority.URGENT:
         old = ticket.priority
         ticket.priority += 1
         fields.append("priority")
-        TicketEvent.record(ticket, "priority", old=old, new=ticket.priority, note="SLA breach")
+        TicketEvent.record(
+            ticket, "priority", old=old, new=ticket.priority, note=gettext_noop("SLA breach")
+        )
     if policy.escalate_to_id and ticket.assignee_id != policy.escalate_to_id:
-        old_assignee = ticket.assignee_id
-        ticket.assignee_id = policy.escalate_to_id
+        # Names, as an agent's assignment records them: the audit trail shows who.
+        old_assignee, new_assignee = ticket.assignee, policy.escalate_to
+        ticket.assignee = new_assignee
         fields.append("assignee")
         TicketEvent.record(
-            ticket, "assignee", old=old_assignee, new=policy.escalate_to_id, note="SLA breach"
+            ticket,
+            "assignee",
+            old=old_assignee.get_username() if old_assignee else "",
+            new=new_assignee.get_username() if new_assignee else "",
+            note=gettext_noop("SLA breach"),
         )
     if policy.notify_managers:
         _notify(
@@ -123,7 +131,7 @@ def _escalate(ticket: Ticket, clock: Clock, context: Context) -> list[str]:
 
 
 def _warn(ticket: Ticket, clock: Clock, context: Context) -> None:
-    TicketEvent.record(ticket, "sla_warning", new=clock.target, note="at risk")
+    TicketEvent.record(ticket, "sla_warning", new=clock.target, note=gettext_noop("at risk"))
     if context.policy.notify_managers:
         _notify(
             ticket,

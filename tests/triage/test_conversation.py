@@ -1,7 +1,10 @@
+import re
+
 import time_machine
 
 from tests.desk.sla_helpers import berlin
 from tests.triage.conftest import MentionFactory, StaffFactory
+from tickets.models import Queue
 
 
 def test_the_conversation_view_shows_thread_profile_history_and_audit(
@@ -94,3 +97,23 @@ def test_the_presence_poll_tells_of_new_messages(
     ).content.decode()
 
     assert "1 new message since you opened this ticket" in fragment
+
+
+def test_the_audit_trail_is_worded_in_the_reader_s_language(
+    staff: StaffFactory, mention: MentionFactory
+) -> None:
+    _user, client = staff(queues=("inbound", "technical", "sales"))
+    ticket = mention("lol, whatever, meh")
+    sales = Queue.objects.get(slug="sales")
+    bulk = {"ids": [ticket.pk]}
+    client.post("/inbox/bulk/", {**bulk, "action": "priority", "priority_value": "3"})
+    client.post("/inbox/bulk/", {**bulk, "action": "move", "move_value": str(sales.pk)})
+    client.post("/inbox/bulk/", {**bulk, "action": "netiquette"})
+
+    page = client.get(f"/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    trail = re.sub(r"<[^>]+>", "", page[page.index('id="audit-title"') :])
+
+    assert f"erstellt → {ticket.queue.name}" in trail  # the queue's name, not its slug
+    assert "Priorität Normal → Hoch" in trail
+    assert f"in Warteschlange verschoben {ticket.queue.name} → {sales.name}" in trail
+    assert "Status Neu → Netiquette-Verstoß · Netiquette-Verstoß: keine Antwort" in trail

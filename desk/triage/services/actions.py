@@ -11,10 +11,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from desk.access import Capability
 from desk.notifications import notify
 from desk.sla import clocks
+from desk.triage.labels import STATUS_LABELS
 from desk.triage.services.delivery import may_take_netiquette_mark_back
 from tickets.models import IllegalTransition, Queue, Ticket, TicketEvent
 from tickets.services import tag_by_name
@@ -129,7 +131,7 @@ def _set_status(ticket: Ticket, actor: Any, status: str, note: str = "") -> None
     except IllegalTransition:
         raise ActionRefused(
             _("A ticket in status “%(status)s” cannot move to “%(new)s”.")
-            % {"status": ticket.status, "new": status}
+            % {"status": STATUS_LABELS[ticket.status], "new": STATUS_LABELS[status]}
         ) from None
 
 
@@ -138,7 +140,9 @@ def _resolve(ticket: Ticket, actor: Any, value: str) -> None:
 
 
 def _netiquette(ticket: Ticket, actor: Any, value: str) -> None:
-    _set_status(ticket, actor, Ticket.Status.IGNORED, note="netiquette violation: no reply")
+    _set_status(
+        ticket, actor, Ticket.Status.IGNORED, note=gettext_noop("netiquette violation: no reply")
+    )
 
 
 def _unmark_netiquette(ticket: Ticket, actor: Any, value: str) -> None:
@@ -146,7 +150,7 @@ def _unmark_netiquette(ticket: Ticket, actor: Any, value: str) -> None:
         raise ActionRefused(_("This ticket is not marked as a netiquette violation."))
     if not may_take_netiquette_mark_back(actor):
         raise ActionRefused(_("Only spokespeople and managers take a netiquette mark back."))
-    _set_status(ticket, actor, Ticket.Status.OPEN, note="netiquette mark taken back")
+    _set_status(ticket, actor, Ticket.Status.OPEN, note=gettext_noop("netiquette mark taken back"))
 
 
 def _flag(ticket: Ticket, actor: Any, value: str) -> None:
