@@ -62,7 +62,8 @@ def apply_change(
             ticket,
             f"message_{change.kind}",
             new=message.pk,
-            note=f"{MessageRevision.Kind(change.kind).label} "
-            f"at {change.happened_at:%Y-%m-%d %H:%M %Z}",
+            # The kind says what happened (in the reader's language); the note says when the
+            # platform says it happened, which may be long before we heard of it.
+            note=f"{change.happened_at:%Y-%m-%d %H:%M %Z}",
         )
     return ""

@@ -142,9 +142,11 @@ def test_making_a_ticket_starts_its_sla_clock_then_and_is_audited(
     assert ticket.status == Ticket.Status.NEW
     event = TicketEvent.objects.get(ticket=ticket, kind="created")
     assert event.actor == user
-    assert f"made from monitored mention {message.pk}" in event.note
+    assert event.note == "made from a monitored mention"
     page = agent.get(f"/tickets/{ticket.pk}/").content.decode()
     assert "Warum ist die Anmeldung" in page
+    german = agent.get(f"/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "aus einer beobachteten Erwähnung erstellt" in german
 
 
 def test_making_a_ticket_twice_gives_the_same_ticket(blog: Channel, staff: StaffFactory) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from channels.adapters.base import Author, Mention
 from channels.models import Channel
@@ -151,7 +152,8 @@ def _open(message: Message, conversation: Conversation, actor: Any, now: datetim
         "created",
         actor=actor,
         new=ticket.queue.slug,
-        note=f"made from monitored mention {message.pk} on {channel.name}",
+        # The ticket's conversation is the mention's, on its channel; the note says how it began.
+        note=gettext_noop("made from a monitored mention"),
     )
     if decision.tags:
         ticket.tags.add(*(tag_by_name(name) for name in decision.tags))
