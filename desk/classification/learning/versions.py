@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import replace
+from functools import cache
 from typing import Any
 
 from django.db import connection, transaction
@@ -62,14 +63,26 @@ def training_examples() -> list[Example]:
         )
     ]
     corrected = {example.key for example in corrections}
+    real, own = _shipped_examples()
+    return [
+        *real,
+        *(e for e in own if e.key not in corrected),
+        *_apart_from_tests(corrections),
+    ]
+
+
+@cache
+def _shipped_examples() -> tuple[tuple[Example, ...], tuple[Example, ...]]:
+    """The real posts and our own labelled posts, apart from the tests. They ship with the code,
+    so they are sorted out once per process: the near-duplicate check over them took seconds of
+    every retraining. (Each text is checked on its own, so the order of checks changes nothing.)"""
     own = [
         replace(e, weight=OWN_WEIGHT)
         for e in [*read_jsonl(SEED_PATH), *read_jsonl(TRAIN_CASES_PATH)]
-        if e.key not in corrected
     ]
     sets = real_sets()
     real = [e for name in REAL_TRAINING_SETS if name in sets for e in sets[name].train]
-    return _apart_from_tests(real + own + corrections)
+    return tuple(_apart_from_tests(real)), tuple(_apart_from_tests(own))
 
 
 def _apart_from_tests(examples: list[Example]) -> list[Example]:
