@@ -99,14 +99,14 @@ STATEMENTS = [
     """
     INSERT INTO tickets_ticket
       (conversation_id, channel_id, contact_id, queue_id, assignee_id, priority, status, subject,
-       language, sentiment, routing_reason, created_at, updated_at, last_customer_message_at,
+       language, sentiment, created_at, updated_at, last_customer_message_at,
        first_response_due_at, first_responded_at, next_response_due_at, resolution_due_at,
        resolved_at, closed_at, reopened_count, sla_policy_id, next_response_started_at,
        sla_round, sla_paused_at, sla_paused_seconds, response_paused_seconds,
        first_response_seconds, first_response_breached, next_response_breached,
        resolution_breached, follow_up_breached, sla_breached_at, next_sla_event_at)
     SELECT c.id, t.channel_id, t.contact_id, t.queue_id, t.assignee_id, 2,
-      s.status, 'Bench question ' || t.n, t.language, t.sentiment, 'bench', t.created_at,
+      s.status, 'Bench question ' || t.n, t.language, t.sentiment, t.created_at,
       t.created_at + interval '1 day', t.created_at,
       t.created_at + interval '3 days',
       CASE WHEN s.answered THEN t.created_at + t.business_seconds * interval '3 seconds' END,
@@ -143,7 +143,8 @@ STATEMENTS = [
        is_holding_reply, delivery_state, delivery_error, voice, created_at, received_at)
     SELECT t.conversation_id, t.channel_id, 'in', 'bench-' || t.id, t.subject, t.language, '',
       false, 'received', '', '', t.created_at, t.created_at
-    FROM tickets_ticket t WHERE t.routing_reason = 'bench'
+    FROM tickets_ticket t
+    JOIN tickets_conversation c ON c.id = t.conversation_id AND c.root_platform_id LIKE 'bench-%%'
     """,
     # Mentions on monitored channels: recorded, no ticket.
     """

@@ -58,7 +58,7 @@ FROM generate_series(1, %(tickets)s) AS i;
 
 INSERT INTO tickets_ticket
     (conversation_id, channel_id, contact_id, queue_id, assignee_id, priority, status, subject,
-     language, sentiment, routing_reason, created_at, updated_at, last_customer_message_at,
+     language, sentiment, created_at, updated_at, last_customer_message_at,
      first_response_due_at, first_responded_at, reopened_count, sla_policy_id,
      first_response_breached, next_response_breached, resolution_breached,
      follow_up_breached, sla_round, sla_paused_seconds, response_paused_seconds)
@@ -71,7 +71,7 @@ SELECT c.id, c.channel_id, c.contact_id,
             ELSE (ARRAY['resolved', 'closed'])[1 + c.id %% 2] END,
        c.subject, c.language,
        (ARRAY['negative', 'neutral', 'positive', ''])[1 + c.id %% 4],
-       'bench', c.created_at, c.created_at, c.created_at,
+       c.created_at, c.created_at, c.created_at,
        c.created_at + interval '24 hours',
        CASE WHEN c.created_at > now() - %(active_window)s * interval '1 second' THEN NULL
             ELSE c.created_at + interval '3 hours' END,

@@ -65,12 +65,12 @@ SELECT g, (g - 1) / 10 + 1, %(channel)s,
     CASE WHEN g %% 2 = 1 THEN g END
 FROM generate_series(1, %(messages)s) g;
 INSERT INTO tickets_ticket (id, conversation_id, channel_id, contact_id, queue_id, priority,
-    status, subject, language, sentiment, routing_reason, created_at, updated_at,
+    status, subject, language, sentiment, created_at, updated_at,
     last_customer_message_at, first_response_due_at, first_responded_at, resolved_at,
     reopened_count, sla_round, sla_paused_seconds, response_paused_seconds,
     first_response_breached, next_response_breached, resolution_breached, follow_up_breached)
 SELECT g, g, %(channel)s, (g + 1) / 2, %(queue)s, 2, 'resolved',
-    'Question number ' || g || ' about my order', 'en', '', 'default',
+    'Question number ' || g || ' about my order', 'en', '',
     now() - interval '450 days', now() - interval '440 days', now() - interval '450 days',
     now() - interval '449 days', now() - interval '449 days' + (g %% 90) * interval '1 minute',
     now() - interval '440 days', 0, 0, 0, 0, false, false, false, false

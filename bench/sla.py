@@ -79,11 +79,11 @@ def seed_open_tickets(count: int) -> tuple[int, int]:
             f"""
             INSERT INTO {Ticket._meta.db_table} (
                 conversation_id, channel_id, contact_id, queue_id, priority, status, subject,
-                language, sentiment, routing_reason, created_at, updated_at, reopened_count,
+                language, sentiment, created_at, updated_at, reopened_count,
                 sla_policy_id, first_response_due_at, sla_round, sla_paused_seconds,
                 response_paused_seconds, first_response_breached, next_response_breached,
                 resolution_breached, follow_up_breached, resolution_due_at, next_sla_event_at)
-            SELECT %s, %s, %s, %s, 1 + n %% 4, 'open', 'bench ' || n, 'en', '', '',
+            SELECT %s, %s, %s, %s, 1 + n %% 4, 'open', 'bench ' || n, 'en', '',
                    %s - n * interval '7 seconds', %s, 0, %s, %s, 0, 0, 0, false, false, false,
                    false, %s, %s
             FROM generate_series(1, %s) AS n

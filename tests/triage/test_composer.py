@@ -42,7 +42,7 @@ def test_an_agent_replies_in_the_company_voice_on_a_private_channel(
     [message] = sent()
     assert (message.text, message.voice, message.sent_by) == ("It ships today.", "company", user)
     assert message.delivery_state == Message.Delivery.SENT
-    assert "voice: company" in ticket.events.get(kind="reply").note
+    assert ticket.events.get(kind="reply").note == "in the company's voice"
     assert "Delivery: Sent" in client.get(f"/tickets/{ticket.pk}/").content.decode()
 
 
@@ -123,7 +123,9 @@ def test_a_spokesperson_approves_an_agents_draft_and_it_is_sent(
         spokesperson,
         message,
     )
-    assert f"approved by {spokesperson.username}" in ticket.events.get(kind="reply").note
+    assert ticket.events.get(kind="approval_granted").actor == spokesperson
+    page = speaker.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert f"<strong>approved</strong> ({spokesperson.username})" in page  # the trail says who
     assert speaker.post(f"/approvals/{approval.pk}/", {"decision": "approve"}).status_code == 302
     assert len(sent()) == 1
 
