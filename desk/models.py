@@ -5,6 +5,7 @@ from enum import StrEnum
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -112,6 +113,10 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     # When it went out by e-mail (at once, or in a daily digest); empty until then.
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # {language: [title, body]} in every interface language, when the desk wrote the text (not
+    # a person): the centre shows it in the language the reader has now, which may not be the
+    # one they had when it was written. title and body hold the one it was written in.
+    texts = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -130,6 +135,19 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def in_language(self, language: str) -> tuple[str, str]:
+        """(title, body) in `language` where the desk wrote it in every language."""
+        found = self.texts.get(language[:2]) if language else None
+        return (found[0], found[1]) if found else (self.title, self.body)
+
+    @property
+    def shown_title(self) -> str:
+        return self.in_language(get_language())[0]
+
+    @property
+    def shown_body(self) -> str:
+        return self.in_language(get_language())[1]
 
 
 class NotificationPreference(models.Model):

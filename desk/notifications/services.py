@@ -73,22 +73,36 @@ def notify(
 
     Everyone sees it in the notification centre; who prefers it at once also gets an e-mail
     after the commit, who prefers a digest gets it in the next one. A title or body given as
-    a callable is written in each recipient's interface language.
+    a callable is written in each recipient's interface language, and kept in every other one
+    for the centre to show in the language the reader has when reading.
     """
     created = []
     recipients = list(users)
     languages = _interface_languages(recipients)
+    texts = (
+        {
+            code: [_in_language(title, code)[:200], _in_language(body, code)]
+            for code, _name in settings.LANGUAGES
+        }
+        if callable(title) or callable(body)
+        else {}
+    )
     for user in recipients:
         language = languages.get(user.pk, settings.LANGUAGE_CODE)
+        written = texts.get(language) or [
+            _in_language(title, language)[:200],
+            _in_language(body, language),
+        ]
         try:
             with transaction.atomic():
                 notification = Notification.objects.create(
                     user=user,
                     kind=kind,
-                    title=_in_language(title, language)[:200],
-                    body=_in_language(body, language),
+                    title=written[0],
+                    body=written[1],
                     url=url,
                     dedupe_key=dedupe_key[:200],
+                    texts=texts,
                 )
         except IntegrityError:
             continue
@@ -150,11 +164,13 @@ def send_digests(*, now: datetime | None = None) -> int:
             )
             if not pending:
                 continue
+            language = interface_language(user)
+            titles = [n.in_language(language)[0] for n in pending]
             lines = [
-                f"- {n.title}\n  {settings.PUBLIC_BASE_URL}{n.url}" if n.url else f"- {n.title}"
-                for n in pending
+                f"- {title}\n  {settings.PUBLIC_BASE_URL}{n.url}" if n.url else f"- {title}"
+                for title, n in zip(titles, pending, strict=True)
             ]
-            with translation.override(interface_language(user)):
+            with translation.override(language):
                 subject = "[socialdesk] " + ngettext(
                     "%(count)d notification since your last digest",
                     "%(count)d notifications since your last digest",

@@ -44,3 +44,14 @@ def test_the_dry_run_escapes_the_pasted_text(staff_client: Client) -> None:
 
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;" in page
+
+
+def test_a_text_no_rule_takes_goes_to_the_inbound_desk_by_its_name(staff_client: Client) -> None:
+    page = staff_client.post(
+        "/desk/rules/dry-run/",
+        {"text": "Hallo zusammen, schönen Sonntag!"},
+        HTTP_ACCEPT_LANGUAGE="de",
+    ).content.decode()
+
+    assert '<dd class="queue">inbound</dd>' in page
+    assert "keine Regel griff: <bdi>Inbound desk</bdi>" in page

@@ -200,3 +200,20 @@ def test_a_manager_who_chose_no_language_is_notified_in_the_one_their_pages_show
     assert Notification.objects.get(user=swedish).title.startswith("SLA överskridet")
     subjects = {m.to[0]: m.subject for m in mail.outbox}
     assert subjects["mona@example.org"].startswith("[socialdesk] SLA verletzt")
+
+
+def test_a_notification_written_before_the_reader_chose_a_language_reads_in_the_new_one(
+    api: Client, manager: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    inquire(api, berlin(2026, 11, 23, 10))
+    sweep_at(berlin(2026, 11, 26, 10, 1), django_capture_on_commit_callbacks)
+    assert Notification.objects.get(user=manager).title.startswith("SLA breached")  # as sent
+
+    client = Client()
+    client.force_login(manager)
+    client.post("/preferences/", {"language": "fr", "time_zone": "Europe/Berlin"})
+    centre = client.get("/notifications/").content.decode()
+
+    ticket = Ticket.objects.get()
+    assert f"SLA dépassé : #{ticket.pk}" in centre
+    assert "SLA breached" not in centre

@@ -109,7 +109,7 @@ def _routing(
     text: Callable[[str], str],
 ) -> str:
     if not why:
-        return text(say(_NO_RULE)) % {"queue": value(default_queue, True)}
+        return text(say(_NO_RULE)) % {"queue": value(default_queue, False)}
     return " | ".join(
         text(say(_RULE))
         % {

@@ -18,6 +18,8 @@ from desk.classification.models import TicketDecision
 from desk.classification.routing.engine import DEFAULT_QUEUE
 from desk.classification.routing.explanations import RoutingWhy, routing_html, verdict_html
 from desk.classification.similar import similar_to_ticket
+from desk.config_snapshot import cached
+from tickets.services import queue_by_slug
 
 register = template.Library()
 
@@ -95,13 +97,19 @@ def routing_explanation(ticket: Any) -> SafeString:
         return format_html("{}", "–")
     if decision.routing_why is None:  # recorded before the verdicts were kept: its English
         return format_html("<bdi>{}</bdi>", decision.routing_reason or "–")
-    return routing_html(decision.routing_why, DEFAULT_QUEUE)
+    return routing_html(decision.routing_why, _default_queue_name())
 
 
 @register.filter
 def routing_words(why: RoutingWhy) -> SafeString:
     """A routing decision's verdicts (the dry run's), in the reader's language."""
-    return routing_html(why, DEFAULT_QUEUE)
+    return routing_html(why, _default_queue_name())
+
+
+def _default_queue_name() -> str:
+    """Where a mention goes when no rule fires, by the name people know it by (the same cached
+    queue the ingestion pipeline routes to)."""
+    return cached(f"queue:{DEFAULT_QUEUE}", lambda: queue_by_slug(DEFAULT_QUEUE)).name
 
 
 @register.filter
