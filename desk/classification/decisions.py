@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from desk.classification.models import TicketDecision
 from desk.classification.types import Classification, RoutingDecision
 from tickets.models import Ticket, TicketEvent
@@ -43,7 +45,10 @@ def decision_rows(
     events = []
     if decision.needs_approval:
         # The outbound gate reads the flag: replies wait for a spokesperson's approval.
-        events.append(
-            TicketEvent(ticket=ticket, kind="approval_requested", note=decision.reason[:300])
+        # Which rule asked is the decision's to say; the note is the gate's own message, so
+        # the audit trail words it in the reader's language.
+        note = gettext_noop(
+            "A routing rule asked for a spokesperson's approval of replies on this ticket."
         )
+        events.append(TicketEvent(ticket=ticket, kind="approval_requested", note=note))
     return recorded, events

@@ -173,6 +173,8 @@ def test_a_ticket_routed_with_request_approval_cannot_be_answered_without_approv
     assert not Message.objects.filter(direction=Message.Direction.OUTBOUND).exists()
     approval = ReplyApproval.objects.get(ticket=ticket)
     assert "routing rule" in approval.reason.lower()
+    trail = agent.get(f"/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Eine Routing-Regel verlangt für Antworten auf dieses Ticket die Freigabe" in trail
 
     spokesperson_client.post(f"/approvals/{approval.pk}/", {"decision": "approve"})
 
