@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import unicodedata
 
+from django.utils import translation
+from django.utils.functional import Promise
+
 # Categories a reader cannot see: format (Cf: bidi controls, zero-width joiners, soft hyphen),
 # controls (Cc), separators (Z*) and unassigned or private code points rendered as nothing.
 INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp", "Co", "Cn"})
@@ -56,3 +59,12 @@ def mixes_lookalike_scripts(text: str) -> bool:
         if len(found) > 1:
             return True
     return False
+
+
+def as_recorded(text: str | Promise) -> str:
+    """What a record keeps of a text: one of our messages given lazily is kept as its English
+    source, which pages translate for each reader (a string anyone wrote stays as written)."""
+    if isinstance(text, Promise):
+        with translation.override(None):
+            return str(text)
+    return text

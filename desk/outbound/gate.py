@@ -26,7 +26,8 @@ from enum import StrEnum
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from desk.access import Capability, can, visible_queue_ids
 from desk.classification.models import TicketDecision
@@ -72,13 +73,19 @@ class Outgoing:
     approved_by: Any = None
 
 
+# Why a message may not go (or must wait): the gate's messages stay lazy, so the person sees
+# them in their language and the audit stores their English source (TicketEvent.record),
+# which the trail words in each reader's.
+Reason = str | Promise
+
+
 @dataclass
 class GateCheck:
-    refused: str = ""
+    refused: Reason = ""
     # (segment, is_confidential) pieces of the text, for highlighting; empty when clean.
     confidential: list[tuple[str, bool]] = field(default_factory=list)
     blocked_terms: list[str] = field(default_factory=list)
-    approval_reason: str = ""
+    approval_reason: Reason = ""
     replied_meanwhile: Message | None = None
     near_duplicate: Message | None = None
 
@@ -87,7 +94,7 @@ class GateCheck:
         return bool(self.refused or self.blocked_terms)
 
     @property
-    def reason(self) -> str:
+    def reason(self) -> Reason:
         """Why the message cannot go as it is (for the audit and error messages)."""
         if self.refused:
             return self.refused
@@ -131,7 +138,7 @@ def check(
     return result
 
 
-def _who_may_not(outgoing: Outgoing) -> str:
+def _who_may_not(outgoing: Outgoing) -> Reason:
     actor, ticket = outgoing.actor, outgoing.ticket
     if actor is None:
         if outgoing.kind in AUTOMATIC:
@@ -148,7 +155,7 @@ def _who_may_not(outgoing: Outgoing) -> str:
     return ""
 
 
-def _channel_takes_no_replies(outgoing: Outgoing) -> str:
+def _channel_takes_no_replies(outgoing: Outgoing) -> Reason:
     """A read-only source (a feed) carries no answer: staff reply on the original."""
     adapter = outgoing.ticket.channel.adapter()
     if outgoing.kind in CARRIES_TEXT and not adapter.takes_replies:
@@ -158,7 +165,7 @@ def _channel_takes_no_replies(outgoing: Outgoing) -> str:
     return ""
 
 
-def _netiquette(outgoing: Outgoing) -> str:
+def _netiquette(outgoing: Outgoing) -> Reason:
     if outgoing.kind == Kind.HIDE_COMMENT:
         return ""
     if outgoing.ticket.status == Ticket.Status.IGNORED:
@@ -169,7 +176,7 @@ def _netiquette(outgoing: Outgoing) -> str:
     return ""
 
 
-def approval_reason(outgoing: Outgoing) -> str:
+def approval_reason(outgoing: Outgoing) -> Reason:
     """Why this message needs a spokesperson's approval first, or "" when it does not."""
     if outgoing.kind not in (Kind.REPLY, Kind.PRIVATE_REPLY):
         # Approved drafts were approved; a rule's holding reply is the managers' own text.

@@ -35,6 +35,6 @@ def _require(outgoing: gate.Outgoing) -> None:
             outgoing.ticket,
             f"{outgoing.kind}_refused",
             actor=outgoing.actor,
-            note=result.reason[:1000],
+            note=result.reason,
         )
         raise ActionRefused(result.reason or _("Not allowed."))

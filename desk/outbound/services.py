@@ -24,6 +24,7 @@ from desk.outbound import gate
 from desk.outbound.models import ReplyApproval
 from desk.privacy.services.reply_notice import notice_for_reply, record_reply_notice
 from tickets.models import Conversation, Message, Ticket, TicketEvent
+from tickets.text import as_recorded
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,9 @@ def send(*, ticket: Ticket, user: Any, draft: Draft) -> Message:
     return _post(ticket=ticket, author=user, draft=draft)
 
 
-def request_approval(*, ticket: Ticket, user: Any, draft: Draft, reason: str) -> ReplyApproval:
+def request_approval(
+    *, ticket: Ticket, user: Any, draft: Draft, reason: gate.Reason
+) -> ReplyApproval:
     outgoing = gate.Outgoing(gate.Kind.REPLY, ticket, user, draft.text, draft.voice)
     result = gate.check(outgoing)
     if result.blocked:
@@ -86,7 +89,7 @@ def request_approval(*, ticket: Ticket, user: Any, draft: Draft, reason: str) ->
             text=draft.text.strip(),
             voice=draft.voice,
             is_holding=draft.is_holding,
-            reason=reason[:300],
+            reason=as_recorded(reason)[:300],
         )
         TicketEvent.record(ticket, "approval_requested", actor=user, new=approval.pk, note=reason)
     return approval
@@ -142,7 +145,7 @@ def send_rule_holding_reply(*, ticket_id: int, text: str) -> Message | None:
     outgoing = gate.Outgoing(gate.Kind.RULE_HOLDING_REPLY, ticket, None, text)
     result = gate.check(outgoing)
     if result.blocked:
-        TicketEvent.record(ticket, "holding_reply_refused", note=result.reason[:1000])
+        TicketEvent.record(ticket, "holding_reply_refused", note=result.reason)
         log.warning("holding reply for ticket %s refused: %s", ticket_id, result.reason)
         return None
     try:

@@ -59,7 +59,7 @@ def send_confirmation(*, event_id: int) -> Receipt:
         company_text = f"{intro}\n{form['notice'].get('text', '')}"
         result = gate.check(gate.Outgoing(gate.Kind.RECEIPT, ticket, None, company_text))
         if result.blocked:
-            TicketEvent.record(ticket, "receipt_refused", note=result.reason[:1000])
+            TicketEvent.record(ticket, "receipt_refused", note=result.reason)
             return _record(event, Receipt.REFUSED)
         _mail(event, form, words, intro).send()
         TicketEvent.record(ticket, "receipt_sent", note=form["email"])

@@ -262,3 +262,26 @@ def test_a_reply_of_only_whitespace_and_invisible_characters_is_refused(
     assert response.status_code == 400
     assert "only spaces or invisible characters" in response.content.decode()
     assert sent() == []
+
+
+def test_why_a_draft_waits_is_kept_in_english_and_read_in_each_reader_s_language(
+    staff: StaffFactory, mention: MentionFactory
+) -> None:
+    _agent, agent_client = staff()
+    _spokesperson, speaker = staff("spokesperson")
+    agent_client.post("/preferences/", {"language": "de", "time_zone": "Europe/Berlin"})
+    ticket = mention("Worst service ever", sentiment="negative")
+
+    agent_client.post(
+        f"/tickets/{ticket.pk}/reply/", {"text": "Sorry.", "voice": "company", "seen_message_id": 0}
+    )
+
+    approval = ReplyApproval.objects.get()
+    assert approval.reason == "Only spokespeople answer negative public posts."
+    french = speaker.get("/approvals/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Seuls les porte-parole répondent aux messages publics négatifs." in french
+    german = agent_client.get(f"/tickets/{ticket.pk}/").content.decode()
+    waiting, trail = german.split('id="audit-title"')
+    why = "Nur Sprecherinnen und Sprecher beantworten negative öffentliche Beiträge."
+    assert why in waiting.split('class="message draft"')[1]  # beside the waiting draft
+    assert why in trail

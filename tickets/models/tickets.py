@@ -3,9 +3,11 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tickets.hooks import status_changing
+from tickets.text import as_recorded
 
 
 class IllegalTransition(Exception):
@@ -209,7 +211,7 @@ class TicketEvent(models.Model):
         actor: Any = None,
         old: Any = "",
         new: Any = "",
-        note: str = "",
+        note: str | Promise = "",
     ) -> "TicketEvent":
         return cls.objects.create(
             ticket=ticket,
@@ -217,5 +219,5 @@ class TicketEvent(models.Model):
             kind=kind,
             old_value="" if old is None else str(old)[:300],
             new_value="" if new is None else str(new)[:300],
-            note=note,
+            note=as_recorded(note),
         )
