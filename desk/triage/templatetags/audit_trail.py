@@ -40,7 +40,7 @@ _NOTHING = SafeString("")
 
 @register.simple_tag(takes_context=True)
 def audit_change(context: Any, event: Any) -> SafeString:
-    """ " old → new" for the event's kind, in the reader's language ("" when there is none)."""
+    """The event's change as "old → new" in the reader's language, or nothing."""
     if event.kind in _IDS_ONLY or not (event.old_value or event.new_value):
         return _NOTHING
     word = _wording(context, event.kind)
