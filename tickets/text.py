@@ -1,5 +1,5 @@
-"""Facts about untrusted text that every layer needs: is it empty to a reader, does it hide
-characters, does a name mix scripts to look like another.
+"""Facts about text that every layer needs: is it empty to a reader, does it hide characters,
+does a name mix scripts to look like another; and what a record keeps of one of our messages.
 
 Bidirectional controls (U+202E turns the rest of a line around), zero-width characters and
 other format characters are invisible; a name made of them, or a text made only of them and

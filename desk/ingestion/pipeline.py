@@ -22,17 +22,16 @@ from channels.models import Channel, InboundEvent
 from channels.platforms.windows import record_messaging_window
 from desk.classification.classifier import classify_text
 from desk.classification.decisions import decision_rows
-from desk.classification.routing.engine import decide
+from desk.classification.routing.engine import decide, routed_queue
 from desk.classification.types import Classification
-from desk.config_snapshot import cached
 from desk.ingestion.counting import count_after_commit
 from desk.ingestion.identities import upsert_identity
 from desk.ingestion.inserts import insert_all
 from desk.outbound.services import send_rule_holding_reply
 from desk.privacy.observers import record_notice_for_new_conversation
 from desk.sla import clocks
-from tickets.models import Conversation, Identity, Message, Queue, Ticket, TicketEvent
-from tickets.services import queue_by_slug, tag_by_name
+from tickets.models import Conversation, Identity, Message, Ticket, TicketEvent
+from tickets.services import tag_by_name
 
 # Two concurrent first mentions by one new author collide on the identity's unique key;
 # the loser simply runs again and finds the winner's rows.
@@ -344,7 +343,7 @@ def _create_ticket(
         conversation=conversation,
         channel=channel,
         contact_id=conversation.contact_id,
-        queue=_queue(decision.queue_slug),
+        queue=routed_queue(decision.queue_slug),
         subject=conversation.subject or _preview(message.text),
         language=classification.language,
         sentiment=classification.sentiment,
@@ -377,7 +376,3 @@ def _create_ticket(
             )
         )
     return ticket
-
-
-def _queue(slug: str) -> Queue:
-    return cached(f"queue:{slug}", lambda: queue_by_slug(slug))

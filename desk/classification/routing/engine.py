@@ -18,6 +18,8 @@ from desk.classification.routing.explanations import Because, RoutingWhy, becaus
 from desk.classification.routing.facts import MentionFacts
 from desk.classification.types import Classification, RoutingDecision
 from desk.config_snapshot import cached
+from tickets.models import Queue
+from tickets.services import queue_by_slug
 
 if TYPE_CHECKING:
     from channels.adapters.base import Mention
@@ -259,6 +261,11 @@ def _regex_condition(pattern: re.Pattern[str]) -> Condition:
         return False, because("matches_not", pattern=pattern.pattern)
 
     return check
+
+
+def routed_queue(slug: str) -> Queue:
+    """The queue a decision names, read once per process and configuration version."""
+    return cached(f"queue:{slug}", lambda: queue_by_slug(slug))
 
 
 def decide(

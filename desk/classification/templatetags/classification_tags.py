@@ -15,11 +15,9 @@ from desk.classification.forms import CorrectionForm
 from desk.classification.incidents import mention_count, open_incidents
 from desk.classification.labels import DISPLAY_NAMES
 from desk.classification.models import TicketDecision
-from desk.classification.routing.engine import DEFAULT_QUEUE
+from desk.classification.routing.engine import DEFAULT_QUEUE, routed_queue
 from desk.classification.routing.explanations import RoutingWhy, routing_html, verdict_html
 from desk.classification.similar import similar_to_ticket
-from desk.config_snapshot import cached
-from tickets.services import queue_by_slug
 
 register = template.Library()
 
@@ -107,9 +105,8 @@ def routing_words(why: RoutingWhy) -> SafeString:
 
 
 def _default_queue_name() -> str:
-    """Where a mention goes when no rule fires, by the name people know it by (the same cached
-    queue the ingestion pipeline routes to)."""
-    return cached(f"queue:{DEFAULT_QUEUE}", lambda: queue_by_slug(DEFAULT_QUEUE)).name
+    """Where a mention goes when no rule fires, by the name people know it by."""
+    return routed_queue(DEFAULT_QUEUE).name
 
 
 @register.filter

@@ -64,9 +64,18 @@ def _wording(context: Any, kind: str) -> Callable[[str], SafeString]:
     if kind in _SLA_KINDS:
         return _named(labels.TARGET_LABELS)
     if kind in _QUEUE_KINDS:
-        # The page lists the queues for its move form already; a queue gone since keeps its slug.
-        return _named({queue.slug: queue.name for queue in context.get("queues", ())})
+        return _named(_queue_names(context))
     return _isolated
+
+
+def _queue_names(context: Any) -> dict[str, str]:
+    """Slug -> name, once per page: the page lists the queues for its move form already. A
+    queue gone since keeps its slug."""
+    names = context.render_context.get("audit_queue_names")
+    if names is None:
+        names = {queue.slug: queue.name for queue in context.get("queues", ())}
+        context.render_context["audit_queue_names"] = names
+    return names
 
 
 def _named(names: dict[str, Any]) -> Callable[[str], SafeString]:
