@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core import mail
 from django.test import Client, TestCase
+from django.utils.translation import gettext
 
 from channels import hooks
 from channels.models import Channel
@@ -184,3 +185,19 @@ def test_a_flag_reaches_communications_and_spokespeople_but_not_the_flagger(
     flagged = Notification.objects.filter(kind="flagged")
     assert set(flagged.values_list("user", flat=True)) == {spokesperson.pk, press.pk}
     assert unread_count(press_client) == 1
+
+
+def test_the_digest_words_what_the_desk_wrote_in_the_reader_s_language_now(
+    staff: StaffFactory,
+) -> None:
+    user, client = staff()
+    User.objects.filter(pk=user.pk).update(email="ann@example.org")
+    client.post("/notifications/preferences/", {"email": "digest"})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        notify(users=[user], kind="crisis", title=lambda: gettext("Incidents"), dedupe_key="a")
+    client.post("/preferences/", {"language": "sv", "time_zone": "Europe/Berlin"})
+
+    assert send_notification_digests.apply().get() == 1
+
+    [digest] = mail.outbox
+    assert "- Incidenter" in digest.body
