@@ -16,6 +16,7 @@ from desk.access import Role
 from desk.notifications.services import notify
 from desk.sla.delivery import ticket_of_reply
 from tickets.models import Message
+from tickets.text import isolated
 
 
 def on_reply_failed(message_id: int) -> None:
@@ -34,14 +35,16 @@ def on_reply_failed(message_id: int) -> None:
         return _("Reply not delivered (%(state)s): #%(ticket)s %(subject)s") % {
             "state": state,
             "ticket": ticket.pk,
-            "subject": ticket.subject[:80],
+            "subject": isolated(ticket.subject[:80]),
         }
 
     notify(
         users=[message.sent_by],
         kind="delivery_failed",
         title=title,
-        body=lambda: message.delivery_error + "\n" + _("Retry, edit or send another way."),
+        body=lambda: (
+            isolated(message.delivery_error) + "\n" + _("Retry, edit or send another way.")
+        ),
         url=reverse("ticket-detail", args=[ticket.pk]) + f"#message-{message.pk}",
         dedupe_key=f"delivery-failed:{message.pk}:{attempts}",
     )

@@ -68,3 +68,19 @@ def as_recorded(text: str | Promise) -> str:
         with translation.override(None):
             return str(text)
     return text
+
+
+# Bidi embeddings, overrides and isolates (LRE..RLO, LRI..PDI): the controls whose effect
+# reaches past the character itself.
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
+
+
+def isolated(text: str) -> str:
+    """Someone else's text inside one of our sentences in plain text (a notification, an
+    e-mail subject), as `<bdi>` does in a page: one isolated run whose direction cannot turn
+    the words around it. Its own bidi controls are dropped, so that none closes the isolate
+    early or overrides what follows. Nothing stays nothing."""
+    if not text:
+        return ""
+    return FIRST_STRONG_ISOLATE + text.translate(_BIDI_CONTROLS) + POP_DIRECTIONAL_ISOLATE

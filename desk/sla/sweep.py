@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -24,6 +25,7 @@ from desk.sla.clocks import (
 )
 from desk.sla.models import SlaEvent, SlaPolicy
 from tickets.models import Ticket, TicketEvent
+from tickets.text import isolated
 
 log = logging.getLogger(__name__)
 
@@ -145,12 +147,16 @@ def _warn(ticket: Ticket, clock: Clock, context: Context) -> None:
 
 
 def _notify(ticket: Ticket, clock: Clock, kind: str, title: Text) -> None:
-    due = timezone.localtime(clock.due).strftime("%Y-%m-%d %H:%M %Z")
+    due = timezone.localtime(clock.due)
     notify(
         users=escalation_recipients(ticket),
         kind=kind,
         title=title,
-        body=lambda: f"{ticket.subject}\n" + _("Due %(due)s.") % {"due": due},
+        body=lambda: (
+            isolated(ticket.subject)
+            + "\n"
+            + _("Due %(due)s.") % {"due": f"{date_format(due, 'SHORT_DATETIME_FORMAT')} {due:%Z}"}
+        ),
         url=reverse("ticket-detail", kwargs={"pk": ticket.pk}),
         dedupe_key=f"sla:{ticket.pk}:{clock.target}:{clock.round}:{kind}",
     )

@@ -217,3 +217,23 @@ def test_a_notification_written_before_the_reader_chose_a_language_reads_in_the_
     ticket = Ticket.objects.get()
     assert f"SLA dépassé : #{ticket.pk}" in centre
     assert "SLA breached" not in centre
+
+
+def test_a_subject_that_turns_text_around_stays_inside_its_own_run_in_the_notification(
+    api: Client, manager: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    # A closing isolate and a right-to-left override: unchecked, "Due ..." after the subject
+    # would read backwards, in the centre and in the e-mail alike.
+    inquire(api, berlin(2026, 11, 23, 10), text="\u2069\u202eexe.gpj photo of my order")
+    sweep_at(berlin(2026, 11, 26, 10, 1), django_capture_on_commit_callbacks)
+
+    isolated_subject = "\u2068exe.gpj photo of my order\u2069"
+    [message] = mail.outbox
+    assert message.body.startswith(isolated_subject + "\nDue 11/26/2026 10 a.m. CET.")
+    client = Client(HTTP_ACCEPT_LANGUAGE="de")
+    client.force_login(manager)
+    centre = client.get("/notifications/").content.decode()
+    assert f'<p class="body"><bdi>{isolated_subject}<br>Fällig 26.11.2026 10:00 CET.</bdi></p>' in (
+        centre
+    )
+    assert "\u202e" not in centre

@@ -105,6 +105,27 @@ def test_flagging_tells_the_communications_team(
     assert "flagged-to-communications" in ticket.tags.values_list("name", flat=True)
 
 
+def test_a_flag_notification_keeps_the_post_and_the_note_each_in_its_own_run(
+    staff: StaffFactory, mention: MentionFactory, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    press, press_client = staff("agent", queues=("communications",))
+    _user, client = staff()
+    ticket = mention("\u202egreat talk")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/tickets/{ticket.pk}/action/", {"action": "flag", "flag_value": "\u2069good PR"}
+        )
+
+    notification = Notification.objects.get(user=press)
+    assert notification.title == (
+        f"Flagged for communications: #{ticket.pk} \u2068great talk\u2069"
+    )
+    assert notification.body == "\u2068good PR\u2069"
+    centre = press_client.get("/notifications/").content.decode()
+    assert f"<bdi>Flagged for communications: #{ticket.pk} \u2068great talk\u2069</bdi>" in centre
+
+
 def test_an_unknown_action_changes_nothing(staff: StaffFactory, mention: MentionFactory) -> None:
     _user, client = staff()
     ticket = mention("one")

@@ -20,6 +20,7 @@ from desk.triage.labels import STATUS_LABELS
 from desk.triage.services.delivery import may_take_netiquette_mark_back
 from tickets.models import IllegalTransition, Queue, Ticket, TicketEvent
 from tickets.services import tag_by_name
+from tickets.text import isolated
 
 FLAG_TAG = "flagged-to-communications"
 
@@ -169,9 +170,9 @@ def _flag(ticket: Ticket, actor: Any, value: str) -> None:
             kind="flagged",
             title=lambda: (
                 _("Flagged for communications: #%(pk)s %(subject)s")
-                % {"pk": ticket.pk, "subject": ticket.subject[:80]}
+                % {"pk": ticket.pk, "subject": isolated(ticket.subject[:80])}
             ),
-            body=value,
+            body=isolated(value),
             url=url,
             dedupe_key=f"flagged:{ticket.pk}",
         )
