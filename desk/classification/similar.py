@@ -32,7 +32,17 @@ class SimilarConversation:
     question: str
     answer: str
     score: float
-    why: str
+    # Why it matched, as the page words it in the reader's language: the kind of match
+    # (FULL_TEXT ranks PostgreSQL's text search, SHARED_WORDS is the share of the post's
+    # words the conversation holds) with its figure, and the trigram similarity of the texts.
+    match: str
+    closeness: float
+    trigram: float
+
+
+FULL_TEXT, SHARED_WORDS = "full_text", "shared_words"
+# (conversation id, score, (match, closeness, trigram))
+_Scored = tuple[int, float, tuple[str, float, float]]
 
 
 def search_config(language: str) -> str:
@@ -189,7 +199,7 @@ def similar_to_text(
 
 def _postgres_matches(
     text: str, language: str, queue_ids: list[int], exclude: int, limit: int
-) -> list[tuple[int, float, str]]:
+) -> list[_Scored]:
     words = list(dict.fromkeys(w.lower() for w in _WORDS.findall(text)))[:24]
     query = " | ".join(f"'{w}'" for w in words)
     with connection.cursor() as cursor:
@@ -228,14 +238,14 @@ def _postgres_matches(
             ],
         )
         return [
-            (pk, rank + trigram, f"full-text {rank:.2f}, trigram {trigram:.2f}")
+            (pk, rank + trigram, (FULL_TEXT, rank, trigram))
             for pk, rank, trigram in cursor.fetchall()
         ]
 
 
 def _fallback_matches(
     text: str, language: str, queue_ids: list[int], exclude: int, limit: int
-) -> list[tuple[int, float, str]]:
+) -> list[_Scored]:
     words = {w.lower() for w in _WORDS.findall(text)}
     grams = _trigrams(text)
     answered = Message.objects.filter(direction=Message.Direction.OUTBOUND).values(
@@ -259,7 +269,7 @@ def _fallback_matches(
         trigram = _jaccard(grams, _trigrams(document))
         score = overlap + trigram + (0.1 if doc_language == language else 0.0)
         if overlap >= 0.2 or trigram >= 0.3:
-            scored.append((pk, score, f"word overlap {overlap:.2f}, trigram {trigram:.2f}"))
+            scored.append((pk, score, (SHARED_WORDS, overlap, trigram)))
     scored.sort(key=lambda item: -item[1])
     return scored[:limit]
 
@@ -273,7 +283,7 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def _with_answers(scored: list[tuple[int, float, str]]) -> list[SimilarConversation]:
+def _with_answers(scored: list[_Scored]) -> list[SimilarConversation]:
     ids = [pk for pk, _, _ in scored]
     questions: dict[int, str] = {}
     answers: dict[int, str] = {}
@@ -304,7 +314,9 @@ def _with_answers(scored: list[tuple[int, float, str]]) -> list[SimilarConversat
             question=questions.get(pk, "")[:400],
             answer=(answers.get(pk) or holding.get(pk, ""))[:600],
             score=round(score, 3),
-            why=why,
+            match=match,
+            closeness=closeness,
+            trigram=trigram,
         )
-        for pk, score, why in scored
+        for pk, score, (match, closeness, trigram) in scored
     ]

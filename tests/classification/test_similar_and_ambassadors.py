@@ -1,5 +1,6 @@
 """Similar answered questions on the ticket page; brand ambassadors suggested and confirmed."""
 
+import re
 from typing import Any
 
 from django.contrib.auth.models import Group
@@ -12,7 +13,7 @@ from tickets.models import Queue, Ticket
 
 
 def test_the_ticket_page_shows_a_similar_question_answered_before(
-    deliver: Deliver, spokesperson_client: Client
+    deliver: Deliver, spokesperson_client: Client, django_user_model: Any
 ) -> None:
     staff_client = spokesperson_client
     answered = deliver("How do I export all my contacts as a CSV file?", author_id="a1")
@@ -33,6 +34,17 @@ def test_the_ticket_page_shows_a_similar_question_answered_before(
     assert "Settings → Contacts → Export, pick CSV." in page
     assert f'href="/tickets/{unanswered.pk}/"' not in page  # never answered
     assert "Loved the talks" not in page
+
+    german = Client(HTTP_ACCEPT_LANGUAGE="de")
+    german.force_login(django_user_model.objects.get(username="spokesperson"))
+    why = re.search(
+        r'<span class="why">\(([^)]*)\)</span>', german.get(f"/tickets/{new.pk}/").content.decode()
+    )
+    assert why is not None
+    # Why it matched, in the reader's words and numbers: "Suchrang 0,61, ähnliche ...".
+    assert re.fullmatch(
+        r"(Suchrang|gemeinsame Wörter) \d,\d\d, ähnliche Schreibweise \d,\d\d", why[1]
+    )
 
 
 def test_an_agent_sees_only_answers_from_the_queues_they_work(
