@@ -14,6 +14,7 @@ DATA_MIGRATIONS = (
     ("desk.triage.migrations.0002_roles_and_views", "create_roles"),
     ("desk.sla.migrations.0002_default_calendar", "create_defaults"),
     ("desk.privacy.migrations.0002_default_notices", "create_notices"),
+    ("desk.privacy.migrations.0005_default_notices_localized_legal_basis", "localize"),
     ("desk.classification.migrations.0002_default_rules", "create_rules"),
 )
 

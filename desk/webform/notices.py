@@ -19,4 +19,6 @@ def form_notice(adapter: WebFormAdapter, language: str) -> dict[str, Any]:
         "text": published["text"],
         "version": str(published["version"]),
         "language": published["language"],
+        # Shown under the text, and so recorded with what the person saw.
+        "legal_basis": published["legal_basis"],
     }

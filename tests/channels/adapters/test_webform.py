@@ -54,6 +54,9 @@ def test_the_form_shows_the_privacy_notice_in_the_chosen_language(channel: Chann
     assert "Informacja o ochronie danych" in html
     assert escape(published.text.splitlines()[0]) in html
     assert 'data-notice-version="1"' in html
+    # The legal basis too is in the reader's language, not English at the end of Polish text.
+    assert "Art. 6 ust. 1 lit. f RODO" in html
+    assert "legitimate interest" not in html
     assert "frame-ancestors *" in page["Content-Security-Policy"]
     assert "X-Frame-Options" not in page
 
