@@ -8,10 +8,12 @@ whitespace, must not pass for something a person wrote.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from typing import Any, cast
 
 from django.utils import translation
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 
 # Categories a reader cannot see: format (Cf: bidi controls, zero-width joiners, soft hyphen),
 # controls (Cc), separators (Z*) and unassigned or private code points rendered as nothing.
@@ -63,11 +65,45 @@ def mixes_lookalike_scripts(text: str) -> bool:
 
 def as_recorded(text: str | Promise) -> str:
     """What a record keeps of a text: one of our messages given lazily is kept as its English
-    source, which pages translate for each reader (a string anyone wrote stays as written)."""
+    source, which pages translate for each reader (`reworded`; a string anyone wrote stays as
+    written)."""
     if isinstance(text, Promise):
         with translation.override(None):
             return str(text)
     return text
+
+
+# Our messages that carry values ("... confidential term: %(terms)s."), declared where they
+# are written: a record keeps one in English with its values in place, and `reworded` finds
+# the message and its values again to word them in the reader's language.
+_WITH_VALUES: dict[str, re.Pattern[str]] = {}
+_ESCAPED_PLACEHOLDER = re.compile(r"%\\\((\w+)\\\)s")
+
+
+def with_values(message: str) -> str:
+    """Declare `message` (a msgid with %(name)s values) as one a record may keep."""
+    pattern = _ESCAPED_PLACEHOLDER.sub(lambda m: f"(?P<{m[1]}>.+?)", re.escape(message))
+    _WITH_VALUES[message] = re.compile(pattern, re.DOTALL)
+    return message
+
+
+def worded(message: str, **values: Any) -> Promise:
+    """`message` with its values, worded when read: in the language of whoever reads it, and
+    in English in a record (`as_recorded`)."""
+    return cast(Promise, lazy(lambda: translation.gettext(message) % values, str)())
+
+
+def reworded(recorded: str) -> str:
+    """What a record keeps, in the reader's language: one of our messages translated, one
+    declared `with_values` worded again around its values; anything else as it was written."""
+    translated = translation.gettext(recorded)
+    if translated != recorded:
+        return translated
+    for message, pattern in _WITH_VALUES.items():
+        found = pattern.fullmatch(recorded)
+        if found:
+            return translation.gettext(message) % found.groupdict()
+    return recorded
 
 
 # Bidi embeddings, overrides and isolates (LRE..RLO, LRI..PDI): the controls whose effect

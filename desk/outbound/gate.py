@@ -28,11 +28,13 @@ from typing import Any
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from desk.access import Capability, can, visible_queue_ids
 from desk.classification.models import TicketDecision
 from desk.outbound.models import ConfidentialTerm
 from tickets.models import Message, Ticket
+from tickets.text import with_values, worded
 
 NEAR_DUPLICATE_WINDOW = timedelta(days=7)
 NEAR_DUPLICATE_SIMILARITY = 0.8
@@ -77,6 +79,12 @@ class Outgoing:
 # them in their language and the audit stores their English source (TicketEvent.record),
 # which the trail words in each reader's.
 Reason = str | Promise
+# The gate's reasons that name something: recorded in English with the names in place, and
+# worded again for each reader of the trail (tickets.text.reworded).
+CONFIDENTIAL_TERM = with_values(gettext_noop("The text contains a confidential term: %(terms)s."))
+TAKES_NO_REPLIES = with_values(
+    gettext_noop("%(kind)s channels take no replies: answer on the original through its link.")
+)
 
 
 @dataclass
@@ -99,9 +107,7 @@ class GateCheck:
         if self.refused:
             return self.refused
         if self.blocked_terms:
-            return _("The text contains a confidential term: %(terms)s.") % {
-                "terms": ", ".join(self.blocked_terms)
-            }
+            return worded(CONFIDENTIAL_TERM, terms=", ".join(self.blocked_terms))
         return self.approval_reason
 
 
@@ -159,9 +165,7 @@ def _channel_takes_no_replies(outgoing: Outgoing) -> Reason:
     """A read-only source (a feed) carries no answer: staff reply on the original."""
     adapter = outgoing.ticket.channel.adapter()
     if outgoing.kind in CARRIES_TEXT and not adapter.takes_replies:
-        return _("%(kind)s channels take no replies: answer on the original through its link.") % {
-            "kind": adapter.label
-        }
+        return worded(TAKES_NO_REPLIES, kind=adapter.label)
     return ""
 
 

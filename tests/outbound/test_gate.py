@@ -130,6 +130,28 @@ def test_a_private_reply_with_a_confidential_term_is_refused_and_audited(
     assert TicketEvent.objects.filter(ticket=ticket, kind="private_reply_refused").exists()
 
 
+def test_a_refusal_naming_the_term_reads_in_each_readers_language(
+    comment_ticket: tuple[Ticket, Message],
+) -> None:
+    ticket, comment = comment_ticket
+    ConfidentialTerm.objects.create(term="Project Falcon")
+    german_agent = client_for("agent-de", role="agent", queues=(ticket.queue.slug,))
+    french_manager = client_for("manager-fr", role="manager", queues=(ticket.queue.slug,))
+
+    refused = german_agent.post(
+        f"/tickets/{ticket.pk}/messages/{comment.pk}/private-reply/",
+        {"text": "Project Falcon fixes this next week."},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="de",
+    ).content.decode()
+
+    assert "Der Text enthält einen vertraulichen Begriff: project falcon." in refused
+    event = TicketEvent.objects.get(ticket=ticket, kind="private_reply_refused")
+    assert event.note == "The text contains a confidential term: project falcon."
+    trail = french_manager.get(f"/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content
+    assert "Le texte contient un terme confidentiel : project falcon." in trail.decode()
+
+
 def test_a_rules_holding_reply_with_a_confidential_term_is_not_sent(
     deliver_mention: Callable[[str], Ticket],
 ) -> None:

@@ -14,9 +14,10 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
 
+from desk.outbound import gate  # noqa: F401  # declares the gate's reasons that carry values
 from desk.triage import labels
+from tickets.text import reworded
 
 register = template.Library()
 
@@ -51,7 +52,7 @@ def audit_change(context: Any, event: Any) -> SafeString:
 @register.filter
 def audit_note(note: str) -> SafeString:
     """The desk's own notes in the reader's language; anything else as written, isolated."""
-    return format_html(" · <bdi>{}</bdi>", gettext(note)) if note else _NOTHING
+    return format_html(" · <bdi>{}</bdi>", reworded(note)) if note else _NOTHING
 
 
 def _wording(context: Any, kind: str) -> Callable[[str], SafeString]:

@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from desk.sla.selectors import SlaState, SlaStatus, sla_status
 from desk.triage import labels
+from tickets.text import reworded
 
 register = template.Library()
 
@@ -44,7 +45,9 @@ def event_label(value: str) -> str:
 
 @register.filter
 def translated(value: Any) -> str:
-    return _(str(value)) if value else ""
+    """One of our messages a record kept in English (a draft's reason), in the reader's
+    language."""
+    return reworded(str(value)) if value else ""
 
 
 def duration_text(delta: timedelta) -> str:
