@@ -11,8 +11,10 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from desk.classification.models import ContactBadge, EngagementTally
+from tickets.text import with_values
 
 
 class BadgeError(ValueError):
@@ -101,6 +103,12 @@ def _tally_portably(engagement: Engagement) -> None:
             EngagementTally.objects.filter(contact_id=contact_id).update(**changes)
 
 
+# Kept in English with its figures on the badge; pages word it for each reader.
+SUGGESTED_BECAUSE = with_values(
+    gettext_noop("%(positive)s positive messages, %(negative)s negative, no netiquette violation")
+)
+
+
 def suggest_ambassadors() -> int:
     """Suggest every contact who qualifies and has no ambassador badge yet (periodic task).
 
@@ -120,8 +128,7 @@ def suggest_ambassadors() -> int:
         ContactBadge(
             contact_id=tally.contact_id,
             kind=ContactBadge.Kind.AMBASSADOR,
-            reason=f"{tally.positive} positive messages, {tally.negative} negative, "
-            "no netiquette violation",
+            reason=SUGGESTED_BECAUSE % {"positive": tally.positive, "negative": tally.negative},
         )
         for tally in candidates
     ]

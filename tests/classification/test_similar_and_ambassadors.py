@@ -90,11 +90,18 @@ def test_a_contact_who_keeps_praising_us_is_suggested_and_confirmed_as_ambassado
     badge = ContactBadge.objects.get(kind="ambassador")
     assert badge.status == ContactBadge.Status.SUGGESTED
     assert "3 positive messages" in manager_client.get("/desk/ambassadors/").content.decode()
+    swedish = manager_client.get("/desk/ambassadors/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "3 positiva meddelanden, 0 negativa, inget brott mot netiketten" in swedish
 
     manager_client.post(f"/desk/ambassadors/{badge.pk}/", {"decision": "confirm"})
 
     page = manager_client.get(f"/tickets/{tickets[-1].pk}/").content.decode()  # type: ignore[union-attr]
     assert 'class="badge badge-ambassador"' in page
+    german = manager_client.get(f"/tickets/{tickets[-1].pk}/", HTTP_ACCEPT_LANGUAGE="de")  # type: ignore[union-attr]
+    assert (
+        'title="3 positive Nachrichten, 0 negative, kein Netiquette-Verstoß"'
+        in german.content.decode()
+    )
 
 
 def test_a_contact_who_broke_the_netiquette_is_not_suggested(deliver: Deliver) -> None:
