@@ -1,6 +1,7 @@
 import hmac
 from typing import Any
 
+from django.utils.translation import gettext
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
@@ -20,17 +21,17 @@ class ApiClientTokenAuthentication(BaseAuthentication):
         if not parts or parts[0].lower() != self.keyword:
             return None
         if len(parts) != 2:
-            raise AuthenticationFailed("Send the header as 'Authorization: Token <key>'.")
+            raise AuthenticationFailed(gettext("Send the header as 'Authorization: Token <key>'."))
         try:
             token = parts[1].decode("ascii")
         except UnicodeDecodeError:
-            raise AuthenticationFailed("The token contains invalid characters.") from None
+            raise AuthenticationFailed(gettext("The token contains invalid characters.")) from None
         prefix, _, secret = token.partition(".")
         # Kept with the configuration: issuing, revoking or changing a client or its channel
         # makes every process read it again.
         client = cached(f"api-client:{prefix}", lambda: _active_client(prefix))
         if client is None or not hmac.compare_digest(client.token_digest, ApiClient.digest(secret)):
-            raise AuthenticationFailed("Invalid or revoked token.")
+            raise AuthenticationFailed(gettext("Invalid or revoked token."))
         return client, token
 
     def authenticate_header(self, request: Request) -> str:

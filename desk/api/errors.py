@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -16,7 +17,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response.data = {
             "error": {
                 "code": "invalid",
-                "message": f"Invalid value for {first_field!r}.",
+                "message": _("Invalid value for %(field)s.") % {"field": repr(first_field)},
                 "fields": fields,
             }
         }

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.authentication import SessionAuthentication
@@ -27,7 +28,7 @@ from desk.dashboards.tables import Context, build, table_slugs
 
 
 class IsManager(BasePermission):
-    message = "Metrics are for managers, signed in to socialdesk."
+    message = gettext_lazy("Metrics are for managers, signed in to socialdesk.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return is_manager(request.user)
@@ -56,7 +57,10 @@ class MetricsTable(_MetricsView):
     @extend_schema(operation_id="v1_metrics_table", responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, slug: str) -> Response:
         if slug not in table_slugs():
-            raise NotFound(f"No metrics table {slug!r}; GET /api/v1/metrics/ lists them.")
+            raise NotFound(
+                gettext("No metrics table %(slug)s; GET /api/v1/metrics/ lists them.")
+                % {"slug": repr(slug)}
+            )
         try:
             filters = parse_filters(request.query_params, today=timezone.localdate())
         except BadFilter as exc:

@@ -2,6 +2,7 @@ import json
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import BaseParser
@@ -36,19 +37,26 @@ class StrictJSONParser(BaseParser):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         raw = stream.read(limit + 1) if stream is not None else b""
         if len(raw) > limit:
-            raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
+            raise PayloadTooLarge(
+                _("The request body is larger than %(limit)s bytes.") % {"limit": limit}
+            )
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ParseError(f"The request body is not valid UTF-8 (byte {exc.start}).") from None
+            raise ParseError(
+                _("The request body is not valid UTF-8 (byte %(byte)s).") % {"byte": exc.start}
+            ) from None
         try:
             value = json.loads(text, object_pairs_hook=_reject_duplicate_keys)
         except RecursionError:
-            raise ParseError("The JSON body is nested too deeply.") from None
+            raise ParseError(_("The JSON body is nested too deeply.")) from None
         except ValueError as exc:
-            raise ParseError(f"The request body is not valid JSON: {exc}.") from None
+            raise ParseError(
+                # The parser's own words say where: a client's developer reads them.
+                _("The request body is not valid JSON: %(problem)s.") % {"problem": exc}
+            ) from None
         if not isinstance(value, dict):
-            raise ParseError("The request body must be a JSON object.")
+            raise ParseError(_("The request body must be a JSON object."))
         parsed = JSONObject(value)
         parsed.raw_body = raw
         return parsed

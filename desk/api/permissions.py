@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -11,13 +12,16 @@ class MissingScope(PermissionDenied):
     default_code = "missing_scope"
 
     def __init__(self, scope: Scope) -> None:
-        super().__init__(f"This token lacks the scope '{scope}', which this request needs.")
+        super().__init__(
+            gettext("This token lacks the scope '%(scope)s', which this request needs.")
+            % {"scope": scope.value}
+        )
         self.error_fields = {"missing_scope": scope.value}
 
 
 class NotForTokens(PermissionDenied):
     default_code = "not_for_tokens"
-    default_detail = "This endpoint is not open to API tokens."
+    default_detail = gettext_lazy("This endpoint is not open to API tokens.")
 
 
 def required_scope(view: Any, method: str) -> Scope | None:

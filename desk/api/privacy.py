@@ -6,6 +6,7 @@ a person's data across the desk.
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -33,7 +34,7 @@ AUDIT_PAGE_SIZE = 200
 
 
 class IsManager(BasePermission):
-    message = "Data subject requests and the audit log are for managers."
+    message = gettext_lazy("Data subject requests and the audit log are for managers.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return is_manager(request.user)

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
@@ -116,7 +117,7 @@ class InquiryDetail(APIView):
     def get(self, request: Request, inquiry_id: str) -> Response:
         inquiry = _inquiries_of(client_of(request)).filter(pk=inquiry_id).first()
         if inquiry is None:
-            raise NotFound("No inquiry with this id belongs to your client.")
+            raise NotFound(_("No inquiry with this id belongs to your client."))
         inquiry.replies = Message.objects.filter(
             conversation_id=inquiry.message.conversation_id,
             direction=Message.Direction.OUTBOUND,

@@ -221,3 +221,31 @@ def test_a_text_of_only_whitespace_and_invisible_characters_is_refused(api: Clie
     assert response.status_code == 400
     assert "invisible characters" in response.json()["error"]["fields"]["text"][0]
     assert not Ticket.objects.exists()
+
+
+def test_a_client_asking_in_german_reads_every_error_in_german(
+    api: Client, make_api_client: Any
+) -> None:
+    german = {"HTTP_ACCEPT_LANGUAGE": "de"}
+
+    def message(response: Any) -> str:
+        return str(response.json()["error"]["message"])
+
+    not_json = api.post(URL, data=b"{not json", content_type="application/json", **german)
+    a_list = api.post(URL, data=b"[1]", content_type="application/json", **german)
+    bad_utf8 = api.post(URL, data=b"\xff\xfe", content_type="application/json", **german)
+    no_text = post_json(api, URL, {"author": {"name": "Ann"}}, **german)
+    unknown = api.get(f"{URL}00000000-0000-0000-0000-000000000000/", **german)
+    bad_token = post_json(Client(), URL, VALID, HTTP_AUTHORIZATION="Token abc.def", **german)
+
+    assert message(not_json).startswith("Der Request-Body ist kein gültiges JSON: ")
+    assert message(a_list) == "Der Request-Body muss ein JSON-Objekt sein."
+    assert message(bad_utf8) == "Der Request-Body ist kein gültiges UTF-8 (Byte 0)."
+    assert message(no_text) == "Ungültiger Wert für 'text'."
+    assert no_text.json()["error"]["fields"]["text"] == ["Dieses Feld ist zwingend erforderlich."]
+    assert message(unknown) == "Keine Anfrage mit dieser ID gehört zu Ihrem Client."
+    assert message(bad_token) == "Ungültiges oder widerrufenes Token."
+    # Without a language asked for, the API answers in English.
+    assert message(api.post(URL, data=b"[1]", content_type="application/json")) == (
+        "The request body must be a JSON object."
+    )
