@@ -7,7 +7,6 @@ notice (text, version, language) the person saw. Replies go to the person by e-m
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -26,7 +25,6 @@ from channels.adapters.base import (
     load_json_object,
 )
 from channels.adapters.mail.compose import compose_reply, reply_message_id
-from channels.adapters.webform_texts import DEFAULT_NOTICE_VERSION, LANGUAGES, NOTICES
 from channels.models import Channel, InboundEvent
 
 MAX_MESSAGE_LENGTH = 10_000
@@ -56,11 +54,6 @@ class WebFormAdapter(Adapter):
                 "space-separated origins for CSP frame-ancestors, e.g. https://example.com"
             ),
         ),
-        ConfigField("notice_version", "Privacy notice version", default=DEFAULT_NOTICE_VERSION),
-        *(
-            ConfigField(f"notice_{lang}", f"Privacy notice ({lang})", required=False, default="")
-            for lang in LANGUAGES
-        ),
     )
 
     @classmethod
@@ -78,11 +71,6 @@ class WebFormAdapter(Adapter):
             "form": url,
             "embed": f'<iframe src="{url}" title="Contact" style="{style}"></iframe>',
         }
-
-    def fallback_notice(self, language: str) -> dict[str, Any]:
-        """The channel's own notice text, for installations without a published one."""
-        text = self.config.get(f"notice_{language}") or NOTICES[language]
-        return {"text": text, "version": self.config["notice_version"], "language": language}
 
     @property
     def sender(self) -> str:

@@ -40,7 +40,7 @@ def publish(
     """Put the post on the sandbox's timeline and store its delivery for the desk."""
     post = payloads.Post(new_platform_id(platform, persona), persona, text, at, parent_id)
     if platform == "webform":
-        delivery = payloads.webform(post, _notice(channel, persona.language))
+        delivery = payloads.webform(post, form_notice(persona.language))
     else:
         delivery = payloads.BUILDERS[platform](post)
     with transaction.atomic():
@@ -61,7 +61,3 @@ def publish(
             content_type=delivery.content_type,
             received_at=at,
         )
-
-
-def _notice(channel: Channel, language: str) -> dict[str, object]:
-    return dict(form_notice(channel.adapter(), language))

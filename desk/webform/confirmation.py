@@ -17,9 +17,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from channels.adapters.webform_texts import WORDS
 from channels.models import InboundEvent
 from desk.outbound import gate
+from desk.webform.words import LANGUAGES, form_words
 from tickets.models import Message, Ticket, TicketEvent
 
 
@@ -52,8 +52,9 @@ def send_confirmation(*, event_id: int) -> Receipt:
         if ticket is None:
             return _record(event, Receipt.NO_TICKET)
         form = json.loads(bytes(event.body))
-        words = WORDS.get(form.get("language", "en"), WORDS["en"])
-        intro = words["confirm_intro"].format(name=form["name"])
+        language = form.get("language", "en")
+        words = form_words(language if language in LANGUAGES else "en")
+        intro = words["confirm_intro"] % {"name": form["name"]}
         # The gate reads what the company writes; the person's own message, quoted back to
         # them, discloses nothing and is theirs to word as they like.
         company_text = f"{intro}\n{form['notice'].get('text', '')}"

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from channels.adapters.webform import WebFormAdapter
 from desk.privacy.services.notices import web_form_notice
 
 
-def form_notice(adapter: WebFormAdapter, language: str) -> dict[str, Any]:
-    """The retention notice the form shows: the published, versioned one in this language
-    (desk.privacy), else the channel's own text."""
+def form_notice(language: str) -> dict[str, Any]:
+    """The retention notice the form shows: the published, versioned one in this language, else
+    in English (desk.privacy); none ({}) where no notice is published at all, and the privacy
+    pages list such a conversation among those without a notice."""
     published = web_form_notice(language=language)
     if published is None:
-        return adapter.fallback_notice(language)
+        return {}
     return {
         "id": published["id"],
         "text": published["text"],

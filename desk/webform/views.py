@@ -32,12 +32,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from channels.adapters.webform import MAX_MESSAGE_LENGTH, WebFormAdapter
-from channels.adapters.webform_texts import LANGUAGE_NAMES, LANGUAGES, WORDS
 from channels.inbound import store_event
 from channels.models import Channel, InboundEvent
 from desk.access import public
 from desk.webform.notices import form_notice
 from desk.webform.tasks import send_form_confirmation
+from desk.webform.words import LANGUAGE_NAMES, LANGUAGES, form_words
 from tickets.text import is_blank
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ def _language(request: HttpRequest) -> str:
     return "en"
 
 
-def _token(channel: Channel, notice: dict[str, str]) -> str:
+def _token(channel: Channel, notice: dict[str, Any]) -> str:
     return signing.dumps(
         {"c": channel.pk, "s": uuid.uuid4().hex, "t": time.time(), "n": notice},
         salt=TOKEN_SALT,
@@ -94,12 +94,12 @@ def _page(
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    notice = form_notice(adapter, language)
+    notice = form_notice(language)
     response = render(
         request,
         "webform/form.html",
         {
-            "words": WORDS[language],
+            "words": form_words(language),
             "language": language,
             "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
             "notice": notice,
@@ -135,9 +135,9 @@ def _validate(post: Any, words: dict[str, str]) -> tuple[dict[str, str], dict[st
         elif is_blank(values[name]):
             errors[name] = words["blank"]
     if len(values["name"]) > MAX_NAME_LENGTH:
-        errors["name"] = words["too_long"].format(limit=MAX_NAME_LENGTH)
+        errors["name"] = words["too_long"] % {"limit": MAX_NAME_LENGTH}
     if len(values["message"]) > MAX_MESSAGE_LENGTH:
-        errors["message"] = words["too_long"].format(limit=MAX_MESSAGE_LENGTH)
+        errors["message"] = words["too_long"] % {"limit": MAX_MESSAGE_LENGTH}
     if "email" not in errors:
         try:
             validate_email(values["email"])
@@ -156,7 +156,7 @@ def webform(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404(_("No active web form has this address."))
     adapter = channel.adapter()
     language = _language(request)
-    words = WORDS[language]
+    words = form_words(language)
     if request.method == "GET":
         return _page(request, adapter, language)
     if _over_rate_limit(request, channel):
@@ -220,6 +220,10 @@ def _thanks(request: HttpRequest, adapter: WebFormAdapter, language: str) -> Htt
     response = render(
         request,
         "webform/thanks.html",
-        {"words": WORDS[language], "language": language, "site_name": adapter.config["site_name"]},
+        {
+            "words": form_words(language),
+            "language": language,
+            "site_name": adapter.config["site_name"],
+        },
     )
     return _embeddable(response, adapter)

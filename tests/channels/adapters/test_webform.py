@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils.html import escape
 
@@ -12,6 +13,7 @@ from channels.services import create_channel
 from desk.ingestion.tasks import process_inbound_event
 from desk.outbound.models import ConfidentialTerm
 from desk.privacy.models import ConversationNotice, RetentionNotice
+from desk.privacy.services.notices import publish_notice
 from desk.webform.tasks import send_form_confirmation
 from tests.channels.conftest import LONG_TEXT
 from tests.fakes.fixtures import fixture_json
@@ -59,6 +61,21 @@ def test_the_form_shows_the_privacy_notice_in_the_chosen_language(channel: Chann
     assert "legitimate interest" not in html
     assert "frame-ancestors *" in page["Content-Security-Policy"]
     assert "X-Frame-Options" not in page
+
+
+def test_the_form_shows_the_notice_the_desk_publishes_and_has_no_notice_of_its_own(
+    channel: Channel,
+) -> None:
+    publish_notice(
+        language="de", text="Neue Fassung: wir speichern.", retention_days=90, legal_basis="Art. 6"
+    )
+    page = Client().get(channel.adapter().form_path, {"lang": "de"}).content.decode()
+
+    assert "Neue Fassung: wir speichern." in page
+    assert 'data-notice-version="2"' in page
+    # The notice texts a channel used to carry were never shown: they are no setting at all.
+    with pytest.raises(CommandError, match="no setting notice_de"):
+        call_command("channel", "add", "webform", "--name", "Other", "--set", "notice_de=Alt")
 
 
 def test_a_submission_becomes_a_ticket_and_records_the_notice_that_was_shown(
