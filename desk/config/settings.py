@@ -199,9 +199,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     (EMBEDDED_BROKER_DIR / "processed").mkdir(parents=True, exist_ok=True)
 # Beat's crontab entries are in the desk's time zone (the weekly summary on Monday morning).
 CELERY_TIMEZONE = TIME_ZONE
+# Channel health (docs/channels/health.md): how often beat asks the platforms about tokens,
+# permissions and subscriptions.
+HEALTH_CHECK_SECONDS = env_float("HEALTH_CHECK_SECONDS", 3600)
 CELERY_BEAT_SCHEDULE = beat_schedule(
     inbound_sweep_seconds=env_float("INBOUND_SWEEP_SECONDS", 10),
-    health_check_seconds=env_float("HEALTH_CHECK_SECONDS", 3600),
+    health_check_seconds=HEALTH_CHECK_SECONDS,
 )
 
 # --- Security: sign-in, HTTPS, headers ----------------------------------------------------
@@ -358,11 +361,10 @@ LINKEDIN_CLIENT_SECRET = env("LINKEDIN_CLIENT_SECRET")
 # Platform addresses by kind ({"x": {"api": ...}}), replacing the connectors' defaults: set
 # by tests to reach fake platforms; never needed in production.
 CONNECT_ENDPOINTS: dict[str, dict[str, str]] = {}
-# Channel health (docs/channels/health.md): how often the platforms are asked about tokens,
-# permissions and subscriptions; the days a channel's usual delivery rhythm is learnt from,
-# and when a silence counts as unusual (longer than FACTOR usual intervals, than any gap in
-# those days, and than MIN_MINUTES).
-HEALTH_CHECK_SECONDS = env_float("HEALTH_CHECK_SECONDS", 3600)
+# Channel health (docs/channels/health.md; how often it is checked: HEALTH_CHECK_SECONDS,
+# with beat's schedule above): the days a channel's usual delivery rhythm is learnt from, and
+# when a silence counts as unusual (longer than FACTOR usual intervals, than any gap in those
+# days, and than MIN_MINUTES).
 HEALTH_RHYTHM_DAYS = env_int("HEALTH_RHYTHM_DAYS", 7)
 HEALTH_QUIET_FACTOR = env_float("HEALTH_QUIET_FACTOR", 10)
 HEALTH_QUIET_MIN_MINUTES = env_int("HEALTH_QUIET_MIN_MINUTES", 60)
