@@ -287,6 +287,13 @@ def test_an_incident_is_explained_in_the_reader_s_language(
     assert "negative Erwähnungen in den letzten 60 Minuten" in german
     assert "negative mentions in the last" not in german
     assert re.search(r"\d+ negative mentions in the last 60 minutes on channel Partner", english)
+    # Its figures in the reader's number format, rounded: "Alarm ab 3,2", not "3.2" or "3.1623".
+    incident.threshold = 3.16227
+    incident.save(update_fields=["threshold"])
+    german = spokesperson_client.get(
+        f"/desk/incidents/{incident.pk}/", HTTP_ACCEPT_LANGUAGE="de"
+    ).content.decode()
+    assert "Alarm ab 3,2" in german
 
 
 def test_the_incident_page_isolates_each_author_and_mention(

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -79,11 +80,18 @@ class Incident(models.Model):
             "count": self.window_negative,
             "minutes": self.window_minutes,
             "scope": self.label,
-            "median": f"{self.baseline_median:g}",
+            "median": _figure(self.baseline_median),
             "days": self.baseline_days,
-            "mad": f"{self.baseline_mad:g}",
-            "threshold": f"{self.threshold:g}",
+            "mad": _figure(self.baseline_mad),
+            "threshold": _figure(self.threshold),
         }
+
+
+def _figure(value: float) -> str:
+    """A baseline figure as a reader takes it in: one decimal at most, in their number format
+    ("34,9" in German, not "34.8608")."""
+    rounded = round(value, 1)
+    return number_format(int(rounded) if rounded.is_integer() else rounded)
 
 
 # A scope is a channel ("channel:12") or a tracked term ("term:#infopark").
