@@ -54,6 +54,12 @@ def test_the_sla_badge_shows_the_business_time_left(
     # Friday 16:00-17:00 was one business hour of 24; the weekend counts nothing.
     assert "23 business h left" in page
 
+    with time_machine.travel(berlin(2026, 11, 21, 12), tick=False):
+        german = client.get(f"/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    # The due time reads alike in the header and in the ticket's facts: the reader's format.
+    assert "25.11.2026 16:00 CET" in german
+    assert "2026-11-25" not in german.replace('datetime="2026-11-25', "")
+
 
 def test_untrusted_text_is_escaped_everywhere(staff: StaffFactory, mention: MentionFactory) -> None:
     evil = "<img src=x onerror=alert(1)><script>alert(2)</script>"
