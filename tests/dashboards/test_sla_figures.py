@@ -15,6 +15,7 @@ Compliance 3 / (3 + 2) = 60 %. Business hours sorted 2, 14, 23.5, 32: median 18.
 p90 23.5 + 0.7 * 8.5 = 29.45. Wall hours 2, 54, 96, 143.5: median 75, p90 129.25.
 """
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -108,6 +109,21 @@ def test_median_and_p90_in_wall_clock_hours(week: dict[str, int], manager_client
 
     assert found["median_wall"] == pytest.approx(75.0)
     assert found["p90_wall"] == pytest.approx(129.25)
+
+
+def test_a_german_manager_reads_the_figures_in_german_words_and_numbers(
+    week: dict[str, int], manager_client: Client
+) -> None:
+    page = manager_client.get(
+        "/dashboards/", {"from": RANGE["from"], "to": RANGE["to"]}, HTTP_ACCEPT_LANGUAGE="de"
+    ).content.decode()
+
+    p90 = re.search(
+        r'data-key="p90_business"><th scope="row">([^<]*)</th><td[^>]*>(?:<a[^>]*>)?([^<]*)', page
+    )
+    assert p90 is not None
+    assert p90.groups() == ("90. Perzentil (Geschäfts-h)", "29,4 h")
+    assert "129,2 h" in page and "129.2 h" not in page
 
 
 def test_compliance_by_week_splits_at_monday(week: dict[str, int], manager_client: Client) -> None:

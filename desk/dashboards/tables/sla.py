@@ -64,7 +64,7 @@ def summary(context: Context) -> Table:
         ),
         (
             "p90_business",
-            "90th percentile (business h)",
+            _("90th percentile (business h)"),
             pct.hours("business_p90"),
             "responded",
             "h",
@@ -76,7 +76,13 @@ def summary(context: Context) -> Table:
             "responded",
             "h",
         ),
-        ("p90_wall", "90th percentile (wall-clock h)", pct.hours("wall_p90"), "responded", "h"),
+        (
+            "p90_wall",
+            _("90th percentile (wall-clock h)"),
+            pct.hours("wall_p90"),
+            "responded",
+            "h",
+        ),
         ("ignored", _("Netiquette-ignored (not in %)"), totals["ignored"], "ignored", ""),
         (
             "monitored",
