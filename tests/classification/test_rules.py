@@ -133,3 +133,19 @@ def test_the_routing_is_explained_in_the_reader_s_language_with_the_words_isolat
     )
     assert f"le texte contient {words}" in french.content.decode()
     assert "text contains 'money back'" in ticket.decision.routing_reason  # the English record
+
+
+def test_the_rule_list_words_each_condition_in_the_reader_s_language(
+    manager_client: Client,
+) -> None:
+    manager_client.post(
+        "/desk/rules/new/",
+        rule_form(name="Angry watchers", sentiment="negative", service_level="monitored"),
+    )
+
+    page = manager_client.get("/desk/rules/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    row = page[page.index(">Angry watchers</a>") :]
+    start = row.index('<td class="rule-parts">')
+    conditions = row[start : row.index("</td>", start)]
+
+    assert conditions == '<td class="rule-parts"><span>Beobachtet</span><span>Negativ</span>'
