@@ -36,7 +36,7 @@ def test_the_token_expiry_shows_the_date_the_days_left_and_that_it_cannot_be_ren
 
     page = shown(staff_client)
 
-    assert f"Token expires {timezone.localtime(ends):%Y-%m-%d} (in 3 days)" in page
+    assert f"Token expires {timezone.localtime(ends):%m/%d/%Y} (in 3 days)" in page
     assert "cannot be renewed: connect again" in page
 
 
