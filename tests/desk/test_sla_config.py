@@ -140,3 +140,18 @@ def test_an_unknown_calendar_is_a_404(api: Client) -> None:
 
     assert response.status_code == 404
     assert "error" in response.json()
+
+
+def test_a_closing_day_of_every_year_is_shown_by_day_and_month(
+    manager_client: Client, default_policy: SlaPolicy
+) -> None:
+    calendar = default_policy.calendar
+    # The default calendar closes on Christmas Eve every year (kept as 24 December 2000).
+    assert calendar.days.filter(date="2000-12-24", every_year=True).exists()
+    CalendarDay.objects.create(calendar=calendar, date="2026-12-31", kind="closed", name="Inventur")
+
+    page = manager_client.get("/sla/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+
+    assert "24. Dezember (jedes Jahr)" in page
+    assert "31.12.2026" in page
+    assert "2000" not in page
