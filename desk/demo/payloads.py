@@ -156,12 +156,19 @@ def bluesky(post: Post) -> Delivery:
     return _json(notification, post.platform_id)
 
 
+def _subject_line(text: str, limit: int = 50) -> str:
+    """A subject as a person writes one: the post's opening, cut at a word, not inside one."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
 def email(post: Post) -> Delivery:
     p = post.persona
     mail = EmailMessage()
     mail["From"] = f"{p.name} <{p.email}>"
     mail["To"] = COMPANY_MAILBOX
-    mail["Subject"] = ("Re: " if post.parent_id else "") + post.text[:50]
+    mail["Subject"] = ("Re: " if post.parent_id else "") + _subject_line(post.text)
     mail["Date"] = format_datetime(post.at)
     mail["Message-ID"] = f"<{post.platform_id}>"
     if post.parent_id:

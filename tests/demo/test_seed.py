@@ -80,3 +80,16 @@ def test_the_first_sla_sweep_after_the_seed_records_a_warning_and_a_breach(demo:
 
     kinds = set(SlaEvent.objects.values_list("kind", flat=True))
     assert {SlaEvent.Kind.WARNING, SlaEvent.Kind.BREACH} <= kinds
+
+
+def test_a_demo_e_mail_s_subject_ends_at_a_word(demo: str) -> None:
+    subjects = list(
+        Ticket.objects.filter(channel__kind="email").values_list("conversation__subject", flat=True)
+    )
+    texts = set(Message.objects.filter(channel__kind="email").values_list("text", flat=True))
+
+    assert subjects
+    for subject in subjects:
+        opening = subject.removeprefix("Re: ")
+        # The whole post, or its opening cut between two words.
+        assert opening in texts or opening.endswith("…"), subject
