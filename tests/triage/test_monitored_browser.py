@@ -42,6 +42,14 @@ def test_an_agent_makes_a_ticket_of_a_feed_comment_from_the_monitored_stream(
     page.click("nav >> text=Monitored")
     row = page.locator(f"tr[data-message='{message.pk}']")
     assert "Warum ist die Anmeldung" in row.inner_text()
+    # The stream is read, not scanned: each mention's text shows whole, not cut to one line.
+    clipped = page.eval_on_selector_all(
+        "tr[data-message] .mention-text",
+        "ps => ps.filter(p => p.scrollWidth > p.clientWidth + 1)"
+        ".length + ps.filter(p => p.parentElement.scrollWidth > p.parentElement.clientWidth + 1)"
+        ".length",
+    )
+    assert clipped == 0
     assert page.locator("tr[data-message]").count() == 2
     row.get_by_role("button", name="Make a ticket").click()
     page.wait_for_url(f"{live_server.url}/tickets/*/")
