@@ -124,6 +124,8 @@ def test_a_german_manager_reads_the_figures_in_german_words_and_numbers(
     assert p90 is not None
     assert p90.groups() == ("90. Perzentil (Geschäfts-h)", "29,4 h")
     assert "129,2 h" in page and "129.2 h" not in page
+    # Days by the reader's names for them.
+    assert ">Mo 23 Nov<" in page and "Mon 23 Nov" not in page
 
 
 def test_compliance_by_week_splits_at_monday(week: dict[str, int], manager_client: Client) -> None:

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -168,3 +169,18 @@ def table_slugs() -> list[str]:
 
 def build(slug: str, context: Context) -> Table:
     return _REGISTRY[slug](context)
+
+
+def day_label(day: date) -> str:
+    """A day as a row or an axis names it, in the reader's words: "Fri 20 Nov", "ven. 20 nov."."""
+    return formats.date_format(day, "D j M")
+
+
+def week_label(monday: date) -> str:
+    """An ISO week and the day it starts: "2026-W48 (23 Nov)"."""
+    return f"{monday:%G-W%V} ({formats.date_format(monday, 'j M')})"
+
+
+def moment_label(moment: datetime) -> str:
+    """A moment in the desk's time zone: "20 Nov 14:05"."""
+    return formats.date_format(timezone.localtime(moment), "j M H:i")

@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from desk.dashboards.metrics import COUNTER_LABELS
 from desk.dashboards.selectors import counters
 from desk.dashboards.selectors.counters import Counts
-from desk.dashboards.tables.base import Column, Context, Row, Table, register
+from desk.dashboards.tables.base import (
+    Column,
+    Context,
+    Row,
+    Table,
+    day_label,
+    register,
+    week_label,
+)
 
 COMPLIANCE_COLUMNS = (
     Column("sla", _("With SLA"), "sla"),
@@ -169,7 +177,7 @@ def by_week(context: Context) -> Table:
         _("First-response compliance by week"),
         _("Week of"),
         counters.fold_weeks(context.by_day),
-        lambda monday: f"{monday:%G-W%V} ({monday:%d %b})",
+        week_label,
         lambda monday: {"first": monday, "last": monday + timedelta(days=6)},
     )
 
@@ -200,7 +208,7 @@ def breaches_by_day(context: Context) -> Table:
         rows=[
             Row(
                 day.isoformat(),
-                f"{day:%a %d %b}",
+                day_label(day),
                 {"breached": c["breached"], "any_breached": c["any_breached"], "sla": c["sla"]},
                 {"first": day, "last": day},
             )

@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from desk.dashboards import integrations
 from desk.dashboards.selectors.volume import fold, mentions_by, mentions_by_day_and_channel
-from desk.dashboards.tables.base import Column, Context, Row, Table, register
+from desk.dashboards.tables.base import (
+    Column,
+    Context,
+    Row,
+    Table,
+    day_label,
+    moment_label,
+    register,
+)
 
 MENTIONS_NOTE = _("Mentions are inbound messages; queue and agent filters do not apply to them.")
 
@@ -33,7 +41,7 @@ def mentions_by_day(context: Context) -> Table:
         counts = per_day.get(day, {})
         cells: dict[str, int] = {f"channel_{pk}": counts.get(pk, 0) for pk in channel_ids}
         cells["total"] = sum(counts.values())
-        rows.append(Row(day.isoformat(), f"{day:%a %d %b}", cells, {"first": day, "last": day}))
+        rows.append(Row(day.isoformat(), day_label(day), cells, {"first": day, "last": day}))
     markers = [
         (timezone.localtime(marker.opened_at).date().isoformat(), marker.label)
         for marker in integrations.incident_markers(context.filters)
@@ -129,7 +137,7 @@ def mood_by_day(context: Context) -> Table:
         rows=[
             Row(
                 day.isoformat(),
-                f"{day:%a %d %b}",
+                day_label(day),
                 {column.key: counts[column.key] for column in columns},
                 {"first": day, "last": day},
             )
@@ -150,7 +158,7 @@ def tracked_terms(context: Context) -> Table:
     if series:
         for day in _days(context):
             cells = {f"term_{n}": s.per_day.get(day, 0) for n, s in enumerate(series)}
-            rows.append(Row(day.isoformat(), f"{day:%a %d %b}", cells, {"first": day, "last": day}))
+            rows.append(Row(day.isoformat(), day_label(day), cells, {"first": day, "last": day}))
     return Table(
         slug="tracked_terms",
         title=_("Tracked hashtags over time"),
@@ -172,7 +180,7 @@ def incidents(context: Context) -> Table:
         rows=[
             Row(
                 marker.opened_at.isoformat(),
-                f"{marker.opened_at:%d %b %H:%M}",
+                moment_label(marker.opened_at),
                 {"label": marker.label, "closed_at": marker.closed_at},
                 {
                     "first": timezone.localdate(marker.opened_at),
