@@ -1,5 +1,6 @@
 """Translated names for values the spine stores in English (statuses, priorities, ...)."""
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -23,13 +24,8 @@ DELIVERY_LABELS = {
     "sent": _("Sent"),
     "failed": _("Failed"),
 }
-LANGUAGE_NAMES = {
-    "en": "English",
-    "de": "Deutsch",
-    "fr": "Français",
-    "pl": "Polski",
-    "sv": "Svenska",
-}
+# Each desk language by its own name (settings.LANGUAGES): a reader looks for theirs.
+LANGUAGE_NAMES = dict(settings.LANGUAGES)
 EVENT_LABELS = {
     "created": _("created"),
     "status": _("status"),

@@ -7,18 +7,13 @@ They live in the translation catalogs like every other word of the desk, under t
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import pgettext
 
-LANGUAGES = ("en", "de", "fr", "pl", "sv")
-# Each language by its own name: a person looks for theirs in the list.
-LANGUAGE_NAMES = {
-    "en": "English",
-    "de": "Deutsch",
-    "fr": "Français",
-    "pl": "Polski",
-    "sv": "Svenska",
-}
+# The desk's languages, each by its own name (settings.LANGUAGES): a person looks for theirs.
+LANGUAGE_NAMES = dict(settings.LANGUAGES)
+LANGUAGES = tuple(LANGUAGE_NAMES)
 
 
 def form_words(language: str) -> dict[str, str]:

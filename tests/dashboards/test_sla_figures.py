@@ -126,6 +126,8 @@ def test_a_german_manager_reads_the_figures_in_german_words_and_numbers(
     assert "129,2 h" in page and "129.2 h" not in page
     # Days by the reader's names for them.
     assert ">Mo 23 Nov<" in page and "Mon 23 Nov" not in page
+    # Languages by their names.
+    assert '<tr data-key="en"><th scope="row">English</th>' in page
 
 
 def test_compliance_by_week_splits_at_monday(week: dict[str, int], manager_client: Client) -> None:

@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -184,3 +185,10 @@ def week_label(monday: date) -> str:
 def moment_label(moment: datetime) -> str:
     """A moment in the desk's time zone: "20 Nov 14:05"."""
     return formats.date_format(timezone.localtime(moment), "j M H:i")
+
+
+def language_label(code: str) -> str | Promise:
+    """A language as a row names it: a desk language by its own name, another by its code."""
+    if not code:
+        return _("unknown")
+    return dict(settings.LANGUAGES).get(code, code)

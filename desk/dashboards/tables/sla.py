@@ -18,6 +18,7 @@ from desk.dashboards.tables.base import (
     Row,
     Table,
     day_label,
+    language_label,
     register,
     week_label,
 )
@@ -189,7 +190,7 @@ def by_language(context: Context) -> Table:
         _("First-response compliance by language"),
         _("Language"),
         counters.grouped(context.filters, "language"),
-        lambda code: code or "unknown",
+        language_label,
         lambda code: {"language": code},
     )
 

@@ -16,6 +16,7 @@ from desk.dashboards.tables.base import (
     Row,
     Table,
     day_label,
+    language_label,
     moment_label,
     register,
 )
@@ -113,7 +114,7 @@ def mentions_by_language(context: Context) -> Table:
         key_label=_("Language"),
         columns=(Column("mentions", _("Mentions"), "mentions"),),
         rows=[
-            Row(code or "none", code or "unknown", {"mentions": count}, {"language": code})
+            Row(code or "none", language_label(code), {"mentions": count}, {"language": code})
             for code, count in sorted(fold(context.mentions, 2).items())
         ],
         chart="bar",
