@@ -27,9 +27,9 @@ def text_of(value: Any, unit: str = "") -> str:
     if value is None:
         return "–"
     if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
     if isinstance(value, date):
-        return value.isoformat()
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, float):
         return _in_reader_digits(f"{value:,.1f}") + (" " + unit if unit == "h" else unit)
     if isinstance(value, int):

@@ -1,10 +1,12 @@
 """Only managers see the dashboards; REST clients never; bad filters get a clear 400."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from django.test import Client
 
+from desk.classification.models import Incident
 from tests.dashboards.helpers import metrics
 
 PAGES = (
@@ -98,3 +100,21 @@ def test_the_summary_of_an_empty_desk_has_no_percentages(manager_client: Client)
 
     assert found["tickets"]["value"] == 0
     assert found["compliance"]["value"] is None
+
+
+def test_a_crisis_incident_is_listed_at_the_desk_s_time_in_the_reader_s_format(
+    manager_client: Client,
+) -> None:
+    Incident.objects.create(
+        scope="term:#launch",
+        scope_label="#launch",
+        opened_at=datetime(2026, 11, 20, 13, 5, tzinfo=UTC),  # 14:05 in Berlin
+        closed_at=datetime(2026, 11, 20, 15, 0, tzinfo=UTC),
+        status="closed",
+    )
+
+    page = manager_client.get(
+        "/dashboards/", {"from": "2026-11-16", "to": "2026-11-22"}, HTTP_ACCEPT_LANGUAGE="de"
+    ).content.decode()
+
+    assert '<th scope="row">20 Nov 14:05</th><td>#launch</td><td>20.11.2026 16:00</td>' in page
