@@ -236,9 +236,10 @@ def test_a_right_to_left_override_in_an_authors_name_does_not_flip_the_time_afte
 
     page = open_page("max")
     page.goto(f"{live_server.url}/desk/ambassadors/")
-    line = page.locator("li", has_text=stamp)
+    shown = "03/02/2026"  # the decision date in the reader's (English) format
+    line = page.locator("li", has_text=shown)
     name_start, _ = line.evaluate(f"(element) => ({DRAWN_AT})([element, 'Mallory'])")
-    stamp_start, stamp_end = line.evaluate(f"(element) => ({DRAWN_AT})([element, '{stamp}'])")
+    stamp_start, stamp_end = line.evaluate(f"(element) => ({DRAWN_AT})([element, '{shown}'])")
 
     # Name, then the date, each read left to right: the override did not reach the date.
     assert name_start < stamp_start < stamp_end
