@@ -10,6 +10,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from tests.migration_helpers import migrate_to_newest
+
 BEFORE = ("classification", "0006_training_example_review")
 AFTER = ("classification", "0007_incident_reason_in_the_readers_language")
 
@@ -55,5 +57,4 @@ def test_old_incidents_keep_their_figures_and_channel_names() -> None:
         assert (kept.window_minutes, kept.baseline_days, kept.threshold) == (60, 28, 0.0)
         assert kept.scope_label == "#outage"
     finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_to_newest()

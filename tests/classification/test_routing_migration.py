@@ -6,23 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.migration_helpers import migrate_to_newest, migrated_to
 
 BEFORE = [("classification", "0007_incident_reason_in_the_readers_language")]
 BEFORE_TICKETS = ("tickets", "0008_follow_up_clock")
 AFTER = [("tickets", "0009_ticket_routing_reason_in_its_decision")]
-
-
-def migrated_to(targets: list[tuple[str, str]]) -> Any:
-    """The models as they stand with `targets` applied and every other app at its newest."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    moved = {app for app, _ in targets}
-    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in moved]
-    return executor.loader.project_state([*others, *targets]).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -62,5 +52,4 @@ def test_a_ticket_s_reason_moves_into_its_decision() -> None:
         )
         assert not new.filter(ticket_id=plain.pk).exists()
     finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_to_newest()

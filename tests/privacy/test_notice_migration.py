@@ -4,25 +4,14 @@ company wrote itself is left alone."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.migration_helpers import migrate_to_newest, migrated_to
 
 BEFORE = [("privacy", "0004_notice_in_transit")]
 AFTER = [("privacy", "0005_default_notices_localized_legal_basis")]
 ENGLISH = "GDPR art. 6(1)(f): legitimate interest in answering your inquiry"
-
-
-def migrated_to(targets: list[tuple[str, str]]) -> Any:
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    moved = {app for app, _ in targets}
-    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in moved]
-    return executor.loader.project_state([*others, *targets]).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -59,5 +48,4 @@ def test_the_default_legal_basis_is_worded_in_each_notice_s_language() -> None:
         assert new.get(language="sv").legal_basis == "Vårt eget underlag"
         assert new.get(language="en").legal_basis == ENGLISH
     finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_to_newest()
