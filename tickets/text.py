@@ -74,8 +74,9 @@ def as_recorded(text: str | Promise) -> str:
 
 
 # Our messages that carry values ("... confidential term: %(terms)s."), declared where they
-# are written: a record keeps one in English with its values in place, and `reworded` finds
-# the message and its values again to word them in the reader's language.
+# are written, in a module its app imports at start-up (AppConfig.ready): a record keeps one in
+# English with its values in place, and `reworded` finds the message and its values again to
+# word them in the reader's language.
 _WITH_VALUES: dict[str, re.Pattern[str]] = {}
 _ESCAPED_PLACEHOLDER = re.compile(r"%\\\((\w+)\\\)s")
 

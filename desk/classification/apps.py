@@ -9,7 +9,11 @@ class ClassificationConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: the models are ready only now.
-        from desk.classification import privacy
+        # Declares an ambassador suggestion's reason (tickets.text.with_values) when imported.
+        from desk.classification import (
+            ambassadors,  # noqa: F401
+            privacy,
+        )
         from desk.privacy.services.redaction import register_step
 
         for step in (

@@ -89,6 +89,7 @@ def _page(
     request: HttpRequest,
     adapter: WebFormAdapter,
     language: str,
+    words: dict[str, str],
     *,
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
@@ -99,7 +100,7 @@ def _page(
         request,
         "webform/form.html",
         {
-            "words": form_words(language),
+            "words": words,
             "language": language,
             "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
             "notice": notice,
@@ -158,9 +159,11 @@ def webform(request: HttpRequest, token: str) -> HttpResponse:
     language = _language(request)
     words = form_words(language)
     if request.method == "GET":
-        return _page(request, adapter, language)
+        return _page(request, adapter, language, words)
     if _over_rate_limit(request, channel):
-        return _page(request, adapter, language, errors={"form": words["rate_limited"]}, status=429)
+        return _page(
+            request, adapter, language, words, errors={"form": words["rate_limited"]}, status=429
+        )
     values, errors = _validate(request.POST, words)
     try:
         signed = signing.loads(
@@ -171,16 +174,16 @@ def webform(request: HttpRequest, token: str) -> HttpResponse:
     if signed is None or signed.get("c") != channel.pk:
         errors["form"] = words["expired"]
     if errors:
-        return _page(request, adapter, language, values=values, errors=errors, status=400)
+        return _page(request, adapter, language, words, values=values, errors=errors, status=400)
     if request.POST.get(HONEYPOT) or time.time() - signed["t"] < settings.WEBFORM_MIN_SECONDS:
         # A bot: thank it like a person, store nothing, count it.
         Channel.objects.filter(pk=channel.pk).update(
             rejected_deliveries=F("rejected_deliveries") + 1
         )
         log.info("web form %s: submission refused as spam", channel.pk)
-        return _thanks(request, adapter, language)
+        return _thanks(request, adapter, language, words)
     _store(channel, signed, values, language)
-    return _thanks(request, adapter, language)
+    return _thanks(request, adapter, language, words)
 
 
 def _store(channel: Channel, signed: dict[str, Any], values: dict[str, str], language: str) -> None:
@@ -216,12 +219,14 @@ def _enqueue_confirmation(task: Any, event_id: int) -> None:
         log.warning("could not enqueue the confirmation for event %s", event_id, exc_info=True)
 
 
-def _thanks(request: HttpRequest, adapter: WebFormAdapter, language: str) -> HttpResponse:
+def _thanks(
+    request: HttpRequest, adapter: WebFormAdapter, language: str, words: dict[str, str]
+) -> HttpResponse:
     response = render(
         request,
         "webform/thanks.html",
         {
-            "words": form_words(language),
+            "words": words,
             "language": language,
             "site_name": adapter.config["site_name"],
         },

@@ -15,7 +15,6 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from desk.outbound import gate  # noqa: F401  # declares the gate's reasons that carry values
 from desk.triage import labels
 from tickets.text import reworded
 

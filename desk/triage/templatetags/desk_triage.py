@@ -6,7 +6,6 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from desk.classification import ambassadors  # noqa: F401  # declares a badge's reason
 from desk.sla.selectors import SlaState, SlaStatus, sla_status
 from desk.triage import labels
 from tickets.text import reworded
