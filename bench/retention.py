@@ -30,9 +30,9 @@ INSERT INTO tickets_contact (id, display_name, primary_email, created_at)
 SELECT g, 'Person ' || g, 'person' || g || '@example.org', now() - interval '500 days'
 FROM generate_series(1, %(contacts)s) g;
 INSERT INTO tickets_identity (id, contact_id, kind, external_id, handle, display_name,
-    profile_url, email, first_seen_at, last_seen_at)
+    profile_url, email)
 SELECT g, g, 'webhook', 'user-' || g, '@person' || g, 'Person ' || g,
-    'https://social.example/person' || g, 'person' || g || '@example.org', now(), now()
+    'https://social.example/person' || g, 'person' || g || '@example.org'
 FROM generate_series(1, %(contacts)s) g;
 -- Two conversations per person, one of each pair often expired and the other not.
 INSERT INTO tickets_conversation (id, channel_id, contact_id, root_platform_id, subject,

@@ -40,11 +40,9 @@ WITH found AS (
     RETURNING id
 ), new_identity AS (
     INSERT INTO tickets_identity
-        (contact_id, kind, external_id, handle, display_name, profile_url, email,
-         first_seen_at, last_seen_at)
+        (contact_id, kind, external_id, handle, display_name, profile_url, email)
     SELECT COALESCE((SELECT contact_id FROM same_email), (SELECT id FROM new_contact)),
-           %(kind)s, %(external_id)s, %(handle)s, %(display_name)s, %(profile_url)s, %(email)s,
-           %(now)s, %(now)s
+           %(kind)s, %(external_id)s, %(handle)s, %(display_name)s, %(profile_url)s, %(email)s
     WHERE NOT EXISTS (SELECT 1 FROM found)
     ON CONFLICT (kind, external_id) DO NOTHING
     RETURNING {_RETURNED}
@@ -57,8 +55,8 @@ FROM (SELECT 1) AS one LEFT JOIN identity ON true
 """  # noqa: S608  # nosec B608
 
 
-# Declared rather than deduced when prepared: kind, email and now each appear in several
-# places (comparisons, INSERT ... SELECT), and must have one type in all of them.
+# Declared rather than deduced when prepared: kind and email each appear in several places
+# (comparisons, INSERT ... SELECT), and must have one type in all of them.
 _PARAM_TYPES = {
     "kind": "text",
     "external_id": "text",
@@ -106,7 +104,7 @@ def _bring_up_to_date(identity: Identity, author: Author, email: str) -> set[str
 
 def _save(identity: Identity, changed: set[str]) -> None:
     if changed:
-        identity.save(update_fields=[*sorted(changed), "last_seen_at"])
+        identity.save(update_fields=sorted(changed))
 
 
 def _find_or_create(kind: str, email: str, author: Author) -> tuple[Identity, bool] | None:
@@ -185,10 +183,9 @@ WITH input AS (
     RETURNING id
 ), new_identity AS (
     INSERT INTO tickets_identity
-        (contact_id, kind, external_id, handle, display_name, profile_url, email,
-         first_seen_at, last_seen_at)
+        (contact_id, kind, external_id, handle, display_name, profile_url, email)
     SELECT COALESCE(s.contact_id, n.id), m.kind, m.external_id, m.handle, m.display_name,
-           m.profile_url, m.email, %(now)s, %(now)s
+           m.profile_url, m.email
     FROM missing m LEFT JOIN same_email s USING (ord) LEFT JOIN needs_contact n USING (ord)
     ORDER BY m.ord
     ON CONFLICT (kind, external_id) DO NOTHING

@@ -72,6 +72,13 @@ def test_an_export_contains_every_message_and_identity_of_the_person_and_nothing
         Identity.objects.filter(contact=ann_and_bo["contact"]).values_list("external_id", flat=True)
     )
     assert len(export["identities"]) == 2
+    # When an account was seen is what its posts say: the one webhook post's own time.
+    on_webhook = next(i for i in export["identities"] if i["account_id"] == "ann-1")
+    assert (
+        on_webhook["first_seen_at"]
+        == on_webhook["last_seen_at"]
+        == (ann_and_bo["ann"][0].created_at.isoformat())
+    )
     assert export["contacts"][0]["primary_email"] == ANN_EMAIL
     assert export["conversations"][0]["retention_notice"]["language"] == "en"
     assert export["conversations"][0]["tickets"][0]["internal_notes"][0]["text"] == (

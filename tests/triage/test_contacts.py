@@ -176,3 +176,18 @@ def test_contacts_are_found_by_name_handle_or_address(
     found = client.get("/contacts/", {"q": "dana"}).context["contacts"]
 
     assert [c.pk for c in found] == [ticket.contact_id]
+
+
+def test_an_account_is_seen_from_its_first_post_to_its_latest(
+    staff: StaffFactory, mention: MentionFactory
+) -> None:
+    """The dates are the posts' own: a mention fetched days later (a poll catching up, a
+    platform's retry) does not make someone new, and a returning writer is seen again."""
+    _user, client = staff("agent")
+    first = mention("Where is my parcel?", author_id="ann", created_at="2026-03-02T10:00:00+00:00")
+    mention("Still no parcel", author_id="ann", created_at="2026-03-09T10:00:00+00:00")
+
+    page = html.unescape(client.get(f"/contacts/{first.contact_id}/").content.decode())
+
+    assert "first seen 03/02/2026" in page
+    assert "seen 03/02/2026 – 03/09/2026" in page

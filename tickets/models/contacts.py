@@ -1,4 +1,9 @@
+from __future__ import annotations
+
+from datetime import datetime
+
 from django.db import models
+from django.db.models import OuterRef, Subquery
 
 
 class Contact(models.Model):
@@ -12,6 +17,23 @@ class Contact(models.Model):
         return self.display_name or self.primary_email or f"Contact {self.pk}"
 
 
+class IdentityQuerySet(models.QuerySet["Identity"]):
+    def with_seen(self) -> IdentityQuerySet:
+        """Each account with `first_seen_at` and `last_seen_at`: the times of its first and
+        latest post that we keep (None when we keep none). The posts are the record: a
+        mention fetched days after it was written, or a returning writer, moves nothing else."""
+        # Imported here: conversations' models refer to these, and the package loads this first.
+        from tickets.models.conversations import Message
+
+        posts = Message.objects.filter(
+            author_identity=OuterRef("pk"), direction=Message.Direction.INBOUND
+        ).values("created_at")
+        return self.annotate(
+            first_seen_at=Subquery(posts.order_by("created_at")[:1]),
+            last_seen_at=Subquery(posts.order_by("-created_at")[:1]),
+        )
+
+
 class Identity(models.Model):
     """One account on one platform. The same X account seen by two X channels is one identity."""
 
@@ -22,8 +44,12 @@ class Identity(models.Model):
     display_name = models.CharField(max_length=255, blank=True)
     profile_url = models.URLField(max_length=500, blank=True)
     email = models.EmailField(blank=True, db_index=True)
-    first_seen_at = models.DateTimeField(auto_now_add=True)
-    last_seen_at = models.DateTimeField(auto_now=True)
+
+    objects = IdentityQuerySet.as_manager()
+
+    # Present on accounts read through IdentityQuerySet.with_seen() only; not columns.
+    first_seen_at: datetime | None
+    last_seen_at: datetime | None
 
     class Meta:
         verbose_name_plural = "identities"

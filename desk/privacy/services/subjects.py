@@ -249,10 +249,12 @@ def export_subject(*, subject: Subject) -> dict[str, Any]:
                 "display_name": identity.display_name,
                 "profile_url": identity.profile_url,
                 "email": identity.email,
-                "first_seen_at": identity.first_seen_at.isoformat(),
-                "last_seen_at": identity.last_seen_at.isoformat(),
+                "first_seen_at": _iso(identity.first_seen_at),
+                "last_seen_at": _iso(identity.last_seen_at),
             }
-            for identity in Identity.objects.filter(pk__in=subject.identity_ids).order_by("pk")
+            for identity in Identity.objects.with_seen()
+            .filter(pk__in=subject.identity_ids)
+            .order_by("pk")
         ],
         "conversations": conversations,
         "messages_in_other_threads": elsewhere,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -75,6 +76,13 @@ class Profile:
     merges: list[ContactMerge]
     duplicates: list[Duplicate] = field(default_factory=list)
 
+    @property
+    def first_seen(self) -> datetime:
+        """When the person first wrote, by their earliest post we keep; the record's creation
+        when we keep none."""
+        seen = [i.first_seen_at for i in self.identities if i.first_seen_at is not None]
+        return min(seen, default=self.contact.created_at)
+
 
 def profile(contact: Contact, *, queue_ids: list[int]) -> Profile:
     tickets = Ticket.objects.filter(contact=contact, queue_id__in=queue_ids)
@@ -95,7 +103,7 @@ def profile(contact: Contact, *, queue_ids: list[int]) -> Profile:
         by_month[row["month"]][row["sentiment"]] = row["n"]
     return Profile(
         contact=contact,
-        identities=list(contact.identities.order_by("kind", "handle")),
+        identities=list(contact.identities.with_seen().order_by("kind", "handle")),
         conversations=conversations,
         notices={
             n.conversation_id: n
