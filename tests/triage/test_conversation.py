@@ -123,3 +123,40 @@ def test_the_audit_trail_is_worded_in_the_reader_s_language(
     assert "Priorität Normal → Hoch" in trail
     assert f"in Warteschlange verschoben {ticket.queue.name} → {sales.name}" in trail
     assert "Status Neu → Netiquette-Verstoß · Netiquette-Verstoß: keine Antwort" in trail
+
+
+def test_the_facts_tell_when_the_first_response_was_given_once_it_was(
+    staff: StaffFactory, mention: MentionFactory
+) -> None:
+    with time_machine.travel(berlin(2026, 11, 23, 10), tick=False):  # a Monday
+        ticket = mention("Where is my parcel?")
+    _user, client = staff("spokesperson")
+
+    with time_machine.travel(berlin(2026, 11, 23, 11), tick=False):
+        waiting = client.get(f"/tickets/{ticket.pk}/").content.decode()
+        client.post(f"/tickets/{ticket.pk}/reply/", {"text": "On its way.", "voice": "company"})
+        answered = client.get(f"/tickets/{ticket.pk}/").content.decode()
+
+    assert "<dt>First response due</dt><dd><time" in waiting
+    # Once answered, a due time would read as a debt still open.
+    assert "First response due" not in answered
+    given = r"<dt>First response</dt><dd>given <time[^>]*>11/23/2026 11 a\.m\.</time>"
+    assert re.search(given, answered)
+
+
+def test_a_first_response_given_after_its_due_time_is_shown_late(
+    staff: StaffFactory, mention: MentionFactory
+) -> None:
+    with time_machine.travel(berlin(2026, 11, 23, 10), tick=False):  # due Thursday 10:00
+        ticket = mention("Where is my parcel?")
+    _user, client = staff("spokesperson")
+
+    with time_machine.travel(berlin(2026, 11, 27, 10), tick=False):  # Friday
+        client.post(f"/tickets/{ticket.pk}/reply/", {"text": "On its way.", "voice": "company"})
+        page = client.get(f"/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+
+    assert re.search(
+        r"<dt>Erste Antwort</dt><dd>gegeben <time[^>]*>27\.11\.2026 10:00</time> · "
+        r'<span class="sla-breached">verspätet</span>',
+        page,
+    )
