@@ -1,4 +1,4 @@
-"""The management pages' tables as a browser lays them out: nothing cut off."""
+"""Pages as a browser lays them out: nothing cut off, nothing squeezed apart."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from desk.triage.models import UserPreference
+from tests.triage.conftest import MentionFactory
 from tests.triage.test_browser import browser, make_user, open_page, reference_data
 
 __all__ = ["browser", "open_page", "reference_data"]
@@ -28,3 +30,25 @@ def test_a_manager_reads_every_cell_of_the_management_tables_whole(
     cells = page.eval_on_selector_all("main table td", CLIPPED_CELLS)
     assert page.locator("main table td").count() > 0
     assert cells == []
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr", "pl", "sv"])
+def test_the_ticket_facts_keep_each_time_on_one_line_on_a_laptop(
+    open_page: Any, mention: MentionFactory, live_server: Any, language: str
+) -> None:
+    """The facts sit in a narrow side column; the longest label ("Première réponse attendue")
+    once took most of it, and the SLA's due time broke inside its date ("09/12/202" / "6")."""
+    kim = make_user("kim", "agent")
+    UserPreference.objects.create(user=kim, language=language, time_zone="Europe/Berlin")
+    ticket = mention("Where is my parcel?")
+    page = open_page("kim")
+    page.set_viewport_size({"width": 1366, "height": 768})
+
+    page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
+
+    times = page.eval_on_selector_all(
+        "dl.facts time", "times => times.map(t => [t.innerText, t.getClientRects().length])"
+    )
+    assert len(times) >= 2  # the first response's due time and the SLA's
+    assert [text for text, lines in times if lines != 1] == []
+    assert page.eval_on_selector_all("dl.facts dd", CLIPPED_CELLS) == []
