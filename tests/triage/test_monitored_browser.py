@@ -61,3 +61,21 @@ def test_an_agent_makes_a_ticket_of_a_feed_comment_from_the_monitored_stream(
     assert TicketEvent.objects.get(ticket=ticket, kind="created").actor == agent
     page.goto(f"{live_server.url}/monitored/?state=open")
     assert page.locator("tr[data-message]").count() == 1
+
+
+def test_the_monitored_filters_lie_side_by_side_like_the_inbox_s(
+    open_page: Any,  # noqa: F811 - the imported fixture
+    live_server: Any,
+) -> None:
+    make_user("browser-agent", "agent")
+    page = open_page("browser-agent")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{live_server.url}/monitored/")
+
+    page.get_by_text("Filters", exact=True).click()
+
+    tops = page.eval_on_selector_all(
+        "form.filters .filter-grid .field", "fields => fields.map(f => f.offsetTop)"
+    )
+    assert len(tops) == 4  # channel, kind, language, ticket
+    assert tops.count(tops[0]) == len(tops)  # one row, not a column of boxes
