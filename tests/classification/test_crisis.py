@@ -313,3 +313,24 @@ def test_the_incident_page_isolates_each_author_and_mention(
     )
     assert f"<bdi>{COMPLAINTS[0]} \u202etxt.exe</bdi>" in page
     assert "Eve\u202e" not in page
+
+
+def test_a_manager_closes_an_incident_and_the_page_says_who_and_when(
+    deliver: Deliver, staff_client: Client, manager_client: Client
+) -> None:
+    for n, text in enumerate(COMPLAINTS):
+        deliver(text, author_id=f"angry-{n}")
+    incident = Incident.objects.get()
+    page = f"/desk/incidents/{incident.pk}/"
+    # The button only for those who may press it: an agent's press was refused with a 403.
+    assert "Close incident" not in staff_client.get(page).content.decode()
+    assert "Close incident" in manager_client.get(page).content.decode()
+
+    closed = manager_client.post(f"{page}close/", follow=True).content.decode()
+
+    incident.refresh_from_db()
+    assert incident.status == Incident.Status.CLOSED
+    when = timezone.localtime(incident.closed_at).strftime("%m/%d/%Y")
+    assert re.search(rf"closed {re.escape(when)} [^<]* by manager", closed)
+    assert "Close incident" not in closed and "Incident closed." in closed
+    assert "crisis-banner" not in staff_client.get("/").content.decode()

@@ -9,7 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from desk.access import is_communications, manager_required, staff_required, visible_tickets
+from desk.access import (
+    is_communications,
+    is_manager,
+    manager_required,
+    staff_required,
+    visible_tickets,
+)
 from desk.classification.crisis import StatementError, close_incident, pin_statement
 from desk.classification.incidents import incident_mentions, median_response_minutes
 from desk.classification.models import Incident
@@ -24,7 +30,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = get_object_or_404(Incident, pk=pk)
+    incident = get_object_or_404(Incident.objects.select_related("closed_by"), pk=pk)
     groups = incident_mentions(incident)
     tickets = {row.ticket_id for group in groups for row in group.rows if row.ticket_id}
     return render(
@@ -41,6 +47,8 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "mention_total": sum(len(g.rows) for g in groups),
             "median_minutes": median_response_minutes(groups),
             "can_pin": is_communications(request.user),
+            # As incident_close decides: others would only meet its refusal.
+            "can_close": is_manager(request.user),
         },
     )
 
@@ -70,4 +78,5 @@ def incident_statement(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def incident_close(request: HttpRequest, pk: int) -> HttpResponse:
     close_incident(incident=get_object_or_404(Incident, pk=pk), actor=request.user)
+    flash.success(request, _("Incident closed."))
     return redirect("classification:incident", pk=pk)
