@@ -1,9 +1,10 @@
-"""No page offers its reader a button that would refuse them.
+"""No page offers its reader a button or a link that would refuse them.
 
-Every form that posts, and every htmx post, on the pages each role reads leads to a view that
-the role may use by the rules of tests/test_authorization_matrix. A close button shown to an
-agent on an incident answered 403 when pressed; this finds the next one. The pages and their
-rows are the bounded-list test's (one row of each kind), read by each staff role in turn.
+Every form that posts, every htmx post and every link to a desk page, on the pages each role
+reads, leads to a view that the role may use by the rules of tests/test_authorization_matrix.
+A close button shown to an agent on an incident answered 403 when pressed, and so did the
+privacy pages' links to the managers' pages; this finds the next one. The pages and their rows
+are the bounded-list test's (one row of each kind), read by each staff role in turn.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ __all__ = ["scene"]
 FORM = re.compile(r"<form\b([^>]*)>", re.IGNORECASE)
 HTMX_POST = re.compile(r"""\bhx-post=["']([^"']*)["']""", re.IGNORECASE)
 ATTRIBUTE = re.compile(r"""\b(method|action)=["']([^"']*)["']""", re.IGNORECASE)
+# Links within the site; the admin site keeps its own permissions.
+LINK = re.compile(r"""<a\b[^>]*\bhref=["'](/(?!admin/)[^"']*)["']""", re.IGNORECASE)
 
 
 def posted_to(page: str, body: str) -> set[str]:
@@ -37,8 +40,12 @@ def posted_to(page: str, body: str) -> set[str]:
     return {urlsplit(html.unescape(target)).path or page for target in targets}
 
 
+def linked(body: str) -> set[str]:
+    return {urlsplit(html.unescape(href)).path for href in LINK.findall(body)}
+
+
 @pytest.mark.parametrize("role", ["agent", "spokesperson", "manager"])
-def test_no_page_offers_a_form_its_reader_may_not_send(scene: Scene, role: str) -> None:
+def test_no_page_offers_a_form_or_link_its_reader_may_not_use(scene: Scene, role: str) -> None:
     paths = []
     for page in PAGES:
         if page.who != "api":
@@ -53,7 +60,8 @@ def test_no_page_offers_a_form_its_reader_may_not_send(scene: Scene, role: str) 
         if response.status_code != 200 or response.streaming:
             continue  # what a role may read at all is the authorization matrix's question
         read += 1
-        for target in posted_to(path, response.content.decode()):
+        body = response.content.decode()
+        for target in posted_to(path, body) | linked(body):
             try:
                 name = resolve(target).view_name
             except Resolver404:
