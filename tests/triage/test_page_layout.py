@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from desk.models import Notification
 from desk.triage.models import UserPreference
 from tests.triage.conftest import MentionFactory
 from tests.triage.test_browser import browser, make_user, open_page, reference_data
@@ -52,3 +53,27 @@ def test_the_ticket_facts_keep_each_time_on_one_line_on_a_laptop(
     assert len(times) >= 2  # the first response's due time and the SLA's
     assert [text for text, lines in times if lines != 1] == []
     assert page.eval_on_selector_all("dl.facts dd", CLIPPED_CELLS) == []
+
+
+def test_each_notification_is_one_row_with_its_button_beside_it(open_page: Any) -> None:
+    mia = make_user("mia", "manager")
+    for n in range(5):
+        Notification.objects.create(
+            user=mia,
+            kind="sla.breached",
+            title=f"SLA breached: #{n} First response",
+            body=f"Where is my parcel number {n}?\nDue 11/24/2026 5 p.m. CET.",
+            dedupe_key=f"layout-{n}",
+        )
+    page = open_page("mia")
+    page.set_viewport_size({"width": 1366, "height": 768})
+
+    page.goto(page.url + "notifications/")
+
+    entries = page.eval_on_selector_all(
+        "li.notification",
+        "items => items.map(li => { const what = li.querySelector('.what')"
+        ".getBoundingClientRect(), button = li.querySelector('form').getBoundingClientRect();"
+        " return [button.left >= what.right, button.top < what.bottom]; })",
+    )
+    assert entries == [[True, True]] * 5  # beside the text, not on a line of its own
