@@ -37,6 +37,14 @@ def test_dates_are_shown_in_the_users_time_zone(
     assert "2030-01-15T07:00:00-05:00" in client.get(f"/tickets/{ticket.pk}/").content.decode()
 
 
+def test_the_preferences_lead_to_the_notification_e_mails(staff: StaffFactory) -> None:
+    _user, client = staff()
+
+    page = client.get("/preferences/").content.decode()
+
+    assert '<a href="/notifications/preferences/">E-mail preferences</a>' in page
+
+
 def test_an_unknown_time_zone_is_refused(staff: StaffFactory) -> None:
     user, client = staff()
     response = client.post("/preferences/", {"language": "en", "time_zone": "Mars/Olympus"})
