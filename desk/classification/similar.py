@@ -15,6 +15,7 @@ from typing import Any
 from django.db import connection
 
 from desk.classification.models import ConversationDocument
+from desk.privacy.services.reply_notice import as_written
 from tickets.models import Message, Ticket
 
 MAX_DOCUMENT = 4000
@@ -286,18 +287,20 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 def _with_answers(scored: list[_Scored]) -> list[SimilarConversation]:
     ids = [pk for pk, _, _ in scored]
     questions: dict[int, str] = {}
-    answers: dict[int, str] = {}
-    holding: dict[int, str] = {}
-    for conversation_id, direction, text, is_holding in (
+    answers: dict[int, tuple[int, str]] = {}
+    holding: dict[int, tuple[int, str]] = {}
+    for message_id, conversation_id, direction, text, is_holding in (
         Message.objects.filter(conversation_id__in=ids)
         .order_by("created_at", "id")
-        .values_list("conversation_id", "direction", "text", "is_holding_reply")
+        .values_list("id", "conversation_id", "direction", "text", "is_holding_reply")
     ):
         if direction == Message.Direction.INBOUND:
             questions.setdefault(conversation_id, text)
         else:
             # A real answer is worth more to staff than "we are on it".
-            (holding if is_holding else answers).setdefault(conversation_id, text)
+            (holding if is_holding else answers).setdefault(conversation_id, (message_id, text))
+    shown = {pk: answers.get(pk) or holding[pk] for pk in ids if pk in answers or pk in holding}
+    written = as_written(dict(shown.values()))
     tickets = dict(
         Ticket.objects.filter(conversation_id__in=ids)
         .order_by("id")
@@ -312,7 +315,7 @@ def _with_answers(scored: list[_Scored]) -> list[SimilarConversation]:
             ticket_id=tickets.get(pk),
             subject=subjects.get(pk) or "",
             question=questions.get(pk, "")[:400],
-            answer=(answers.get(pk) or holding.get(pk, ""))[:600],
+            answer=written[shown[pk][0]][:600] if pk in shown else "",
             score=round(score, 3),
             match=match,
             closeness=closeness,

@@ -47,6 +47,27 @@ def test_the_ticket_page_shows_a_similar_question_answered_before(
     )
 
 
+def test_a_similar_answer_is_shown_as_staff_wrote_it_without_the_notice_it_carried(
+    deliver: Deliver, spokesperson_client: Client, settings: Any
+) -> None:
+    settings.PRIVACY_DEFAULT_NOTICE_METHOD = "first_reply"
+    answered = deliver("How do I export all my contacts as a CSV file?", author_id="a1")
+    assert answered is not None
+    spokesperson_client.post(
+        f"/tickets/{answered.pk}/reply/",
+        {"text": "Settings → Contacts → Export, pick CSV.", "voice": "company"},
+    )
+    sent = answered.conversation.messages.get(direction="out")
+    assert sent.text.startswith("Settings → Contacts → Export, pick CSV.\n\n")  # and the notice
+    new = deliver("Can I export contacts to CSV somehow?", author_id="a4")
+    assert new is not None
+
+    page = spokesperson_client.get(f"/tickets/{new.pk}/").content.decode()
+
+    answers = re.findall(r'<blockquote class="answer">(.*?)</blockquote>', page, re.DOTALL)
+    assert answers == ["Settings → Contacts → Export, pick CSV."]
+
+
 def test_an_agent_sees_only_answers_from_the_queues_they_work(
     deliver: Deliver, spokesperson_client: Client, django_user_model: Any
 ) -> None:

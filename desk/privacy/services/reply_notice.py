@@ -108,3 +108,26 @@ def on_reply_delivered(message_id: int) -> None:
         given_at=accepted_at(carried.message),
         message=carried.message,
     )
+
+
+def as_written(replies: dict[int, str]) -> dict[int, str]:
+    """Replies (message id: text) as staff wrote them: the notice that `notice_for_reply`
+    appended to a first reply is taken off again, found by the records of which message
+    carried which notice. Staff reading an earlier answer to reuse it want the answer."""
+    carried = [
+        record
+        for model in (ConversationNotice, NoticeInTransit)
+        for record in model.objects.filter(
+            message_id__in=replies, method__in=SENT_METHODS
+        ).select_related("notice")
+    ]
+    written = dict(replies)
+    for record in carried:
+        pk = record.message_id
+        if pk is None:
+            continue
+        for appended in (record.notice.text, link_line(record.notice)):
+            if replies[pk].endswith(f"\n\n{appended}"):
+                written[pk] = replies[pk].removesuffix(f"\n\n{appended}")
+                break
+    return written
