@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from desk.privacy.services.notices import record_notice
+from desk.privacy.services.reply_notice import notice_for_reply
 from desk.sla import clocks
 from tickets.models import Message, Ticket, TicketEvent
 
@@ -43,21 +45,44 @@ def answer_history(*, rng: random.Random, responder: Any, share: float = 0.8) ->
 
 
 def _answer(*, ticket: Ticket, responder: Any, at: datetime) -> None:
+    conversation = ticket.conversation
+    text = ANSWERS.get(ticket.language, ANSWERS["en"])
     with transaction.atomic():
-        Message.objects.create(
-            conversation=ticket.conversation,
-            channel=ticket.channel,
-            direction=Message.Direction.OUTBOUND,
-            platform_id=f"demo-reply-{ticket.pk}",
-            sent_by=responder,
-            text=ANSWERS.get(ticket.language, ANSWERS["en"]),
-            language=ticket.language,
-            voice=Message.Voice.COMPANY,
-            delivery_state=Message.Delivery.SENT,
-            created_at=at,
-        )
+        # As the reply service sends a first reply: with the retention notice where the
+        # channel gives it that way, recorded as given (the past answer was delivered).
+        carried = notice_for_reply(conversation=conversation, text=text, max_length=None)
+        sent_text = carried.reply_text if carried is not None else text
+        answer = _sent(ticket, responder, f"demo-reply-{ticket.pk}", at, sent_text)
+        if carried is not None:
+            carrier = (
+                _sent(ticket, responder, f"demo-notice-{ticket.pk}", at, carried.standalone_text)
+                if carried.standalone_text
+                else answer
+            )
+            record_notice(
+                conversation=conversation,
+                notice=carried.notice,
+                method=carried.method,
+                given_at=at,
+                message=carrier,
+            )
         clocks.record_response(ticket=ticket, at=at)
         TicketEvent.record(ticket, "reply", actor=responder, note=gettext_noop("demo history"))
         ticket.set_status(
             Ticket.Status.RESOLVED, actor=responder, note=gettext_noop("demo history")
         )
+
+
+def _sent(ticket: Ticket, responder: Any, platform_id: str, at: datetime, text: str) -> Message:
+    return Message.objects.create(
+        conversation=ticket.conversation,
+        channel=ticket.channel,
+        direction=Message.Direction.OUTBOUND,
+        platform_id=platform_id,
+        sent_by=responder,
+        text=text,
+        language=ticket.language,
+        voice=Message.Voice.COMPANY,
+        delivery_state=Message.Delivery.SENT,
+        created_at=at,
+    )

@@ -11,9 +11,10 @@ from django.db.models import Count
 
 from channels.models import Channel
 from desk.classification.models import ClassifierVersion
+from desk.privacy.models import ConversationNotice
 from desk.sla.models import SlaEvent
 from desk.sla.sweep import sweep
-from tickets.models import Contact, Message, Ticket
+from tickets.models import Contact, Conversation, Message, Ticket
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +74,25 @@ def test_a_classifier_is_trained_and_active_at_seed_time(demo: str) -> None:
 def test_answered_history_gives_similar_questions_material(demo: str) -> None:
     answered = Ticket.objects.filter(status="resolved", first_responded_at__isnull=False)
     assert answered.count() >= 10
+
+
+def test_the_answered_history_gave_each_conversation_its_notice(demo: str) -> None:
+    """The demo's past answers went out as the reply service sends a first reply: with the
+    retention notice, recorded as given. Without it every answered conversation was listed
+    as one that never got its notice."""
+    answered = Conversation.objects.filter(
+        messages__direction=Message.Direction.OUTBOUND, messages__sent_by__isnull=False
+    ).distinct()
+    notices = ConversationNotice.objects.filter(conversation__in=answered).select_related(
+        "notice", "message"
+    )
+
+    assert answered.count() >= 10
+    assert notices.count() == answered.count()
+    for given in notices:
+        assert given.message is not None and given.given_at == given.message.created_at
+        if given.method == "first_reply":
+            assert given.message.text.endswith(given.notice.text)
 
 
 def test_the_first_sla_sweep_after_the_seed_records_a_warning_and_a_breach(demo: str) -> None:
