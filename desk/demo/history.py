@@ -1,5 +1,6 @@
 """A plausible past for the demo: older mentions were answered and resolved, as in a desk
-that has been running for weeks, so the inbox and the dashboards show a working team."""
+that has been running for weeks, so the inbox and the dashboards show a working team; and
+one agent's draft waits for a spokesperson's approval."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from desk.outbound.models import ReplyApproval
+from desk.outbound.services import Draft, check_reply, request_approval
 from desk.privacy.services.notices import record_notice
 from desk.privacy.services.reply_notice import notice_for_reply
 from desk.sla import clocks
@@ -22,6 +25,13 @@ ANSWERS = {
     "fr": "Merci pour votre message, nous avons vérifié et vous avons envoyé les détails.",
     "pl": "Dziękujemy za wiadomość, sprawdziliśmy to i wysłaliśmy szczegóły.",
     "sv": "Tack för ditt meddelande, vi har tittat på det och skickat detaljerna.",
+}
+APOLOGIES = {
+    "en": "We are sorry about this. Our team is looking into it and will get back to you today.",
+    "de": "Das tut uns leid. Unser Team sieht sich das an und meldet sich heute bei Ihnen.",
+    "fr": "Nous en sommes désolés. Notre équipe s'en occupe et revient vers vous aujourd'hui.",
+    "pl": "Przepraszamy. Nasz zespół już się tym zajmuje i odezwie się dzisiaj.",
+    "sv": "Vi beklagar. Vårt team tittar på det och hör av sig i dag.",
 }
 # Older than this, a demo ticket has usually been answered.
 ANSWERED_AFTER = timedelta(days=2)
@@ -86,3 +96,28 @@ def _sent(ticket: Ticket, responder: Any, platform_id: str, at: datetime, text: 
         delivery_state=Message.Delivery.SENT,
         created_at=at,
     )
+
+
+def draft_for_approval(*, drafter: Any) -> ReplyApproval | None:
+    """The drafter's reply in the company's voice to the newest open public post in their
+    queues, as the composer submits it: the gate holds it for a spokesperson."""
+    candidates = Ticket.objects.filter(
+        status__in=(Ticket.Status.NEW, Ticket.Status.OPEN),
+        conversation__is_private=False,
+        queue__in=drafter.desk_queues.all(),
+    ).select_related("conversation", "channel")
+    for ticket in candidates.order_by("-created_at")[:20]:
+        draft = Draft(text=APOLOGIES.get(ticket.language, APOLOGIES["en"]))
+        check = check_reply(
+            ticket=ticket,
+            user=drafter,
+            draft=draft,
+            seen_message_id=None,
+            confirmed_collision=True,
+            confirmed_duplicate=True,
+        )
+        if check.approval_reason and not check.blocked:
+            return request_approval(
+                ticket=ticket, user=drafter, draft=draft, reason=check.approval_reason
+            )
+    return None

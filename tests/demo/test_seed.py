@@ -11,6 +11,7 @@ from django.db.models import Count
 
 from channels.models import Channel
 from desk.classification.models import ClassifierVersion
+from desk.outbound.models import ReplyApproval
 from desk.privacy.models import ConversationNotice
 from desk.sla.models import SlaEvent
 from desk.sla.sweep import sweep
@@ -93,6 +94,16 @@ def test_the_answered_history_gave_each_conversation_its_notice(demo: str) -> No
         assert given.message is not None and given.given_at == given.message.created_at
         if given.method == "first_reply":
             assert given.message.text.endswith(given.notice.text)
+
+
+def test_an_agent_s_draft_waits_for_a_spokesperson(demo: str) -> None:
+    """The spokesperson's first look at the demo shows the approval step at work, made the way
+    an agent makes it: a reply in the company's voice to a public post, held by the gate."""
+    [waiting] = ReplyApproval.objects.filter(state=ReplyApproval.State.PENDING)
+
+    assert waiting.drafted_by is not None and waiting.drafted_by.username == "demo-agent"
+    assert waiting.reason and not waiting.ticket.conversation.is_private
+    assert waiting.ticket.events.filter(kind="approval_requested").exists()
 
 
 def test_the_first_sla_sweep_after_the_seed_records_a_warning_and_a_breach(demo: str) -> None:

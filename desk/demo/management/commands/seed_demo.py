@@ -16,7 +16,7 @@ from desk.demo.channels import ensure_channels
 from desk.demo.data import MENTIONS
 from desk.demo.desk_content import seed_desk_content
 from desk.demo.feed import seed_feed_mentions
-from desk.demo.history import answer_history
+from desk.demo.history import answer_history, draft_for_approval
 from desk.demo.people import link_personas, moment_at_risk
 from desk.demo.personas import PERSONAS
 from desk.demo.publish import publish
@@ -89,6 +89,8 @@ class Command(BaseCommand):
         responder = User.objects.get(username="demo-spokesperson")
         answered = answer_history(rng=rng, responder=responder)
         self.stdout.write(f"Answered and resolved {answered} older mentions.")
+        if draft_for_approval(drafter=User.objects.get(username="demo-agent")) is not None:
+            self.stdout.write("An agent's draft waits for a spokesperson's approval.")
         # Two questions close to their promised answer time: the SLA sweep warns about them.
         for persona in (PERSONAS[0], PERSONAS[2]):
             self._publish(
