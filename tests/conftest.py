@@ -1,24 +1,20 @@
 import hashlib
 import hmac
-import http.client
 import json
 import os
 import socket
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from celery.result import allow_join_result
-from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client, TestCase
 
+from bench.common import gunicorn
 from channels.models import Channel
 from desk.config import celery_app
 from desk.models import ApiClient
@@ -184,30 +180,9 @@ def seeded(db: None) -> None:
 @contextmanager
 def gunicorn_serving(env: dict[str, str]) -> Iterator[int]:
     """The production server with one sync worker on a free port of 127.0.0.1, started with
-    `env` and answering /-/ping; yields the port, and stops the server after."""
+    `env` and answering /-/ping (the benchmarks' harness starts it); yields the port."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = int(probe.getsockname()[1])
-    application = django_settings.WSGI_APPLICATION.replace(".application", ":application")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", application, "--workers", "1"]
-        + ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=django_settings.BASE_DIR,
-        env=env,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                ping = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                ping.request("GET", "/-/ping")
-                if ping.getresponse().status == 200:
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not answer /-/ping within 30 s") from None
-                time.sleep(0.2)
+    with gunicorn(env, port=port, workers=1):
         yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
