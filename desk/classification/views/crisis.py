@@ -9,13 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from desk.access import (
-    is_communications,
-    is_manager,
-    manager_required,
-    staff_required,
-    visible_tickets,
-)
+from desk.access import is_communications, manager_required, staff_required, visible_tickets
 from desk.classification.crisis import StatementError, close_incident, pin_statement
 from desk.classification.incidents import incident_mentions, median_response_minutes
 from desk.classification.models import Incident
@@ -47,8 +41,6 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "mention_total": sum(len(g.rows) for g in groups),
             "median_minutes": median_response_minutes(groups),
             "can_pin": is_communications(request.user),
-            # As incident_close decides: others would only meet its refusal.
-            "can_close": is_manager(request.user),
         },
     )
 
