@@ -1,4 +1,5 @@
-"""The periodic evaluator: warnings and breaches recorded once, then escalated per policy."""
+"""The periodic evaluator: warnings and breaches recorded once, then escalated per policy;
+who is told, and how (desk.sla.alerts), follows each batch."""
 
 from __future__ import annotations
 
@@ -6,15 +7,11 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from desk.notifications import Text, notify
+from desk.sla.alerts import BREACH, WARNING, Alerts
 from desk.sla.clocks import (
     Clock,
     Context,
@@ -25,7 +22,6 @@ from desk.sla.clocks import (
 )
 from desk.sla.models import SlaEvent, SlaPolicy
 from tickets.models import Ticket, TicketEvent
-from tickets.text import isolated
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +48,11 @@ def sweep(*, now: datetime | None = None) -> int:
             if not tickets:
                 break
             policies = _policies({t.sla_policy_id for t in tickets if t.sla_policy_id})
+            alerts = Alerts()
             for ticket in tickets:
                 policy = policies.get(ticket.sla_policy_id) if ticket.sla_policy_id else None
-                _evaluate(ticket, policy, now)
+                _evaluate(ticket, policy, now, alerts)
+            alerts.send()
         evaluated += len(tickets)
         if len(tickets) < BATCH_SIZE:
             break
@@ -66,17 +64,17 @@ def _policies(ids: set[Any]) -> dict[int, SlaPolicy]:
     return {p.pk: p for p in found.prefetch_related("targets")}
 
 
-def _evaluate(ticket: Ticket, policy: SlaPolicy | None, now: datetime) -> None:
+def _evaluate(ticket: Ticket, policy: SlaPolicy | None, now: datetime, alerts: Alerts) -> None:
     context = context_for(ticket, policy)
     fields = ["next_sla_event_at"]
     clocks = running_clocks(ticket, context) if context else []
     for clock in clocks:
         if now >= clock.due:
             if _record(ticket, clock, SlaEvent.Kind.BREACH):
-                fields += _escalate(ticket, clock, context)  # type: ignore[arg-type]
+                fields += _escalate(ticket, clock, context, alerts)  # type: ignore[arg-type]
         elif clock.warn_at is not None and now >= clock.warn_at:
             if _record(ticket, clock, SlaEvent.Kind.WARNING):
-                _warn(ticket, clock, context)  # type: ignore[arg-type]
+                _warn(ticket, clock, context, alerts)  # type: ignore[arg-type]
     if "priority" in fields:
         # A raised priority has its own targets: the warning thresholds follow it.
         context = context_for(ticket, policy)
@@ -95,7 +93,7 @@ def _record(ticket: Ticket, clock: Clock, kind: str) -> bool:
     return True
 
 
-def _escalate(ticket: Ticket, clock: Clock, context: Context) -> list[str]:
+def _escalate(ticket: Ticket, clock: Clock, context: Context, alerts: Alerts) -> list[str]:
     policy = context.policy
     fields = mark_breached(ticket, SlaEvent.Target(clock.target), clock.round, clock.due)
     # The audit trail names the target in the reader's language (desk.triage's audit_trail).
@@ -120,57 +118,11 @@ def _escalate(ticket: Ticket, clock: Clock, context: Context) -> list[str]:
             note=gettext_noop("SLA breach"),
         )
     if policy.notify_managers:
-        _notify(
-            ticket,
-            clock,
-            "sla_breach",
-            lambda: (
-                _("SLA breached: #%(ticket)s %(target)s")
-                % {"ticket": ticket.pk, "target": SlaEvent.Target(clock.target).label}
-            ),
-        )
+        alerts.add(ticket, target=clock.target, round=clock.round, due=clock.due, kind=BREACH)
     return fields
 
 
-def _warn(ticket: Ticket, clock: Clock, context: Context) -> None:
+def _warn(ticket: Ticket, clock: Clock, context: Context, alerts: Alerts) -> None:
     TicketEvent.record(ticket, "sla_warning", new=clock.target, note=gettext_noop("at risk"))
     if context.policy.notify_managers:
-        _notify(
-            ticket,
-            clock,
-            "sla_warning",
-            lambda: (
-                _("SLA at risk: #%(ticket)s %(target)s")
-                % {"ticket": ticket.pk, "target": SlaEvent.Target(clock.target).label}
-            ),
-        )
-
-
-def _notify(ticket: Ticket, clock: Clock, kind: str, title: Text) -> None:
-    due = timezone.localtime(clock.due)
-    notify(
-        users=escalation_recipients(ticket),
-        kind=kind,
-        title=title,
-        body=lambda: (
-            isolated(ticket.subject)
-            + "\n"
-            + _("Due %(due)s.") % {"due": f"{date_format(due, 'SHORT_DATETIME_FORMAT')} {due:%Z}"}
-        ),
-        url=reverse("ticket-detail", kwargs={"pk": ticket.pk}),
-        dedupe_key=f"sla:{ticket.pk}:{clock.target}:{clock.round}:{kind}",
-    )
-
-
-def escalation_recipients(ticket: Ticket) -> list[Any]:
-    """The queue's managers (members in the "manager" group), else the superusers; and the
-    assignee, who should know first."""
-    users = get_user_model().objects.filter(is_active=True)
-    managers = list(users.filter(desk_queues=ticket.queue_id, groups__name="manager").distinct())
-    if not managers:
-        managers = list(users.filter(is_superuser=True))
-    if ticket.assignee_id and all(u.pk != ticket.assignee_id for u in managers):
-        assignee = users.filter(pk=ticket.assignee_id).first()
-        if assignee is not None:
-            managers.append(assignee)
-    return managers
+        alerts.add(ticket, target=clock.target, round=clock.round, due=clock.due, kind=WARNING)

@@ -1,6 +1,8 @@
 """The SLA sweep (Celery beat task): warnings and breaches recorded once, then escalated."""
 
+import re
 import threading
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -131,7 +133,14 @@ def test_two_sweeps_at_once_record_each_breach_and_notification_once(
 
     assert errors == []
     assert SlaEvent.objects.filter(kind="breach").count() == 12
-    assert Notification.objects.filter(kind="sla_breach").count() == 12
+    # Each sweep tells of the breaches it recorded, one by one or several in one notification
+    # ("SLA breached on 7 tickets"): together they tell of each breach once.
+    titles = Notification.objects.filter(user=manager, kind="sla_breach").values_list(
+        "title", flat=True
+    )
+    told = [re.fullmatch(r"SLA breached(?:: #\d+ .*| on (\d+) tickets)", t) for t in titles]
+    assert all(told), titles
+    assert sum(int(m[1] or 1) for m in told if m) == 12
     assert set(Ticket.objects.values_list("priority", flat=True)) == {Ticket.Priority.HIGH}
 
 
@@ -237,3 +246,49 @@ def test_a_subject_that_turns_text_around_stays_inside_its_own_run_in_the_notifi
         centre
     )
     assert "\u202e" not in centre
+
+
+def test_a_sweep_over_a_backlog_tells_each_manager_once_and_lists_the_tickets(
+    api: Client, manager: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    # The first sweep after a quiet weekend: a dozen tickets are past due at once.
+    for n in range(12):
+        inquire(api, berlin(2026, 11, 23, 10), text=f"Question {n}")
+    sweep_at(berlin(2026, 11, 27, 9), django_capture_on_commit_callbacks)
+
+    [told] = Notification.objects.filter(user=manager)
+    assert told.kind == "sla_breach" and told.title == "SLA breached on 12 tickets"
+    oldest = Ticket.objects.order_by("pk")
+    assert told.body.startswith(
+        f"#{oldest[0].pk} \u2068Question 0\u2069: First response due 11/26/2026 10 a.m. CET\n"
+    )
+    assert told.body.count("First response due") == 10
+    assert told.body.endswith("and 2 more tickets")
+    [email] = mail.outbox
+    assert email.to == ["mona@example.org"]
+    assert email.subject == "[socialdesk] SLA breached on 12 tickets"
+    # All twelve are breached all the same, each in its own audit trail.
+    assert SlaEvent.objects.filter(kind="breach").count() == 12
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="pl")
+    client.force_login(manager)
+    centre = client.get("/notifications/").content.decode()
+    assert "SLA przekroczone w 12 zgłoszeniach" in centre
+    inbox = client.get(f"/notifications/{told.pk}/", follow=True)
+    assert inbox.redirect_chain[-1][0] == "/?sla=breached"
+    listed = {int(pk) for pk in re.findall(r"/tickets/(\d+)/", inbox.content.decode())}
+    assert listed == set(Ticket.objects.values_list("pk", flat=True))
+
+
+def test_a_few_breaches_are_still_told_one_by_one(
+    api: Client, manager: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    for n in range(3):
+        inquire(api, berlin(2026, 11, 23, 10), text=f"Question {n}")
+    sweep_at(berlin(2026, 11, 27, 9), django_capture_on_commit_callbacks)
+
+    titles = Counter(Notification.objects.filter(user=manager).values_list("title", flat=True))
+    assert titles == Counter(
+        f"SLA breached: #{pk} First response" for pk in Ticket.objects.values_list("pk", flat=True)
+    )
+    assert len(mail.outbox) == 3
