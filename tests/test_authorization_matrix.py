@@ -105,6 +105,8 @@ RULES: dict[str, str] = {
     "notifications:bell": STAFF,
     "notifications:read-all": STAFF,
     "notifications:preferences": STAFF,
+    "notifications:address": STAFF,
+    "notifications:confirm-address": STAFF,
     "notifications:open": STAFF,
     "notifications:read": STAFF,
     "contact-list": STAFF,

@@ -114,11 +114,12 @@ def notify(
 
 def _send_one(notification: Notification, address: str) -> None:
     text = f"{notification.body}\n\n{settings.PUBLIC_BASE_URL}{notification.url}"
-    if _send(address, f"[socialdesk] {notification.title}", text):
+    if send_to_staff(address, f"[socialdesk] {notification.title}", text):
         Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
 
 
-def _send(address: str, subject: str, text: str) -> bool:
+def send_to_staff(address: str, subject: str, text: str) -> bool:
+    """Send one e-mail to a staff member; False, and logged, when the mail server fails."""
     # The in-app notification is the record; a mail server that is down must not undo it.
     try:
         send_mail(subject, text, None, [address])
@@ -176,7 +177,7 @@ def send_digests(*, now: datetime | None = None) -> int:
                     "%(count)d notifications since your last digest",
                     len(pending),
                 ) % {"count": len(pending)}
-            if not _send(user.email, subject, "\n".join(lines)):
+            if not send_to_staff(user.email, subject, "\n".join(lines)):
                 continue
             Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)
             NotificationPreference.objects.filter(pk=preference.pk).update(last_digest_at=now)

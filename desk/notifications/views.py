@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages as flash
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from desk.access import staff_required
 from desk.models import Notification, NotificationPreference
-from desk.notifications import services
+from desk.notifications import address, services
 from desk.notifications.kinds import CATEGORIES, category_of, kinds_of
+from tickets.text import isolated
 
 PAGE_SIZE = 50
 
@@ -91,6 +95,10 @@ def _back(request: HttpRequest) -> str:
     return f"{url}?category={category}" if category in CATEGORIES else url
 
 
+class AddressForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("New e-mail address"), max_length=254)
+
+
 @staff_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
@@ -106,14 +114,67 @@ def preferences(request: HttpRequest) -> HttpResponse:
             preference.email = choice
             preference.save(update_fields=["email"])
             return redirect("notifications:preferences")
+    return _preferences_page(request, preference, AddressForm(), error=error)
+
+
+def _preferences_page(
+    request: HttpRequest,
+    preference: NotificationPreference,
+    address_form: AddressForm,
+    *,
+    error: str = "",
+) -> HttpResponse:
+    invalid = bool(error or address_form.errors)
     return render(
         request,
         "notifications/preferences.html",
         {
             "preference": preference,
             "choices": NotificationPreference.Email.choices,
-            "has_address": bool(getattr(request.user, "email", "")),
+            "address": getattr(request.user, "email", ""),
+            "address_form": address_form,
             "error": error,
         },
-        status=400 if error else 200,
+        status=400 if invalid else 200,
     )
+
+
+@staff_required
+@require_POST
+def change_address(request: HttpRequest) -> HttpResponse:
+    """Mail the new address a confirmation link; the address changes once it is opened."""
+    form = AddressForm(request.POST)
+    if not form.is_valid():
+        preference, _created = NotificationPreference.objects.get_or_create(
+            user_id=request.user.pk or 0
+        )
+        return _preferences_page(request, preference, form)
+    new = form.cleaned_data["email"]
+    if address.send_confirmation(request.user, new):
+        flash.success(
+            request,
+            _("We sent a link to %(address)s. Your address changes when you open it.")
+            % {"address": isolated(new)},
+        )
+    else:
+        flash.error(request, _("The confirmation e-mail could not be sent. Try again later."))
+    return redirect("notifications:preferences")
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def confirm_address(request: HttpRequest, token: str) -> HttpResponse:
+    """The link's page asks once more, so that a mail scanner opening it changes nothing."""
+    if request.method == "POST":
+        confirmed = address.confirm(request.user, token)
+        if confirmed is not None:
+            flash.success(
+                request,
+                _("Your notifications now go to %(address)s.") % {"address": isolated(confirmed)},
+            )
+            return redirect("notifications:preferences")
+    else:
+        new = address.new_address(request.user, token)
+        if new is not None:
+            return render(request, "notifications/confirm_address.html", {"address": new})
+    return render(request, "notifications/confirm_address.html", {"invalid": True}, status=400)
