@@ -277,7 +277,7 @@ SPECTACULAR_SETTINGS = components.SPECTACULAR_SETTINGS
 
 # --- Mail ---------------------------------------------------------------------------------
 
-_MAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+_MAIL_BACKEND = env("EMAIL_BACKEND", "desk.config.mail.ConsoleBackend")
 MAILERS = {
     "default": {
         "BACKEND": _MAIL_BACKEND,

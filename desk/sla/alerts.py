@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -32,7 +33,7 @@ BREACH, WARNING = "sla_breach", "sla_warning"
 GROUPED_FROM = 4
 # A grouped notification names this many tickets; the inbox link shows them all.
 LISTED = 10
-_SUBJECT_CHARS = 80
+_SUBJECT_CHARS = 60
 
 
 @dataclass(frozen=True)
@@ -142,10 +143,10 @@ def _notify_of_many(user: Any, kind: str, alerts: list[Alert]) -> None:
 
     def body() -> str:
         lines = [
-            _("#%(ticket)s %(subject)s: %(target)s due %(due)s")
+            _("#%(ticket)s %(target)s due %(due)s · %(subject)s")
             % {
                 "ticket": alert.ticket.pk,
-                "subject": isolated(alert.ticket.subject[:_SUBJECT_CHARS]),
+                "subject": isolated(Truncator(alert.ticket.subject).chars(_SUBJECT_CHARS)),
                 "target": SlaEvent.Target(alert.target).label,
                 "due": _due(alert),
             }

@@ -260,7 +260,7 @@ def test_a_sweep_over_a_backlog_tells_each_manager_once_and_lists_the_tickets(
     assert told.kind == "sla_breach" and told.title == "SLA breached on 12 tickets"
     oldest = Ticket.objects.order_by("pk")
     assert told.body.startswith(
-        f"#{oldest[0].pk} \u2068Question 0\u2069: First response due 11/26/2026 10 a.m. CET\n"
+        f"#{oldest[0].pk} First response due 11/26/2026 10 a.m. CET · \u2068Question 0\u2069\n"
     )
     assert told.body.count("First response due") == 10
     assert told.body.endswith("and 2 more tickets")

@@ -3,6 +3,7 @@
 import re
 from typing import Any
 
+import pytest
 import time_machine
 from django.contrib.auth.models import User
 from django.core import mail
@@ -100,3 +101,21 @@ def test_the_confirmation_reads_in_the_staff_members_language(staff: StaffFactor
 
     [message] = mail.outbox
     assert message.subject == "[socialdesk] Bekräfta din e-postadress"
+
+
+def test_on_the_demo_the_link_can_be_opened_from_the_log(
+    staff: StaffFactory, settings: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Without SMTP (make run) staff mail is written to the log: the link has to come out whole,
+    # not cut into quoted-printable lines.
+    settings.MAILERS = {"default": {"BACKEND": "desk.config.mail.ConsoleBackend"}}
+    user, client = staff()
+
+    client.post("/notifications/preferences/address/", {"email": "ann@example.org"})
+
+    log = capsys.readouterr().out
+    assert "To: ann@example.org\n" in log
+    [link] = re.findall(r"^http://\S+(/notifications/preferences/address/\S+/)$", log, re.M)
+    client.post(link)
+    user.refresh_from_db()
+    assert user.email == "ann@example.org"
