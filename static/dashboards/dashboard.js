@@ -81,8 +81,10 @@
         }),
         backgroundColor: color,
         borderColor: color,
-        pointRadius: 0,
-        tension: 0.2,
+        // Daily counts: each day a point, joined straight. A smoothed curve drew values
+        // between days that no day had, and dipped below zero before a jump.
+        pointRadius: 2,
+        tension: 0,
       };
     });
     const markers = (table.dataset.markers || "").split("\n").filter(Boolean).map(function (line) {

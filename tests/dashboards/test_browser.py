@@ -87,6 +87,12 @@ def test_a_manager_filters_the_dashboard_and_follows_a_number_to_its_tickets(
     page.wait_for_function("() => window.Chart && Object.keys(Chart.instances).length > 0")
     assert summary_value(page, "Tickets") == "3"
     assert summary_value(page, "First response met") == "1"
+    # A day's count is a point on a straight line: a smoothed curve invents values between days.
+    lines = page.evaluate(
+        "() => Object.values(Chart.instances).filter(c => c.config.type === 'line')"
+        ".flatMap(c => c.data.datasets.map(d => [d.tension, d.pointRadius]))"
+    )
+    assert lines and all(tension == 0 and radius > 0 for tension, radius in lines), lines
 
     page.select_option("#filter-channel", str(webhook_channel.pk))
     page.wait_for_url(f"**channel={webhook_channel.pk}**")
