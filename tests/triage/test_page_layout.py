@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import time_machine
 
 from desk.models import Notification
 from desk.triage.models import UserPreference
+from tests.desk.sla_helpers import berlin
 from tests.triage.conftest import MentionFactory
 from tests.triage.test_browser import browser, make_user, open_page, reference_data
 
@@ -38,14 +40,17 @@ def test_the_ticket_facts_keep_each_time_on_one_line_on_a_laptop(
     open_page: Any, mention: MentionFactory, live_server: Any, language: str
 ) -> None:
     """The facts sit in a narrow side column; the longest label ("Première réponse attendue")
-    once took most of it, and the SLA's due time broke inside its date ("09/12/202" / "6")."""
-    kim = make_user("kim", "agent")
-    UserPreference.objects.create(user=kim, language=language, time_zone="Europe/Berlin")
-    ticket = mention("Where is my parcel?")
-    page = open_page("kim")
-    page.set_viewport_size({"width": 1366, "height": 768})
+    once took most of it, and the SLA's due time broke inside its date ("09/12/202" / "6").
+    The widest times have a two-digit hour and minutes ("12/10/2026 10:48 a.m. CET"): one
+    such ran out of the column in English, while a time on the hour ("5 p.m.") fit."""
+    with time_machine.travel(berlin(2026, 12, 7, 10, 48), tick=True):
+        kim = make_user("kim", "agent")
+        UserPreference.objects.create(user=kim, language=language, time_zone="Europe/Berlin")
+        ticket = mention("Where is my parcel?")
+        page = open_page("kim")
+        page.set_viewport_size({"width": 1366, "height": 768})
 
-    page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
+        page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
 
     times = page.eval_on_selector_all(
         "dl.facts time", "times => times.map(t => [t.innerText, t.getClientRects().length])"
