@@ -84,7 +84,8 @@ def body_html(table: Table, context: Context) -> SafeString:
             if cell.is_number:
                 tds.append(f'<td class="num" data-value="{escape(cell.value)}">{inner}</td>')
             else:
-                tds.append(f"<td>{inner}</td>")
+                # A name or a hashtag from a post: in its own direction, not the page's.
+                tds.append(f'<td dir="auto">{inner}</td>')
         lines.append(
             f'<tr data-key="{escape(row.key)}"><th scope="row">{escape(row.label)}</th>'
             f"{''.join(tds)}</tr>"

@@ -287,7 +287,11 @@ def test_an_incident_is_explained_in_the_reader_s_language(
     assert "negative Erwähnungen in den letzten 60 Minuten" in german
     assert "negative mentions in the last" not in german
     assert re.search(r"Eröffnet \d\d\.\d\d\.\d{4} \d\d:\d\d", german)  # the reader's date format
-    assert re.search(r"\d+ negative mentions in the last 60 minutes on channel Partner", english)
+    # The channel's name is someone's words in our sentence: in its own isolated run.
+    assert re.search(
+        r"\d+ negative mentions in the last 60 minutes on \u2068channel Partner webhook\u2069;",
+        english,
+    )
     # Its figures in the reader's number format, rounded: "Alarm ab 3,2", not "3.2" or "3.1623".
     incident.threshold = 3.16227
     incident.save(update_fields=["threshold"])

@@ -117,4 +117,7 @@ def test_a_crisis_incident_is_listed_at_the_desk_s_time_in_the_reader_s_format(
         "/dashboards/", {"from": "2026-11-16", "to": "2026-11-22"}, HTTP_ACCEPT_LANGUAGE="de"
     ).content.decode()
 
-    assert '<th scope="row">20 Nov 14:05</th><td>#launch</td><td>20.11.2026 16:00</td>' in page
+    assert (
+        '<th scope="row">20 Nov 14:05</th><td dir="auto">#launch</td>'
+        '<td dir="auto">20.11.2026 16:00</td>'
+    ) in page

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.db import models
 from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext
 
 
 class Contact(models.Model):
@@ -14,7 +15,11 @@ class Contact(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
-        return self.display_name or self.primary_email or f"Contact {self.pk}"
+        return (
+            self.display_name
+            or self.primary_email
+            or gettext("Contact %(number)s") % {"number": self.pk}
+        )
 
 
 class IdentityQuerySet(models.QuerySet["Identity"]):

@@ -4,6 +4,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tickets.text import isolated
+
 
 class MentionCount(models.Model):
     """Mentions and negative mentions per scope (channel or tracked term) per time bucket."""
@@ -79,7 +81,7 @@ class Incident(models.Model):
         ) % {
             "count": self.window_negative,
             "minutes": self.window_minutes,
-            "scope": self.label,
+            "scope": isolated(self.label),
             "median": _figure(self.baseline_median),
             "days": self.baseline_days,
             "mad": _figure(self.baseline_mad),

@@ -33,7 +33,9 @@ def holds(request: HttpRequest) -> HttpResponse:
         except InvalidHold as exc:
             flash.error(request, str(exc))
         return redirect("privacy-holds")
-    listed = LegalHold.objects.select_related("created_by", "released_by")[:200]
+    listed = LegalHold.objects.select_related(
+        "contact", "conversation", "created_by", "released_by"
+    )[:200]
     return render(request, "privacy/holds.html", {"holds": listed})
 
 
