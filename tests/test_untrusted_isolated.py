@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from tests.conftest import StaffClient
 from tests.list_rows import Scene
 from tests.test_bounded_lists import PAGES, person, scene
+from tickets.models import Contact, Conversation, Identity, Message, Ticket
 
 __all__ = ["scene"]
 
@@ -67,6 +68,18 @@ def test_no_staff_page_prints_someone_elses_words_bare(scene: Scene) -> None:
         if page.who != "api":
             page.rows(scene, 1)
             paths.append(page.path(scene))
+    # The scene's own ticket, contact and account speak in markers too (its pages are the
+    # ticket's and the contact's).
+    ticket = scene.ticket
+    Contact.objects.filter(pk=ticket.contact_id).update(
+        display_name="RowT9000", primary_email="RowT9001@example.org"
+    )
+    Identity.objects.filter(contact_id=ticket.contact_id).update(
+        display_name="RowT9002", handle="@RowT9003", email="RowT9004@example.org"
+    )
+    Ticket.objects.filter(pk=ticket.pk).update(subject="RowT9005")
+    Conversation.objects.filter(pk=ticket.conversation_id).update(subject="RowT9006")
+    Message.objects.filter(conversation_id=ticket.conversation_id).update(text="RowT9007 text")
     reader = person("reader", "manager", is_staff=True)
     reader.groups.add(*scene.agent.groups.all())
     client = StaffClient()
