@@ -2,7 +2,7 @@
 
 import html
 
-from desk.privacy.models import AuditEntry
+from desk.privacy.models import AuditEntry, LegalHold
 from desk.triage.models import ContactMerge
 from tests.triage.conftest import MentionFactory, StaffFactory
 from tickets.models import Contact, Identity, Ticket, TicketEvent
@@ -191,3 +191,56 @@ def test_an_account_is_seen_from_its_first_post_to_its_latest(
 
     assert "first seen 03/02/2026" in page
     assert "seen 03/02/2026 – 03/09/2026" in page
+
+
+def test_a_manager_places_a_legal_hold_from_the_contact_page_and_everyone_sees_it(
+    staff: StaffFactory, mention: MentionFactory
+) -> None:
+    manager, boss = staff("manager")
+    _agent, agent = staff("agent")
+    ticket = mention("I will sue you", name="Bo Critic")
+    page = f"/contacts/{ticket.contact_id}/"
+    assert "Place a legal hold" not in agent.get(page).content.decode()
+    assert "the retention period and erasure requests apply" in boss.get(page).content.decode()
+
+    placed = boss.post(
+        "/privacy/holds/",
+        {"target": f"contact:{ticket.contact_id}", "reason": "Case 4711", "next": page},
+        follow=True,
+    )
+
+    assert placed.redirect_chain[-1][0] == page
+    shown = placed.content.decode()
+    assert "Legal hold placed." in shown and "<bdi>Case 4711</bdi>" in shown
+    seen_by_agent = agent.get(page).content.decode()
+    assert "Everything of this person" in seen_by_agent and "Case 4711" in seen_by_agent
+    assert "neither the retention period nor an erasure request deletes" in seen_by_agent
+    assert "privacy-hold-release" not in seen_by_agent and "/release/" not in seen_by_agent
+    assert AuditEntry.objects.filter(action="hold.placed").exists()
+
+    [hold] = LegalHold.objects.filter(contact_id=ticket.contact_id)
+    released = boss.post(f"/privacy/holds/{hold.pk}/release/", {"next": page}, follow=True)
+    assert released.redirect_chain[-1][0] == page
+    assert "Legal hold released." in released.content.decode()
+    assert "Case 4711" not in agent.get(page).content.decode()
+    # A page elsewhere is not somewhere to go back to.
+    elsewhere = boss.post(
+        "/privacy/holds/",
+        {"target": f"contact:{ticket.contact_id}", "reason": "x", "next": "https://evil.example/"},
+    )
+    assert elsewhere["Location"] == "/privacy/holds/"
+
+
+def test_a_hold_without_a_reason_is_refused_in_the_reader_s_language(
+    staff: StaffFactory, mention: MentionFactory
+) -> None:
+    _manager, boss = staff("manager")
+    ticket = mention("I will sue you", name="Bo Critic")
+    boss.post("/preferences/", {"language": "de", "time_zone": "Europe/Berlin"})
+
+    refused = boss.post(
+        "/privacy/holds/", {"target": f"contact:{ticket.contact_id}", "reason": " "}, follow=True
+    )
+
+    assert "warum die Daten aufbewahrt werden müssen" in refused.content.decode()
+    assert not LegalHold.objects.exists()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from desk.privacy.models import LegalHold
 from desk.privacy.services import audit
@@ -25,9 +26,9 @@ def place_hold(
 ) -> LegalHold:
     reason = reason.strip()
     if not reason:
-        raise InvalidHold("Say why the data must be kept (the claim or case).")
+        raise InvalidHold(_("Say why the data must be kept (the claim or case)."))
     if (contact is None) == (conversation is None):
-        raise InvalidHold("A hold covers either one contact or one conversation.")
+        raise InvalidHold(_("A hold covers either one contact or one conversation."))
     with transaction.atomic():
         hold = LegalHold.objects.create(
             contact=contact,

@@ -1,6 +1,7 @@
 from django.contrib import messages as flash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,7 +23,7 @@ def holds(request: HttpRequest) -> HttpResponse:
         )
         if contact is None and conversation is None:
             flash.error(request, _("Name an existing contact:<id> or conversation:<id>."))
-            return redirect("privacy-holds")
+            return _back(request)
         try:
             place_hold(
                 contact=contact,
@@ -32,7 +33,9 @@ def holds(request: HttpRequest) -> HttpResponse:
             )
         except InvalidHold as exc:
             flash.error(request, str(exc))
-        return redirect("privacy-holds")
+        else:
+            flash.success(request, _("Legal hold placed."))
+        return _back(request)
     listed = LegalHold.objects.select_related(
         "contact", "conversation", "created_by", "released_by"
     )[:200]
@@ -43,4 +46,15 @@ def holds(request: HttpRequest) -> HttpResponse:
 @require_POST
 def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
     release_hold(hold=get_object_or_404(LegalHold, pk=pk), actor=request.user)
+    flash.success(request, _("Legal hold released."))
+    return _back(request)
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    """To the page the form was on (a contact's), else the list of holds."""
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
     return redirect("privacy-holds")

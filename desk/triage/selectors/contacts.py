@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower, TruncMonth
 from django.utils.translation import gettext as _
 
-from desk.privacy.models import ConversationNotice
+from desk.privacy.models import ConversationNotice, LegalHold
 from desk.triage.models import ContactMerge
 from tickets.models import Contact, Conversation, Identity, Note, Ticket
 
@@ -75,6 +75,9 @@ class Profile:
     notes: list[Note]
     merges: list[ContactMerge]
     duplicates: list[Duplicate] = field(default_factory=list)
+    # Active legal holds on the person or one of their conversations: whoever reads the page
+    # must not promise that these data will be deleted.
+    holds: list[LegalHold] = field(default_factory=list)
 
     @property
     def first_seen(self) -> datetime:
@@ -126,6 +129,12 @@ def profile(contact: Contact, *, queue_ids: list[int]) -> Profile:
             .order_by("-merged_at")
         ),
         duplicates=duplicates_of(contact, queue_ids=queue_ids),
+        holds=list(
+            LegalHold.objects.active()
+            .filter(Q(contact=contact) | Q(conversation__contact=contact))
+            .select_related("conversation", "created_by")
+            .order_by("created_at")
+        ),
     )
 
 
