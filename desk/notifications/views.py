@@ -102,9 +102,7 @@ class AddressForm(forms.Form):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
-    preference, _created = NotificationPreference.objects.get_or_create(
-        user_id=request.user.pk or 0
-    )
+    preference = _preference_of(request)
     error = ""
     if request.method == "POST":
         choice = request.POST.get("email", "")
@@ -115,6 +113,13 @@ def preferences(request: HttpRequest) -> HttpResponse:
             preference.save(update_fields=["email"])
             return redirect("notifications:preferences")
     return _preferences_page(request, preference, AddressForm(), error=error)
+
+
+def _preference_of(request: HttpRequest) -> NotificationPreference:
+    preference, _created = NotificationPreference.objects.get_or_create(
+        user_id=request.user.pk or 0
+    )
+    return preference
 
 
 def _preferences_page(
@@ -145,10 +150,7 @@ def change_address(request: HttpRequest) -> HttpResponse:
     """Mail the new address a confirmation link; the address changes once it is opened."""
     form = AddressForm(request.POST)
     if not form.is_valid():
-        preference, _created = NotificationPreference.objects.get_or_create(
-            user_id=request.user.pk or 0
-        )
-        return _preferences_page(request, preference, form)
+        return _preferences_page(request, _preference_of(request), form)
     new = form.cleaned_data["email"]
     if address.send_confirmation(request.user, new):
         flash.success(

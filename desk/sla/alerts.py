@@ -59,33 +59,27 @@ class Alerts:
         self._alerts.append(Alert(ticket, target, round, due, kind))
 
     def send(self) -> None:
+        # Who is told is asked once per queue and assignee of the batch, not per ticket.
+        recipients: dict[tuple[Any, Any], list[Any]] = {}
+        told: list[tuple[Alert, list[Any]]] = []
         per_person: dict[tuple[Any, str], list[Alert]] = defaultdict(list)
-        people: dict[Any, Any] = {}
-        recipients = _Recipients()
         for alert in self._alerts:
-            for user in recipients.of(alert.ticket):
-                people[user.pk] = user
-                per_person[(user.pk, alert.kind)].append(alert)
-        for (pk, kind), alerts in per_person.items():
-            if len(alerts) >= GROUPED_FROM:
-                _notify_of_many(people[pk], kind, alerts)
-            else:
-                for alert in alerts:
-                    _notify_of_one(people[pk], alert)
+            key = (alert.ticket.queue_id, alert.ticket.assignee_id)
+            if key not in recipients:
+                recipients[key] = escalation_recipients(alert.ticket)
+            told.append((alert, recipients[key]))
+            for user in recipients[key]:
+                per_person[(user, alert.kind)].append(alert)
+        grouped = {key for key, alerts in per_person.items() if len(alerts) >= GROUPED_FROM}
+        for (user, kind), alerts in per_person.items():
+            if (user, kind) in grouped:
+                _notify_of_many(user, kind, alerts)
+        # Everyone else hears of each alert on its own, all of them in one notify call.
+        for alert, users in told:
+            alone = [user for user in users if (user, alert.kind) not in grouped]
+            if alone:
+                _notify_of_one(alone, alert)
         self._alerts.clear()
-
-
-class _Recipients:
-    """escalation_recipients, asked once per queue and assignee of a batch."""
-
-    def __init__(self) -> None:
-        self._found: dict[tuple[Any, Any], list[Any]] = {}
-
-    def of(self, ticket: Ticket) -> list[Any]:
-        key = (ticket.queue_id, ticket.assignee_id)
-        if key not in self._found:
-            self._found[key] = escalation_recipients(ticket)
-        return self._found[key]
 
 
 def escalation_recipients(ticket: Ticket) -> list[Any]:
@@ -102,7 +96,7 @@ def escalation_recipients(ticket: Ticket) -> list[Any]:
     return managers
 
 
-def _notify_of_one(user: Any, alert: Alert) -> None:
+def _notify_of_one(users: list[Any], alert: Alert) -> None:
     ticket, target = alert.ticket, SlaEvent.Target(alert.target)
 
     def title() -> str:
@@ -117,7 +111,7 @@ def _notify_of_one(user: Any, alert: Alert) -> None:
         }
 
     notify(
-        users=[user],
+        users=users,
         kind=alert.kind,
         title=title,
         body=lambda: isolated(ticket.subject) + "\n" + _("Due %(due)s.") % {"due": _due(alert)},

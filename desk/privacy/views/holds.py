@@ -1,13 +1,14 @@
 from django.contrib import messages as flash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from desk.access import manager_required
 from desk.privacy.models import LegalHold
 from desk.privacy.services.holds import InvalidHold, place_hold, release_hold
+from desk.redirects import safe_next
 from tickets.models import Contact, Conversation
 
 
@@ -52,9 +53,4 @@ def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _back(request: HttpRequest) -> HttpResponse:
     """To the page the form was on (a contact's), else the list of holds."""
-    back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(back)
-    return redirect("privacy-holds")
+    return redirect(safe_next(request, reverse("privacy-holds")))

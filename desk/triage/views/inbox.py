@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from channels.models import Channel
 from desk.access import staff_required, visible_queue_ids, visible_tickets
+from desk.redirects import safe_next
 from desk.sla.selectors import SlaState
 from desk.triage.forms import PRIORITY_CHOICES, InboxFilterForm, SaveViewForm
 from desk.triage.models import SavedView
@@ -34,7 +35,6 @@ from desk.triage.selectors.inbox import (
 )
 from desk.triage.services.actions import Action, apply_bulk
 from desk.triage.templatetags.desk_triage import badge
-from desk.triage.views.common import safe_next
 from desk.triage.views.ticket import in_pane
 from tickets.models import Queue, Ticket
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from channels.models import Channel
 from channels.registry import kind_choices
 from desk.access import staff_required, visible_queue_ids
+from desk.redirects import safe_next
 from desk.triage import labels
 from desk.triage.services.monitored import (
     NotMonitored,
@@ -29,7 +30,6 @@ from desk.triage.services.monitored import (
     monitored_mentions,
     tickets_by_conversation,
 )
-from desk.triage.views.common import safe_next
 
 PAGE_SIZE = 50
 FILTER_PARAMS = ("q", "channel", "kind", "language", "state")

@@ -22,6 +22,7 @@ from desk.access import (
 )
 from desk.outbound.models import ReplyApproval
 from desk.privacy.services import audit
+from desk.redirects import safe_next
 from desk.sla.selectors import sla_status
 from desk.triage.forms import PRIORITY_CHOICES, NoteForm, ReplyForm
 from desk.triage.models import CannedReply
@@ -31,7 +32,6 @@ from desk.triage.services.actions import Action, ActionRefused, apply_action
 from desk.triage.services.canned import fill_placeholders
 from desk.triage.services.delivery import compose_state, retry_delivery
 from desk.triage.templatetags.desk_triage import badge_of
-from desk.triage.views.common import safe_next
 from tickets.models import Message, Queue, Ticket
 from tickets.services import EmptyNote, add_note
 

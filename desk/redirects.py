@@ -1,3 +1,5 @@
+"""Where a form goes back to after it posted: its `next`, when that stays on this site."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest
