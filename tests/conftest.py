@@ -48,6 +48,13 @@ def reference_data_after_flush(request: pytest.FixtureRequest, django_db_blocker
 
 
 @pytest.fixture(autouse=True)
+def sessions_outlive_the_scenarios(settings: Any) -> None:
+    # Scenarios travel to fixed dates. A session saved there expires two weeks later in real
+    # time, after which the scenario's last page turned into the login page.
+    settings.SESSION_COOKIE_AGE = 20 * 365 * 24 * 3600
+
+
+@pytest.fixture(autouse=True)
 def counted_before_answering(settings: Any) -> None:
     # A web process counts its creates after their commits on a connection of its own, which
     # cannot see a test's uncommitted transaction; tests of the windows turn them back on.
