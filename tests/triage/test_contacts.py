@@ -216,7 +216,9 @@ def test_a_manager_places_a_legal_hold_from_the_contact_page_and_everyone_sees_i
     assert "Everything of this person" in seen_by_agent and "Case 4711" in seen_by_agent
     assert "neither the retention period nor an erasure request deletes" in seen_by_agent
     assert "privacy-hold-release" not in seen_by_agent and "/release/" not in seen_by_agent
-    assert AuditEntry.objects.filter(action="hold.placed").exists()
+    # The audit log names the hold the same way in every language, with its reason.
+    placed_entry = AuditEntry.objects.get(action="hold.placed")
+    assert placed_entry.summary == f"contact:{ticket.contact_id} · Case 4711"
 
     [hold] = LegalHold.objects.filter(contact_id=ticket.contact_id)
     released = boss.post(f"/privacy/holds/{hold.pk}/release/", {"next": page}, follow=True)

@@ -160,3 +160,63 @@ def test_a_first_response_given_after_its_due_time_is_shown_late(
         r'<span class="sla-breached">verspätet</span>',
         page,
     )
+
+
+def test_a_manager_holds_a_conversation_from_its_ticket_page_and_it_no_longer_promises_deletion(
+    staff: StaffFactory, mention: MentionFactory
+) -> None:
+    _manager, boss = staff("manager")
+    _agent, agent = staff("agent")
+    ticket = mention("I will sue you", name="Bo Critic")
+    page = f"/tickets/{ticket.pk}/"
+    before = agent.get(page).content.decode()
+    assert "then anonymized" in before and "until" in before
+    assert "Place a legal hold" not in before
+
+    placed = boss.post(
+        "/privacy/holds/",
+        {"target": f"conversation:{ticket.conversation_id}", "reason": "Case 4711", "next": page},
+        follow=True,
+    )
+
+    assert placed.redirect_chain[-1][0] == page
+    assert "Legal hold placed." in placed.content.decode()
+    held = agent.get(page).content.decode()
+    assert "This conversation" in held and "<bdi>Case 4711</bdi>" in held
+    assert "neither the retention period nor an erasure request deletes" in held
+    # The date retention would have deleted it on is no longer promised.
+    assert "(until" not in held
+    assert "/release/" not in held
+    [release] = re.findall(
+        r'action="(/privacy/holds/\d+/release/)"', boss.get(page).content.decode()
+    )
+
+    released = boss.post(release, {"next": page}, follow=True)
+
+    assert released.redirect_chain[-1][0] == page
+    assert "Case 4711" not in agent.get(page).content.decode()
+
+
+def test_a_hold_on_the_person_shows_on_each_of_their_tickets(
+    staff: StaffFactory, mention: MentionFactory
+) -> None:
+    _manager, boss = staff("manager")
+    ticket = mention("I will sue you", name="Bo Critic")
+    boss.post("/privacy/holds/", {"target": f"contact:{ticket.contact_id}", "reason": "Case 9"})
+
+    page = boss.get(f"/tickets/{ticket.pk}/").content.decode()
+
+    assert "Everything of this person" in page and "<bdi>Case 9</bdi>" in page
+
+
+def test_a_held_conversation_links_to_its_ticket_from_the_holds_and_contact_pages(
+    staff: StaffFactory, mention: MentionFactory
+) -> None:
+    _manager, boss = staff("manager")
+    ticket = mention("I will sue you", name="Bo Critic")
+    boss.post(
+        "/privacy/holds/", {"target": f"conversation:{ticket.conversation_id}", "reason": "x"}
+    )
+
+    for page in ("/privacy/holds/", f"/contacts/{ticket.contact_id}/"):
+        assert f'href="/tickets/{ticket.pk}/"' in boss.get(page).content.decode(), page

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -6,6 +8,10 @@ from django.db.models import Q
 class LegalHoldQuerySet(models.QuerySet["LegalHold"]):
     def active(self) -> "LegalHoldQuerySet":
         return self.filter(released_at__isnull=True)
+
+    def covering(self, *, conversation: Any, contact: Any) -> "LegalHoldQuerySet":
+        """Active holds that keep a conversation: on it, or on its person (values or OuterRefs)."""
+        return self.active().filter(Q(conversation=conversation) | Q(contact=contact))
 
 
 class LegalHold(models.Model):
@@ -39,9 +45,12 @@ class LegalHold(models.Model):
         ]
 
     def __str__(self) -> str:
-        target = (
-            f"contact {self.contact_id}"
-            if self.contact_id
-            else f"conversation {self.conversation_id}"
-        )
-        return f"Hold on {target}"
+        return f"Hold on {self.target}"
+
+    @property
+    def target(self) -> str:
+        """ "contact:14" or "conversation:34", as the holds page takes it: the same in every
+        language, so the audit log can name it."""
+        if self.contact_id:
+            return f"contact:{self.contact_id}"
+        return f"conversation:{self.conversation_id}"

@@ -36,7 +36,12 @@ def place_hold(
             reason=reason,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        audit.record(actor=actor, action=audit.Action.HOLD_PLACED, target=hold, summary=str(hold))
+        audit.record(
+            actor=actor,
+            action=audit.Action.HOLD_PLACED,
+            target=hold,
+            summary=f"{hold.target} · {reason}",
+        )
     return hold
 
 
@@ -48,5 +53,7 @@ def release_hold(*, hold: LegalHold, actor: Any) -> LegalHold:
         hold.released_at = timezone.now()
         hold.released_by = actor if getattr(actor, "is_authenticated", False) else None
         hold.save(update_fields=["released_at", "released_by"])
-        audit.record(actor=actor, action=audit.Action.HOLD_RELEASED, target=hold, summary=str(hold))
+        audit.record(
+            actor=actor, action=audit.Action.HOLD_RELEASED, target=hold, summary=hold.target
+        )
     return hold

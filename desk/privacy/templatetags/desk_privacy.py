@@ -1,4 +1,5 @@
-"""The retention notice of a conversation as recorded, for the ticket page."""
+"""The retention notice of a conversation as recorded, and the legal holds that keep it, for the
+ticket page."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from django import template
 from django.conf import settings
 
-from desk.privacy.models import ConversationNotice, NoticeInTransit
+from desk.privacy.models import ConversationNotice, LegalHold, NoticeInTransit
 from tickets.models import Conversation, Message
 
 register = template.Library()
@@ -25,10 +26,14 @@ class RetentionRecord:
     action: str
     # When the conversation's personal data is due to go, counted from its last activity.
     until: datetime | None
+    # Active holds on the conversation or on its person: while one lasts, `until` passes and
+    # nothing goes (the page must not promise a deletion that retention will skip).
+    holds: list[LegalHold]
 
 
 @register.simple_tag
-def retention_of(conversation: Conversation) -> RetentionRecord:
+def retention_of(conversation: Conversation, held: bool | None = None) -> RetentionRecord:
+    """`held` is what the page already knows (False spares the query of holds)."""
     record = (
         ConversationNotice.objects.filter(conversation=conversation)
         .select_related("notice", "channel", "message")
@@ -51,4 +56,11 @@ def retention_of(conversation: Conversation) -> RetentionRecord:
         retention_days=days,
         action=settings.PRIVACY_RETENTION_ACTION,
         until=last + timedelta(days=days) if last else None,
+        holds=[]
+        if held is False
+        else list(
+            LegalHold.objects.covering(conversation=conversation, contact=conversation.contact_id)
+            .select_related("created_by")
+            .order_by("created_at", "id")
+        ),
     )

@@ -1,4 +1,5 @@
 from django.contrib import messages as flash
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,9 +38,10 @@ def holds(request: HttpRequest) -> HttpResponse:
         else:
             flash.success(request, _("Legal hold placed."))
         return _back(request)
+    # A conversation is opened through its (latest) ticket.
     listed = LegalHold.objects.select_related(
         "contact", "conversation", "created_by", "released_by"
-    )[:200]
+    ).annotate(ticket_id=Max("conversation__tickets__id"))[:200]
     return render(request, "privacy/holds.html", {"holds": listed})
 
 

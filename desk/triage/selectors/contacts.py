@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import Lower, TruncMonth
 from django.utils.translation import gettext as _
 
@@ -133,6 +133,7 @@ def profile(contact: Contact, *, queue_ids: list[int]) -> Profile:
             LegalHold.objects.active()
             .filter(Q(contact=contact) | Q(conversation__contact=contact))
             .select_related("conversation", "created_by")
+            .annotate(ticket_id=Max("conversation__tickets__id"))
             .order_by("created_at")
         ),
     )

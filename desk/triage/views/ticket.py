@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +21,7 @@ from desk.access import (
     visible_ticket_or_404,
 )
 from desk.outbound.models import ReplyApproval
+from desk.privacy.models import LegalHold
 from desk.privacy.services import audit
 from desk.redirects import safe_next
 from desk.sla.selectors import sla_status
@@ -133,7 +134,16 @@ def load_ticket(request: HttpRequest, pk: int) -> tuple[Ticket, list[int]]:
             "conversation",
             "sla_policy__calendar",
             "decision",
-        ).filter(queue_id__in=queue_ids),
+        )
+        .filter(queue_id__in=queue_ids)
+        # The retention block asks for the holds only when there are some.
+        .annotate(
+            conversation_held=Exists(
+                LegalHold.objects.covering(
+                    conversation=OuterRef("conversation_id"), contact=OuterRef("contact_id")
+                )
+            )
+        ),
     )
     return ticket, queue_ids
 
