@@ -1,11 +1,11 @@
 import logging
 import time
 
-from django.core.cache import cache
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
 from desk.models import ApiClient
+from desk.ratelimit import count_in_window
 
 log = logging.getLogger(__name__)
 
@@ -35,24 +35,11 @@ class ApiClientRateThrottle(SimpleRateThrottle):
         window = int(self.now // self.duration)
         self.window_ends_at = (window + 1) * self.duration
         try:
-            count = self._count(f"{key}:{window}")
+            count = count_in_window(f"{key}:{window}", self.duration + 1)
         except Exception as exc:  # noqa: BLE001 - a cache outage must not refuse inquiries
             log.warning("throttle cache unavailable, request allowed: %s", exc)
             return True
         return count <= self.num_requests
-
-    def _count(self, window_key: str) -> int:
-        # The Redis backend (desk.config.cache) counts in one round trip.
-        count_in_one_trip = getattr(cache, "incr_with_timeout", None)
-        if count_in_one_trip is not None:
-            return int(count_in_one_trip(window_key, timeout=self.duration + 1))
-        try:
-            return cache.incr(window_key)  # atomic in Redis and in the local-memory cache
-        except ValueError:
-            # The window's first request; add() loses only to a concurrent first request.
-            if cache.add(window_key, 1, timeout=self.duration + 1):
-                return 1
-            return cache.incr(window_key)
 
     def wait(self) -> float:
         return max(self.window_ends_at - self.now, 0.0)

@@ -3,7 +3,8 @@
 The address receives ticket subjects and customers' names, so a session alone must not be able
 to send them elsewhere: the change is a signed link mailed to the new address, and it holds
 only for the user who asked, for a day, and while the old address is still the one on record
-(a later change voids the links of earlier ones).
+(a later change voids the links of earlier ones). A change is told to the old address too, and
+recorded on the audit log (through `address_changed`).
 """
 
 from __future__ import annotations
@@ -17,13 +18,30 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from desk.notifications.services import interface_language, send_to_staff
+from desk.ratelimit import count_in_window
+from tickets.hooks import Hook
+from tickets.text import isolated
 
 _SALT = "desk.notifications.address"
 VALID_SECONDS = 24 * 3600
+# Each confirmation goes to an address the asker typed: a few an hour serve every honest
+# change, and an account cannot be used to mail strangers in bulk.
+CONFIRMATIONS_PER_HOUR = 5
+
+# (user, old address or "", new address), once the change is saved; the privacy layer above
+# records it on the audit log.
+address_changed: Hook[[Any, str, str], None] = Hook("address_changed")
+
+
+class TooManyConfirmations(Exception):
+    pass
 
 
 def send_confirmation(user: Any, address: str) -> bool:
-    """E-mail the new address a link that makes it the user's; False if the mail failed."""
+    """E-mail the new address a link that makes it the user's; False if the mail failed.
+    Raises TooManyConfirmations past the hour's allowance (nothing is sent)."""
+    if count_in_window(f"address-confirmation:{user.pk}", 3600) > CONFIRMATIONS_PER_HOUR:
+        raise TooManyConfirmations
     token = signing.dumps({"user": user.pk, "to": address, "from": user.email}, salt=_SALT)
     link = settings.PUBLIC_BASE_URL + reverse("notifications:confirm-address", args=[token])
     with translation.override(interface_language(user)):
@@ -40,9 +58,25 @@ def confirm(user: Any, token: str) -> str | None:
     new = new_address(user, token)
     if new is None:
         return None
+    old = user.email
     user.email = new
     user.save(update_fields=["email"])
+    address_changed(user, old, new)
+    if old:
+        _tell_old_address(user, old, new)
     return new
+
+
+def _tell_old_address(user: Any, old: str, new: str) -> None:
+    """Whoever changed it, the owner of the old address hears of it (a taken-over session
+    cannot move the notifications away unnoticed)."""
+    with translation.override(interface_language(user)):
+        subject = "[socialdesk] " + _("Your e-mail address was changed")
+        text = _(
+            "Your socialdesk notifications now go to %(address)s.\n\nIf you did not make this "
+            "change, tell your administrator at once."
+        ) % {"address": isolated(new)}
+    send_to_staff(old, subject, text)
 
 
 def new_address(user: Any, token: str) -> str | None:

@@ -128,6 +128,7 @@ def _preferences_page(
     address_form: AddressForm,
     *,
     error: str = "",
+    status: int = 400,
 ) -> HttpResponse:
     invalid = bool(error or address_form.errors)
     return render(
@@ -140,7 +141,7 @@ def _preferences_page(
             "address_form": address_form,
             "error": error,
         },
-        status=400 if invalid else 200,
+        status=status if invalid else 200,
     )
 
 
@@ -152,7 +153,14 @@ def change_address(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _preferences_page(request, _preference_of(request), form)
     new = form.cleaned_data["email"]
-    if address.send_confirmation(request.user, new):
+    try:
+        sent = address.send_confirmation(request.user, new)
+    except address.TooManyConfirmations:
+        form.add_error(
+            "email", _("You asked for too many confirmation e-mails. Try again in an hour.")
+        )
+        return _preferences_page(request, _preference_of(request), form, status=429)
+    if sent:
         flash.success(
             request,
             _("We sent a link to %(address)s. Your address changes when you open it.")

@@ -10,6 +10,8 @@ class PrivacyConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: the steps' models are ready only now.
         from channels.hooks import reply_delivered
+        from desk.notifications.address import address_changed
+        from desk.privacy.services.audit import on_address_changed
         from desk.privacy.services.redaction import register_step
         from desk.privacy.services.reply_notice import on_reply_delivered
         from desk.privacy.steps import channels, platforms
@@ -23,3 +25,4 @@ class PrivacyConfig(AppConfig):
             register_step(step)
         # A notice travelling with a reply counts as given once the platform took the reply.
         reply_delivered.connect(on_reply_delivered)
+        address_changed.connect(on_address_changed)

@@ -18,7 +18,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -35,6 +34,7 @@ from channels.adapters.webform import MAX_MESSAGE_LENGTH, WebFormAdapter
 from channels.inbound import store_event
 from channels.models import Channel, InboundEvent
 from desk.access import public
+from desk.ratelimit import count_in_window
 from desk.webform.notices import form_notice
 from desk.webform.tasks import send_form_confirmation
 from desk.webform.words import LANGUAGE_NAMES, LANGUAGES, form_words
@@ -75,14 +75,9 @@ def _client_key(request: HttpRequest, channel: Channel) -> str:
 
 
 def _over_rate_limit(request: HttpRequest, channel: Channel) -> bool:
-    key = _client_key(request, channel)
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count > settings.WEBFORM_RATE_LIMIT_PER_HOUR
+    return count_in_window(_client_key(request, channel), 3600) > (
+        settings.WEBFORM_RATE_LIMIT_PER_HOUR
+    )
 
 
 def _page(

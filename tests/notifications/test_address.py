@@ -7,12 +7,20 @@ import pytest
 import time_machine
 from django.contrib.auth.models import User
 from django.core import mail
+from django.core.cache import cache
 from django.test import TestCase
 from django.utils import timezone
 
 from desk.models import Notification
 from desk.notifications import notify
+from desk.privacy.models import AuditEntry
 from tests.triage.conftest import StaffFactory
+
+
+@pytest.fixture(autouse=True)
+def fresh_allowance() -> None:
+    """Each test's staff start with the hour's allowance of confirmation e-mails."""
+    cache.clear()
 
 
 def link_in(message: Any) -> str:
@@ -119,3 +127,41 @@ def test_on_the_demo_the_link_can_be_opened_from_the_log(
     client.post(link)
     user.refresh_from_db()
     assert user.email == "ann@example.org"
+
+
+def test_a_change_is_told_to_the_old_address_and_recorded_on_the_audit_log(
+    staff: StaffFactory,
+) -> None:
+    user, client = staff()
+    User.objects.filter(pk=user.pk).update(email="old@example.org")
+    client.post("/notifications/preferences/address/", {"email": "new@example.org"})
+
+    client.post(link_in(mail.outbox[-1]))
+
+    told = mail.outbox[-1]
+    assert told.to == ["old@example.org"]
+    assert told.subject == "[socialdesk] Your e-mail address was changed"
+    assert "now go to \u2068new@example.org\u2069" in told.body
+    entry = AuditEntry.objects.get(action="staff.address_changed")
+    assert (entry.actor_id, entry.target_id) == (user.pk, str(user.pk))
+    assert entry.summary == "old@example.org → new@example.org"
+    _manager, boss = staff("manager")
+    shown = boss.get("/privacy/audit/?action=staff.").content.decode()
+    assert "old@example.org → new@example.org" in shown
+
+
+def test_past_the_hour_s_allowance_no_more_confirmations_are_sent(staff: StaffFactory) -> None:
+    _user, client = staff()
+    for n in range(5):
+        client.post("/notifications/preferences/address/", {"email": f"a{n}@example.org"})
+    assert len(mail.outbox) == 5
+
+    refused = client.post("/notifications/preferences/address/", {"email": "a5@example.org"})
+
+    assert refused.status_code == 429
+    assert "too many confirmation e-mails" in refused.content.decode()
+    assert len(mail.outbox) == 5
+    # The allowance is each person's own.
+    _other, colleague = staff()
+    theirs = colleague.post("/notifications/preferences/address/", {"email": "b@example.org"})
+    assert theirs.status_code == 302 and mail.outbox[-1].to == ["b@example.org"]

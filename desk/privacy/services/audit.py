@@ -24,6 +24,7 @@ class Action(StrEnum):
     NOTICE_PUBLISHED = "notice.published"
     NOTICE_CONFIG_CHANGED = "notice_config.changed"
     AUDIT_SEARCHED = "audit.searched"
+    STAFF_ADDRESS_CHANGED = "staff.address_changed"
 
 
 def record(
@@ -49,3 +50,13 @@ def record(
 def record_view(*, actor: Any, target: models.Model) -> AuditEntry:
     """Staff opened something that holds personal data (a conversation, a contact)."""
     return record(actor=actor, action=f"{target._meta.model_name}.viewed", target=target)
+
+
+def on_address_changed(user: Any, old: str, new: str) -> None:
+    """A staff member's notification address changed (they confirmed the new one)."""
+    record(
+        actor=user,
+        action=Action.STAFF_ADDRESS_CHANGED,
+        target=user,
+        summary=f"{old or '–'} → {new}",
+    )
