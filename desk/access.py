@@ -167,10 +167,17 @@ def visible_tickets(user: Any, queue_ids: list[int] | None = None) -> QuerySet[T
     return Ticket.objects.filter(queue_id__in=ids)
 
 
-def visible_ticket_or_404(user: Any, pk: int, queryset: QuerySet[Ticket] | None = None) -> Ticket:
-    """The ticket, if the user's queues hold it; otherwise 404, as if it did not exist."""
+def visible_ticket_or_404(
+    user: Any,
+    pk: int,
+    queryset: QuerySet[Ticket] | None = None,
+    queue_ids: list[int] | None = None,
+) -> Ticket:
+    """The ticket, if the user's queues hold it; otherwise 404, as if it did not exist.
+    `queue_ids` are the user's, when the caller has already read them."""
     base = queryset if queryset is not None else Ticket.objects.all()
-    ticket = base.filter(pk=pk, queue__in=visible_queue_ids(user)).first()
+    ids = visible_queue_ids(user) if queue_ids is None else queue_ids
+    ticket = base.filter(pk=pk, queue__in=ids).first()
     if ticket is None:
         raise Http404(_("No such ticket in your queues."))
     return ticket

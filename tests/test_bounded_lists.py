@@ -66,7 +66,7 @@ PAGES = [
     # not fill the page, which 100 do.
     ListPage("inbox", fixed("/"), rows.tickets, "staff", 17, 49, "due", full_page_saves=1),
     ListPage("inbox-new", lambda s: f"/inbox/new/?{since(s)}", rows.tickets, "staff", 8, 0),
-    ListPage("ticket-detail", lambda s: f"/tickets/{s.ticket.pk}/", rows.messages, "staff", 40),
+    ListPage("ticket-detail", lambda s: f"/tickets/{s.ticket.pk}/", rows.messages, "staff", 39),
     ListPage("monitored-stream", fixed("/monitored/"), rows.monitored_mentions, "staff", 12, 50),
     ListPage("contact-list", fixed("/contacts/?q=RowT"), rows.tickets, "staff", 12, 50),
     ListPage(

@@ -135,7 +135,6 @@ def load_ticket(request: HttpRequest, pk: int) -> tuple[Ticket, list[int]]:
             "sla_policy__calendar",
             "decision",
         )
-        .filter(queue_id__in=queue_ids)
         # The retention block asks for the holds only when there are some.
         .annotate(
             conversation_held=Exists(
@@ -144,6 +143,7 @@ def load_ticket(request: HttpRequest, pk: int) -> tuple[Ticket, list[int]]:
                 )
             )
         ),
+        queue_ids,
     )
     return ticket, queue_ids
 
