@@ -240,9 +240,18 @@ def test_a_hold_without_a_reason_is_refused_in_the_reader_s_language(
     ticket = mention("I will sue you", name="Bo Critic")
     boss.post("/preferences/", {"language": "de", "time_zone": "Europe/Berlin"})
 
+    page = f"/contacts/{ticket.contact_id}/"
     refused = boss.post(
-        "/privacy/holds/", {"target": f"contact:{ticket.contact_id}", "reason": " "}, follow=True
+        "/privacy/holds/",
+        {"target": f"contact:{ticket.contact_id}", "reason": " ", "next": page},
     )
 
-    assert "warum die Daten aufbewahrt werden müssen" in refused.content.decode()
+    assert refused.status_code == 400
+    shown = refused.content.decode()
+    assert "warum die Daten aufbewahrt werden müssen" in shown
+    # What was typed stays, and the way back leads to the page the form was on.
+    assert f'value="contact:{ticket.contact_id}"' in shown
+    assert f'href="{page}"' in shown
     assert not LegalHold.objects.exists()
+    unknown = boss.post("/privacy/holds/", {"target": "contact:999999", "reason": "Case 1"})
+    assert unknown.status_code == 400 and 'value="Case 1"' in unknown.content.decode()

@@ -15,34 +15,42 @@ from tickets.models import Contact, Conversation
 
 @manager_required
 def holds(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        target = request.POST.get("target", "")
-        kind, _sep, pk = target.partition(":")
-        number = int(pk) if pk.isdigit() else 0
-        contact = Contact.objects.filter(pk=number).first() if kind == "contact" else None
-        conversation = (
-            Conversation.objects.filter(pk=number).first() if kind == "conversation" else None
+    if request.method != "POST":
+        return _holds_page(request)
+    target = request.POST.get("target", "")
+    kind, _sep, pk = target.partition(":")
+    number = int(pk) if pk.isdigit() else 0
+    contact = Contact.objects.filter(pk=number).first() if kind == "contact" else None
+    conversation = (
+        Conversation.objects.filter(pk=number).first() if kind == "conversation" else None
+    )
+    if contact is None and conversation is None:
+        return _holds_page(request, _("Name an existing contact:<id> or conversation:<id>."))
+    try:
+        place_hold(
+            contact=contact,
+            conversation=conversation,
+            reason=request.POST.get("reason", ""),
+            actor=request.user,
         )
-        if contact is None and conversation is None:
-            flash.error(request, _("Name an existing contact:<id> or conversation:<id>."))
-            return _back(request)
-        try:
-            place_hold(
-                contact=contact,
-                conversation=conversation,
-                reason=request.POST.get("reason", ""),
-                actor=request.user,
-            )
-        except InvalidHold as exc:
-            flash.error(request, str(exc))
-        else:
-            flash.success(request, _("Legal hold placed."))
-        return _back(request)
+    except InvalidHold as exc:
+        return _holds_page(request, str(exc))
+    flash.success(request, _("Legal hold placed."))
+    return _back(request)
+
+
+def _holds_page(request: HttpRequest, error: str = "") -> HttpResponse:
+    """The list of holds; after a refused one (400), with why and what was typed, so that
+    nothing has to be typed again, and a way back to the page the form was on."""
     # A conversation is opened through its (latest) ticket.
     listed = LegalHold.objects.select_related(
         "contact", "conversation", "created_by", "released_by"
     ).annotate(ticket_id=Max("conversation__tickets__id"))[:200]
-    return render(request, "privacy/holds.html", {"holds": listed})
+    context = {"holds": listed, "error": error, "typed": request.POST if error else {}}
+    if error:
+        back = safe_next(request, "")
+        context["back"] = back if back != reverse("privacy-holds") else ""
+    return render(request, "privacy/holds.html", context, status=400 if error else 200)
 
 
 @manager_required
