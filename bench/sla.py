@@ -1,11 +1,15 @@
-"""The SLA engine: business-time arithmetic, and recomputing 100,000 open tickets' due times.
+"""The SLA engine: business-time arithmetic, recomputing 100,000 open tickets' due times, and
+the first sweep over a backlog of overdue tickets.
 
-python bench/sla.py [--tickets 100000] [--seconds 3]
+python bench/sla.py [--tickets 100000] [--seconds 3] [--overdue 20000]
 
 1. add_business_time calls per second, 24 business hours on the Berlin calendar (public
    holidays DE-BE, 24/31 December closed), one core, starts spread over a year.
 2. Seconds to recompute the due times of N open tickets after a holiday is added to their
    calendar (PostgreSQL at BENCH_DATABASE_URL), through the service the background task runs.
+3. Seconds for the sweep (the periodic task's service) to record the breaches of N overdue
+   tickets in one queue, and how many notifications its manager gets for them (grouped per
+   batch, so not one per ticket).
 """
 
 import argparse
@@ -155,10 +159,45 @@ def recompute_time(count: int) -> tuple[float, float, int, int]:
     return seeded, elapsed, updated, moved
 
 
+def sweep_time(count: int) -> tuple[float, int, int, int]:
+    from django.contrib.auth.models import Group, User
+    from django.utils import timezone
+
+    from desk.models import Notification
+    from desk.sla.models import SlaEvent
+    from desk.sla.sweep import sweep
+    from tickets.models import Queue, Ticket
+
+    calendar_id, policy_id = seed_open_tickets(count)
+    manager = User.objects.create_user(f"bench-manager-{uuid.uuid4().hex[:8]}")
+    manager.groups.add(Group.objects.get_or_create(name="manager")[0])
+    Queue.objects.get(slug="inbound").members.add(manager)
+    now = timezone.now()
+    overdue = Ticket.objects.filter(sla_policy_id=policy_id)
+    overdue.update(
+        first_response_due_at=now - timedelta(hours=1), next_sla_event_at=now - timedelta(hours=1)
+    )
+    try:
+        began = time.perf_counter()
+        swept = 0
+        while evaluated := sweep(now=now):
+            swept += evaluated
+        elapsed = time.perf_counter() - began
+        breaches = SlaEvent.objects.filter(ticket__sla_policy_id=policy_id, kind="breach").count()
+        notifications = Notification.objects.filter(user=manager).count()
+    finally:
+        Notification.objects.filter(user=manager).delete()
+        SlaEvent.objects.filter(ticket__sla_policy_id=policy_id).delete()
+        manager.delete()
+        remove_seed(calendar_id, policy_id)
+    return elapsed, swept, breaches, notifications
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--overdue", type=int, default=20_000)
     args = parser.parse_args()
     create_database(bench_env())
     setup_django()
@@ -170,6 +209,13 @@ def main() -> None:
     print(
         f"recompute:         {elapsed:8.2f} s for {updated:,} open tickets after a holiday "
         f"was added ({moved:,} due times moved)"
+    )
+
+    elapsed, swept, breaches, notifications = sweep_time(args.overdue)
+    print(
+        f"sweep:             {elapsed:8.2f} s for {swept:,} overdue tickets "
+        f"({swept / elapsed:,.0f} tickets/s), {breaches:,} breaches recorded, "
+        f"{notifications:,} notifications to their queue's manager"
     )
 
 

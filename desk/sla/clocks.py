@@ -402,6 +402,11 @@ def mark_breached(ticket: Ticket, target: Target, round_: int, due: datetime) ->
         kind=SlaEvent.Kind.BREACH,
         defaults={"due_at": due},
     )
+    return flag_breach(ticket, target, due)
+
+
+def flag_breach(ticket: Ticket, target: Target, due: datetime) -> list[str]:
+    """The ticket's side of a breach whose SlaEvent the caller has recorded; the fields set."""
     setattr(ticket, BREACH_FLAGS[target], True)
     if ticket.sla_breached_at is None or due < ticket.sla_breached_at:
         ticket.sla_breached_at = due

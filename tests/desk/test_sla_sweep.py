@@ -56,6 +56,24 @@ def test_a_breach_is_recorded_once_and_escalated_once(
     assert ticket.next_sla_event_at is None
 
 
+def test_a_breach_recorded_before_is_not_escalated_again_when_its_ticket_is_swept_anew(
+    api: Client, manager: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    inquire(api, berlin(2026, 11, 23, 10))
+    sweep_at(berlin(2026, 11, 26, 10, 1), django_capture_on_commit_callbacks)
+    # As after a recompute that put the ticket's next event back in the past.
+    Ticket.objects.update(next_sla_event_at=berlin(2026, 11, 26, 10))
+
+    sweep_at(berlin(2026, 11, 26, 10, 5), django_capture_on_commit_callbacks)
+
+    ticket = Ticket.objects.get()
+    assert SlaEvent.objects.filter(ticket=ticket, kind="breach").count() == 1
+    assert ticket.events.filter(kind="sla_breach").count() == 1
+    assert Notification.objects.filter(user=manager, kind="sla_breach").count() == 1
+    assert ticket.priority == Ticket.Priority.HIGH  # raised once, not twice
+    assert ticket.next_sla_event_at is None
+
+
 def test_a_warning_comes_before_the_breach(
     api: Client, manager: User, django_capture_on_commit_callbacks: Any
 ) -> None:

@@ -213,7 +213,23 @@ class TicketEvent(models.Model):
         new: Any = "",
         note: str | Promise = "",
     ) -> "TicketEvent":
-        return cls.objects.create(
+        event = cls.build(ticket, kind, actor=actor, old=old, new=new, note=note)
+        event.save()
+        return event
+
+    @classmethod
+    def build(
+        cls,
+        ticket: Ticket,
+        kind: str,
+        *,
+        actor: Any = None,
+        old: Any = "",
+        new: Any = "",
+        note: str | Promise = "",
+    ) -> "TicketEvent":
+        """The event unsaved, for a caller that writes many at once (bulk_create)."""
+        return cls(
             ticket=ticket,
             actor=actor if getattr(actor, "is_authenticated", False) else None,
             kind=kind,
