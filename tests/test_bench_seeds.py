@@ -21,7 +21,7 @@ from tests.test_celery_worker import database_url
 
 # (script, its arguments, the variable naming its database): seeding and the least of each run.
 SEEDED = [
-    ("sla.py", ["--tickets", "300", "--seconds", "0.1"], "BENCH_DATABASE_URL"),
+    ("sla.py", ["--tickets", "300", "--seconds", "0.1", "--overdue", "300"], "BENCH_DATABASE_URL"),
     ("inbox.py", ["--tickets", "300", "--seed-only"], "BENCH_INBOX_DATABASE_URL"),
     (
         "dashboard.py",
