@@ -51,6 +51,29 @@ def test_managers_search_the_audit_log_by_who_what_and_when(
     assert list(future.context["entries"]) == []
 
 
+def test_the_audit_log_names_actions_in_the_reader_s_language_and_links_their_objects(
+    mention: Any, agent_client: Client, manager_client: Client
+) -> None:
+    conversation = mention("p1", "Hello").conversation
+    ticket = Ticket.objects.get()
+    agent_client.get(f"/tickets/{ticket.pk}/")
+    agent_client.get(f"/contacts/{ticket.contact_id}/")
+    manager_client.post(
+        "/privacy/holds/", {"target": f"conversation:{conversation.pk}", "reason": "Case 7"}
+    )
+    manager_client.post("/preferences/", {"language": "de", "time_zone": "Europe/Berlin"})
+
+    page = manager_client.get("/privacy/audit/").content.decode()
+
+    assert "Unterhaltung angesehen" in page and '<code class="meta">conversation.viewed</code>' in page
+    assert "Kontakt angesehen" in page
+    assert f'href="/tickets/{ticket.pk}/">tickets.conversation {conversation.pk}</a>' in page
+    assert f'href="/contacts/{ticket.contact_id}/">tickets.contact {ticket.contact_id}</a>' in page
+    hold = AuditEntry.objects.get(action="hold.placed")
+    assert f'href="/privacy/holds/#hold-{hold.target_id}"' in page
+    assert f'id="hold-{hold.target_id}"' in manager_client.get("/privacy/holds/").content.decode()
+
+
 def test_the_audit_log_pages_by_keyset(manager_client: Client, db: None) -> None:
     for n in range(105):
         audit.record(actor=None, action="retention.ran", summary=f"run {n}")

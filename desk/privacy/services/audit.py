@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from desk.privacy.models import AuditEntry
 
@@ -14,6 +15,9 @@ SYSTEM_ACTOR = "system"
 
 class Action(StrEnum):
     CONVERSATION_VIEWED = "conversation.viewed"
+    CONTACT_VIEWED = "contact.viewed"
+    CONTACT_MERGED = "contact.merged"
+    CONTACT_SPLIT = "contact.split"
     SUBJECT_SEARCHED = "subject.searched"
     SUBJECT_EXPORTED = "subject.exported"
     SUBJECT_ERASED = "subject.erased"
@@ -23,8 +27,26 @@ class Action(StrEnum):
     HOLD_RELEASED = "hold.released"
     NOTICE_PUBLISHED = "notice.published"
     NOTICE_CONFIG_CHANGED = "notice_config.changed"
-    AUDIT_SEARCHED = "audit.searched"
     STAFF_ADDRESS_CHANGED = "staff.address_changed"
+
+
+# What the audit page shows for each action; the code stays beside it, as searched by.
+ACTION_LABELS: dict[str, Any] = {
+    Action.CONVERSATION_VIEWED: gettext_lazy("Conversation viewed"),
+    Action.CONTACT_VIEWED: gettext_lazy("Contact viewed"),
+    Action.CONTACT_MERGED: gettext_lazy("Contacts merged"),
+    Action.CONTACT_SPLIT: gettext_lazy("Contact split off again"),
+    Action.SUBJECT_SEARCHED: gettext_lazy("Data subject searched"),
+    Action.SUBJECT_EXPORTED: gettext_lazy("Data subject's data exported"),
+    Action.SUBJECT_ERASED: gettext_lazy("Data subject's data erased"),
+    Action.RETENTION_RAN: gettext_lazy("Retention run"),
+    Action.RETENTION_PREVIEWED: gettext_lazy("Retention previewed"),
+    Action.HOLD_PLACED: gettext_lazy("Legal hold placed"),
+    Action.HOLD_RELEASED: gettext_lazy("Legal hold released"),
+    Action.NOTICE_PUBLISHED: gettext_lazy("Retention notice published"),
+    Action.NOTICE_CONFIG_CHANGED: gettext_lazy("Notice settings changed"),
+    Action.STAFF_ADDRESS_CHANGED: gettext_lazy("Own e-mail address changed"),
+}
 
 
 def record(

@@ -1,9 +1,13 @@
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from desk.access import manager_required
+from desk.privacy.models import AuditEntry
 from desk.privacy.selectors import moment_in_desk_time, search_audit
+from desk.privacy.services.audit import ACTION_LABELS
+from tickets.models import Ticket
 
 PAGE_SIZE = 100
 
@@ -21,6 +25,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if len(page) > PAGE_SIZE:
         page = page[:PAGE_SIZE]
         next_cursor = f"{page[-1].at.isoformat()}_{page[-1].pk}"
+    _label_and_link(page)
     query = request.GET.copy()
     query.pop("before", None)
     return render(
@@ -28,3 +33,35 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "privacy/audit.html",
         {"entries": page, "next_cursor": next_cursor, "form": request.GET, "query": query},
     )
+
+
+def _label_and_link(entries: list[AuditEntry]) -> None:
+    """Each entry's action in the reader's language, and a link to its object where it has a
+    page: a conversation opens through its latest ticket (one query for the whole page)."""
+    conversations = {
+        int(entry.target_id)
+        for entry in entries
+        if entry.target_type == "tickets.conversation" and entry.target_id.isdigit()
+    }
+    latest_ticket = dict(
+        Ticket.objects.filter(conversation_id__in=conversations)
+        .values("conversation_id")
+        .annotate(latest=Max("id"))
+        .values_list("conversation_id", "latest")
+    )
+    for entry in entries:
+        entry.label = ACTION_LABELS.get(entry.action, "")  # type: ignore[attr-defined]
+        entry.link = _link(entry, latest_ticket)  # type: ignore[attr-defined]
+
+
+def _link(entry: AuditEntry, latest_ticket: dict[int, int]) -> str:
+    if not entry.target_id.isdigit():
+        return ""
+    pk = int(entry.target_id)
+    if entry.target_type == "tickets.conversation" and pk in latest_ticket:
+        return reverse("ticket-detail", args=[latest_ticket[pk]])
+    if entry.target_type == "tickets.contact":
+        return reverse("contact-detail", args=[pk])
+    if entry.target_type == "privacy.legalhold":
+        return reverse("privacy-holds") + f"#hold-{pk}"
+    return ""

@@ -122,7 +122,7 @@ def merge_contacts(*, survivor: Contact, absorbed: Contact, actor: Any) -> Conta
     _record_on_tickets(moved["tickets"], actor=actor, old=absorbed, new=survivor)
     audit.record(
         actor=actor,
-        action="contact.merged",
+        action=audit.Action.CONTACT_MERGED,
         target=survivor,
         summary=(
             f"contact {absorbed.pk} merged into {survivor.pk}: "
@@ -197,7 +197,7 @@ def split_contacts(*, merge: ContactMerge, actor: Any) -> ContactMerge:
     _record_on_tickets(tickets, actor=actor, old=survivor, new=absorbed)
     audit.record(
         actor=actor,
-        action="contact.split",
+        action=audit.Action.CONTACT_SPLIT,
         target=absorbed,
         summary=(
             f"contact {absorbed.pk} split from {survivor.pk}: {len(identities)} identities, "
