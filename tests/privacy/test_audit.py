@@ -65,7 +65,8 @@ def test_the_audit_log_names_actions_in_the_reader_s_language_and_links_their_ob
 
     page = manager_client.get("/privacy/audit/").content.decode()
 
-    assert "Unterhaltung angesehen" in page and '<code class="meta">conversation.viewed</code>' in page
+    assert "Unterhaltung angesehen" in page
+    assert '<code class="meta">conversation.viewed</code>' in page
     assert "Kontakt angesehen" in page
     assert f'href="/tickets/{ticket.pk}/">tickets.conversation {conversation.pk}</a>' in page
     assert f'href="/contacts/{ticket.contact_id}/">tickets.contact {ticket.contact_id}</a>' in page
