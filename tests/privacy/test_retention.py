@@ -160,6 +160,21 @@ def test_the_dry_run_shows_what_the_next_run_would_do_and_changes_nothing(
     assert not ConversationRedaction.objects.exists()
 
 
+def test_the_dry_run_page_says_what_happens_in_the_reader_s_language(
+    three_people: Any, manager_client: Client, settings: Any
+) -> None:
+    manager_client.post("/preferences/", {"language": "de", "time_zone": "Europe/Berlin"})
+
+    anonymizing = manager_client.get("/privacy/retention/").content.decode()
+    settings.PRIVACY_RETENTION_ACTION = "delete"
+    deleting = manager_client.get("/privacy/retention/").content.decode()
+
+    assert "Personenbezogene Daten anonymisieren" in anonymizing
+    assert "Unterhaltungen und ihre Nachrichten löschen" in deleting
+    # Each due conversation's notice says how long it promised to keep the data.
+    assert "365 Tage aufbewahrt" in anonymizing
+
+
 def test_a_persons_identity_stays_while_one_of_their_conversations_is_live(
     mention: Any, reply: Any
 ) -> None:
