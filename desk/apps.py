@@ -14,6 +14,16 @@ class DeskConfig(AppConfig):
         reply_failed.connect(on_reply_failed)
         channel_alert.connect(on_channel_alert)
         _watch_configuration()
+        _translated_blank_choice()
+
+
+def _translated_blank_choice() -> None:
+    """Django 6.1's empty choice of a select, new in that release, has no German, Polish or
+    Swedish in Django's own catalogues yet; ours carry it (Django lets ready() set it)."""
+    from django.db.models import fields
+    from django.utils.translation import gettext_lazy
+
+    fields.BLANK_CHOICE_LABEL = gettext_lazy("- Select an option -")
 
 
 def _watch_configuration() -> None:
