@@ -9,6 +9,8 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from django.utils.functional import Promise
+
     from channels.adapters.base import Adapter
 
 ADAPTERS: dict[str, str] = {
@@ -42,5 +44,5 @@ def adapter_class(kind: str) -> type["Adapter"]:
     return getattr(import_module(module_path), class_name)
 
 
-def kind_choices() -> list[tuple[str, str]]:
+def kind_choices() -> list[tuple[str, "str | Promise"]]:
     return [(kind, adapter_class(kind).label) for kind in ADAPTERS]

@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client, TestCase
+from django.utils import translation
 
 from bench.common import gunicorn
 from channels.models import Channel
@@ -52,6 +53,14 @@ def sessions_outlive_the_scenarios(settings: Any) -> None:
     # Scenarios travel to fixed dates. A session saved there expires two weeks later in real
     # time, after which the scenario's last page turned into the login page.
     settings.SESSION_COOKIE_AGE = 20 * 365 * 24 * 3600
+
+
+@pytest.fixture(autouse=True)
+def each_test_starts_in_the_default_language() -> Iterator[None]:
+    # The test client leaves the last request's language active in the thread, where a later
+    # test's command or task would speak it (a process of its own starts in the default).
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

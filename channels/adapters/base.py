@@ -316,7 +316,7 @@ GRANTED_SCOPES_KEY = "granted_scopes"
 
 class Adapter:
     kind: ClassVar[str]
-    label: ClassVar[str]
+    label: ClassVar[str | Promise]
     # One line for `channel kinds` and the README: what the kind connects to.
     description: ClassVar[str] = ""
     receives_webhooks: ClassVar[bool] = False

@@ -44,7 +44,7 @@ IGNORED_TYPES = {"ping": "connectivity check"}
 
 class GenericWebhookAdapter(Adapter):
     kind = "webhook"
-    label = "Signed JSON webhook"
+    label = _("Signed JSON webhook")
     receives_webhooks = True
     config_fields = (
         ConfigField("secret", "Shared signing secret", secret=True),

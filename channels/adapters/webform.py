@@ -33,7 +33,7 @@ MAX_MESSAGE_LENGTH = 10_000
 class WebFormAdapter(Adapter):
     kind = "webform"
     shows_notice_before_submission = True
-    label = "Web form"
+    label = _("Web form")
     description = "A contact form to embed on the company's site; answers go out by e-mail."
     max_reply_length = 100_000
     config_fields = (

@@ -55,7 +55,7 @@ MAX_TEXT_LENGTH = 10_000
 
 class FeedAdapter(Adapter):
     kind = "feed"
-    label = "Feed (RSS, Atom, JSON Feed)"
+    label = _("Feed (RSS, Atom, JSON Feed)")
     description = "Entries of an RSS, Atom or JSON feed: Flickr, Pinterest, Slideshare, blogs."
     polls = True
     monitored_by_default = True

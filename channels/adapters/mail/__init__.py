@@ -28,7 +28,7 @@ SECURITY = ("ssl", "starttls", "none")
 
 class EmailAdapter(Adapter):
     kind = "email"
-    label = "E-mail"
+    label = _("E-mail")
     description = "A support mailbox: read over IMAP, answered over SMTP."
     polls = True
     default_poll_interval = 60

@@ -51,7 +51,7 @@ class Connector:
     env_names: ClassVar[tuple[str, ...]] = ()
 
     @property
-    def label(self) -> str:
+    def label(self) -> str | Promise:
         return adapter_class(self.kind).label
 
     @property

@@ -71,3 +71,24 @@ def test_the_demo_s_posts_show_their_channels_working(
         )
 
     assert health_of(spokesperson_client, mastodon) == "ok: working"
+
+
+def kind_of(client: Client, channel: Channel, **headers: str) -> str:
+    page = client.get("/channels/", **headers).content.decode()
+    row = re.search(
+        rf'<td><a href="/channels/{channel.pk}/">[^<]*</a></td>\s*<td>([^<]*)</td>', page
+    )
+    assert row is not None, page
+    return row.group(1)
+
+
+def test_the_kind_of_a_channel_reads_in_the_reader_s_language(
+    webhook_channel: Channel, staff_client: Client
+) -> None:
+    mailgun = Channel.objects.create(kind="mailgun", name="Mail routes")
+
+    assert kind_of(staff_client, webhook_channel) == "Signed JSON webhook"
+    assert kind_of(staff_client, webhook_channel, HTTP_ACCEPT_LANGUAGE="de") == (
+        "Signierter JSON-Webhook"
+    )
+    assert kind_of(staff_client, mailgun, HTTP_ACCEPT_LANGUAGE="sv") == "E-post via Mailgun-rutter"

@@ -24,7 +24,7 @@ from channels.adapters.mail.routes.form import Form, assemble
 
 class MailgunAdapter(InboundMailAdapter):
     kind = "mailgun"
-    label = "E-mail via Mailgun routes"
+    label = _("E-mail via Mailgun routes")
     description = "A support address whose mail Mailgun forwards to socialdesk; SMTP replies."
     config_fields: ClassVar[tuple[ConfigField, ...]] = (
         *SMTP_FIELDS,

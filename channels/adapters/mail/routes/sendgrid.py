@@ -35,7 +35,7 @@ TIMESTAMP_HEADER = "X-Twilio-Email-Event-Webhook-Timestamp"
 
 class SendGridAdapter(InboundMailAdapter):
     kind = "sendgrid"
-    label = "E-mail via SendGrid Inbound Parse"
+    label = _("E-mail via SendGrid Inbound Parse")
     description = "A support address whose mail SendGrid Inbound Parse posts; SMTP replies."
     kept_headers = (SIGNATURE_HEADER, TIMESTAMP_HEADER)
     config_fields: ClassVar[tuple[ConfigField, ...]] = (
