@@ -15,10 +15,11 @@ from django.utils import timezone
 from channels import crypto
 from channels.adapters.base import GRANTED_SCOPES_KEY
 from channels.errors import AdapterError
+from channels.health.checks import missing_scopes
 from channels.models import Channel
 from channels.platforms.tokens import store_credentials
 from desk.connect.platforms import connector_for
-from desk.connect.platforms.base import Account, Grant, missing_scopes
+from desk.connect.platforms.base import Account, Grant
 
 log = logging.getLogger(__name__)
 
@@ -82,12 +83,6 @@ def connect_accounts(
     A grant missing a permission socialdesk needs makes the channel inactive, with the
     missing permissions as the reason: connected, but not pretending to work.
     """
-    missing = missing_scopes(kind, grant.granted)
-    reason = (
-        "The platform did not grant: " + ", ".join(missing) + ". Connect again and allow them."
-        if missing
-        else ""
-    )
     label = Channel._meta.get_field("kind").choices
     kind_label = dict(label or []).get(kind, kind)
     made = []
@@ -114,8 +109,15 @@ def connect_accounts(
             config = {**channel.config, **config}
         channel.config = config
         channel.credentials = {**(channel.credentials or {}), **account.credentials}
+        # What this account's channel needs (a page without Instagram needs no Instagram
+        # permission), as channel health checks it later.
+        missing = missing_scopes(channel.adapter(), list(grant.granted))
         channel.is_active = not missing
-        channel.disabled_reason = reason
+        channel.disabled_reason = (
+            "The platform did not grant: " + ", ".join(missing) + ". Connect again and allow them."
+            if missing
+            else ""
+        )
         channel.save()
         made.append(channel)
     return made

@@ -21,11 +21,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from channels.errors import AdapterError
+from channels.health.checks import granted_scopes, missing_scopes
 from channels.models import Channel
 from desk.access import policy_editor_required
 from desk.connect import oauth, services
 from desk.connect.platforms import CONNECTORS, connector_for
-from desk.connect.platforms.base import granted_of, missing_scopes
 from desk.connect.platforms.bluesky import BlueskyConnector
 from desk.connect.platforms.mastodon import MastodonConnector
 from desk.connect.tasks import subscribe_connected_channel
@@ -52,15 +52,18 @@ def _platforms() -> list[dict[str, object]]:
 @policy_editor_required
 @require_GET
 def connect_index(request: HttpRequest) -> HttpResponse:
+    # What each channel needs, as channel health reads it (a Facebook page without an
+    # Instagram account needs no Instagram permission); None granted means not known yet.
     channels = [
         {
             "channel": channel,
-            "granted": granted_of(channel),
-            "missing": missing_scopes(channel.kind, granted_of(channel)),
+            "granted": granted,
+            "missing": missing_scopes(channel.adapter(), granted),
             "subscription": channel.config.get(services.SUBSCRIPTION_KEY) or {},
             "revocation": channel.config.get("revocation") or {},
         }
         for channel in Channel.objects.filter(kind__in=CONNECTORS).order_by("name")
+        for granted in [granted_scopes(channel)]
     ]
     response = render(
         request,

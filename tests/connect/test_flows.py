@@ -242,3 +242,37 @@ def test_one_meta_callback_routes_each_connected_pages_events_to_its_own_channel
     for channel, page in ((first, "111"), (second, "222")):
         stored = InboundEvent.objects.get(channel=channel)
         assert [e["id"] for e in json.loads(bytes(stored.body))["entry"]] == [page]
+
+
+def test_a_page_without_instagram_needs_no_instagram_permission(
+    manager_client: Client, fake_meta: FakeMetaLogin, settings: Any
+) -> None:
+    settings.PUBLIC_BASE_URL = "http://127.0.0.1:9"
+    fake_meta.oauth.granted = [p for p in meta_login.ALL_PERMISSIONS if p.startswith("pages_")]
+    assert sign_in(manager_client, "meta").status_code == 302
+
+    manager_client.post("/channels/connect/review/", {"account": ["111", "222"]})
+
+    with_instagram = Channel.objects.get(config__connected_account="111")
+    page_only = Channel.objects.get(config__connected_account="222")
+    assert page_only.is_active and page_only.disabled_reason == ""
+    assert not with_instagram.is_active
+    assert "instagram_basic" in with_instagram.disabled_reason
+    index = manager_client.get("/channels/connect/").content.decode()
+    row_of = {
+        channel: index.split(f'id="channel-{channel.pk}"')[1].split("</tr>")[0]
+        for channel in (with_instagram, page_only)
+    }
+    assert "instagram_basic" in row_of[with_instagram]
+    assert "all granted" in row_of[page_only] and "instagram" not in row_of[page_only]
+
+
+def test_a_channel_whose_grant_nobody_recorded_is_not_shown_as_missing_permissions(
+    manager_client: Client,
+) -> None:
+    channel = Channel.objects.create(kind="mastodon", name="Added by command")
+
+    index = manager_client.get("/channels/connect/").content.decode()
+
+    row = index.split(f'id="channel-{channel.pk}"')[1].split("</tr>")[0]
+    assert "Granted permissions not known yet" in row and "Missing" not in row

@@ -14,7 +14,6 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.utils.functional import Promise
 
-from channels.adapters.base import GRANTED_SCOPES_KEY
 from channels.errors import AdapterError
 from channels.models import Channel
 from channels.registry import adapter_class
@@ -83,12 +82,3 @@ class Connector:
     def revoke(self, channel: Channel) -> None:
         """End the platform's grant to us; raise AdapterError if the platform refuses."""
         raise AdapterError("This platform offers no way to revoke the grant.", permanent=True)
-
-
-def missing_scopes(kind: str, granted: list[str] | tuple[str, ...]) -> list[str]:
-    return [scope for scope in adapter_class(kind).needed_scopes if scope not in set(granted)]
-
-
-def granted_of(channel: Channel) -> list[str]:
-    value = (channel.config or {}).get(GRANTED_SCOPES_KEY) or []
-    return [str(scope) for scope in value] if isinstance(value, list) else []
