@@ -1,3 +1,4 @@
+import re
 from typing import Any
 
 from django.test import Client
@@ -236,6 +237,22 @@ def test_canned_replies_are_offered_with_placeholders_filled(
     page = client.get(f"/tickets/{ticket.pk}/").content.decode()
 
     assert f'data-text="Hi Ann, maria here about #{ticket.pk}."' in page
+
+
+def test_a_ticket_is_offered_the_canned_replies_in_its_language_and_those_without_one(
+    staff: StaffFactory, mention: MentionFactory
+) -> None:
+    CannedReply.objects.create(title="Merci", text="Merci {first_name}.", language="fr")
+    CannedReply.objects.create(title="Thanks", text="Thanks {first_name}.", language="en")
+    CannedReply.objects.create(title="Signature", text="– {agent}")
+    _user, client = staff()
+    french = mention("Bonjour, mon application ne fonctionne pas depuis hier.")
+    assert french.language == "fr"
+
+    page = client.get(f"/tickets/{french.pk}/").content.decode()
+
+    offered = re.findall(r'<option value="\d+" data-text="[^"]*">([^<]+)</option>', page)
+    assert offered == ["Merci", "Signature"]
 
 
 def test_the_composer_knows_the_platform_length_limit(

@@ -66,6 +66,9 @@ def ticket_context(request: HttpRequest, ticket: Ticket, queue_ids: list[int]) -
     canned = CannedReply.objects.filter(is_active=True).filter(
         Q(queue__isnull=True) | Q(queue=ticket.queue)
     )
+    if ticket.language:
+        # Answers written in another language are no help; those without one fit any.
+        canned = canned.filter(Q(language="") | Q(language=ticket.language))
     now = timezone.now()
     sla = sla_status(ticket, now=now)
     return {
