@@ -112,6 +112,26 @@ def test_the_export_is_also_a_readable_page_with_untrusted_text_escaped(
     assert json.loads(download.content)["identities"][0]["display_name"] == "<b>Eve</b>"
 
 
+def test_searching_a_person_again_shows_their_earlier_requests_in_the_reader_s_language(
+    ann_and_bo: Any, manager_client: Client
+) -> None:
+    manager_client.post("/privacy/subjects/export/", {"email": ANN_EMAIL, "format": "json"})
+    [earlier] = DataSubjectRequest.objects.all()
+    manager_client.post("/preferences/", {"language": "de", "time_zone": "Europe/Berlin"})
+
+    again = manager_client.get("/privacy/subjects/", {"email": ANN_EMAIL}).content.decode()
+    someone_else = manager_client.get("/privacy/subjects/", {"handle": "bo-1"}).content.decode()
+
+    section = again.split('class="earlier-requests"')[1].split("</ul>")[0]
+    assert f"#{earlier.pk} Auskunft" in section
+    assert f"Nachrichten: {earlier.counts['messages']}" in section
+    assert "Nachrichten:" in again.split('class="found-counts"')[1]
+    assert "Keine für die so benannte Person." in someone_else
+    refused = manager_client.get("/privacy/subjects/", {"email": "not-an-address"})
+    assert refused.status_code == 400
+    assert "ist keine E-Mail-Adresse." in refused.content.decode()
+
+
 def test_erasure_removes_the_person_everywhere_and_the_audit_shows_it(
     ann_and_bo: Any, manager_client: Client
 ) -> None:

@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from channels.models import InboundEvent
 from desk.models import Inquiry, Notification
@@ -177,6 +179,25 @@ STEPS: tuple[tuple[str, Step], ...] = (
 
 
 _extra_steps: dict[str, Step] = {}
+
+# What each step's count is of, as pages name it (a request's and a run's counts are keyed by
+# step); an extra step not named here shows its key.
+RECORD_LABELS: dict[str, Any] = {
+    "inbound_events": gettext_lazy("Raw deliveries"),
+    "inquiries": gettext_lazy("REST inquiries"),
+    "messages": gettext_lazy("Messages"),
+    "notes": gettext_lazy("Internal notes"),
+    "notifications": gettext_lazy("Notifications"),
+    "tickets": gettext_lazy("Tickets"),
+    "ticket_events": gettext_lazy("Audit trail entries"),
+    "conversations": gettext_lazy("Conversations"),
+    "identities": gettext_lazy("Accounts"),
+    "contacts": gettext_lazy("Contacts"),
+    "attachments": gettext_lazy("Attachments"),
+    "delivery_attempts": gettext_lazy("Delivery attempts"),
+    "message_revisions": gettext_lazy("Edits and deletions"),
+    "platform_actions": gettext_lazy("Platform actions"),
+}
 
 
 def register_step(step: Step) -> None:

@@ -17,6 +17,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from desk.privacy.models import (
     ConversationNotice,
@@ -27,6 +28,7 @@ from desk.privacy.models import (
 from desk.privacy.services import audit
 from desk.privacy.services.redaction import RedactionScope, extra_steps, redact
 from tickets.models import Contact, Conversation, Identity, Message, Note, Ticket
+from tickets.text import isolated
 
 
 class InvalidSubjectQuery(ValueError):
@@ -56,16 +58,18 @@ class SubjectQuery:
             try:
                 validate_email(email)
             except ValidationError:
-                raise InvalidSubjectQuery(f"{email!r} is not an e-mail address.") from None
+                raise InvalidSubjectQuery(
+                    _("%(email)s is not an e-mail address.") % {"email": isolated(email)}
+                ) from None
         if contact_id in ("", None):
             contact_id = None
         else:
             try:
                 contact_id = int(contact_id)
             except (TypeError, ValueError):
-                raise InvalidSubjectQuery("The contact must be a number.") from None
+                raise InvalidSubjectQuery(_("The contact must be a number.")) from None
         if not (email or handle.lstrip("@") or contact_id):
-            raise InvalidSubjectQuery("Name the person by e-mail address, handle or contact.")
+            raise InvalidSubjectQuery(_("Name the person by e-mail address, handle or contact."))
         return cls(email=email, handle=handle, contact_id=contact_id)
 
     def digest(self) -> str:

@@ -11,6 +11,7 @@ from django import template
 from django.conf import settings
 
 from desk.privacy.models import ConversationNotice, LegalHold, NoticeInTransit
+from desk.privacy.services.redaction import RECORD_LABELS
 from tickets.models import Conversation, Message
 
 register = template.Library()
@@ -63,4 +64,13 @@ def retention_of(conversation: Conversation, held: bool | None = None) -> Retent
             .select_related("created_by")
             .order_by("created_at", "id")
         ),
+    )
+
+
+@register.filter
+def record_counts(counts: dict[str, int]) -> str:
+    """A request's or run's counts by kind of record, in the reader's language."""
+    return ", ".join(
+        f"{RECORD_LABELS.get(kind, kind.replace('_', ' '))}: {number}"
+        for kind, number in counts.items()
     )

@@ -39,6 +39,9 @@ def subjects(request: HttpRequest) -> HttpResponse:
         subject = search_subject(query=query, actor=request.user)
         context.update(
             subject=subject,
+            # Requests fulfilled before for the person named the same way (the identifiers are
+            # kept only as this digest).
+            earlier=DataSubjectRequest.objects.filter(subject_digest=query.digest()),
             counts=subject.counts(),
             contacts=Contact.objects.filter(pk__in=subject.contact_ids),
             identities=Identity.objects.filter(pk__in=subject.identity_ids),
