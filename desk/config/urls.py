@@ -7,6 +7,7 @@ from desk.access import public
 from desk.ops import health
 from desk.webform.views import webform
 
+handler404 = "desk.ops.errors.not_found"
 handler500 = "desk.ops.errors.server_error"
 
 urlpatterns = [

@@ -5,6 +5,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 log = logging.getLogger(__name__)
 
@@ -39,3 +40,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if status == 503:
         response["Retry-After"] = "5"
     return response
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A machine gets JSON for an address that matches nothing (a mistyped id, an unknown
+    endpoint), like every other API error; a person gets the page."""
+    if _wants_json(request):
+        return JsonResponse(
+            {"error": {"code": "not_found", "message": _("Nothing at this address.")}}, status=404
+        )
+    return defaults.page_not_found(request, exception)

@@ -89,6 +89,26 @@ def test_status_shows_ticket_state_and_public_replies(api: Client) -> None:
     assert [r["text"] for r in body["replies"]] == ["It left our warehouse today."]
 
 
+@pytest.mark.parametrize("path", [f"{URL}12345/", f"{URL}not-an-id/", "/api/v1/no-such-thing/"])
+def test_an_address_that_matches_nothing_answers_json_in_the_client_s_language(
+    api: Client, path: str
+) -> None:
+    response = api.get(path, HTTP_ACCEPT_LANGUAGE="de")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "error": {"code": "not_found", "message": "Unter dieser Adresse gibt es nichts."}
+    }
+
+
+def test_a_person_who_mistypes_an_address_gets_the_page(staff_client: Client) -> None:
+    response = staff_client.get("/tickets/no-such-ticket/")
+
+    assert response.status_code == 404
+    assert "There is nothing at this address" in response.content.decode()
+
+
 def test_a_client_cannot_see_another_clients_inquiry(make_api_client: Any) -> None:
     _, shop = make_api_client("shop")
     _, crm = make_api_client("crm")
