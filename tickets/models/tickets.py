@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.conf import settings
 from django.db import models
@@ -175,6 +175,15 @@ class AppendOnlyError(Exception):
     """Audit rows are written once and never changed or removed."""
 
 
+class EventDetails(TypedDict, total=False):
+    """What an event says besides its ticket and kind: who, the value before and after, a note."""
+
+    actor: Any
+    old: Any
+    new: Any
+    note: str | Promise
+
+
 class TicketEvent(models.Model):
     """Append-only audit of everything that happens to a ticket."""
 
@@ -203,37 +212,20 @@ class TicketEvent(models.Model):
         raise AppendOnlyError("Ticket events cannot be deleted.")
 
     @classmethod
-    def record(
-        cls,
-        ticket: Ticket,
-        kind: str,
-        *,
-        actor: Any = None,
-        old: Any = "",
-        new: Any = "",
-        note: str | Promise = "",
-    ) -> "TicketEvent":
-        event = cls.build(ticket, kind, actor=actor, old=old, new=new, note=note)
+    def record(cls, ticket: Ticket, kind: str, **details: Unpack[EventDetails]) -> "TicketEvent":
+        event = cls.build(ticket, kind, **details)
         event.save()
         return event
 
     @classmethod
-    def build(
-        cls,
-        ticket: Ticket,
-        kind: str,
-        *,
-        actor: Any = None,
-        old: Any = "",
-        new: Any = "",
-        note: str | Promise = "",
-    ) -> "TicketEvent":
+    def build(cls, ticket: Ticket, kind: str, **details: Unpack[EventDetails]) -> "TicketEvent":
         """The event unsaved, for a caller that writes many at once (bulk_create)."""
+        actor, old, new = details.get("actor"), details.get("old", ""), details.get("new", "")
         return cls(
             ticket=ticket,
             actor=actor if getattr(actor, "is_authenticated", False) else None,
             kind=kind,
             old_value="" if old is None else str(old)[:300],
             new_value="" if new is None else str(new)[:300],
-            note=as_recorded(note),
+            note=as_recorded(details.get("note", "")),
         )

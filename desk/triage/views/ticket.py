@@ -124,37 +124,38 @@ def _edited_text(request: HttpRequest, thread: list[Message]) -> str:
     return ""
 
 
-def load_ticket(request: HttpRequest, pk: int) -> tuple[Ticket, list[int]]:
+def load_ticket(
+    request: HttpRequest, pk: int, *, for_page: bool = False
+) -> tuple[Ticket, list[int]]:
+    """The ticket, if the user's queues hold it. `for_page`: the full page is drawn from it, so
+    it also says whether a legal hold keeps its conversation (the retention block then asks
+    for the holds only when there are some); actions and presence polls skip that subquery."""
     queue_ids = visible_queue_ids(request.user)
-    ticket = visible_ticket_or_404(
-        request.user,
-        pk,
-        Ticket.objects.select_related(
-            "queue",
-            "channel",
-            "contact",
-            "assignee",
-            "conversation",
-            "sla_policy__calendar",
-            "decision",
-        )
-        # The retention block asks for the holds only when there are some.
-        .annotate(
+    tickets = Ticket.objects.select_related(
+        "queue",
+        "channel",
+        "contact",
+        "assignee",
+        "conversation",
+        "sla_policy__calendar",
+        "decision",
+    )
+    if for_page:
+        tickets = tickets.annotate(
             conversation_held=Exists(
                 LegalHold.objects.covering(
                     conversation=OuterRef("conversation_id"), contact=OuterRef("contact_id")
                 )
             )
-        ),
-        queue_ids,
-    )
+        )
+    ticket = visible_ticket_or_404(request.user, pk, tickets, queue_ids)
     return ticket, queue_ids
 
 
 @staff_required
 @require_GET
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket, queue_ids = load_ticket(request, pk)
+    ticket, queue_ids = load_ticket(request, pk, for_page=True)
     presence.touch_presence(ticket=ticket, user=request.user, composing=False)
     audit.record_view(actor=request.user, target=ticket.conversation)
     return render_ticket(request, ticket_context(request, ticket, queue_ids))
