@@ -17,7 +17,7 @@ from desk.outbound.services import Draft, check_reply, request_approval
 from desk.privacy.services.notices import record_notice
 from desk.privacy.services.reply_notice import notice_for_reply
 from desk.sla import clocks
-from tickets.models import Message, Ticket, TicketEvent
+from tickets.models import Conversation, Message, Ticket, TicketEvent
 
 ANSWERS = {
     "en": "Thanks for getting in touch, we have looked into it and sent you the details.",
@@ -76,6 +76,7 @@ def _answer(*, ticket: Ticket, responder: Any, at: datetime) -> None:
                 given_at=at,
                 message=carrier,
             )
+        Conversation.active_at(conversation.pk, at)
         clocks.record_response(ticket=ticket, at=at)
         TicketEvent.record(ticket, "reply", actor=responder, note=gettext_noop("demo history"))
         ticket.set_status(

@@ -107,7 +107,7 @@ def _ingest_new(
     if classification is None:
         classification = classify_text(mention.text, language_hint=mention.language)
     conversation, started = _find_or_start_conversation(
-        channel, mention, identity, parent, classification.language
+        channel, mention, identity, parent, classification.language, _received_at(inbound_event)
     )
     message, ticket, new = _new_rows(
         channel, mention, inbound_event, identity, parent, conversation, started, classification
@@ -150,7 +150,9 @@ def rows_of_new_conversation(
     conversation: the caller has made sure that none is known for its thread root (see
     desk.ingestion.batch), and inserts them; then it runs `new.then` and `record_new_message`."""
     root = mention.parent_platform_id or mention.platform_id
-    conversation = _new_conversation(channel, mention, identity, root, classification.language)
+    conversation = _new_conversation(
+        channel, mention, identity, root, classification.language, _received_at(inbound_event)
+    )
     return NewMention(
         *_new_rows(
             channel, mention, inbound_event, identity, None, conversation, True, classification
@@ -189,7 +191,7 @@ def _new_rows(
     if started:
         new.rows.append(conversation)
     new.rows.append(message)
-    received_at = inbound_event.received_at if inbound_event is not None else timezone.now()
+    received_at = _received_at(inbound_event)
     ticket = (
         _open_or_update_ticket(
             channel, conversation, message, received_at, mention, classification, new, started
@@ -243,15 +245,15 @@ def _find_or_start_conversation(
     identity: Identity,
     parent: Message | None,
     language: str,
+    received_at: datetime,
 ) -> tuple[Conversation, bool]:
     """The mention's conversation, and whether it starts here."""
-    now = timezone.now()
     if parent is not None and (
         parent.direction == Message.Direction.OUTBOUND
         or parent.conversation.contact_id == identity.contact_id
     ):
         conversation = parent.conversation
-        Conversation.objects.filter(pk=conversation.pk).update(last_activity_at=now)
+        Conversation.active_at(conversation.pk, received_at)
         return _on(channel, conversation), False
     # A reply to a post we never saw (or to someone else's thread) starts this person's own
     # conversation, keyed by the thread root so their further replies join it.
@@ -261,12 +263,18 @@ def _find_or_start_conversation(
             channel=channel, root_platform_id=root, contact_id=identity.contact_id
         ).first()
         if known is not None:
-            Conversation.objects.filter(pk=known.pk).update(last_activity_at=now)
+            Conversation.active_at(known.pk, received_at)
             return _on(channel, known), False
     # Inserted with its first message.
     return _new_conversation(
-        channel, mention, identity, root or mention.platform_id, language
+        channel, mention, identity, root or mention.platform_id, language, received_at
     ), True
+
+
+def _received_at(inbound_event: InboundEvent | None) -> datetime:
+    """The moment the desk received the mention: its ticket's clock and its conversation's
+    last activity start there, however long the event waited for a worker."""
+    return inbound_event.received_at if inbound_event is not None else timezone.now()
 
 
 def _on(channel: Channel, conversation: Conversation) -> Conversation:
@@ -277,7 +285,12 @@ def _on(channel: Channel, conversation: Conversation) -> Conversation:
 
 
 def _new_conversation(
-    channel: Channel, mention: Mention, identity: Identity, root: str, language: str
+    channel: Channel,
+    mention: Mention,
+    identity: Identity,
+    root: str,
+    language: str,
+    received_at: datetime,
 ) -> Conversation:
     return Conversation(
         channel=channel,
@@ -286,7 +299,7 @@ def _new_conversation(
         subject=mention.subject or _preview(mention.text),
         language=language,
         is_private=mention.is_private,
-        last_activity_at=timezone.now(),
+        last_activity_at=received_at,
     )
 
 

@@ -235,7 +235,7 @@ def _post(*, ticket: Ticket, author: Any, draft: Draft) -> Message:
             if notice
             else []
         )
-        Conversation.objects.filter(pk=conversation.pk).update(last_activity_at=now)
+        Conversation.active_at(conversation.pk, now)
         for message in (reply, *extra):
             transaction.on_commit(partial(_enqueue_delivery, message.pk))
     return reply

@@ -1,13 +1,15 @@
 """The demo as seeded: real kinds of channels, people on several of them, a trained model."""
 
 from collections.abc import Iterator
+from datetime import timedelta
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Max, Q
+from django.utils import timezone
 
 from channels.models import Channel
 from desk.classification.models import ClassifierVersion
@@ -94,6 +96,22 @@ def test_the_answered_history_gave_each_conversation_its_notice(demo: str) -> No
         assert given.message is not None and given.given_at == given.message.created_at
         if given.method == "first_reply":
             assert given.message.text.endswith(given.notice.text)
+
+
+def test_each_conversation_was_last_active_when_its_last_message_came_or_went(
+    demo: str,
+) -> None:
+    """The demo's past is dated as it happened: retention, the notice list and the contact
+    page read a conversation's last activity; the seed once left it at the moment it ran."""
+    conversations = Conversation.objects.annotate(
+        received=Max("messages__inbound_event__received_at"),
+        answered=Max("messages__created_at", filter=Q(messages__direction="out")),
+    )
+    assert conversations.count() >= 40
+    for conversation in conversations:
+        moments = [m for m in (conversation.received, conversation.answered) if m is not None]
+        assert conversation.last_activity_at == max(moments), conversation.pk
+    assert conversations.filter(last_activity_at__lt=timezone.now() - timedelta(days=7)).exists()
 
 
 def test_an_agent_s_draft_waits_for_a_spokesperson(demo: str) -> None:

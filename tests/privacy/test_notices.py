@@ -1,16 +1,20 @@
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape
 
 from channels.models import Channel
+from desk.ingestion.tasks import drain_inbound_events
 from desk.privacy.models import ConversationNotice, NoticeInUse, NoticeMethod, RetentionNotice
 from desk.privacy.services import confirmation_email_notice, current_notice, web_form_notice
+from tests.conftest import mention_payload, signed_delivery
 from tests.privacy.conftest import configure
 from tickets.models import Message
 
@@ -231,3 +235,49 @@ def test_the_confirmation_email_carries_the_notice_in_the_persons_language(db: N
     assert "http://127.0.0.1:8000/privacy/notices/fr/1/" in block
     assert notice_text("sv") in confirmation_email_notice(language="sv")
     assert notice_text("en") in confirmation_email_notice(language="xx")
+
+
+def test_last_activity_is_when_the_desk_received_the_mention_not_when_a_worker_got_to_it(
+    webhook_channel: Channel, agent_client: Client
+) -> None:
+    """Retention counts from the last activity; a backlog (a worker outage, a spike) must not
+    make a conversation look newer than the mention the ticket's clock started from."""
+    received = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+    with time_machine.travel(received, tick=False):
+        first = mention_payload("p1", "Where is my parcel?")
+        assert signed_delivery(Client(), webhook_channel, first, delivery="d1").status_code == 200
+    followed_up = received + timedelta(hours=1)
+    with time_machine.travel(followed_up, tick=False):
+        again = mention_payload("p2", "Still nothing", parent_id="p1")
+        assert signed_delivery(Client(), webhook_channel, again, delivery="d2").status_code == 200
+    assert not Message.objects.exists()  # stored only: no worker ran
+
+    with time_machine.travel(received + timedelta(hours=5), tick=False):
+        drain_inbound_events()
+        page = agent_client.get("/privacy/unnoticed/")
+
+    [listed] = page.context["conversations"]
+    assert listed.last_activity_at == followed_up
+    assert listed.tickets.get().created_at == received
+    shown = date_format(timezone.localtime(followed_up), "SHORT_DATETIME_FORMAT")
+    assert shown in page.content.decode()
+
+
+def test_a_mention_processed_late_does_not_move_the_last_activity_back(
+    webhook_channel: Channel, mention: Any, reply: Any
+) -> None:
+    """An answer sent after the stored mention arrived stays the conversation's last activity."""
+    start = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+    with time_machine.travel(start, tick=False):
+        conversation = mention("p1", "Where is my parcel?").conversation
+        late = mention_payload("p2", "Hello?", parent_id="p1")
+        signed_delivery(Client(), webhook_channel, late, delivery="d-late")
+    answered = start + timedelta(minutes=10)
+    with time_machine.travel(answered, tick=False):
+        reply(conversation, "On its way")
+    with time_machine.travel(start + timedelta(hours=2), tick=False):
+        drain_inbound_events()
+
+    conversation.refresh_from_db()
+    assert conversation.messages.filter(platform_id="p2").exists()
+    assert conversation.last_activity_at == answered

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +27,12 @@ class Conversation(models.Model):
 
     def __str__(self) -> str:
         return self.subject or f"Conversation {self.pk}"
+
+    @classmethod
+    def active_at(cls, pk: int, moment: datetime) -> None:
+        """Something happened in the conversation at `moment` (retention counts from its last
+        activity). A mention that waited in a backlog never moves back an answer sent since."""
+        cls.objects.filter(pk=pk, last_activity_at__lt=moment).update(last_activity_at=moment)
 
 
 class Message(models.Model):
