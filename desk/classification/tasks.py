@@ -1,5 +1,6 @@
 from celery import shared_task
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from desk.classification import ambassadors, crisis
 from desk.classification.learning.versions import train_version
@@ -9,7 +10,7 @@ from desk.classification.models import ClassifierVersion, TrainingExample
 @shared_task(name="desk.classification.tasks.retrain_classifier")
 def retrain_classifier(note: str = "") -> int:
     """Train a new model version from the seed set and all corrections, and activate it."""
-    return train_version(activate=True, note=note or "retrained").number
+    return train_version(activate=True, note=note or gettext_noop("retrained")).number
 
 
 @shared_task(name="desk.classification.tasks.retrain_if_new_examples")
@@ -24,7 +25,7 @@ def retrain_if_new_examples() -> int | None:
         ).exists()
     ):
         return None
-    return train_version(activate=True, note="periodic retraining").number
+    return train_version(activate=True, note=gettext_noop("periodic retraining")).number
 
 
 @shared_task(name="desk.classification.tasks.prune_crisis_counters")

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from desk.classification.learning import model as learned
 from desk.classification.learning.dataset import (
@@ -189,7 +190,7 @@ def rollback() -> ClassifierVersion:
     return activate_version(version=previous, rollback=True)
 
 
-def ensure_trained_model(*, note: str = "demo") -> ClassifierVersion:
+def ensure_trained_model(*, note: str = gettext_noop("demo seed")) -> ClassifierVersion:
     """The active version; when none is, one is trained and activated (demo seeding)."""
     active = ClassifierVersion.objects.filter(is_active=True).first()
     return active or train_version(activate=True, note=note)

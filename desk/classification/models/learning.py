@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -46,6 +47,10 @@ class TrainingExample(models.Model):
         return self.text[:60]
 
 
+# How a retraining a person asked for is noted, with their name after it (note_text).
+REQUESTED_BY = "requested by "
+
+
 class ClassifierVersion(models.Model):
     """One trained model, stored with its checksum; at most one is active (rollback = activate)."""
 
@@ -75,3 +80,12 @@ class ClassifierVersion(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.number}"
+
+    @property
+    def note_text(self) -> str:
+        """The note in the reader's language: the notes the desk writes are marked for
+        translation, one that names who asked keeps the name."""
+        name = self.note.removeprefix(REQUESTED_BY)
+        if name != self.note:
+            return gettext("requested by %(name)s") % {"name": name}
+        return gettext(self.note) if self.note else ""

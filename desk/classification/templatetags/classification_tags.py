@@ -13,7 +13,7 @@ from desk.access import visible_queue_ids
 from desk.classification import ambassadors
 from desk.classification.forms import CorrectionForm
 from desk.classification.incidents import mention_count, open_incidents
-from desk.classification.labels import DISPLAY_NAMES
+from desk.classification.labels import DISPLAY_NAMES, LABELS, SENTIMENTS
 from desk.classification.models import TicketDecision
 from desk.classification.routing.engine import DEFAULT_QUEUE, routed_queue
 from desk.classification.routing.explanations import RoutingWhy, routing_html, verdict_html
@@ -141,4 +141,38 @@ def ticket_decision(context: dict[str, Any], ticket: Any) -> dict[str, Any]:
         "sentiment": sentiment,
         "form": CorrectionForm(initial={"queue": ticket.queue.slug}),
         "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.filter
+def label_name(value: str) -> str:
+    """A label or sentiment as pages call it, in the reader's language."""
+    return str(DISPLAY_NAMES.get(value, value))
+
+
+# The columns of a version's scores, in this order: a key of ClassifierVersion.metrics is
+# "<test set> <column>" (desk.classification.learning.evaluation.evaluate_model).
+_SCORE_COLUMNS: tuple[tuple[str, Any], ...] = (
+    *((label, DISPLAY_NAMES[label]) for label in LABELS),
+    *((f"sentiment:{s}", DISPLAY_NAMES[s]) for s in SENTIMENTS),
+    ("sentiment macro", gettext_lazy("Sentiment, macro average")),
+)
+
+
+@register.inclusion_tag("classification/_scores.html")
+def version_scores(metrics: dict[str, float]) -> dict[str, Any]:
+    """F1 per test set (rows) and label (columns); a set that does not test a label has none."""
+    by_set: dict[str, dict[str, float]] = {}
+    for key, f1 in metrics.items():
+        test_set, _, column = key.partition(" ")
+        by_set.setdefault(test_set, {})[column] = f1
+    columns = [
+        (key, name) for key, name in _SCORE_COLUMNS if any(key in s for s in by_set.values())
+    ]
+    return {
+        "columns": [name for _, name in columns],
+        "rows": [
+            (test_set, [scores.get(key) for key, _ in columns])
+            for test_set, scores in by_set.items()
+        ],
     }

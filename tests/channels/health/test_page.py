@@ -220,3 +220,33 @@ def test_the_health_page_of_a_channel_lists_its_resolved_warnings(
     detail = shown(staff_client, f"/channels/{meta_channel.pk}/")
 
     assert '<tr class="resolved"><td>Channel Facebook page lacks webhook subscriptions:' in detail
+
+
+@pytest.mark.parametrize(
+    ("language", "usual_every", "expected"),
+    [
+        # The duration is a noun phrase in the nominative: "vor 2 Tage" was wrong German, as
+        # "od 1 godzina" is wrong Polish.
+        ("de", None, "2 Tage seit der letzten Zustellung"),
+        ("de", timedelta(minutes=4), "Still: 2 Tage ohne Zustellung, sonst alle 4 Minuten"),
+        ("pl", None, "2 dni od ostatniej dostawy"),
+        ("pl", timedelta(minutes=4), "Cisza: 2 dni bez dostawy, zwykle co 4 minuty"),
+    ],
+)
+def test_the_silence_reads_as_a_sentence_in_every_language(
+    webhook_channel: Channel,
+    deliveries: Callable[..., None],
+    staff_client: Client,
+    language: str,
+    usual_every: timedelta | None,
+    expected: str,
+) -> None:
+    last = timezone.now() - timedelta(days=2, hours=1)
+    if usual_every is None:
+        deliveries(webhook_channel, count=3, every=timedelta(hours=1), last=last)
+    else:
+        deliveries(webhook_channel, count=40, every=usual_every, last=last)
+    check_delivery_rhythm.apply()
+    staff_client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+
+    assert expected in shown(staff_client)
