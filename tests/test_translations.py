@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.test import Client
 
+from channels.models import Channel
 from desk.dashboards.tasks import send_weekly_sla_summary
 from desk.triage.models import UserPreference
 from tickets.models import Queue
@@ -45,6 +46,24 @@ def test_the_check_finds_template_text_outside_translate_tags() -> None:
     )
 
     assert sorted(found) == ["Hello there", "Open it"]
+
+
+def test_the_check_finds_a_colon_left_outside_the_translation() -> None:
+    found = checker().unmarked_in(
+        '{% load i18n %}{% translate "Webhook URL" %}: <code>x</code>'
+        '{% translate "Delivery" %}{% translate ":" %} {{ state }}'
+    )
+
+    assert found == ["Webhook URL:"]
+
+
+def test_a_french_reader_gets_the_space_before_a_colon(german_manager: Client) -> None:
+    UserPreference.objects.filter(user__username="greta").update(language="fr")
+    Channel.objects.create(kind="webhook", name="Partner", credentials={"secret": "s"})
+
+    page = german_manager.get("/channels/").content.decode()
+
+    assert "URL du webhook\u00a0: <code>" in page
 
 
 def test_the_check_finds_python_text_shown_unmarked() -> None:

@@ -146,10 +146,10 @@ def test_the_classifier_page_lists_versions_and_corrections(
     # F1 per test set (rows) and label (columns), named as everywhere else on the desk.
     version = ClassifierVersion.objects.get(number=1)
     scores = table_after(page, "Test set")
-    assert "<th scope=\"col\">Technical question</th>" in scores
-    assert "<th scope=\"col\">Sentiment, macro average</th>" in scores
+    assert '<th scope="col">Technical question</th>' in scores
+    assert '<th scope="col">Sentiment, macro average</th>' in scores
     macro = version.metrics["airline-en sentiment macro"]
-    assert f"<th scope=\"row\"><code>airline-en</code></th>" in scores
+    assert '<th scope="row"><code>airline-en</code></th>' in scores
     assert f"<td>{macro:.2f}</td>" in scores
     assert "sentiment:negative" not in page and "sales_lead" not in page
 
@@ -157,7 +157,7 @@ def test_the_classifier_page_lists_versions_and_corrections(
     german = manager_client.get("/desk/classifier/").content.decode()
 
     assert "angefordert von manager" in german
-    assert "<th scope=\"col\">Technische Frage</th>" in german
+    assert '<th scope="col">Technische Frage</th>' in german
     assert f"<td>{macro:.2f}</td>".replace(".", ",") in german
 
 
