@@ -255,3 +255,23 @@ def test_a_hold_without_a_reason_is_refused_in_the_reader_s_language(
     assert not LegalHold.objects.exists()
     unknown = boss.post("/privacy/holds/", {"target": "contact:999999", "reason": "Case 1"})
     assert unknown.status_code == 400 and 'value="Case 1"' in unknown.content.decode()
+
+
+def test_the_audit_log_counts_a_merge_and_its_split_in_the_manager_s_language(
+    staff: StaffFactory, mention: MentionFactory
+) -> None:
+    _user, client = staff("agent")
+    on_x, on_instagram = two_records_of_ann(mention)
+    kept, absorbed = on_x.contact_id, on_instagram.contact_id
+    client.post(f"/contacts/{kept}/merge/", {"other": absorbed})
+    client.post(f"/contacts/merges/{ContactMerge.objects.get().pk}/split/")
+    _manager, manager_client = staff("manager")
+    manager_client.post("/preferences/", {"language": "de", "time_zone": "Europe/Berlin"})
+
+    page = manager_client.get("/privacy/audit/", {"action": "contact."}).content.decode()
+
+    merged = f"contact:{absorbed} → contact:{kept}</bdi> · Tickets: 1, Unterhaltungen: 1"
+    assert merged + ", Konten: 1, Rechtliche Aufbewahrungspflichten: 0" in page
+    split = f"contact:{kept} → contact:{absorbed}</bdi> · Tickets: 1, Unterhaltungen: 1"
+    assert split + ", Konten: 1</td>" in page
+    assert "merged into" not in page and "identities" not in page

@@ -39,6 +39,9 @@ class AuditEntry(models.Model):
     target_type = models.CharField(max_length=40, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
     summary = models.CharField(max_length=500, blank=True)
+    # How many of each kind of record the action touched ("conversations" -> 3): shown in
+    # the reader's language beside the summary (desk.privacy.services.audit.COUNT_LABELS).
+    counts = models.JSONField(default=dict, blank=True)
 
     objects = AuditQuerySet.as_manager()
 

@@ -56,8 +56,13 @@ def record(
     target: models.Model | None = None,
     summary: str = "",
     actor_name: str = "",
+    counts: dict[str, int] | None = None,
 ) -> AuditEntry:
-    """Append one entry. `actor` is a user, or None for the system (a nightly task, a command)."""
+    """Append one entry. `actor` is a user, or None for the system (a nightly task, a command).
+
+    `summary` is stored as written and read in every language, so it names things (ids,
+    addresses, a reason typed by staff), not sentences; numbers go in `counts`, by the kinds
+    of desk.privacy.services.redaction.RECORD_LABELS."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEntry.objects.create(
         actor=user,
@@ -66,6 +71,7 @@ def record(
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         summary=summary[:500],
+        counts=counts or {},
     )
 
 

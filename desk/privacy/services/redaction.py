@@ -181,7 +181,8 @@ STEPS: tuple[tuple[str, Step], ...] = (
 _extra_steps: dict[str, Step] = {}
 
 # What each step's count is of, as pages name it (a request's and a run's counts are keyed by
-# step); an extra step not named here shows its key.
+# step; the audit log's entries count with the same keys); an extra step not named here shows
+# its key. Counts are shown in this order.
 RECORD_LABELS: dict[str, Any] = {
     "inbound_events": gettext_lazy("Raw deliveries"),
     "inquiries": gettext_lazy("REST inquiries"),
@@ -197,6 +198,9 @@ RECORD_LABELS: dict[str, Any] = {
     "delivery_attempts": gettext_lazy("Delivery attempts"),
     "message_revisions": gettext_lazy("Edits and deletions"),
     "platform_actions": gettext_lazy("Platform actions"),
+    "holds": gettext_lazy("Legal holds"),
+    "held": gettext_lazy("Kept by a legal hold"),
+    "batches": gettext_lazy("Batches"),
 }
 
 

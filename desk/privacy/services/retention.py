@@ -118,10 +118,12 @@ def run_retention(
     audit.record(
         actor=actor,
         action=audit.Action.RETENTION_RAN,
-        summary=(
-            f"{report.action}: {report.conversations} conversations, "
-            f"{report.contacts} contacts in {report.batches} batches"
-        ),
+        summary=report.action,
+        counts={
+            "conversations": report.conversations,
+            "contacts": report.contacts,
+            "batches": report.batches,
+        },
     )
     return report
 

@@ -88,7 +88,7 @@ class SubjectQuery:
             )
             if value
         ]
-        return "by " + " and ".join(named) + f" (digest {self.digest()[:12]})"
+        return "+".join(named) + f" · {self.digest()[:12]}"
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,8 @@ def search_subject(*, query: SubjectQuery, actor: Any) -> Subject:
     audit.record(
         actor=actor,
         action=audit.Action.SUBJECT_SEARCHED,
-        summary=f"{query.describe()}: {len(subject.contact_ids)} contacts",
+        summary=query.describe(),
+        counts={"contacts": len(subject.contact_ids)},
     )
     return subject
 
@@ -288,7 +289,8 @@ def access_request(
             actor=actor,
             action=audit.Action.SUBJECT_EXPORTED,
             target=request,
-            summary=f"{query.describe()}: {_counts_text(request.counts)}",
+            summary=query.describe(),
+            counts=request.counts,
         )
     export["request"] = {"id": request.pk, "kind": request.kind}
     return request, export
@@ -336,14 +338,15 @@ def erasure_request(
             actor=actor,
             action=audit.Action.SUBJECT_ERASED,
             target=request,
-            summary=f"{query.describe()}: {_counts_text(counts)}",
+            summary=query.describe(),
+            counts=counts,
         )
         for contact_id in subject.contact_ids:
             audit.record(
                 actor=actor,
                 action=audit.Action.SUBJECT_ERASED,
                 target=Contact(pk=contact_id),
-                summary=f"erased by request #{request.pk}",
+                summary=f"request:{request.pk}",
             )
     return request
 
@@ -361,7 +364,3 @@ def _record_request(
         counts=counts,
         note=note[:500],
     )
-
-
-def _counts_text(counts: dict[str, int]) -> str:
-    return ", ".join(f"{value} {name}" for name, value in counts.items())

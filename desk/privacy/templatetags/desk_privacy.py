@@ -9,6 +9,7 @@ from typing import Any
 
 from django import template
 from django.conf import settings
+from django.utils.translation import gettext
 
 from desk.privacy.models import ConversationNotice, LegalHold, NoticeInTransit
 from desk.privacy.services.redaction import RECORD_LABELS
@@ -69,8 +70,11 @@ def retention_of(conversation: Conversation, held: bool | None = None) -> Retent
 
 @register.filter
 def record_counts(counts: dict[str, int]) -> str:
-    """A request's or run's counts by kind of record, in the reader's language."""
+    """A request's, run's or audit entry's counts by kind of record, in the reader's language
+    and in the order of RECORD_LABELS (the database keeps no order of a JSON object's keys)."""
+    order = {kind: n for n, kind in enumerate(RECORD_LABELS)}
+    colon = gettext(":")
     return ", ".join(
-        f"{RECORD_LABELS.get(kind, kind.replace('_', ' '))}: {number}"
-        for kind, number in counts.items()
+        f"{RECORD_LABELS.get(kind, kind.replace('_', ' '))}{colon} {counts[kind]}"
+        for kind in sorted(counts, key=lambda kind: (order.get(kind, len(order)), kind))
     )

@@ -13,6 +13,6 @@ def retention_preview(request: HttpRequest) -> HttpResponse:
     audit.record(
         actor=request.user,
         action=audit.Action.RETENTION_PREVIEWED,
-        summary=f"{plan.conversations} conversations due, {plan.held} held",
+        counts={"conversations": plan.conversations, "held": plan.held},
     )
     return render(request, "privacy/retention.html", {"plan": plan})

@@ -85,6 +85,10 @@ def _record_on_tickets(tickets: list[int], *, actor: Any, old: Contact, new: Con
         TicketEvent.record(ticket, "contact", actor=actor, old=old.pk, new=new.pk)
 
 
+# What a merge moves, as the audit log counts it (desk.privacy.services.audit.COUNT_LABELS).
+MOVED_KINDS = ("identities", "conversations", "tickets", "holds")
+
+
 @transaction.atomic
 def merge_contacts(*, survivor: Contact, absorbed: Contact, actor: Any) -> ContactMerge:
     """Make `absorbed`'s accounts, conversations and tickets `survivor`'s; recorded for a split."""
@@ -124,11 +128,10 @@ def merge_contacts(*, survivor: Contact, absorbed: Contact, actor: Any) -> Conta
         actor=actor,
         action=audit.Action.CONTACT_MERGED,
         target=survivor,
-        summary=(
-            f"contact {absorbed.pk} merged into {survivor.pk}: "
-            f"{len(moved['identities'])} identities, {len(moved['conversations'])} "
-            f"conversations, {len(moved['tickets'])} tickets, {len(moved['holds'])} holds"
-        ),
+        summary=f"contact:{absorbed.pk} → contact:{survivor.pk}",
+        counts={
+            kind: len(moved[kind]) for kind in ("identities", "conversations", "tickets", "holds")
+        },
     )
     return merge
 
@@ -199,9 +202,11 @@ def split_contacts(*, merge: ContactMerge, actor: Any) -> ContactMerge:
         actor=actor,
         action=audit.Action.CONTACT_SPLIT,
         target=absorbed,
-        summary=(
-            f"contact {absorbed.pk} split from {survivor.pk}: {len(identities)} identities, "
-            f"{len(conversations)} conversations, {len(tickets)} tickets"
-        ),
+        summary=f"contact:{survivor.pk} → contact:{absorbed.pk}",
+        counts={
+            "identities": len(identities),
+            "conversations": len(conversations),
+            "tickets": len(tickets),
+        },
     )
     return merge
