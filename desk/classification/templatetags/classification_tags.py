@@ -166,9 +166,8 @@ def version_scores(metrics: dict[str, float]) -> dict[str, Any]:
     for key, f1 in metrics.items():
         test_set, _, column = key.partition(" ")
         by_set.setdefault(test_set, {})[column] = f1
-    columns = [
-        (key, name) for key, name in _SCORE_COLUMNS if any(key in s for s in by_set.values())
-    ]
+    tested = {column for scores in by_set.values() for column in scores}
+    columns = [(key, name) for key, name in _SCORE_COLUMNS if key in tested]
     return {
         "columns": [name for _, name in columns],
         "rows": [

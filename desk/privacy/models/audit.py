@@ -40,7 +40,7 @@ class AuditEntry(models.Model):
     target_id = models.CharField(max_length=64, blank=True)
     summary = models.CharField(max_length=500, blank=True)
     # How many of each kind of record the action touched ("conversations" -> 3): shown in
-    # the reader's language beside the summary (desk.privacy.services.audit.COUNT_LABELS).
+    # the reader's language beside the summary (desk.privacy.services.redaction.RECORD_LABELS).
     counts = models.JSONField(default=dict, blank=True)
 
     objects = AuditQuerySet.as_manager()

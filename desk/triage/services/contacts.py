@@ -85,7 +85,7 @@ def _record_on_tickets(tickets: list[int], *, actor: Any, old: Contact, new: Con
         TicketEvent.record(ticket, "contact", actor=actor, old=old.pk, new=new.pk)
 
 
-# What a merge moves, as the audit log counts it (desk.privacy.services.audit.COUNT_LABELS).
+# What a merge moves, as the audit log counts it (by the kinds of RECORD_LABELS).
 MOVED_KINDS = ("identities", "conversations", "tickets", "holds")
 
 
@@ -129,9 +129,7 @@ def merge_contacts(*, survivor: Contact, absorbed: Contact, actor: Any) -> Conta
         action=audit.Action.CONTACT_MERGED,
         target=survivor,
         summary=f"contact:{absorbed.pk} → contact:{survivor.pk}",
-        counts={
-            kind: len(moved[kind]) for kind in ("identities", "conversations", "tickets", "holds")
-        },
+        counts={kind: len(moved[kind]) for kind in MOVED_KINDS},
     )
     return merge
 
