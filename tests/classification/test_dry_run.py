@@ -14,6 +14,7 @@ def test_the_dry_run_explains_a_decision_for_a_pasted_text(staff_client: Client)
     page = response.content.decode()
     assert response.status_code == 200
     assert '<dd class="queue">technical</dd>' in page
+    assert "<dd>Deutsch (de)</dd>" in page  # by its name, as the filters list languages
     assert "Technical questions to Technical support</bdi></strong> — fires" in page
     assert "&#x27;fehlermeldung&#x27;" in page  # the matched word, escaped
     assert "Press inquiries to Communications</bdi></strong> — does not fire" in page

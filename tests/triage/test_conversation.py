@@ -220,3 +220,14 @@ def test_a_held_conversation_links_to_its_ticket_from_the_holds_and_contact_page
 
     for page in ("/privacy/holds/", f"/contacts/{ticket.contact_id}/"):
         assert f'href="/tickets/{ticket.pk}/"' in boss.get(page).content.decode(), page
+
+
+def test_the_ticket_names_the_language_of_the_mention(
+    staff: StaffFactory, mention: MentionFactory
+) -> None:
+    ticket = mention("¿Por qué no funciona la aplicación desde la actualización de ayer?")
+    _user, client = staff()
+
+    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+
+    assert "<dt>Language</dt><dd>español (es)</dd>" in page
