@@ -231,3 +231,4 @@ def test_the_ticket_names_the_language_of_the_mention(
     page = client.get(f"/tickets/{ticket.pk}/").content.decode()
 
     assert "<dt>Language</dt><dd>español (es)</dd>" in page
+    assert "Language: español (es) · Sentiment" in page  # why it was routed so
