@@ -72,9 +72,13 @@ def retention_of(conversation: Conversation, held: bool | None = None) -> Retent
 def record_counts(counts: dict[str, int]) -> str:
     """A request's, run's or audit entry's counts by kind of record, in the reader's language
     and in the order of RECORD_LABELS (the database keeps no order of a JSON object's keys)."""
-    order = {kind: n for n, kind in enumerate(RECORD_LABELS)}
     colon = gettext(":")
     return ", ".join(
         f"{RECORD_LABELS.get(kind, kind.replace('_', ' '))}{colon} {counts[kind]}"
-        for kind in sorted(counts, key=lambda kind: (order.get(kind, len(order)), kind))
+        for kind in sorted(
+            counts, key=lambda kind: (_COUNT_ORDER.get(kind, len(_COUNT_ORDER)), kind)
+        )
     )
+
+
+_COUNT_ORDER = {kind: n for n, kind in enumerate(RECORD_LABELS)}
