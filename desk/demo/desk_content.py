@@ -1,5 +1,7 @@
-"""Demo canned replies and confidential terms, so the composer has something to show."""
+"""Demo canned replies, confidential terms and a holding reply, so the composer and the rules
+have something to show."""
 
+from desk.classification.models import ReplyTemplate, RoutingRule
 from desk.outbound.models import ConfidentialTerm
 from desk.triage.models import CannedReply
 
@@ -64,6 +66,36 @@ CONFIDENTIAL = [
     ("Project Falcon", "unannounced product"),
     ("merger", "non-public negotiations"),
 ]
+
+
+# A rule's holding reply: each press inquiry hears at once that the press office has it, and
+# its follow-up clock starts (the answer itself is the spokespeople's). The blank language
+# serves a post in a language with no text of its own.
+PRESS_HOLDING_REPLY = "Press office has it"
+PRESS_HOLDING_TEXTS = {
+    "": "Thank you for your inquiry. Our press office has it and will get back to you.",
+    "en": "Thank you for your inquiry. Our press office has it and will get back to you.",
+    "de": "Danke für Ihre Anfrage. Unsere Pressestelle hat sie erhalten und meldet sich bei "
+    "Ihnen.",
+    "fr": "Merci pour votre demande. Notre service de presse l'a reçue et reviendra vers vous.",
+    "pl": "Dziękujemy za zapytanie. Nasze biuro prasowe je otrzymało i odezwie się do Ciebie.",
+    "sv": "Tack för din förfrågan. Vår pressavdelning har fått den och återkommer till dig.",
+}
+
+
+def seed_press_holding_reply() -> None:
+    """The template, and the default press rule sending it (unless a manager chose another).
+
+    Seeded after the demo's past: a holding reply is sent when the mention arrives, and the
+    past's mentions arrived before the seed ran."""
+    for language, text in PRESS_HOLDING_TEXTS.items():
+        ReplyTemplate.objects.update_or_create(
+            name=PRESS_HOLDING_REPLY, language=language, defaults={"text": text}
+        )
+    # save(), not update(): a saved rule is what makes every process compile the rules again.
+    for rule in RoutingRule.objects.filter(label="press", holding_reply=""):
+        rule.holding_reply = PRESS_HOLDING_REPLY
+        rule.save(update_fields=["holding_reply"])
 
 
 def seed_desk_content() -> None:

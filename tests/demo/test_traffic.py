@@ -11,10 +11,11 @@ from django.utils import timezone
 from desk.classification.models import Incident
 from desk.demo.baseline import seed_usual_volume
 from desk.demo.channels import ensure_channels
+from desk.demo.desk_content import PRESS_HOLDING_TEXTS, seed_press_holding_reply
 from desk.demo.people import link_personas
 from desk.demo.traffic import Stream
 from tests.demo.test_sandbox import mention_on, reply
-from tickets.models import Message
+from tickets.models import Message, Ticket
 
 
 def run_traffic(capture: Any, *args: str) -> str:
@@ -79,3 +80,24 @@ def test_a_customer_answers_the_reply_the_desk_sent(
     answer = Message.objects.filter(direction=Message.Direction.INBOUND).latest("id")
     assert answer.parent == sent
     assert answer.conversation == ticket.conversation
+
+
+def test_a_press_inquiry_hears_at_once_that_the_press_office_has_it(
+    db: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    link_personas(channels=ensure_channels())
+    seed_press_holding_reply()
+
+    run_traffic(django_capture_on_commit_callbacks, "--count", "60", "--crisis-every", "1000")
+
+    press = Ticket.objects.filter(queue__slug="communications")
+    assert press.exists()
+    for ticket in press:
+        holding = Message.objects.get(conversation=ticket.conversation, is_holding_reply=True)
+        assert holding.direction == Message.Direction.OUTBOUND
+        # The first reply to a person also carries the retention notice.
+        assert holding.text.startswith(PRESS_HOLDING_TEXTS[ticket.language or ""])
+        assert ticket.first_responded_at is not None
+        assert ticket.follow_up_due_at is not None  # the answer itself is still owed
+    others = Message.objects.filter(is_holding_reply=True).exclude(conversation__tickets__in=press)
+    assert not others.exists()

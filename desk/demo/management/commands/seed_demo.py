@@ -14,7 +14,7 @@ from desk.dashboards.rollups import rebuild as rebuild_rollups
 from desk.demo.baseline import seed_usual_volume
 from desk.demo.channels import ensure_channels
 from desk.demo.data import MENTIONS
-from desk.demo.desk_content import seed_desk_content
+from desk.demo.desk_content import seed_desk_content, seed_press_holding_reply
 from desk.demo.feed import seed_feed_mentions
 from desk.demo.history import answer_history, draft_for_approval
 from desk.demo.people import link_personas, moment_at_risk
@@ -100,6 +100,7 @@ class Command(BaseCommand):
                 text=MENTIONS["technical"][persona.language][0],
                 at=moment_at_risk(now=now),
             )
+        seed_press_holding_reply()
         call_command("train_classifier", stdout=self.stdout)
         rebuild_rollups()
 
