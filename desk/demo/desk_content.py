@@ -75,8 +75,7 @@ PRESS_HOLDING_REPLY = "Press office has it"
 PRESS_HOLDING_TEXTS = {
     "": "Thank you for your inquiry. Our press office has it and will get back to you.",
     "en": "Thank you for your inquiry. Our press office has it and will get back to you.",
-    "de": "Danke für Ihre Anfrage. Unsere Pressestelle hat sie erhalten und meldet sich bei "
-    "Ihnen.",
+    "de": "Danke für Ihre Anfrage. Unsere Pressestelle hat sie erhalten und meldet sich bei Ihnen.",
     "fr": "Merci pour votre demande. Notre service de presse l'a reçue et reviendra vers vous.",
     "pl": "Dziękujemy za zapytanie. Nasze biuro prasowe je otrzymało i odezwie się do Ciebie.",
     "sv": "Tack för din förfrågan. Vår pressavdelning har fått den och återkommer till dig.",
