@@ -1,6 +1,7 @@
 """Demo canned replies, confidential terms and a holding reply, so the composer and the rules
 have something to show."""
 
+from desk.classification.labels import PRESS
 from desk.classification.models import ReplyTemplate, RoutingRule
 from desk.outbound.models import ConfidentialTerm
 from desk.triage.models import CannedReply
@@ -92,7 +93,7 @@ def seed_press_holding_reply() -> None:
             name=PRESS_HOLDING_REPLY, language=language, defaults={"text": text}
         )
     # save(), not update(): a saved rule is what makes every process compile the rules again.
-    for rule in RoutingRule.objects.filter(label="press", holding_reply=""):
+    for rule in RoutingRule.objects.filter(label=PRESS, holding_reply=""):
         rule.holding_reply = PRESS_HOLDING_REPLY
         rule.save(update_fields=["holding_reply"])
 

@@ -11,7 +11,7 @@ from desk.privacy.models import (
     LegalHold,
     RetentionNotice,
 )
-from desk.privacy.services import audit
+from desk.privacy.services.notices import record_configured, record_published
 
 
 @admin.register(RetentionNotice)
@@ -30,12 +30,7 @@ class RetentionNoticeAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        audit.record(
-            actor=request.user,
-            action=audit.Action.NOTICE_PUBLISHED,
-            target=obj,
-            summary=f"{obj} saved in the admin",
-        )
+        record_published(obj, actor=request.user)
 
 
 @admin.register(ChannelNoticeConfig)
@@ -44,12 +39,7 @@ class ChannelNoticeConfigAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        audit.record(
-            actor=request.user,
-            action=audit.Action.NOTICE_CONFIG_CHANGED,
-            target=obj.channel,
-            summary=f"{obj.method}, default language {obj.default_language} (admin)",
-        )
+        record_configured(obj, actor=request.user)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -1,11 +1,14 @@
 from datetime import timedelta
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.utils import timezone
 
+from channels.models import Channel
 from desk.privacy.models import AuditEntry
 from desk.privacy.models.audit import AuditLogIsAppendOnly
 from desk.privacy.services import audit
@@ -73,6 +76,63 @@ def test_the_audit_log_names_actions_in_the_reader_s_language_and_links_their_ob
     hold = AuditEntry.objects.get(action="hold.placed")
     assert f'href="/privacy/holds/#hold-{hold.target_id}"' in page
     assert f'id="hold-{hold.target_id}"' in manager_client.get("/privacy/holds/").content.decode()
+
+
+def test_a_published_notice_and_a_channel_s_notice_setting_read_in_the_reader_s_language(
+    manager_client: Client, webhook_channel: Channel, tmp_path: Any
+) -> None:
+    text = tmp_path / "notice.txt"
+    text.write_text("Wir speichern Ihre Nachrichten 400 Tage.", encoding="utf-8")
+    call_command(
+        "privacy_notice",
+        "publish",
+        "--language",
+        "de",
+        "--text-file",
+        str(text),
+        "--days",
+        "400",
+        "--basis",
+        "Art. 6 (1) f DSGVO",
+        stdout=StringIO(),
+    )
+    call_command(
+        "privacy_notice",
+        "channel",
+        webhook_channel.name,
+        "--method",
+        "first_reply",
+        "--default-language",
+        "de",
+        stdout=StringIO(),
+    )
+    manager_client.post("/preferences/", {"language": "de", "time_zone": "Europe/Berlin"})
+
+    page = manager_client.get("/privacy/audit/").content.decode()
+
+    published = AuditEntry.objects.get(action="notice.published")
+    assert published.summary == "de v2"  # v1 came with the desk
+    assert published.counts == {"retention_days": 400}
+    assert "<bdi>de v2</bdi> · Aufbewahrung (Tage): 400" in page
+    assert "<bdi>first_reply · de</bdi>" in page
+    assert "days" not in page
+    assert "default language" not in page
+
+
+def test_a_notice_setting_saved_in_the_admin_is_recorded_as_the_page_records_it(
+    webhook_channel: Channel, django_user_model: Any
+) -> None:
+    admin = Client()
+    admin.force_login(django_user_model.objects.create_superuser("root"))
+
+    response = admin.post(
+        "/admin/privacy/channelnoticeconfig/add/",
+        {"channel": webhook_channel.pk, "method": "first_reply", "default_language": "de"},
+    )
+
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="notice_config.changed")
+    assert (entry.actor_name, entry.summary) == ("root", "first_reply · de")
 
 
 def test_the_audit_log_pages_by_keyset(manager_client: Client, db: None) -> None:

@@ -195,13 +195,20 @@ def publish_notice(
             legal_basis=legal_basis.strip(),
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        audit.record(
-            actor=actor,
-            action=audit.Action.NOTICE_PUBLISHED,
-            target=notice,
-            summary=f"{language} v{version}, {retention_days} days",
-        )
+        record_published(notice, actor=actor)
     return notice
+
+
+def record_published(notice: RetentionNotice, *, actor: Any) -> None:
+    """The audit entry of a version published here or saved in the admin: it names the
+    version, and its period is a count, read in the reader's language."""
+    audit.record(
+        actor=actor,
+        action=audit.Action.NOTICE_PUBLISHED,
+        target=notice,
+        summary=str(notice),
+        counts={"retention_days": notice.retention_days},
+    )
 
 
 def configure_channel(
@@ -215,13 +222,18 @@ def configure_channel(
         config, _ = ChannelNoticeConfig.objects.update_or_create(
             channel=channel, defaults={"method": method, "default_language": default_language}
         )
-        audit.record(
-            actor=actor,
-            action=audit.Action.NOTICE_CONFIG_CHANGED,
-            target=channel,
-            summary=f"{method}, default language {default_language}",
-        )
+        record_configured(config, actor=actor)
     return config
+
+
+def record_configured(config: ChannelNoticeConfig, *, actor: Any) -> None:
+    """Names only (the method's code and the default language), as every summary does."""
+    audit.record(
+        actor=actor,
+        action=audit.Action.NOTICE_CONFIG_CHANGED,
+        target=config.channel,
+        summary=f"{config.method} · {config.default_language}",
+    )
 
 
 def conversations_without_notice() -> QuerySet[Conversation]:

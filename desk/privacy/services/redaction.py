@@ -201,6 +201,8 @@ RECORD_LABELS: dict[str, Any] = {
     "holds": gettext_lazy("Legal holds"),
     "held": gettext_lazy("Kept by a legal hold"),
     "batches": gettext_lazy("Batches"),
+    # Not a record kind: a published notice's period, counted in the audit log like the rest.
+    "retention_days": gettext_lazy("Retention (days)"),
 }
 
 
