@@ -56,7 +56,7 @@ def apply_change(
     except IntegrityError:
         return ""
     message.save(update_fields=["text"])
-    ticket = Ticket.objects.filter(conversation_id=message.conversation_id).order_by("-id").first()
+    ticket = Ticket.objects.latest_of(message.conversation_id)
     if ticket is not None:
         TicketEvent.record(
             ticket,

@@ -301,11 +301,7 @@ def _with_answers(scored: list[_Scored]) -> list[SimilarConversation]:
             (holding if is_holding else answers).setdefault(conversation_id, (message_id, text))
     shown = {pk: answers.get(pk) or holding[pk] for pk in ids if pk in answers or pk in holding}
     written = as_written(dict(shown.values()))
-    tickets = dict(
-        Ticket.objects.filter(conversation_id__in=ids)
-        .order_by("id")
-        .values_list("conversation_id", "id")
-    )
+    tickets = Ticket.objects.latest_ids_by_conversation(ids)
     subjects = dict(
         ConversationDocument.objects.filter(pk__in=ids).values_list("pk", "conversation__subject")
     )

@@ -73,7 +73,7 @@ def ingest(
     for attempt in range(_MAX_ATTEMPTS):
         existing = _existing_message(channel, mention.platform_id)
         if existing is not None:
-            return IngestResult(existing, _latest_ticket(existing.conversation_id), False)
+            return IngestResult(existing, Ticket.objects.latest_of(existing.conversation_id), False)
         if mention.is_own:
             # Our own reply echoed back before the send recorded its platform id: the
             # outbound message already stands for it.
@@ -89,10 +89,6 @@ def ingest(
 
 def _existing_message(channel: Channel, platform_id: str) -> Message | None:
     return Message.objects.filter(channel=channel, platform_id=platform_id).first()
-
-
-def _latest_ticket(conversation_id: int) -> Ticket | None:
-    return Ticket.objects.filter(conversation_id=conversation_id).order_by("-id").first()
 
 
 def _ingest_new(
@@ -318,7 +314,7 @@ def _open_or_update_ticket(
     started: bool,
 ) -> Ticket:
     # A conversation started by this very message has no ticket yet: no need to look.
-    ticket = None if started else _latest_ticket(conversation.pk)
+    ticket = None if started else Ticket.objects.latest_of(conversation.pk)
     if ticket is not None and ticket.is_active:
         ticket.last_customer_message_at = now
         ticket.save(update_fields=["last_customer_message_at", "updated_at"])

@@ -3,7 +3,7 @@ from tickets.models.conversations import Conversation, Message
 from tickets.models.notes import Note
 from tickets.models.queues import Queue
 from tickets.models.tags import Tag
-from tickets.models.tickets import IllegalTransition, Ticket, TicketEvent
+from tickets.models.tickets import IllegalTransition, Ticket, TicketEvent, latest_ticket_id
 
 __all__ = [
     "Contact",
@@ -16,4 +16,5 @@ __all__ = [
     "Tag",
     "Ticket",
     "TicketEvent",
+    "latest_ticket_id",
 ]

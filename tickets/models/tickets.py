@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from typing import Any, TypedDict, Unpack
 
 from django.conf import settings
@@ -12,6 +13,35 @@ from tickets.text import as_recorded
 
 class IllegalTransition(Exception):
     """A status change the transition table does not allow."""
+
+
+class TicketQuerySet(models.QuerySet["Ticket"]):
+    """A conversation's current ticket is its latest: a follow-up reopens it or, once it is
+    closed, a new one follows it. Every page, link and step that needs "the ticket of this
+    conversation" asks here (or annotates with latest_ticket_id)."""
+
+    def latest_of(self, conversation_id: int) -> "Ticket | None":
+        return self.filter(conversation_id=conversation_id).order_by("-id").first()
+
+    def latest_by_conversation(self, conversation_ids: Iterable[int]) -> dict[int, "Ticket"]:
+        found: dict[int, Ticket] = {}
+        for ticket in self.filter(conversation_id__in=list(conversation_ids)).order_by("id"):
+            found[ticket.conversation_id] = ticket
+        return found
+
+    def latest_ids_by_conversation(self, conversation_ids: Iterable[int]) -> dict[int, int]:
+        return dict(
+            self.filter(conversation_id__in=list(conversation_ids))
+            .values("conversation_id")
+            .annotate(latest=models.Max("id"))
+            .values_list("conversation_id", "latest")
+        )
+
+
+def latest_ticket_id(conversation: str = "conversation") -> models.Max:
+    """The latest ticket's id of the conversation at `conversation` (a path from the rows
+    annotated), for a page that lists holds, messages and the like with a link to it."""
+    return models.Max(f"{conversation}__tickets__id")
 
 
 class Ticket(models.Model):
@@ -98,6 +128,8 @@ class Ticket(models.Model):
     # clocks change, so the inbox filters SLA states with plain indexed comparisons to now.
     sla_due_at = models.DateTimeField(null=True, blank=True)
     sla_warning_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TicketQuerySet.as_manager()
 
     class Meta:
         indexes = [

@@ -1,4 +1,4 @@
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -43,12 +43,7 @@ def _label_and_link(entries: list[AuditEntry]) -> None:
         for entry in entries
         if entry.target_type == "tickets.conversation" and entry.target_id.isdigit()
     }
-    latest_ticket = dict(
-        Ticket.objects.filter(conversation_id__in=conversations)
-        .values("conversation_id")
-        .annotate(latest=Max("id"))
-        .values_list("conversation_id", "latest")
-    )
+    latest_ticket = Ticket.objects.latest_ids_by_conversation(conversations)
     for entry in entries:
         entry.label = ACTION_LABELS.get(entry.action, "")  # type: ignore[attr-defined]
         entry.link = _link(entry, latest_ticket)  # type: ignore[attr-defined]

@@ -1,5 +1,4 @@
 from django.contrib import messages as flash
-from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,7 +9,7 @@ from desk.access import manager_required
 from desk.privacy.models import LegalHold
 from desk.privacy.services.holds import InvalidHold, place_hold, release_hold
 from desk.redirects import safe_next
-from tickets.models import Contact, Conversation
+from tickets.models import Contact, Conversation, latest_ticket_id
 
 
 @manager_required
@@ -45,7 +44,7 @@ def _holds_page(request: HttpRequest, error: str = "") -> HttpResponse:
     # A conversation is opened through its (latest) ticket.
     listed = LegalHold.objects.select_related(
         "contact", "conversation", "created_by", "released_by"
-    ).annotate(ticket_id=Max("conversation__tickets__id"))[:200]
+    ).annotate(ticket_id=latest_ticket_id())[:200]
     context = {"holds": listed, "error": error, "typed": request.POST if error else {}}
     if error:
         back = safe_next(request, "")

@@ -9,13 +9,13 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower, TruncMonth
 from django.utils.translation import gettext as _
 
 from desk.privacy.models import ConversationNotice, LegalHold
 from desk.triage.models import ContactMerge
-from tickets.models import Contact, Conversation, Identity, Note, Ticket
+from tickets.models import Contact, Conversation, Identity, Note, Ticket, latest_ticket_id
 
 SENTIMENTS = ("positive", "neutral", "negative")
 # Duplicate candidates looked at per rule; enough for a page of suggestions.
@@ -133,7 +133,7 @@ def profile(contact: Contact, *, queue_ids: list[int]) -> Profile:
             LegalHold.objects.active()
             .filter(Q(contact=contact) | Q(conversation__contact=contact))
             .select_related("conversation", "created_by")
-            .annotate(ticket_id=Max("conversation__tickets__id"))
+            .annotate(ticket_id=latest_ticket_id())
             .order_by("created_at")
         ),
     )

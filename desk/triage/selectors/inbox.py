@@ -101,7 +101,7 @@ def _matching(
 ) -> QuerySet[Ticket]:
     """The tickets that pass every filter but the SLA state's."""
     queue_ids = [q for q in (filters.queue_ids or visible_queue_ids) if q in visible_queue_ids]
-    tickets = Ticket.objects.filter(queue_id__in=queue_ids)
+    tickets: QuerySet[Ticket] = Ticket.objects.filter(queue_id__in=queue_ids)
     if not statuses:
         return tickets.none()
     tickets = tickets.filter(status__in=statuses)

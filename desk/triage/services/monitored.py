@@ -77,10 +77,7 @@ def monitored_mentions(filters: StreamFilters) -> QuerySet[Message]:
 
 def tickets_by_conversation(conversation_ids: list[int]) -> dict[int, Ticket]:
     """The newest ticket of each conversation, for the stream's links."""
-    found: dict[int, Ticket] = {}
-    for ticket in Ticket.objects.filter(conversation_id__in=conversation_ids).order_by("id"):
-        found[ticket.conversation_id] = ticket
-    return found
+    return Ticket.objects.latest_by_conversation(conversation_ids)
 
 
 @dataclass(frozen=True)
