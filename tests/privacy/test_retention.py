@@ -149,7 +149,7 @@ def test_the_dry_run_shows_what_the_next_run_would_do_and_changes_nothing(
     page = manager_client.get("/privacy/retention/")
 
     assert (
-        "1 conversations with 2 messages are due; 1 expired conversations are under legal hold"
+        "1 conversation with 2 messages is due; 1 expired conversation is under legal hold"
         in out.getvalue()
     )
     assert f"conversation {ann.pk} " in out.getvalue()

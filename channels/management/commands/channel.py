@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count, Q
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from channels.adapters.base import AdapterError
@@ -149,7 +150,7 @@ class Command(BaseCommand):
             if channel.health in ("failing", "disabled"):
                 line += f" | error: {channel.disabled_reason or channel.last_error}"
             if channel.failed_events:
-                line += f" | {channel.failed_events} failed events"
+                line += f" | {channel.failed_events} failed event{pluralize(channel.failed_events)}"
             self.stdout.write(line)
             if channel.tracked_terms:
                 self.stdout.write(f"{'':30} terms: {', '.join(channel.adapter().tracked_terms())}")
@@ -195,12 +196,12 @@ class Command(BaseCommand):
             )
         report = poll_channel(channel_id=channel.pk)
         self.stdout.write(
-            f"{report.status}: {report.stored} new events, {report.duplicates} already known, "
-            f"{report.pages} pages"
+            f"{report.status}: {report.stored} new event{pluralize(report.stored)}, "
+            f"{report.duplicates} already known, {report.pages} page{pluralize(report.pages)}"
         )
         pending = InboundEvent.objects.filter(channel=channel, state="pending").count()
         if pending:
-            self.stdout.write(f"{pending} events waiting to be processed")
+            self.stdout.write(f"{pending} event{pluralize(pending)} waiting to be processed")
         if report.status in (PollStatus.FAILED, PollStatus.DISABLED):
             raise CommandError(report.error)
 

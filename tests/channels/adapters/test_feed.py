@@ -52,7 +52,7 @@ def test_rss_comments_become_monitored_mentions_with_plain_text_link_and_languag
 
     output = poll(channel)
 
-    assert "2 new events" in output
+    assert "2 new events, 0 already known, 1 page\n" in output
     assert channel.service_level == Channel.ServiceLevel.MONITORED
     assert not Ticket.objects.exists()
     jonas = Message.objects.get(author_identity__display_name="Jonas Weber")

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.template.defaultfilters import pluralize
 
 from desk.privacy.services.retention import preview, run_retention
 
@@ -22,9 +23,11 @@ class Command(BaseCommand):
         if dry_run:
             plan = preview(sample_size=show)
             self.stdout.write(
-                f"Dry run ({plan.action}): {plan.conversations} conversations with "
-                f"{plan.messages} messages are due; {plan.held} expired conversations are "
-                "under legal hold and kept."
+                f"Dry run ({plan.action}): {plan.conversations} "
+                f"conversation{pluralize(plan.conversations)} with {plan.messages} "
+                f"message{pluralize(plan.messages)} {pluralize(plan.conversations, 'is,are')} "
+                f"due; {plan.held} expired conversation{pluralize(plan.held)} "
+                f"{pluralize(plan.held, 'is,are')} under legal hold and kept."
             )
             for conversation in plan.sample:
                 self.stdout.write(
@@ -34,6 +37,8 @@ class Command(BaseCommand):
             return
         report = run_retention(batch_size=batch_size)
         self.stdout.write(
-            f"{report.action}: {report.conversations} conversations and {report.contacts} "
-            f"contacts in {report.batches} batches, {report.seconds:.1f} s"
+            f"{report.action}: {report.conversations} "
+            f"conversation{pluralize(report.conversations)} and {report.contacts} "
+            f"contact{pluralize(report.contacts)} in {report.batches} "
+            f"batch{pluralize(report.batches, 'es')}, {report.seconds:.1f} s"
         )
