@@ -111,7 +111,7 @@ def test_a_post_found_by_search_and_as_a_mention_is_one_message(
 
     output = poll(channel)
 
-    assert "1 new events, 1 already known" in output
+    assert "1 new event, 1 already known" in output
     assert Message.objects.count() == 1
 
 

@@ -103,7 +103,7 @@ def test_the_cursor_fetches_only_new_uids(channel: Channel, imap: FakeImap, poll
 
     output = poll(channel)
 
-    assert "1 new events, 0 already known" in output
+    assert "1 new event, 0 already known" in output
     channel.refresh_from_db()
     assert channel.poll_cursor == {"uidvalidity": imap.inbox.uidvalidity, "last_uid": 2}
 
@@ -253,7 +253,7 @@ def test_a_wrong_password_disables_the_channel(
 
     channel.refresh_from_db()
     assert not channel.is_active
-    assert "AUTHENTICATIONFAILED" in channel.disabled_reason
+    assert "AUTHENTICATIONFAILED" in channel.why_disabled
 
 
 def test_channel_test_logs_in_to_imap_and_smtp(channel: Channel, imap: FakeImap) -> None:
