@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from enum import StrEnum
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -129,10 +130,12 @@ def _record_failure(
     attempt.error = message.delivery_error
     attempt.finished_at = now
     attempt.save(update_fields=["outcome", "error", "finished_at"])
-    channel_update: dict[str, object] = {"last_error": message.delivery_error, "last_error_at": now}
+    failed: dict[str, Any] = {"last_error": message.delivery_error, "last_error_at": now}
+    channel = Channel.objects.filter(pk=message.channel_id)
     if exc.disables_channel:
-        channel_update.update(is_active=False, disabled_reason=message.delivery_error)
-    Channel.objects.filter(pk=message.channel_id).update(**channel_update)
+        channel.disable(message.delivery_error, **failed)
+    else:
+        channel.update(**failed)
     log.warning("delivery of message %s failed (attempt %s): %s", message.pk, attempts, exc)
     # The author learns now, whether the reply is given up or still queued for a retry.
     hooks.reply_failed(message.pk)

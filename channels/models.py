@@ -7,6 +7,7 @@ from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from channels import channel_cache
@@ -76,6 +77,16 @@ class ChannelQuerySet(models.QuerySet["Channel"]):
             channel_cache.remember(token, row)
         return row
 
+    def disable(self, reason: str, *, params: dict[str, str] | None = None, **fields: Any) -> int:
+        """Switch the channels off, saying why: a platform's error as it came, or a reason of
+        ours marked for translation with its facts in `params` (see Channel.why_disabled)."""
+        return self.update(
+            is_active=False,
+            disabled_reason=reason,
+            disabled_reason_params=params or {},
+            **fields,
+        )
+
     def update(self, **kwargs: Any) -> int:
         """Forgets the cached webhook columns of the channels it changes (channel_cache)."""
         if not channel_cache.ACK_COLUMNS.intersection(kwargs):
@@ -102,7 +113,10 @@ class Channel(models.Model):
     # The unguessable part of this channel's webhook URL.
     webhook_token = models.CharField(max_length=64, unique=True, default=new_webhook_token)
     is_active = models.BooleanField(default=True)
+    # Why the channel stopped: a platform's own error as it came, or one of ours written for
+    # translation (gettext_noop) with its facts in disabled_reason_params; see why_disabled.
     disabled_reason = models.TextField(blank=True)
+    disabled_reason_params = models.JSONField(default=dict, blank=True)
     # Hashtags, keywords and handles followed on this channel; `#iico{year}` is a template.
     tracked_terms = models.JSONField(default=list, blank=True)
     poll_cursor = models.JSONField(default=dict, blank=True)
@@ -153,6 +167,15 @@ class Channel(models.Model):
             models.Q(last_success_at__isnull=True)
             | models.Q(last_success_at__lt=now - timedelta(seconds=SUCCESS_MARK_SECONDS))
         ).update(last_success_at=now)
+
+    @property
+    def why_disabled(self) -> str:
+        """The reason in the reader's language where it is ours; a platform's text stays as it
+        came (gettext returns text it has no translation for unchanged)."""
+        if not self.disabled_reason:
+            return ""
+        reason = gettext(self.disabled_reason)
+        return reason % self.disabled_reason_params if self.disabled_reason_params else reason
 
     @property
     def effective_poll_interval(self) -> int:

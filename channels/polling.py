@@ -149,9 +149,8 @@ def _record_failure(
     message = str(exc)[:2000]
     log.warning("polling channel %s (%s) failed: %s", channel.pk, channel.name, message)
     if exc.permanent:
-        Channel.objects.filter(pk=channel_id).update(
-            is_active=False,
-            disabled_reason=message,
+        Channel.objects.filter(pk=channel_id).disable(
+            message,
             last_error=message,
             last_error_at=now,
             last_polled_at=now,

@@ -145,9 +145,16 @@ def enable_channel(*, channel: Channel) -> Channel:
     """Switch a channel back on after its credentials were fixed; it is polled at once."""
     channel.is_active = True
     channel.disabled_reason = ""
+    channel.disabled_reason_params = {}
     channel.consecutive_failures = 0
     channel.next_poll_at = timezone.now()
     channel.save(
-        update_fields=["is_active", "disabled_reason", "consecutive_failures", "next_poll_at"]
+        update_fields=[
+            "is_active",
+            "disabled_reason",
+            "disabled_reason_params",
+            "consecutive_failures",
+            "next_poll_at",
+        ]
     )
     return channel

@@ -78,9 +78,11 @@ def _failed(action: PlatformAction, exc: AdapterError, *, attempt: int) -> str:
     action.error = str(exc)[:2000]
     action.finished_at = timezone.now() if final else None
     action.save(update_fields=["state", "error", "finished_at"])
-    update: dict[str, Any] = {"last_error": action.error, "last_error_at": timezone.now()}
+    failed: dict[str, Any] = {"last_error": action.error, "last_error_at": timezone.now()}
+    channel = Channel.objects.filter(pk=action.message.channel_id)
     if exc.disables_channel:
-        update.update(is_active=False, disabled_reason=action.error)
-    Channel.objects.filter(pk=action.message.channel_id).update(**update)
+        channel.disable(action.error, **failed)
+    else:
+        channel.update(**failed)
     log.warning("platform action %s failed (attempt %s): %s", action.pk, attempt, exc)
     return action.state

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from channels.errors import AdapterError
 from channels.models import Channel
@@ -77,7 +78,11 @@ def check_token_lifetimes() -> dict[str, int]:
             except AdapterError as exc:
                 log.warning("refreshing the token of channel %s failed: %s", channel.pk, exc)
                 if exc.disables_channel:
-                    _disable(channel, f"The token could not be refreshed: {exc}")
+                    _disable(
+                        channel,
+                        gettext_noop("The token could not be refreshed: %(error)s"),
+                        error=str(exc),
+                    )
                     counts["disabled"] += 1
                     continue
                 # A refresh token outlives the access token: a platform that is down now
@@ -91,10 +96,14 @@ def check_token_lifetimes() -> dict[str, int]:
         if expires_at <= now:
             _disable(
                 channel,
-                f"The access token expired on {expires_at:%Y-%m-%d}. Connect the account again "
-                "from /channels/connect/, or set the new token (`manage.py channel set "
-                f"{channel.name} --set access_token=... --set token_expires_at=...`) and enable "
-                "the channel.",
+                gettext_noop(
+                    "The access token expired on %(expired_on)s. Connect the account again "
+                    "from /channels/connect/, or set the new token (`manage.py channel set "
+                    "%(name)s --set access_token=... --set token_expires_at=...`) and enable "
+                    "the channel."
+                ),
+                expired_on=f"{expires_at:%Y-%m-%d}",
+                name=channel.name,
             )
             counts["disabled"] += 1
             continue
@@ -109,7 +118,9 @@ def check_token_lifetimes() -> dict[str, int]:
     return counts
 
 
-def _disable(channel: Channel, reason: str) -> None:
-    Channel.objects.filter(pk=channel.pk).update(
-        is_active=False, disabled_reason=reason, last_error=reason, last_error_at=timezone.now()
+def _disable(channel: Channel, reason: str, **params: str) -> None:
+    """`reason` is marked for translation and read in the reader's language (why_disabled);
+    the last error keeps the facts in English, as the platforms' own errors are."""
+    Channel.objects.filter(pk=channel.pk).disable(
+        reason, params=params, last_error=reason % params, last_error_at=timezone.now()
     )

@@ -68,9 +68,7 @@ class Consumer:
                 )
                 if getattr(exc, "disables_channel", False):
                     # Rejected credentials: like a poll, the channel waits for someone to fix them.
-                    Channel.objects.filter(pk=self.channel.pk).update(
-                        is_active=False, disabled_reason=str(exc)
-                    )
+                    Channel.objects.filter(pk=self.channel.pk).disable(str(exc))
                     break
                 if isinstance(exc, (InvalidURI, InvalidHandshake)) or getattr(
                     exc, "permanent", False

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from channels import crypto
 from channels.adapters.base import GRANTED_SCOPES_KEY
@@ -114,10 +115,11 @@ def connect_accounts(
         missing = missing_scopes(channel.adapter(), list(grant.granted))
         channel.is_active = not missing
         channel.disabled_reason = (
-            "The platform did not grant: " + ", ".join(missing) + ". Connect again and allow them."
+            gettext_noop("The platform did not grant: %(missing)s. Connect again and allow them.")
             if missing
             else ""
         )
+        channel.disabled_reason_params = {"missing": ", ".join(missing)} if missing else {}
         channel.save()
         made.append(channel)
     return made
@@ -168,16 +170,28 @@ def disconnect(*, channel: Channel, actor: Any) -> str:
     when = timezone.now()
     outcome["at"] = when.isoformat(timespec="seconds")
     who = getattr(actor, "username", "")
-    reason = f"Removed by {who} on {when:%Y-%m-%d %H:%M}; " + (
-        "the platform's grant was revoked."
-        if outcome["state"] == "revoked"
-        else f"revoking the grant failed ({outcome['detail']}): revoke it on the platform."
-    )
+    params = {"user": who, "when": f"{when:%Y-%m-%d %H:%M} UTC"}
+    if outcome["state"] == "revoked":
+        reason = gettext_noop("Removed by %(user)s on %(when)s; the platform's grant was revoked.")
+    else:
+        reason = gettext_noop(
+            "Removed by %(user)s on %(when)s; revoking the grant failed (%(error)s): revoke it "
+            "on the platform."
+        )
+        params["error"] = str(outcome["detail"])
     with transaction.atomic():
         locked = Channel.objects.select_for_update().get(pk=channel.pk)
         locked.credentials = {}
         locked.config = {**locked.config, "revocation": outcome, SUBSCRIPTION_KEY: {}}
         locked.is_active = False
-        locked.disabled_reason = reason
-        locked.save(update_fields=["credentials", "config", "is_active", "disabled_reason"])
+        locked.disabled_reason, locked.disabled_reason_params = reason, params
+        locked.save(
+            update_fields=[
+                "credentials",
+                "config",
+                "is_active",
+                "disabled_reason",
+                "disabled_reason_params",
+            ]
+        )
     return str(outcome["state"])

@@ -177,7 +177,7 @@ def connect_review(request: HttpRequest) -> HttpResponse:
                 flash.warning(
                     request,
                     _("Channel %(name)s connected but not active: %(reason)s")
-                    % {"name": channel.name, "reason": channel.disabled_reason},
+                    % {"name": channel.name, "reason": channel.why_disabled},
                 )
         return redirect("connect-index")
     granted = set(grant.granted)

@@ -125,6 +125,6 @@ def test_permissions_left_unticked_are_shown_and_the_channel_is_not_activated(
 
     channel = Channel.objects.get(kind="x")
     assert not channel.is_active
-    assert "dm.write" in channel.disabled_reason
+    assert "dm.write" in channel.why_disabled
     assert fake_x_platform.subscriptions == {}
     assert "dm.write" in page.locator(f"#channel-{channel.pk} td.permissions").inner_text()

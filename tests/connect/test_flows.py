@@ -139,7 +139,7 @@ def test_a_channel_is_removed_even_when_the_platform_refuses_the_revocation(
     assert channel.credentials == {}
     assert not channel.is_active
     assert channel.config["revocation"]["state"] == "failed"
-    assert "revoking the grant failed" in channel.disabled_reason
+    assert "revoking the grant failed" in channel.why_disabled
 
 
 def test_connecting_the_same_account_again_renews_its_channel(
@@ -257,7 +257,7 @@ def test_a_page_without_instagram_needs_no_instagram_permission(
     page_only = Channel.objects.get(config__connected_account="222")
     assert page_only.is_active and page_only.disabled_reason == ""
     assert not with_instagram.is_active
-    assert "instagram_basic" in with_instagram.disabled_reason
+    assert "instagram_basic" in with_instagram.why_disabled
     index = manager_client.get("/channels/connect/").content.decode()
     row_of = {
         channel: index.split(f'id="channel-{channel.pk}"')[1].split("</tr>")[0]
@@ -265,6 +265,13 @@ def test_a_page_without_instagram_needs_no_instagram_permission(
     }
     assert "instagram_basic" in row_of[with_instagram]
     assert "all granted" in row_of[page_only] and "instagram" not in row_of[page_only]
+    # Why the channel is off reads in the reader's language, with the permissions named.
+    manager_client.post("/preferences/", {"language": "de", "time_zone": "Europe/Berlin"})
+    german = manager_client.get("/channels/connect/").content.decode()
+    row = german.split(f'id="channel-{with_instagram.pk}"')[1].split("</tr>")[0]
+    assert "Die Plattform hat diese Berechtigungen nicht erteilt: " in row
+    assert "instagram_basic" in row.split("nicht erteilt: ")[1]
+    assert "did not grant" not in german
 
 
 def test_a_channel_whose_grant_nobody_recorded_is_not_shown_as_missing_permissions(

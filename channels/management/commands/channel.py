@@ -148,7 +148,7 @@ class Command(BaseCommand):
                 f"{channel.health:8} last ok: {_when(channel.last_success_at)}"
             )
             if channel.health in ("failing", "disabled"):
-                line += f" | error: {channel.disabled_reason or channel.last_error}"
+                line += f" | error: {channel.why_disabled or channel.last_error}"
             if channel.failed_events:
                 line += f" | {channel.failed_events} failed event{pluralize(channel.failed_events)}"
             self.stdout.write(line)
@@ -191,7 +191,7 @@ class Command(BaseCommand):
             raise CommandError(f"{channel.get_kind_display()} channels are not polled.")
         if not channel.is_active:
             raise CommandError(
-                f"{name!r} is disabled: {channel.disabled_reason}. "
+                f"{name!r} is disabled: {channel.why_disabled}. "
                 f"Fix it, then `manage.py channel enable {name}`."
             )
         report = poll_channel(channel_id=channel.pk)

@@ -99,5 +99,5 @@ class Command(BaseCommand):
         if channel.kind not in SOURCES:
             raise CommandError(f"{channel.adapter().label} channels have no stream to consume.")
         if not channel.is_active:
-            raise CommandError(f"Channel {channel.name} is disabled: {channel.disabled_reason}")
+            raise CommandError(f"Channel {channel.name} is disabled: {channel.why_disabled}")
         return channel

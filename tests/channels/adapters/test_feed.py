@@ -339,7 +339,7 @@ def test_a_feed_declaring_xml_entities_is_refused_and_disables_the_channel(
 
     assert time.monotonic() - started < 5
     assert not channel.is_active
-    assert "entities" in channel.disabled_reason
+    assert "entities" in channel.why_disabled
     assert not InboundEvent.objects.exists()
     assert not Message.objects.exists()
 

@@ -168,7 +168,7 @@ def test_a_rejected_token_disables_the_channel_with_the_reason(
 
     channel.refresh_from_db()
     assert not channel.is_active
-    assert "Connect the page again" in channel.disabled_reason
+    assert "Connect the page again" in channel.why_disabled
 
 
 def test_a_token_near_its_end_is_refreshed_before_it_expires(

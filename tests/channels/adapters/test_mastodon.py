@@ -198,7 +198,7 @@ def test_a_rejected_token_disables_the_channel_with_the_reason(
 
     channel.refresh_from_db()
     assert not channel.is_active
-    assert "401" in channel.disabled_reason
+    assert "401" in channel.why_disabled
 
 
 def test_known_notifications_are_ignored_and_unknown_ones_kept_as_unsupported(

@@ -365,7 +365,7 @@ def test_a_rejected_page_token_disables_the_channel_with_the_reason(
     channel.refresh_from_db()
     assert sent.delivery_state == "failed"
     assert not channel.is_active
-    assert "OAuthException 190" in channel.disabled_reason
+    assert "OAuthException 190" in channel.why_disabled
     assert "OAuthException 190" in staff_client.get("/channels/").content.decode()
 
 
@@ -392,7 +392,7 @@ def test_an_expired_page_token_disables_the_channel(channel: Channel) -> None:
 
     channel.refresh_from_db()
     assert not channel.is_active
-    assert "expired on 2020-01-01" in channel.disabled_reason
+    assert "expired on 2020-01-01" in channel.why_disabled
 
 
 def test_an_open_messaging_window_shows_the_time_left(send: Any, staff_client: Client) -> None:

@@ -184,7 +184,7 @@ def test_a_revoked_token_fails_the_reply_and_disables_the_channel(
     assert sent.delivery_state == "failed"
     channel.refresh_from_db()
     assert not channel.is_active
-    assert "Threads rejected the access token" in channel.disabled_reason
+    assert "Threads rejected the access token" in channel.why_disabled
 
 
 def test_one_app_serving_two_profiles_routes_each_event_to_its_profiles_channel(

@@ -321,7 +321,7 @@ def test_a_revoked_token_disables_the_channel_with_the_reason_on_the_health_page
 
     channel.refresh_from_db()
     assert not channel.is_active
-    assert "X refused to renew the token" in channel.disabled_reason
+    assert "X refused to renew the token" in channel.why_disabled
     page = staff_client.get("/channels/").content.decode()
     assert "X refused to renew the token" in page
 

@@ -200,7 +200,7 @@ def test_a_revoked_refresh_token_disables_the_channel_with_the_reason(
 
     channel.refresh_from_db()
     assert not channel.is_active
-    assert "Token has been expired or revoked" in channel.disabled_reason
+    assert "Token has been expired or revoked" in channel.why_disabled
 
 
 def test_an_unknown_resource_is_kept_as_unsupported(

@@ -142,7 +142,7 @@ def test_a_revoked_token_stops_the_consumer_and_disables_the_channel_with_the_re
 
     channel.refresh_from_db()
     assert not channel.is_active
-    assert "401 The access token is invalid" in channel.disabled_reason
+    assert "401 The access token is invalid" in channel.why_disabled
     assert not InboundEvent.objects.exists()
 
 
