@@ -57,6 +57,16 @@ def test_the_check_finds_a_colon_left_outside_the_translation() -> None:
     assert found == ["Webhook URL:"]
 
 
+def test_the_check_finds_a_colon_after_a_value_outside_the_translation() -> None:
+    found = checker().unmarked_in(
+        "{% load i18n %}{{ channel.health_label }}{% if not channel.is_active %}: {{ why }}"
+        '{% endif %}{{ label }}{% translate ":" %} {{ value }}'
+        "{% blocktranslate %}{{ label }}: {{ n }} met{% endblocktranslate %}"
+    )
+
+    assert found == ["{% if not channel.is_active %}:"]
+
+
 def test_a_french_reader_gets_the_space_before_a_colon(german_manager: Client) -> None:
     UserPreference.objects.filter(user__username="greta").update(language="fr")
     Channel.objects.create(kind="webhook", name="Partner", credentials={"secret": "s"})
@@ -64,6 +74,10 @@ def test_a_french_reader_gets_the_space_before_a_colon(german_manager: Client) -
     page = german_manager.get("/channels/").content.decode()
 
     assert "URL du webhook\u00a0: <code>" in page
+    # After a value too: why a channel is off follows its state.
+    Channel.objects.filter(name="Partner").disable("401 token revoked")
+    health = german_manager.get("/channels/").content.decode()
+    assert 'désactivé\u00a0: <span class="reason"><bdi>401 token revoked</bdi>' in health
 
 
 def test_the_check_finds_python_text_shown_unmarked() -> None:

@@ -44,4 +44,6 @@ def form_words(language: str) -> dict[str, str]:
                 "Hello %(name)s,\n\nthank you for your message. We will answer you by e-mail.",
             ),
             "your_message": pgettext("web form", "Your message"),
+            # French sets a colon apart with a no-break space.
+            "colon": pgettext("web form", ":"),
         }

@@ -110,6 +110,23 @@ def test_the_person_gets_a_confirmation_with_the_notice(channel: Channel, submit
     assert confirmation.extra_headers["Auto-Submitted"] == "auto-generated"
 
 
+def test_a_french_confirmation_sets_its_colons_apart_as_french_does(
+    channel: Channel, submit: Any
+) -> None:
+    submit(
+        {
+            "name": "Camille Martin",
+            "email": "camille@example.fr",
+            "message": "Bonjour, combien coûte la licence pour 20 personnes ?",
+            "language": "fr",
+        }
+    )
+
+    body = mail.outbox[0].body
+    assert "Votre message\u00a0:\nBonjour, combien coûte" in body
+    assert re.search(r"\(\w+\)\u00a0:\n", body), body  # the notice's version, then its text
+
+
 def test_a_form_sent_twice_is_one_ticket(channel: Channel, submit: Any) -> None:
     client = Client()
     form = client.get(channel.adapter().form_path).content.decode()
