@@ -8,9 +8,11 @@ from desk.classification.models import ClassifierVersion, TrainingExample
 
 
 @shared_task(name="desk.classification.tasks.retrain_classifier")
-def retrain_classifier(note: str = "") -> int:
+def retrain_classifier(note: str = "", requested_by: str = "") -> int:
     """Train a new model version from the seed set and all corrections, and activate it."""
-    return train_version(activate=True, note=note or gettext_noop("retrained")).number
+    return train_version(
+        activate=True, note=note or gettext_noop("retrained"), requested_by=requested_by
+    ).number
 
 
 @shared_task(name="desk.classification.tasks.retrain_if_new_examples")

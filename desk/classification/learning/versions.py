@@ -98,7 +98,9 @@ def _apart_from_tests(examples: list[Example]) -> list[Example]:
     return [e for e, s in zip(examples, similarity, strict=True) if s < NEAR_DUPLICATE]
 
 
-def train_version(*, activate: bool = True, note: str = "") -> ClassifierVersion:
+def train_version(
+    *, activate: bool = True, note: str = "", requested_by: str = ""
+) -> ClassifierVersion:
     """Train, evaluate and store a version; activate it when asked and the gate lets it."""
     examples = training_examples()
     return store_version(
@@ -107,6 +109,7 @@ def train_version(*, activate: bool = True, note: str = "") -> ClassifierVersion
         correction_count=sum(e.source == "correction" for e in examples),
         activate=activate,
         note=note,
+        requested_by=requested_by,
     )
 
 
@@ -117,6 +120,7 @@ def store_version(
     correction_count: int,
     activate: bool,
     note: str = "",
+    requested_by: str = "",
 ) -> ClassifierVersion:
     """Evaluate `trained` on the shipped test sets and store it with its figures."""
     artifact, checksum = learned.dump(trained)
@@ -131,6 +135,7 @@ def store_version(
             correction_count=correction_count,
             metrics=metrics,
             note=note[:200],
+            requested_by=requested_by[:150],
         )
     if activate:
         try:

@@ -47,10 +47,6 @@ class TrainingExample(models.Model):
         return self.text[:60]
 
 
-# How a retraining a person asked for is noted, with their name after it (note_text).
-REQUESTED_BY = "requested by "
-
-
 class ClassifierVersion(models.Model):
     """One trained model, stored with its checksum; at most one is active (rollback = activate)."""
 
@@ -63,7 +59,10 @@ class ClassifierVersion(models.Model):
     correction_count = models.PositiveIntegerField(default=0)
     # F1 per test set and label ('<set> <label>' -> F1), computed when trained.
     metrics = models.JSONField(default=dict, blank=True)
+    # Why it was trained, as the desk wrote it (marked for translation, read by note_text).
     note = models.CharField(max_length=200, blank=True)
+    # Who asked for it on the classifier page; empty for the periodic and command trainings.
+    requested_by = models.CharField(max_length=150, blank=True)
     # Why the quality gate refused to activate it (emptied when it is activated).
     gate_report = models.TextField(blank=True)
     activated_at = models.DateTimeField(null=True, blank=True)
@@ -83,9 +82,7 @@ class ClassifierVersion(models.Model):
 
     @property
     def note_text(self) -> str:
-        """The note in the reader's language: the notes the desk writes are marked for
-        translation, one that names who asked keeps the name."""
-        name = self.note.removeprefix(REQUESTED_BY)
-        if name != self.note:
-            return gettext("requested by %(name)s") % {"name": name}
+        """Why it was trained, in the reader's language, with who asked for it."""
+        if self.requested_by:
+            return gettext("requested by %(name)s") % {"name": self.requested_by}
         return gettext(self.note) if self.note else ""

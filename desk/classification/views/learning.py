@@ -30,7 +30,6 @@ from desk.classification.learning.versions import (
     rollback,
 )
 from desk.classification.models import ClassifierVersion, TrainingExample
-from desk.classification.models.learning import REQUESTED_BY
 from desk.classification.tasks import retrain_classifier
 from tickets.models import Ticket
 
@@ -116,7 +115,8 @@ def correction_review(request: HttpRequest, pk: int) -> HttpResponse:
 @manager_required
 @require_POST
 def version_retrain(request: HttpRequest) -> HttpResponse:
-    transaction.on_commit(lambda: retrain_classifier.delay(f"{REQUESTED_BY}{request.user}"))
+    requested_by = request.user.get_username()
+    transaction.on_commit(lambda: retrain_classifier.delay(requested_by=requested_by))
     flash.success(request, _("Retraining started; the new version becomes active when it is done."))
     return redirect("classification:versions")
 
