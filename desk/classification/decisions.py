@@ -32,11 +32,7 @@ def decision_rows(
         labels=classification.labels,
         sentiment=classification.sentiment,
         reasons=classification.reasons,
-        evidence={
-            name: {"source": source, "cues": list(classification.cues.get(name, ()))}
-            for name, source in classification.sources.items()
-            if name in classification.labels or name == "sentiment"
-        },
+        evidence=classification.evidence(),
         fired_rules=list(decision.fired_rules),
         routing_reason=decision.reason,
         routing_why=decision.why,

@@ -26,6 +26,15 @@ class Classification:
     def has(self, label: str, threshold: float = 0.5) -> bool:
         return self.labels.get(label, 0.0) >= threshold
 
+    def evidence(self) -> dict[str, dict[str, Any]]:
+        """Which layer decided each label and the sentiment, and on which cues: as a ticket's
+        decision keeps it (TicketDecision.evidence) and pages word it."""
+        return {
+            name: {"source": source, "cues": list(self.cues.get(name, ()))}
+            for name, source in self.sources.items()
+            if name in self.labels or name == "sentiment"
+        }
+
 
 @dataclass(frozen=True)
 class RoutingDecision:

@@ -13,10 +13,11 @@ def test_the_dry_run_explains_a_decision_for_a_pasted_text(staff_client: Client)
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert '<dd class="queue">technical</dd>' in page
+    queue = '<dd class="queue"><bdi>Technical support</bdi> <code class="meta">technical</code>'
+    assert queue in page
     assert "<dd>Deutsch (de)</dd>" in page  # by its name, as the filters list languages
     assert "Technical questions to Technical support</bdi></strong> — fires" in page
-    assert "&#x27;fehlermeldung&#x27;" in page  # the matched word, escaped
+    assert "because of “installation”, “fehlermeldung”" in page  # the words that decided
     assert "Press inquiries to Communications</bdi></strong> — does not fire" in page
     assert "Press inquiry 0.00 &lt; 0.50" in page
 
@@ -27,7 +28,7 @@ def test_the_dry_run_explains_a_stored_mention(deliver: Deliver, staff_client: C
 
     page = staff_client.post("/desk/rules/dry-run/", {"message": message.pk}).content.decode()
 
-    assert '<dd class="queue">communications</dd>' in page
+    assert '<code class="meta">communications</code></dd>' in page
     assert "Press inquiries to Communications</bdi></strong> — fires" in page
 
 
@@ -54,5 +55,28 @@ def test_a_text_no_rule_takes_goes_to_the_inbound_desk_by_its_name(staff_client:
         HTTP_ACCEPT_LANGUAGE="de",
     ).content.decode()
 
-    assert '<dd class="queue">inbound</dd>' in page
+    assert '<dd class="queue"><bdi>Inbound desk</bdi> <code class="meta">inbound</code>' in page
     assert "keine Regel griff: <bdi>Inbound desk</bdi>" in page
+
+
+def test_the_dry_run_reads_in_the_reader_s_language_numbers_and_names_included(
+    staff_client: Client,
+) -> None:
+    page = staff_client.post(
+        "/desk/rules/dry-run/",
+        {"text": "Die Installation bricht mit einer Fehlermeldung ab."},
+        HTTP_ACCEPT_LANGUAGE="de",
+    ).content.decode()
+
+    facts = page.split('<dl class="facts">')[1].split("</dl>")[0]
+    assert "Technische Frage 1,00" in facts  # the label by its name, the score as German writes it
+    assert "technical 1.00" not in facts
+    assert "<dd>von keiner Regel gesetzt</dd>" in facts  # the priority no rule set
+    assert "<dd>keine</dd>" in facts  # no tags, no holding reply
+    assert "default" not in facts and "none" not in facts
+    trace = page.split('<ol class="rule-trace">')[1]
+    assert "Presseanfrage 0,00 &lt; 0,50" in trace
+    assert "Technische Frage 1,00 ≥ 0,50" in trace
+    # The classifier's shorthand ("model v1 …", "lexicon/de …") is the English record's; the
+    # page says why in the labels above.
+    assert "lexicon/" not in trace and "model v" not in trace

@@ -135,6 +135,20 @@ def test_the_routing_is_explained_in_the_reader_s_language_with_the_words_isolat
     assert "text contains 'money back'" in ticket.decision.routing_reason  # the English record
 
 
+def test_a_ticket_s_routing_gives_scores_as_the_reader_writes_them(
+    deliver: Deliver, staff_client: Client
+) -> None:
+    ticket = deliver("Die Installation bricht mit einer Fehlermeldung ab.")
+    assert ticket is not None
+
+    page = staff_client.get(f"/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+
+    routing = page.split("<dt>Zuordnung</dt>")[1].split("</dd>")[0]
+    assert "Technische Frage 1,00 ≥ 0,50" in routing
+    assert "lexicon/" not in routing and "model v" not in routing
+    assert " ≥ 0.50 (" in ticket.decision.routing_reason  # the record keeps the shorthand
+
+
 def test_the_rule_list_words_each_condition_in_the_reader_s_language(
     manager_client: Client,
 ) -> None:

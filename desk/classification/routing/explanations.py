@@ -11,8 +11,10 @@ our own vocabulary (labels, sentiments, service levels) are only escaped.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_noop
@@ -83,39 +85,47 @@ def because(code: str, **values: Any) -> Because:
     return code, values
 
 
+@dataclass(frozen=True)
+class _Wording:
+    """How one explanation is worded: the English record, or the page in the reader's
+    language."""
+
+    say: Callable[[str], str]  # a message in the language wanted
+    value: Callable[[str, bool], str]  # a value, by whether it is ours (escaped, isolated)
+    text: Callable[[str], str]  # the sentence itself
+    number: Callable[[float], str]  # a score
+    # The classifier's shorthand for why a label scored ("model v1 0.91 (lexicon/de …)"):
+    # the record keeps it; a page says it in the reader's words beside the explanation
+    # (the ticket's "why it is here", the dry run's labels), so the sentence leaves it out.
+    evidence: bool
+
+
 def routing_text(why: RoutingWhy, default_queue: str) -> str:
     """The explanation as English text: the record kept with the decision."""
-    return _routing(why, default_queue, _as_is, _plain, str)
+    return _routing(why, default_queue, _RECORD)
 
 
 def routing_html(why: RoutingWhy, default_queue: str) -> SafeString:
     """The explanation in the active language, each value escaped and isolated."""
-    return mark_safe(  # noqa: S308  # nosec B308 B703 - every part escaped below
-        _routing(why, default_queue, gettext, _isolated, conditional_escape)
-    )
+    return mark_safe(_routing(why, default_queue, _PAGE))  # noqa: S308  # nosec B308 B703 - every part escaped below
 
 
 def verdict_html(verdict: Sequence[Any]) -> SafeString:
     """One condition's verdict (the dry run's rule trace), in the active language."""
     code, values = verdict
-    return mark_safe(_sentence(code, values, gettext, _isolated, conditional_escape))  # noqa: S308  # nosec B308 B703
+    return mark_safe(_sentence(code, values, _PAGE))  # noqa: S308  # nosec B308 B703
 
 
-def _routing(
-    why: RoutingWhy,
-    default_queue: str,
-    say: Callable[[str], str],
-    value: Callable[[str, bool], str],
-    text: Callable[[str], str],
-) -> str:
+def _routing(why: RoutingWhy, default_queue: str, wording: _Wording) -> str:
+    say, text = wording.say, wording.text
     if not why:
-        return text(say(_NO_RULE)) % {"queue": value(default_queue, False)}
+        return text(say(_NO_RULE)) % {"queue": wording.value(default_queue, False)}
     return " | ".join(
         text(say(_RULE))
         % {
-            "rule": value(rule["rule"], False),
+            "rule": wording.value(rule["rule"], False),
             "because": "; ".join(
-                _sentence(code, values, say, value, text) for code, values in rule["because"]
+                _sentence(code, values, wording) for code, values in rule["because"]
             )
             or text(say(_ALWAYS)),
         }
@@ -123,31 +133,28 @@ def _routing(
     )
 
 
-def _sentence(
-    code: str,
-    values: dict[str, Any],
-    say: Callable[[str], str],
-    value: Callable[[str, bool], str],
-    text: Callable[[str], str],
-) -> str:
-    return text(say(_SENTENCES[code])) % {
-        name: value(*_word(name, given, say)) for name, given in values.items()
+def _sentence(code: str, values: dict[str, Any], wording: _Wording) -> str:
+    if code == "label" and not wording.evidence:
+        code = "label_bare"
+        values = {name: given for name, given in values.items() if name != "evidence"}
+    return wording.text(wording.say(_SENTENCES[code])) % {
+        name: wording.value(*_word(name, given, wording)) for name, given in values.items()
     }
 
 
-def _word(name: str, given: Any, say: Callable[[str], str]) -> tuple[str, bool]:
+def _word(name: str, given: Any, wording: _Wording) -> tuple[str, bool]:
     """The value as words, and whether they are ours (not the mention's or a rule's)."""
     if name in _SCORES:
-        return f"{float(given):.2f}", True
+        return wording.number(float(given)), True
     if isinstance(given, list):
         return ", ".join(f"'{item}'" if name in _QUOTED else str(item) for item in given), False
     if name in _QUOTED:
         return f"'{given}'", False
     if given in ("", None):
-        return say(_UNKNOWN), True
+        return wording.say(_UNKNOWN), True
     vocabulary = _VOCABULARY.get(name)
     if vocabulary is not None and given in vocabulary:
-        return say(vocabulary[given]), True
+        return wording.say(vocabulary[given]), True
     return str(given), False
 
 
@@ -161,3 +168,21 @@ def _plain(word: str, ours: bool) -> str:
 
 def _isolated(word: str, ours: bool) -> str:
     return conditional_escape(word) if ours else format_html("<bdi>{}</bdi>", word)
+
+
+def _two_places(score: float) -> str:
+    return f"{score:.2f}"
+
+
+def _local_two_places(score: float) -> str:
+    return number_format(score, 2)
+
+
+_RECORD = _Wording(say=_as_is, value=_plain, text=str, number=_two_places, evidence=True)
+_PAGE = _Wording(
+    say=gettext,
+    value=_isolated,
+    text=conditional_escape,
+    number=_local_two_places,
+    evidence=False,
+)

@@ -18,6 +18,7 @@ from desk.classification.models import TicketDecision
 from desk.classification.routing.engine import DEFAULT_QUEUE, routed_queue
 from desk.classification.routing.explanations import RoutingWhy, routing_html, verdict_html
 from desk.classification.similar import similar_to_ticket
+from desk.classification.types import Classification
 
 register = template.Library()
 
@@ -118,30 +119,56 @@ def verdicts(why: Any) -> SafeString:
 @register.inclusion_tag("classification/_decision.html", takes_context=True)
 def ticket_decision(context: dict[str, Any], ticket: Any) -> dict[str, Any]:
     decision = decision_of(ticket)
-    labels = []
-    sentiment: dict[str, str] = {}
-    if decision is not None:
-        labels = [
-            {
-                "name": DISPLAY_NAMES.get(label, label),
-                "score": score,
-                "why": decision.reasons.get(label, ""),
-                **explain(decision.evidence.get(label)),
-            }
-            for label, score in sorted(decision.labels.items(), key=lambda item: -item[1])
-        ]
-        sentiment = {
-            "name": str(DISPLAY_NAMES.get(decision.sentiment, decision.sentiment)),
-            **explain(decision.evidence.get("sentiment")),
-        }
+    described = (
+        {"labels": [], "sentiment": {}}
+        if decision is None
+        else _described(decision.labels, decision.sentiment, decision.reasons, decision.evidence)
+    )
     return {
         "ticket": ticket,
         "decision": decision,
-        "labels": labels,
-        "sentiment": sentiment,
+        **described,
         "form": CorrectionForm(initial={"queue": ticket.queue.slug}),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag
+def classification_words(classification: Classification) -> dict[str, Any]:
+    """A classification (the dry run's) as the ticket page words its decision."""
+    return _described(
+        classification.labels,
+        classification.sentiment,
+        classification.reasons,
+        classification.evidence(),
+    )
+
+
+def _described(
+    labels: dict[str, float], sentiment: str, reasons: dict[str, str], evidence: dict[str, Any]
+) -> dict[str, Any]:
+    """Labels by score, and the sentiment, each named and explained in the reader's language."""
+    return {
+        "labels": [
+            {
+                "name": DISPLAY_NAMES.get(label, label),
+                "score": score,
+                "why": reasons.get(label, ""),
+                **explain(evidence.get(label)),
+            }
+            for label, score in sorted(labels.items(), key=lambda item: -item[1])
+        ],
+        "sentiment": {
+            "name": str(DISPLAY_NAMES.get(sentiment, sentiment)),
+            **explain(evidence.get("sentiment")),
+        },
+    }
+
+
+@register.filter
+def queue_name(slug: str) -> str:
+    """The queue a decision names, by the name people know it by."""
+    return routed_queue(slug).name
 
 
 @register.filter
