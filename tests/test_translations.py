@@ -67,6 +67,14 @@ def test_the_check_finds_a_colon_after_a_value_outside_the_translation() -> None
     assert found == ["{% if not channel.is_active %}:"]
 
 
+def test_the_check_finds_words_given_to_a_filter() -> None:
+    found = checker().unmarked_in(
+        '{% load i18n %}{{ t.language|default:"any" }}{{ n|default:"–" }}{{ x|default:none }}'
+    )
+
+    assert found == ["any"]
+
+
 def test_a_french_reader_gets_the_space_before_a_colon(german_manager: Client) -> None:
     UserPreference.objects.filter(user__username="greta").update(language="fr")
     Channel.objects.create(kind="webhook", name="Partner", credentials={"secret": "s"})

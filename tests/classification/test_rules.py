@@ -38,6 +38,20 @@ def test_a_manager_adds_a_rule_that_routes_the_next_mention(
     assert "text contains 'money back'" in ticket.decision.routing_reason
 
 
+def test_the_templates_page_names_each_text_s_language_in_the_reader_s_language(
+    manager_client: Client,
+) -> None:
+    ReplyTemplate.objects.create(name="on it", language="de", text="Wir kümmern uns darum!")
+    ReplyTemplate.objects.create(name="on it", language="", text="We are on it!")
+
+    page = manager_client.get("/desk/reply-templates/", HTTP_ACCEPT_LANGUAGE="fr").content
+    rows = page.decode().split("<tbody>")[1].split("</tbody>")[0]
+
+    assert "<td>Deutsch (de)</td>" in rows
+    assert "<td>toute autre langue</td>" in rows
+    assert "any" not in rows
+
+
 def test_a_rule_sends_a_holding_reply_from_a_template_in_the_mentions_language(
     deliver: Deliver, manager_client: Client
 ) -> None:
