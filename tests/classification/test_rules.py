@@ -5,7 +5,7 @@ from typing import Any
 from django.test import Client
 from django.utils import timezone
 
-from desk.classification.models import ReplyTemplate, RoutingRule
+from desk.classification.models import ReplyTemplate, RoutingRule, TicketDecision
 from tests.classification.conftest import Deliver
 from tickets.models import Message, Queue, Ticket
 
@@ -161,6 +161,24 @@ def test_a_ticket_s_routing_gives_scores_as_the_reader_writes_them(
     assert "Technische Frage 1,00 ≥ 0,50" in routing
     assert "lexicon/" not in routing and "model v" not in routing
     assert " ≥ 0.50 (" in ticket.decision.routing_reason  # the record keeps the shorthand
+
+
+def test_a_score_reads_the_same_in_the_routing_and_beside_its_label(
+    deliver: Deliver, staff_client: Client
+) -> None:
+    ticket = deliver("Die Installation bricht mit einer Fehlermeldung ab.")
+    assert ticket is not None
+    verdict = {"label": "technical", "score": 0.985, "threshold": 0.5, "evidence": "x"}
+    TicketDecision.objects.filter(ticket=ticket).update(
+        labels={"technical": 0.985},
+        routing_why=[{"rule": "Tech", "because": [["label", verdict]]}],
+    )
+
+    page = staff_client.get(f"/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+
+    routing = page.split("<dt>Zuordnung</dt>")[1].split("</dd>")[0]
+    assert "Technische Frage 0,99 ≥ 0,50" in routing
+    assert "Technische Frage 0,99 <span" in page.split('class="labels"')[1]
 
 
 def test_the_rule_list_words_each_condition_in_the_reader_s_language(

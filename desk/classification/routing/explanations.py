@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.formats import number_format
+from django.template.defaultfilters import floatformat
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_noop
@@ -175,7 +175,9 @@ def _two_places(score: float) -> str:
 
 
 def _local_two_places(score: float) -> str:
-    return number_format(score, 2)
+    # As the page's own figures (floatformat): the same score must not read 0,98 in the
+    # routing and 0,99 beside its label.
+    return str(floatformat(score, 2))
 
 
 _RECORD = _Wording(say=_as_is, value=_plain, text=str, number=_two_places, evidence=True)
