@@ -42,6 +42,23 @@ def test_the_contact_page_shows_accounts_tickets_notes_and_sentiment(
     assert AuditEntry.objects.filter(action="contact.viewed").exists()
 
 
+def test_accounts_are_named_by_their_platform_in_the_reader_s_language(
+    staff: StaffFactory, mention: MentionFactory
+) -> None:
+    _, client = staff("agent")
+    on_x, _ = two_records_of_ann(mention)
+    Identity.objects.filter(contact=on_x.contact).update(kind="email")
+    Identity.objects.create(contact=on_x.contact, kind="x", external_id="x-ann-2", handle="ann")
+
+    page = client.get(f"/contacts/{on_x.contact_id}/", HTTP_ACCEPT_LANGUAGE="de").content
+    accounts = page.decode().split('class="channel-kind')[1:]
+
+    assert {account.split(">")[1].split("<")[0] for account in accounts} == {
+        "E-Mail",
+        "X (Twitter)",
+    }
+
+
 def test_the_ticket_page_links_to_the_contact(staff: StaffFactory, mention: MentionFactory) -> None:
     _user, client = staff("agent")
     ticket = mention()

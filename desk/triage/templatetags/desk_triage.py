@@ -6,6 +6,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext as _
 
+from channels.registry import ADAPTERS, adapter_class
 from desk.sla.selectors import SlaState, SlaStatus, sla_status
 from desk.triage import labels
 from tickets.text import reworded
@@ -26,6 +27,22 @@ def language_label(code: str) -> str:
         except KeyError:
             return code
     return f"{name} ({code})"
+
+
+# An account's platform where the channel kind's name would not do: a Meta channel's
+# accounts are Facebook's; Instagram's are their own.
+_ACCOUNT_PLATFORMS = {"meta": "Facebook", "instagram": "Instagram"}
+
+
+@register.filter
+def account_platform(kind: str) -> str:
+    """The platform an account is on, by the name its channels have ("X (Twitter)",
+    "E-Mail"), where pages showed the code ("x", "email")."""
+    if kind in _ACCOUNT_PLATFORMS:
+        return _ACCOUNT_PLATFORMS[kind]
+    if kind in ADAPTERS:
+        return str(adapter_class(kind).label)
+    return kind
 
 
 @register.filter
