@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -21,7 +22,7 @@ from django.utils import timezone
 
 from channels.adapters.base import AdapterError, PollResult, RateLimited
 from channels.inbound import store_event
-from channels.models import Channel, InboundEvent
+from channels.models import Channel, ChannelQuerySet, InboundEvent
 from channels.registry import ADAPTERS, adapter_class
 
 log = logging.getLogger(__name__)
@@ -83,29 +84,39 @@ def poll_channel(*, channel_id: int) -> PollReport:
             if not result.more:
                 break
     except AdapterError as exc:
-        return _record_failure(channel_id, exc, stored=stored, duplicates=duplicates, pages=pages)
+        return _record_failure(
+            channel_id, token, exc, stored=stored, duplicates=duplicates, pages=pages
+        )
     except LeaseLost:
         return PollReport(PollStatus.BUSY, stored, duplicates, pages)
     except Exception as exc:  # noqa: BLE001 - a bug in an adapter must not stop the others
         log.exception("polling channel %s failed", channel_id)
         failure = AdapterError(f"{type(exc).__name__}: {exc}")
         return _record_failure(
-            channel_id, failure, stored=stored, duplicates=duplicates, pages=pages
-        )
-    finally:
-        Channel.objects.filter(pk=channel_id, poll_lease_token=token).update(
-            poll_lease_until=None,
-            poll_lease_token="",  # nosec B106 - a lease token, not a password
+            channel_id, token, failure, stored=stored, duplicates=duplicates, pages=pages
         )
     now = timezone.now()
-    channel = Channel.objects.get(pk=channel_id)
-    Channel.objects.filter(pk=channel_id).update(
+    # The outcome and the lease's release in one write; a worker that took the lease over
+    # meanwhile records its own.
+    _holding_lease(channel_id, token).update(
         last_polled_at=now,
         last_success_at=now,
         consecutive_failures=0,
         next_poll_at=now + timedelta(seconds=channel.effective_poll_interval),
+        **_RELEASED,
     )
     return PollReport(PollStatus.POLLED, stored, duplicates, pages)
+
+
+# Written with a poll's outcome: the lease is given back in the same UPDATE.
+_RELEASED: dict[str, Any] = {
+    "poll_lease_until": None,
+    "poll_lease_token": "",  # nosec B105 - a lease token, not a password
+}
+
+
+def _holding_lease(channel_id: int, token: str) -> ChannelQuerySet:
+    return Channel.objects.filter(pk=channel_id, poll_lease_token=token)
 
 
 def _acquire_lease(channel_id: int, token: str) -> bool:
@@ -142,18 +153,19 @@ def _store_page(channel: Channel, result: PollResult, token: str) -> tuple[int, 
 
 
 def _record_failure(
-    channel_id: int, exc: AdapterError, *, stored: int, duplicates: int, pages: int
+    channel_id: int, token: str, exc: AdapterError, *, stored: int, duplicates: int, pages: int
 ) -> PollReport:
     now = timezone.now()
     channel = Channel.objects.get(pk=channel_id)
     message = str(exc)[:2000]
     log.warning("polling channel %s (%s) failed: %s", channel.pk, channel.name, message)
     if exc.permanent:
-        Channel.objects.filter(pk=channel_id).disable(
+        _holding_lease(channel_id, token).disable(
             message,
             last_error=message,
             last_error_at=now,
             last_polled_at=now,
+            **_RELEASED,
         )
         return PollReport(PollStatus.DISABLED, stored, duplicates, pages, message)
     failures = channel.consecutive_failures + 1
@@ -161,11 +173,12 @@ def _record_failure(
         delay = timedelta(seconds=exc.retry_after)
     else:
         delay = min(timedelta(seconds=channel.effective_poll_interval * 2**failures), MAX_BACKOFF)
-    Channel.objects.filter(pk=channel_id).update(
+    _holding_lease(channel_id, token).update(
         consecutive_failures=failures,
         last_error=message,
         last_error_at=now,
         last_polled_at=now,
         next_poll_at=now + delay,
+        **_RELEASED,
     )
     return PollReport(PollStatus.FAILED, stored, duplicates, pages, message)

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from channels.adapters.base import AdapterError
@@ -120,6 +121,31 @@ def test_the_lease_of_a_crashed_worker_runs_out(mastodon_channel: Any) -> None:
     channel.refresh_from_db()
     assert channel.poll_lease_token == ""
     assert channel.health == "ok"
+
+
+def test_a_poll_of_one_page_writes_its_channel_three_times(mastodon_channel: Any) -> None:
+    fake, channel = mastodon_channel
+
+    with CaptureQueriesContext(connection) as queries:
+        assert poll_channel.apply(args=(channel.pk,)).get() == "polled"
+
+    writes = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "channels_channel"')]
+    # The lease, the cursor with the page, then the outcome with the lease given back.
+    assert len(writes) == 3, writes
+    channel.refresh_from_db()
+    assert channel.poll_lease_token == "" and channel.poll_lease_until is None
+    assert channel.consecutive_failures == 0 and channel.last_success_at is not None
+
+
+def test_a_failed_poll_gives_the_lease_back_with_its_error(mastodon_channel: Any) -> None:
+    fake, channel = mastodon_channel
+    fake.fail_next("/api/v1/notifications", 503, times=50)
+
+    assert poll_channel.apply(args=(channel.pk,)).get() == "failed"
+
+    channel.refresh_from_db()
+    assert channel.poll_lease_token == "" and channel.poll_lease_until is None
+    assert channel.consecutive_failures == 1 and channel.last_error
 
 
 def test_beat_polls_only_active_channels_whose_interval_passed(mastodon_channel: Any) -> None:
