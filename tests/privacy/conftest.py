@@ -1,9 +1,12 @@
 from collections.abc import Callable
 from datetime import timedelta
+from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -103,4 +106,25 @@ def age(conversation: Conversation, days: int) -> None:
     """Make the conversation's last activity lie this many days back."""
     Conversation.objects.filter(pk=conversation.pk).update(
         last_activity_at=timezone.now() - timedelta(days=days)
+    )
+
+
+def publish_by_command(
+    folder: Path, *, language: str, text: str, days: int, basis: str = "GDPR art. 6(1)(f)"
+) -> None:
+    """Publish a notice version as an operator does: `manage.py privacy_notice publish`."""
+    path = folder / f"notice-{language}.txt"
+    path.write_text(text, encoding="utf-8")
+    call_command(
+        "privacy_notice",
+        "publish",
+        "--language",
+        language,
+        "--text-file",
+        str(path),
+        "--days",
+        str(days),
+        "--basis",
+        basis,
+        stdout=StringIO(),
     )

@@ -13,6 +13,7 @@ from desk.privacy.models import AuditEntry
 from desk.privacy.models.audit import AuditLogIsAppendOnly
 from desk.privacy.services import audit
 from tests.conftest import skip_or_fail
+from tests.privacy.conftest import publish_by_command
 from tickets.models import Ticket
 
 
@@ -81,21 +82,7 @@ def test_the_audit_log_names_actions_in_the_reader_s_language_and_links_their_ob
 def test_a_published_notice_and_a_channel_s_notice_setting_read_in_the_reader_s_language(
     manager_client: Client, webhook_channel: Channel, tmp_path: Any
 ) -> None:
-    text = tmp_path / "notice.txt"
-    text.write_text("Wir speichern Ihre Nachrichten 400 Tage.", encoding="utf-8")
-    call_command(
-        "privacy_notice",
-        "publish",
-        "--language",
-        "de",
-        "--text-file",
-        str(text),
-        "--days",
-        "400",
-        "--basis",
-        "Art. 6 (1) f DSGVO",
-        stdout=StringIO(),
-    )
+    publish_by_command(tmp_path, language="de", text="Wir speichern sie 400 Tage.", days=400)
     call_command(
         "privacy_notice",
         "channel",

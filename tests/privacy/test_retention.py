@@ -9,7 +9,7 @@ from channels.models import InboundEvent
 from desk.privacy.models import AuditEntry, ConversationRedaction, LegalHold
 from desk.privacy.services.redaction import REDACTED
 from desk.privacy.tasks import run_retention
-from tests.privacy.conftest import age
+from tests.privacy.conftest import age, publish_by_command
 from tickets.models import Contact, Conversation, Identity, Message, Ticket
 
 # The default notice keeps data 365 days after the last activity.
@@ -193,21 +193,7 @@ def test_a_persons_identity_stays_while_one_of_their_conversations_is_live(
 def test_the_notice_given_decides_the_retention_period(
     mention: Any, reply: Any, tmp_path: Any
 ) -> None:
-    text = tmp_path / "notice.txt"
-    text.write_text("We keep your data for 30 days.", encoding="utf-8")
-    call_command(
-        "privacy_notice",
-        "publish",
-        "--language",
-        "en",
-        "--text-file",
-        str(text),
-        "--days",
-        "30",
-        "--basis",
-        "GDPR art. 6(1)(f)",
-        stdout=StringIO(),
-    )
+    publish_by_command(tmp_path, language="en", text="We keep your data for 30 days.", days=30)
     short = mention("p1", "Told 30 days", author_id="u1").conversation
     reply(short, "Answer")
     unnoticed = mention("p2", "Never answered", author_id="u2", name="Bo").conversation
