@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import formats, timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import pgettext
 
 from desk.dashboards.tables import Context, Table
 
@@ -31,10 +32,19 @@ def text_of(value: Any, unit: str = "") -> str:
     if isinstance(value, date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, float):
-        return _in_reader_digits(f"{value:,.1f}") + (" " + unit if unit == "h" else unit)
+        return _in_reader_digits(f"{value:,.1f}") + _unit(unit)
     if isinstance(value, int):
         return _in_reader_digits(f"{value:,}")
     return str(value)
+
+
+def _unit(unit: str) -> str:
+    if unit == "h":
+        return " h"
+    if unit == "%":
+        # French, German and Swedish set the sign apart ("84,4 %"), English and Polish not.
+        return pgettext("percent sign after a number", "%")
+    return unit
 
 
 def _in_reader_digits(english: str) -> str:

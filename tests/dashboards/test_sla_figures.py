@@ -85,6 +85,21 @@ def test_compliance_counts_met_and_breached_first_responses_only(
     assert found["compliance"] == 60.0
 
 
+def test_a_percentage_is_written_as_the_reader_s_language_writes_it(
+    week: dict[str, int], manager_client: Client
+) -> None:
+    def compliance_in(language: str) -> str:
+        page = manager_client.get(
+            "/dashboards/", {**RANGE, "period": ""}, HTTP_ACCEPT_LANGUAGE=language
+        ).content.decode()
+        return page
+
+    assert "60.0%" in compliance_in("en")
+    assert "60,0\u00a0%" in compliance_in("fr")  # French sets the sign apart
+    assert "60,0\u00a0%" in compliance_in("de")
+    assert "60,0%" in compliance_in("pl")
+
+
 def test_netiquette_and_monitored_mentions_are_counted_apart(
     week: dict[str, int], manager_client: Client
 ) -> None:
