@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from channels.models import InboundEvent
+from channels.registry import adapter_class
 from desk.privacy.models import AuditEntry, DataSubjectRequest, LegalHold
 from desk.privacy.services.redaction import REDACTED
 from tests.conftest import post_json
@@ -108,6 +109,12 @@ def test_the_export_is_also_a_readable_page_with_untrusted_text_escaped(
     assert page.status_code == 200
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert(1)" not in html and "<b>Eve</b>" not in html
+    # The account by its platform's name, as the desk's pages name it; the download keeps
+    # the code.
+    assert f"<li>{adapter_class('webhook').label}: " in html
+    assert json.loads(download.content)["identities"][0]["platform"] == "webhook"
+    found = manager_client.get("/privacy/subjects/", {"email": "eve@example.org"})
+    assert f"<li>{adapter_class('webhook').label}: " in found.content.decode()
     assert download["Content-Disposition"].startswith("attachment;")
     assert json.loads(download.content)["identities"][0]["display_name"] == "<b>Eve</b>"
 
