@@ -120,5 +120,8 @@ def _readable(features: tuple[str, ...], lexicon: LexiconResult) -> tuple[str, .
         if feature.startswith("lexicon:"):
             readable.extend(lexicon.hits.get(feature.removeprefix("lexicon:"), ())[:2])
         else:
-            readable.append(feature.replace("not_", "not "))
+            # The model reads punctuation as words ("!", "broken ."); a reader wants the words.
+            words = [token for token in feature.split() if any(c.isalnum() for c in token)]
+            if words:
+                readable.append(" ".join(words).replace("not_", "not "))
     return tuple(dict.fromkeys(readable))[:4]

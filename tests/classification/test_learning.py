@@ -164,3 +164,15 @@ def test_the_classifier_page_lists_versions_and_corrections(
 def table_after(page: str, heading: str) -> str:
     start = page.index(heading)
     return page[start : page.index("</table>", start)]
+
+
+def test_the_words_that_decided_are_words_not_punctuation(staff_client: Client) -> None:
+    retrain_classifier.delay().get()  # the model reads "!" and "." as words too
+
+    page = staff_client.post(
+        "/desk/rules/dry-run/", {"text": "Thanks a lot, great job!"}
+    ).content.decode()
+
+    assert "because of “thanks”, “great”" in page
+    for mark in "!.?":
+        assert f"“{mark}”" not in page
