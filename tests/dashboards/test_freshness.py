@@ -1,10 +1,17 @@
 """Figures at most a minute old without any beat process: a read brings them up to date."""
 
-import time_machine
-from django.test import Client
+import threading
+from datetime import timedelta
 
+import time_machine
+from django.db import connection, transaction
+from django.test import Client
+from django.utils import timezone
+
+from desk.dashboards.models import RollupState
 from desk.models import Notification
 from desk.sla.models import SlaEvent
+from tests.conftest import skip_or_fail
 from tests.dashboards.helpers import berlin, figures, inquire, rebuild
 
 RANGE = {"from": "2026-11-01", "to": "2026-11-30"}
@@ -26,3 +33,39 @@ def test_a_first_response_due_unanswered_is_breached_in_the_next_minute_s_figure
     assert (after["waiting"], after["breached"], after["compliance"]) == (0, 1, 0.0)
     assert SlaEvent.objects.filter(ticket_id=ticket, kind="breach").exists()
     assert Notification.objects.filter(user=manager, kind="sla_breach").count() == 1
+
+
+def test_a_read_does_not_wait_for_a_refresh_running_elsewhere(
+    transactional_db: None, manager_client: Client
+) -> None:
+    if connection.vendor != "postgresql":
+        skip_or_fail("needs PostgreSQL (DATABASE_URL): SQLite has one writer and no row locks")
+    stale = timezone.now() - timedelta(minutes=10)
+    RollupState.objects.update_or_create(pk=1, defaults={"refreshed_at": stale})
+    locked, answered, released = threading.Event(), threading.Event(), threading.Event()
+
+    def refresh_elsewhere() -> None:  # as beat's refresh holds the lock while it works
+        try:
+            with transaction.atomic():
+                RollupState.objects.select_for_update().get(pk=1)
+                locked.set()
+                answered.wait(timeout=15)
+            released.set()
+        finally:
+            connection.close()
+
+    refresher = threading.Thread(target=refresh_elsewhere)
+    refresher.start()
+    assert locked.wait(timeout=10)
+    try:
+        response = manager_client.get("/dashboards/")
+        finished_while_locked = not released.is_set()
+    finally:
+        answered.set()
+        refresher.join()
+
+    assert response.status_code == 200
+    assert finished_while_locked
+    assert RollupState.objects.get(pk=1).refreshed_at == stale
+    manager_client.get("/dashboards/")  # the refresh is over: the next read brings them up
+    assert RollupState.objects.get(pk=1).refreshed_at > stale
