@@ -7,7 +7,11 @@ wrong. The grouping-set rollups (desk.dashboards.slices) are summed from the ful
 the same days, the response-time buckets counted from the same tickets. `refresh` finds the
 days touched since the last run (tickets by `updated_at`, breaches the SLA sweep records by
 their SlaEvent, mentions by `received_at`), looking back OVERLAP
-further so that a transaction that committed late is still seen. `rebuild` recomputes every
+further so that a transaction that committed late is still seen. On PostgreSQL a ticket
+changed in the overlap counts only if the last run may not have seen it: its writer was still
+running when that run started (the row's xmin against the run's snapshot). Otherwise every
+change of the last ten minutes was found again each minute, and one that touched many days
+(a bulk reassignment, a retention run) rebuilt everything ten times over. `rebuild` recomputes every
 day and is what `manage.py rebuild_rollups` runs; it also repairs what no timestamp shows
 (tickets deleted by retention, a write that bypassed `updated_at`).
 """
@@ -22,6 +26,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, ExtractHour, TruncDate
 from django.utils import timezone
 
@@ -75,16 +80,18 @@ def refresh(*, now: datetime | None = None) -> RefreshResult:
     now = now or timezone.now()
     with transaction.atomic():
         state = _locked_state()
+        snapshot = _snapshot()
         if state.refreshed_at is None:
             _rebuild_all(now)
             state.refreshed_at = state.rebuilt_at = now
+            state.snapshot_xmin = snapshot.xmin
             state.save()
             return RefreshResult(0, 0, rebuilt=True)
         since = state.refreshed_at - OVERLAP
         zone = local_zone()
         # A ticket whose clock ran out since is breached now, though nothing wrote to it.
-        changed = Ticket.objects.filter(
-            Q(updated_at__gte=since)
+        changed = Ticket.objects.alias(writer_age=_WRITER_AGE).filter(
+            Q(updated_at__gte=since) & _unseen(state, snapshot)
             | Q(pk__in=SlaEvent.objects.filter(created_at__gte=since).values("ticket_id"))
             | Q(status__in=RUNNING, sla_due_at__gte=since, sla_due_at__lte=now)
         )
@@ -96,12 +103,14 @@ def refresh(*, now: datetime | None = None) -> RefreshResult:
         if len(ticket_days) + len(mention_days) > REBUILD_ABOVE_DAYS:
             _rebuild_all(now)
             state.refreshed_at = state.rebuilt_at = now
+            state.snapshot_xmin = snapshot.xmin
             state.save()
             return RefreshResult(len(ticket_days), len(mention_days), rebuilt=True)
         recompute_ticket_days(ticket_days, now=now)
         recompute_mention_days(mention_days)
         state.refreshed_at = now
-        state.save(update_fields=["refreshed_at"])
+        state.snapshot_xmin = snapshot.xmin
+        state.save(update_fields=["refreshed_at", "snapshot_xmin"])
     return RefreshResult(len(ticket_days), len(mention_days))
 
 
@@ -110,9 +119,50 @@ def rebuild(*, now: datetime | None = None) -> None:
     now = now or timezone.now()
     with transaction.atomic():
         state = _locked_state()
+        snapshot = _snapshot()
         _rebuild_all(now)
         state.refreshed_at = state.rebuilt_at = now
+        state.snapshot_xmin = snapshot.xmin
         state.save()
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """This run's transaction id and the oldest transaction still running when it started:
+    what that one and every later one wrote may not be visible to this run."""
+
+    xid: int | None = None
+    xmin: int | None = None
+
+
+def _snapshot() -> _Snapshot:
+    if connection.vendor != "postgresql":
+        return _Snapshot()
+    with connection.cursor() as cursor:
+        # The run's own id is assigned already (its row lock): age() counts from it.
+        cursor.execute(
+            "SELECT pg_current_xact_id()::text::bigint, "
+            "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+        )
+        xid, xmin = cursor.fetchone()
+    return _Snapshot(xid, xmin)
+
+
+# How many transactions ago the row's current version was written (its xmin, 32 bits, counted
+# back from this run's id; a frozen row is as old as can be).
+_WRITER_AGE = RawSQL(  # noqa: S611  # nosec B611 - constant text, no input
+    f"age({Ticket._meta.db_table}.xmin)", (), output_field=models.BigIntegerField()
+)
+
+
+def _unseen(state: RollupState, snapshot: _Snapshot) -> Q:
+    """Tickets changed in the overlap that the last run may not have seen: changed after it
+    started, or written by a transaction it could not see yet (one running at its start)."""
+    if state.snapshot_xmin is None or snapshot.xid is None or state.refreshed_at is None:
+        return Q()  # SQLite, or no run recorded its snapshot: the whole overlap
+    return Q(updated_at__gte=state.refreshed_at) | Q(
+        writer_age__lte=snapshot.xid - state.snapshot_xmin
+    )
 
 
 def _locked_state() -> RollupState:

@@ -1,6 +1,7 @@
 """The rollups stay equal to a recomputation from scratch, whatever happens to the tickets."""
 
 import random
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -8,22 +9,25 @@ from typing import Any
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
 from channels.models import Channel
+from desk.dashboards import rollups
 from desk.dashboards.metrics import RESPONDED, counters
 from desk.dashboards.models import (
     MentionGroupDay,
     MentionHour,
     ResponseBucketDay,
+    RollupState,
     TicketAgentDay,
     TicketDay,
     TicketGroupDay,
 )
 from desk.dashboards.tasks import refresh_rollups
 from desk.sla.tasks import sweep_sla
-from tests.conftest import mention_payload, post_json
+from tests.conftest import mention_payload, post_json, skip_or_fail
 from tests.dashboards.helpers import berlin, figures, rebuild, reply
 from tickets.models import Message, Ticket
 
@@ -290,3 +294,61 @@ def test_every_single_filter_reads_figures_equal_to_a_plain_recomputation(
             found = figures(reader, **{"from": "2026-10-01", "to": "2027-03-01"}, **params)
             expected = plain_figures(**keys)
             assert {name: found[name] for name in expected} == expected, params
+
+
+def _days_taken_in(when: datetime) -> int:
+    with time_machine.travel(when, tick=False):
+        return refresh_rollups.apply().get()
+
+
+def test_a_change_to_many_days_is_taken_in_once_not_again_each_minute(
+    transactional_db: None, api: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if connection.vendor != "postgresql":
+        skip_or_fail("needs PostgreSQL (DATABASE_URL): elsewhere the whole overlap is read")
+    monkeypatch.setattr(rollups, "REBUILD_ABOVE_DAYS", 2)
+    for day in (2, 9, 16):
+        inquire_at(api, berlin(2026, 11, day, 10, 0))
+    _days_taken_in(berlin(2026, 11, 20, 10, 0))  # the first run rebuilds
+    # One bulk change across three days: more than a day-by-day recomputation is worth.
+    Ticket.objects.update(priority=1, updated_at=berlin(2026, 11, 20, 10, 1))
+
+    assert _days_taken_in(berlin(2026, 11, 20, 10, 2)) == 3
+    assert RollupState.objects.get(pk=1).rebuilt_at == berlin(2026, 11, 20, 10, 2)
+    # Within the overlap the same change is not taken in again (it was rebuilt every minute).
+    assert _days_taken_in(berlin(2026, 11, 20, 10, 3)) == 0
+    assert RollupState.objects.get(pk=1).rebuilt_at == berlin(2026, 11, 20, 10, 2)
+
+
+def test_a_change_that_commits_after_a_refresh_began_is_taken_in_by_the_next(
+    transactional_db: None, api: Client
+) -> None:
+    if connection.vendor != "postgresql":
+        skip_or_fail("needs PostgreSQL (DATABASE_URL): SQLite has one writer at a time")
+    ticket = inquire_at(api, berlin(2026, 11, 2, 10, 0))
+    _days_taken_in(berlin(2026, 11, 20, 10, 0))
+    written, refreshed = threading.Event(), threading.Event()
+
+    def resolve_slowly() -> None:  # stamped 10:01, committed after the 10:02 refresh
+        try:
+            with transaction.atomic():
+                Ticket.objects.filter(pk=ticket).update(
+                    status=Status.IGNORED, updated_at=berlin(2026, 11, 20, 10, 1)
+                )
+                written.set()
+                refreshed.wait(timeout=15)
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=resolve_slowly)
+    writer.start()
+    assert written.wait(timeout=10)
+    try:
+        assert _days_taken_in(berlin(2026, 11, 20, 10, 2)) == 0  # not committed yet
+    finally:
+        refreshed.set()
+        writer.join()
+
+    assert _days_taken_in(berlin(2026, 11, 20, 10, 3)) == 1
+    (row,) = TicketDay.objects.all()
+    assert (row.tickets, row.ignored) == (1, 1)
