@@ -66,12 +66,14 @@ class MetricsTable(_MetricsView):
         except BadFilter as exc:
             raise ValidationError({"filters": [str(exc)]}) from None
         now = timezone.now()
-        ensure_fresh(now=now)
+        as_of = ensure_fresh(now=now)
         context = Context(filters, now=now)
         table = build(slug, context)
         return Response(
             {
                 "table": table.slug,
+                # The figures summed from the rollups take in changes up to this moment.
+                "as_of": as_of.isoformat() if as_of else None,
                 "title": table.title,
                 "filters": {
                     **filters.params(),

@@ -24,20 +24,23 @@ from desk.sla.sweep import sweep
 MAX_AGE = timedelta(seconds=60)
 
 
-def ensure_fresh(*, now: datetime) -> bool:
-    """Bring the SLA records and rollups up to `now` if older than MAX_AGE; True if it did."""
+def ensure_fresh(*, now: datetime) -> datetime | None:
+    """Bring the SLA records and rollups up to `now` if older than MAX_AGE; return the moment
+    the rollups' figures are as of (None before the first refresh), which pages show."""
     refreshed_at = RollupState.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
     if _recent(refreshed_at, now):
-        return False
+        return refreshed_at
     RollupState.objects.get_or_create(pk=1)
     with transaction.atomic():
         # The lock rollups.refresh takes: held elsewhere means a refresh is under way.
         state = RollupState.objects.select_for_update(skip_locked=True).filter(pk=1).first()
-        if state is None or _recent(state.refreshed_at, now):
-            return False
+        if state is None:
+            return refreshed_at
+        if _recent(state.refreshed_at, now):
+            return state.refreshed_at
         sweep(now=now)
         rollups.refresh(now=now)
-    return True
+    return now
 
 
 def _recent(refreshed_at: datetime | None, now: datetime) -> bool:

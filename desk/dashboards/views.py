@@ -86,7 +86,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     except BadFilter as exc:
         return _bad_request(request, str(exc))
     now = timezone.now()
-    ensure_fresh(now=now)
+    as_of = ensure_fresh(now=now)
     context = Context(filters, now=now)
     sections = [
         (
@@ -98,7 +98,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dashboards/dashboard.html",
-        {**_choices(filters), "sections": sections, "query": filters.query()},
+        {**_choices(filters), "sections": sections, "query": filters.query(), "as_of": as_of},
     )
 
 

@@ -7,6 +7,7 @@ import time_machine
 from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from desk.dashboards.models import RollupState
 from desk.models import Notification
@@ -59,6 +60,7 @@ def test_a_read_does_not_wait_for_a_refresh_running_elsewhere(
     assert locked.wait(timeout=10)
     try:
         response = manager_client.get("/dashboards/")
+        api = manager_client.get("/api/v1/metrics/summary/").json()
         finished_while_locked = not released.is_set()
     finally:
         answered.set()
@@ -67,5 +69,12 @@ def test_a_read_does_not_wait_for_a_refresh_running_elsewhere(
     assert response.status_code == 200
     assert finished_while_locked
     assert RollupState.objects.get(pk=1).refreshed_at == stale
-    manager_client.get("/dashboards/")  # the refresh is over: the next read brings them up
-    assert RollupState.objects.get(pk=1).refreshed_at > stale
+    # The figures say how old they are: as of the last refresh, not of this read.
+    as_of = date_format(timezone.localtime(stale), "SHORT_DATETIME_FORMAT")
+    assert f"Figures as of {as_of}" in response.content.decode()
+    assert api["as_of"] == stale.isoformat()
+    later = manager_client.get("/dashboards/")  # the refresh is over: this read brings them up
+    refreshed = RollupState.objects.get(pk=1).refreshed_at
+    assert refreshed > stale
+    as_of = date_format(timezone.localtime(refreshed), "SHORT_DATETIME_FORMAT")
+    assert f"Figures as of {as_of}" in later.content.decode()
