@@ -181,8 +181,8 @@ class RollupState(models.Model):
 
     refreshed_at = models.DateTimeField(null=True, blank=True)
     rebuilt_at = models.DateTimeField(null=True, blank=True)
-    # PostgreSQL: the oldest transaction still running when that run started (see rollups).
-    snapshot_xmin = models.BigIntegerField(null=True, blank=True)
+    # PostgreSQL: the snapshot that run began with, as text (see rollups).
+    snapshot = models.TextField(blank=True, default="")
 
     def __str__(self) -> str:
         return f"rollups refreshed {self.refreshed_at}"

@@ -8,12 +8,12 @@ the same days, the response-time buckets counted from the same tickets. `refresh
 days touched since the last run (tickets by `updated_at`, breaches the SLA sweep records by
 their SlaEvent, mentions by `received_at`), looking back OVERLAP
 further so that a transaction that committed late is still seen. On PostgreSQL a ticket
-changed in the overlap counts only if the last run may not have seen it: its writer was still
-running when that run started (the row's xmin against the run's snapshot). Otherwise every
-change of the last ten minutes was found again each minute, and one that touched many days
-(a bulk reassignment, a retention run) rebuilt everything ten times over. `rebuild` recomputes every
-day and is what `manage.py rebuild_rollups` runs; it also repairs what no timestamp shows
-(tickets deleted by retention, a write that bypassed `updated_at`).
+changed in the overlap counts only if the last run could not see it: its writer had not
+committed when that run began (the row's xmin against the run's recorded snapshot). Otherwise
+every change of the last ten minutes was found again each minute, and one that touched many
+days (a bulk reassignment, a retention run) rebuilt everything ten times over. `rebuild`
+recomputes every day and is what `manage.py rebuild_rollups` runs; it also repairs what no
+timestamp shows (tickets deleted by retention, a write that bypassed `updated_at`).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from django.db import connection, models, transaction
 from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, ExtractHour, TruncDate
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from desk.dashboards import slices
@@ -84,13 +85,13 @@ def refresh(*, now: datetime | None = None) -> RefreshResult:
         if state.refreshed_at is None:
             _rebuild_all(now)
             state.refreshed_at = state.rebuilt_at = now
-            state.snapshot_xmin = snapshot.xmin
+            state.snapshot = snapshot.text
             state.save()
             return RefreshResult(0, 0, rebuilt=True)
         since = state.refreshed_at - OVERLAP
         zone = local_zone()
         # A ticket whose clock ran out since is breached now, though nothing wrote to it.
-        changed = Ticket.objects.alias(writer_age=_WRITER_AGE).filter(
+        changed = Ticket.objects.filter(
             Q(updated_at__gte=since) & _unseen(state, snapshot)
             | Q(pk__in=SlaEvent.objects.filter(created_at__gte=since).values("ticket_id"))
             | Q(status__in=RUNNING, sla_due_at__gte=since, sla_due_at__lte=now)
@@ -103,14 +104,14 @@ def refresh(*, now: datetime | None = None) -> RefreshResult:
         if len(ticket_days) + len(mention_days) > REBUILD_ABOVE_DAYS:
             _rebuild_all(now)
             state.refreshed_at = state.rebuilt_at = now
-            state.snapshot_xmin = snapshot.xmin
+            state.snapshot = snapshot.text
             state.save()
             return RefreshResult(len(ticket_days), len(mention_days), rebuilt=True)
         recompute_ticket_days(ticket_days, now=now)
         recompute_mention_days(mention_days)
         state.refreshed_at = now
-        state.snapshot_xmin = snapshot.xmin
-        state.save(update_fields=["refreshed_at", "snapshot_xmin"])
+        state.snapshot = snapshot.text
+        state.save(update_fields=["refreshed_at", "snapshot"])
     return RefreshResult(len(ticket_days), len(mention_days))
 
 
@@ -122,47 +123,49 @@ def rebuild(*, now: datetime | None = None) -> None:
         snapshot = _snapshot()
         _rebuild_all(now)
         state.refreshed_at = state.rebuilt_at = now
-        state.snapshot_xmin = snapshot.xmin
+        state.snapshot = snapshot.text
         state.save()
 
 
 @dataclass(frozen=True)
 class _Snapshot:
-    """This run's transaction id and the oldest transaction still running when it started:
-    what that one and every later one wrote may not be visible to this run."""
+    """What this run sees: PostgreSQL's snapshot (which transactions had committed when it
+    began) as text, and its xmax, the transaction id the rows' 32-bit xmin are read against."""
 
-    xid: int | None = None
-    xmin: int | None = None
+    text: str = ""
+    xmax: int | None = None
 
 
 def _snapshot() -> _Snapshot:
     if connection.vendor != "postgresql":
         return _Snapshot()
     with connection.cursor() as cursor:
-        # The run's own id is assigned already (its row lock): age() counts from it.
+        # Taken before this run reads anything: a transaction it counts as committed is
+        # visible to every later statement of the run, so recording it is on the safe side.
         cursor.execute(
-            "SELECT pg_current_xact_id()::text::bigint, "
-            "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+            "SELECT s::text, pg_snapshot_xmax(s)::text::bigint FROM pg_current_snapshot() s"
         )
-        xid, xmin = cursor.fetchone()
-    return _Snapshot(xid, xmin)
+        text, xmax = cursor.fetchone()
+    return _Snapshot(text, xmax)
 
 
-# How many transactions ago the row's current version was written (its xmin, 32 bits, counted
-# back from this run's id; a frozen row is as old as can be).
-_WRITER_AGE = RawSQL(  # noqa: S611  # nosec B611 - constant text, no input
-    f"age({Ticket._meta.db_table}.xmin)", (), output_field=models.BigIntegerField()
+# A row's xmin is a 32-bit transaction id: its full id is the one within 2**31 of a recent id.
+_WRITER = (
+    "(%s + ((tickets_ticket.xmin::text::bigint - %s + 6442450944) %% 4294967296) - 2147483648)"
 )
 
 
 def _unseen(state: RollupState, snapshot: _Snapshot) -> Q:
-    """Tickets changed in the overlap that the last run may not have seen: changed after it
-    started, or written by a transaction it could not see yet (one running at its start)."""
-    if state.snapshot_xmin is None or snapshot.xid is None or state.refreshed_at is None:
+    """Tickets changed in the overlap that the last run did not see: changed after it began,
+    or written by a transaction that had not committed by then."""
+    if not state.snapshot or snapshot.xmax is None or state.refreshed_at is None:
         return Q()  # SQLite, or no run recorded its snapshot: the whole overlap
-    return Q(updated_at__gte=state.refreshed_at) | Q(
-        writer_age__lte=snapshot.xid - state.snapshot_xmin
+    seen = RawSQL(  # noqa: S611  # nosec B611 - constant text; the values are parameters
+        f"pg_visible_in_snapshot({_WRITER}::text::xid8, %s::pg_snapshot)",
+        (snapshot.xmax, snapshot.xmax % 2**32, state.snapshot),
+        output_field=models.BooleanField(),
     )
+    return Q(updated_at__gte=state.refreshed_at) | Q(Exact(seen, False))
 
 
 def _locked_state() -> RollupState:

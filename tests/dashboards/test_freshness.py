@@ -1,10 +1,9 @@
 """Figures at most a minute old without any beat process: a read brings them up to date."""
 
-import threading
 from datetime import timedelta
 
 import time_machine
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -13,7 +12,7 @@ from desk.dashboards.models import RollupState
 from desk.models import Notification
 from desk.sla.models import SlaEvent
 from tests.conftest import skip_or_fail
-from tests.dashboards.helpers import berlin, figures, inquire, rebuild
+from tests.dashboards.helpers import berlin, figures, held_open_elsewhere, inquire, rebuild
 
 RANGE = {"from": "2026-11-01", "to": "2026-11-30"}
 
@@ -43,28 +42,12 @@ def test_a_read_does_not_wait_for_a_refresh_running_elsewhere(
         skip_or_fail("needs PostgreSQL (DATABASE_URL): SQLite has one writer and no row locks")
     stale = timezone.now() - timedelta(minutes=10)
     RollupState.objects.update_or_create(pk=1, defaults={"refreshed_at": stale})
-    locked, answered, released = threading.Event(), threading.Event(), threading.Event()
-
-    def refresh_elsewhere() -> None:  # as beat's refresh holds the lock while it works
-        try:
-            with transaction.atomic():
-                RollupState.objects.select_for_update().get(pk=1)
-                locked.set()
-                answered.wait(timeout=15)
-            released.set()
-        finally:
-            connection.close()
-
-    refresher = threading.Thread(target=refresh_elsewhere)
-    refresher.start()
-    assert locked.wait(timeout=10)
-    try:
+    # As beat's refresh holds the lock while it works.
+    refresh_elsewhere = RollupState.objects.select_for_update().filter(pk=1).get
+    with held_open_elsewhere(refresh_elsewhere) as released:
         response = manager_client.get("/dashboards/")
         api = manager_client.get("/api/v1/metrics/summary/").json()
         finished_while_locked = not released.is_set()
-    finally:
-        answered.set()
-        refresher.join()
 
     assert response.status_code == 200
     assert finished_while_locked
