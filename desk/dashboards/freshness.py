@@ -27,10 +27,12 @@ MAX_AGE = timedelta(seconds=60)
 def ensure_fresh(*, now: datetime) -> datetime | None:
     """Bring the SLA records and rollups up to `now` if older than MAX_AGE; return the moment
     the rollups' figures are as of (None before the first refresh), which pages show."""
-    refreshed_at = RollupState.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
+    found = RollupState.objects.filter(pk=1).values_list("refreshed_at").first()
+    refreshed_at = found[0] if found else None
     if _recent(refreshed_at, now):
         return refreshed_at
-    RollupState.objects.get_or_create(pk=1)
+    if found is None:
+        RollupState.objects.get_or_create(pk=1)
     with transaction.atomic():
         # The lock rollups.refresh takes: held elsewhere means a refresh is under way.
         state = RollupState.objects.select_for_update(skip_locked=True).filter(pk=1).first()
@@ -39,7 +41,7 @@ def ensure_fresh(*, now: datetime) -> datetime | None:
         if _recent(state.refreshed_at, now):
             return state.refreshed_at
         sweep(now=now)
-        rollups.refresh(now=now)
+        rollups.refresh(now=now, locked=state)
     return now
 
 

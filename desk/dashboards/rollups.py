@@ -76,11 +76,13 @@ def day_span(first: date, last: date) -> tuple[datetime, datetime]:
     return day_start(first), day_start(last + timedelta(days=1))
 
 
-def refresh(*, now: datetime | None = None) -> RefreshResult:
-    """Take in every change since the last refresh; the first run rebuilds everything."""
+def refresh(*, now: datetime | None = None, locked: RollupState | None = None) -> RefreshResult:
+    """Take in every change since the last refresh; the first run rebuilds everything.
+
+    `locked`: the state row, when the caller holds its lock already (a dashboard read)."""
     now = now or timezone.now()
     with transaction.atomic():
-        state = _locked_state()
+        state = locked or _locked_state()
         snapshot = _snapshot()
         if state.refreshed_at is None:
             _rebuild_all(now)
