@@ -32,7 +32,6 @@ from desk.classification.observers import NewMessage
 from desk.classification.types import Classification
 from desk.ingestion.counting import count_after_commit
 from desk.ingestion.identities import upsert_identities
-from desk.ingestion.inserts import insert_many
 from desk.ingestion.pipeline import NewMention, record_new_message, rows_of_new_conversation
 from tickets.models import Conversation, Message
 
@@ -258,9 +257,9 @@ def _insert(rows: Iterable[Model]) -> None:
     by_model: dict[type[Model], list[Model]] = {}
     for row in rows:
         by_model.setdefault(type(row), []).append(row)
-    for group in by_model.values():
+    for model, group in by_model.items():
         if connection.features.can_return_rows_from_bulk_insert:
-            insert_many(group)
+            model._default_manager.bulk_create(group)
         else:
             for row in group:
                 row.save(force_insert=True)

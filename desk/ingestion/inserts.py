@@ -1,10 +1,9 @@
-"""Several new rows in one statement: the rows of a new message and its ticket (`insert_all`),
-or many rows of one model (`insert_many`, a batch of mentions).
+"""Several new rows in one statement: the rows of a new message and its ticket.
 
-On PostgreSQL the INSERTs of `insert_all` become one data-modifying CTE, each row's foreign keys
-to an earlier row of the list read from that row's RETURNING: one round trip where save() costs
-one each. Elsewhere (SQLite) each row is saved in turn. No model signals are sent, and save() is
-not called: only models without either may be listed.
+On PostgreSQL the INSERTs become one data-modifying CTE, each row's foreign keys to an earlier
+row of the list read from that row's RETURNING: one round trip where save() costs one each.
+Elsewhere (SQLite) each row is saved in turn. No model signals are sent, and save() is not
+called: only models without either may be listed.
 """
 
 from __future__ import annotations
@@ -56,70 +55,6 @@ def insert_all(rows: Sequence[Model]) -> None:
                 related = field.get_cached_value(row)
                 if related is not None and getattr(row, field.attname) is None:
                     setattr(row, field.name, related)
-
-
-def insert_many(rows: Sequence[Model]) -> None:
-    """Insert rows of one model in one statement and set their primary keys, as bulk_create
-    does; their foreign keys to rows inserted before (by an earlier call) are read now.
-
-    The statement and each value are those `insert_all` sends for one row of the shape, checked
-    against the compiler once per shape; building them through bulk_create's compiler was a
-    third of a batch's CPU. A shape the check refuses goes through bulk_create.
-    """
-    if not rows:
-        return
-    by_columns: dict[_Columns, list[Model]] = {}
-    for row in rows:
-        _copy_related_keys(row)
-        by_columns.setdefault(_columns(row), []).append(row)
-    for columns, group in by_columns.items():
-        first = group[0]
-        if connection.vendor != "postgresql" or not _plain(first, columns):
-            type(first)._default_manager.bulk_create(group)
-            continue
-        params: list[Any] = []
-        for row in group:
-            params.extend(_prepared_values(row, columns, {}))
-        with connection.cursor() as cursor:
-            cursor.execute(_many_sql(type(first), columns, len(group)), params)
-            pks = cursor.fetchall()
-        for row, (pk,) in zip(group, pks, strict=True):
-            if row.pk is None:
-                row.pk = pk
-            row._state.adding = False
-            row._state.db = connection.alias
-
-
-def _copy_related_keys(row: Model) -> None:
-    """A foreign key set as a related row before that row had its key: take the key now."""
-    for field in _relations(type(row)):
-        if field.is_cached(row) and getattr(row, field.attname) is None:
-            related = field.get_cached_value(row)
-            if related is not None:
-                if getattr(related, field.target_field.attname) is None:
-                    raise ValueError(f"{type(row).__name__}.{field.name} is not inserted yet")
-                # Through the relation: setting the key alone would forget the cached row.
-                setattr(row, field.name, related)
-
-
-def _plain(row: Model, columns: _Columns) -> bool:
-    """Whether rows of this shape are sent as `_prepared_values` gives them (see _insert_sql)."""
-    shape = (row._meta.label, columns.attnames, ())
-    if shape not in _sql_by_shape:
-        _insert_sql(row, {})
-    return _sql_by_shape[shape] is not None
-
-
-def _many_sql(model: type[Model], columns: _Columns, count: int) -> str:
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join(quote(field.column) for field in columns.fields)
-    one = f"({', '.join(['%s'] * len(columns.fields))})"
-    # Table and column names are our models'; every value is a parameter.
-    return (
-        f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * count)} "  # noqa: S608  # nosec B608
-        f"RETURNING {quote(str(model._meta.pk.column))}"
-    )
 
 
 # The SQL text of a row's INSERT, by its shape: the model, the columns written and which of
