@@ -74,7 +74,10 @@ class Inquiry(models.Model):
     """An inquiry posted by a REST client; the ticket is found through its message."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    client = models.ForeignKey(ApiClient, on_delete=models.PROTECT, related_name="inquiries")
+    # Looked up through inquiry_unique_external_id, which leads with it.
+    client = models.ForeignKey(
+        ApiClient, on_delete=models.PROTECT, related_name="inquiries", db_index=False
+    )
     external_id = models.CharField(max_length=200, null=True, blank=True)
     message = models.OneToOneField(
         "tickets.Message", on_delete=models.PROTECT, related_name="inquiry"

@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 class Conversation(models.Model):
     """A thread with one contact on one channel."""
 
+    # Looked up through the (channel, root_platform_id) index below, which leads with it.
     channel = models.ForeignKey(
-        "channels.Channel", on_delete=models.PROTECT, related_name="conversations"
+        "channels.Channel", on_delete=models.PROTECT, related_name="conversations", db_index=False
     )
     contact = models.ForeignKey(
         "tickets.Contact", on_delete=models.PROTECT, related_name="conversations"
@@ -55,7 +56,10 @@ class Message(models.Model):
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="messages"
     )
-    channel = models.ForeignKey("channels.Channel", on_delete=models.PROTECT, related_name="+")
+    # Looked up through message_unique_platform_id, which leads with it.
+    channel = models.ForeignKey(
+        "channels.Channel", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     direction = models.CharField(max_length=3, choices=Direction.choices)
     # Null until an outbound message has been delivered; unique per channel once known, which
     # is what makes a twice-delivered platform event one message.

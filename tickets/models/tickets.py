@@ -77,7 +77,11 @@ class Ticket(models.Model):
     # Channel and contact repeat the conversation's so the inbox filters without joins.
     channel = models.ForeignKey("channels.Channel", on_delete=models.PROTECT, related_name="+")
     contact = models.ForeignKey("tickets.Contact", on_delete=models.PROTECT, related_name="tickets")
-    queue = models.ForeignKey("tickets.Queue", on_delete=models.PROTECT, related_name="tickets")
+    # Looked up through ticket_queue, which leads with it: an index of its own only made every
+    # new ticket write one more.
+    queue = models.ForeignKey(
+        "tickets.Queue", on_delete=models.PROTECT, related_name="tickets", db_index=False
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

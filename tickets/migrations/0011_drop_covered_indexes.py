@@ -1,0 +1,49 @@
+import django.db.models.deletion
+from django.db import migrations, models
+
+from tickets.migration_ops import drop_covered_fk_index
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("tickets", "0010_identity_seen_from_its_posts"),
+    ]
+
+    operations = [
+        drop_covered_fk_index(
+            "conversation",
+            "channel",
+            models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="conversations",
+                to="channels.channel",
+            ),
+            table="tickets_conversation",
+            index="tickets_conversation_channel_id_d7816113",
+        ),
+        drop_covered_fk_index(
+            "message",
+            "channel",
+            models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="channels.channel",
+            ),
+            table="tickets_message",
+            index="tickets_message_channel_id_d1b9c571",
+        ),
+        drop_covered_fk_index(
+            "ticket",
+            "queue",
+            models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="tickets",
+                to="tickets.queue",
+            ),
+            table="tickets_ticket",
+            index="tickets_ticket_queue_id_0d3cb9ef",
+        ),
+    ]
