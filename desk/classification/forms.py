@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from typing import Any, cast
 
 from django import forms
@@ -8,14 +7,23 @@ from django.utils.translation import gettext_lazy as _
 
 from channels.models import Channel
 from desk.classification.labels import DISPLAY_NAMES, LABELS, SENTIMENTS
+from desk.classification.language import DETECTED_LANGUAGES, language_name
 from desk.classification.models import ReplyTemplate, RoutingRule
 from tickets.models import Queue
 
-_LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
+
+def _language_choices(*kept: str) -> list[tuple[str, str]]:
+    """The languages a mention can be detected as, by name; `kept`: codes a saved rule or
+    template already holds, offered too, so that editing it does not drop them."""
+    codes = [*DETECTED_LANGUAGES, *(c for c in kept if c and c not in DETECTED_LANGUAGES)]
+    return [(code, language_name(code)) for code in codes]
 
 
 class RoutingRuleForm(forms.ModelForm):
     holding_reply = forms.ChoiceField(required=False, label=_("Holding reply template"))
+    languages = forms.MultipleChoiceField(
+        required=False, label=_("Languages"), widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = RoutingRule
@@ -69,15 +77,13 @@ class RoutingRuleForm(forms.ModelForm):
         names = ReplyTemplate.objects.order_by("name").values_list("name", flat=True).distinct()
         holding = cast(forms.ChoiceField, self.fields["holding_reply"])
         holding.choices = [("", _("none")), *((n, n) for n in names)]
+        saved = self.instance.language_codes()
+        languages = cast(forms.MultipleChoiceField, self.fields["languages"])
+        languages.choices = _language_choices(*saved)
+        self.initial["languages"] = saved
 
     def clean_languages(self) -> str:
-        codes = [c.strip().lower() for c in self.cleaned_data["languages"].split(",") if c.strip()]
-        wrong = [c for c in codes if not _LANGUAGE_CODE.match(c)]
-        if wrong:
-            raise forms.ValidationError(
-                _("Use two-letter language codes; not %(codes)s.") % {"codes": ", ".join(wrong)}
-            )
-        return ",".join(codes)
+        return ",".join(self.cleaned_data["languages"])
 
     def clean_min_score(self) -> float:
         score = self.cleaned_data["min_score"]
@@ -87,16 +93,20 @@ class RoutingRuleForm(forms.ModelForm):
 
 
 class ReplyTemplateForm(forms.ModelForm):
+    language = forms.ChoiceField(required=False, label=_("Language"))
+
     class Meta:
         model = ReplyTemplate
         fields = ["name", "language", "text"]
-        labels = {"name": _("Name"), "language": _("Language"), "text": _("Text")}
+        labels = {"name": _("Name"), "text": _("Text")}
 
-    def clean_language(self) -> str:
-        code = self.cleaned_data["language"].strip().lower()
-        if code and not _LANGUAGE_CODE.match(code):
-            raise forms.ValidationError(_("Use a two-letter language code, or leave it blank."))
-        return code
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        language = cast(forms.ChoiceField, self.fields["language"])
+        language.choices = [
+            ("", _("any other language")),
+            *_language_choices(self.instance.language),
+        ]
 
 
 class DryRunForm(forms.Form):
@@ -105,7 +115,11 @@ class DryRunForm(forms.Form):
     )
     message = forms.IntegerField(required=False, min_value=1, label=_("or a message id"))
     channel = forms.ModelChoiceField(Channel.objects.all(), required=False, label=_("Channel"))
-    language = forms.CharField(required=False, max_length=2, label=_("declared language"))
+    language = forms.ChoiceField(
+        required=False,
+        label=_("declared language"),
+        choices=[("", _("none: detect it")), *_language_choices()],
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from django.conf import settings
+from django.utils.translation import get_language_info
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
 from desk.classification.labels import SERVED_LANGUAGES
@@ -28,6 +30,24 @@ _CANDIDATES: dict[Language, str] = {
     Language.DANISH: "da",
     Language.BOKMAL: "nb",
 }
+# What a mention can be detected as: the languages a rule, a holding reply or the dry run
+# offers to choose from.
+DETECTED_LANGUAGES: tuple[str, ...] = tuple(_CANDIDATES.values())
+_DESK_LANGUAGE_NAMES = dict(settings.LANGUAGES)
+
+
+def language_name(code: str) -> str:
+    """A language by its own name and code ("Deutsch (de)"): a reader looks for theirs. A
+    language Django does not know keeps its code."""
+    name = _DESK_LANGUAGE_NAMES.get(code)
+    if name is None:
+        try:
+            name = get_language_info(code)["name_local"]
+        except KeyError:
+            return code
+    return f"{name} ({code})"
+
+
 # Lingua's confidence on one or two words is low; below this, greetings and thanks in the
 # served languages decide (lingua takes "merci" for Italian).
 _SHORT_TEXT_CONFIDENCE = 0.5

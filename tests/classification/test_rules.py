@@ -1,5 +1,6 @@
 """Managers edit the ordered rule list; the next mention is routed by it at once."""
 
+import re
 from typing import Any
 
 from django.test import Client
@@ -195,3 +196,45 @@ def test_the_rule_list_words_each_condition_in_the_reader_s_language(
     conditions = row[start : row.index("</td>", start)]
 
     assert conditions == '<td class="rule-parts"><span>Beobachtet</span><span>Negativ</span>'
+
+
+def test_a_manager_picks_a_rules_languages_by_name(manager_client: Client) -> None:
+    form = manager_client.get("/desk/rules/new/").content.decode()
+    assert 'value="sv"' in form and "svenska (sv)" in form.lower()
+    assert "Comma-separated language codes" not in form
+
+    response = manager_client.post(
+        "/desk/rules/new/", rule_form(name="Nordics", languages=["sv", "da"])
+    )
+
+    assert response.status_code == 302
+    rule = RoutingRule.objects.get(name="Nordics")
+    assert rule.languages == "sv,da"
+    listed = manager_client.get("/desk/rules/").content.decode().lower()
+    assert "svenska (sv), dansk (da)" in listed
+    edited = manager_client.get(f"/desk/rules/{rule.pk}/").content.decode()
+    assert re.search(r'value="sv"[^>]*checked', edited)
+    assert not re.search(r'value="de"[^>]*checked', edited)
+    refused = manager_client.post("/desk/rules/new/", rule_form(name="Nowhere", languages="xx"))
+    assert refused.status_code == 400
+    assert not RoutingRule.objects.filter(name="Nowhere").exists()
+
+
+def test_a_holding_reply_templates_language_is_chosen_from_a_list(
+    manager_client: Client,
+) -> None:
+    page = manager_client.get("/desk/reply-templates/").content.decode()
+    assert '<select name="language"' in page and "español (es)" in page.lower()
+
+    saved = manager_client.post(
+        "/desk/reply-templates/", {"name": "On it", "language": "es", "text": "Estamos en ello."}
+    )
+    refused = manager_client.post(
+        "/desk/reply-templates/", {"name": "On it", "language": "xx", "text": "?"}
+    )
+
+    assert saved.status_code == 302 and refused.status_code == 400
+    assert list(ReplyTemplate.objects.filter(name="On it").values_list("language", flat=True)) == [
+        "es"
+    ]
+    assert "español (es)" in manager_client.get("/desk/reply-templates/").content.decode().lower()

@@ -104,3 +104,7 @@ class RoutingRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def language_codes(self) -> list[str]:
+        """The languages the rule is limited to (none: any)."""
+        return [code.strip().lower() for code in self.languages.split(",") if code.strip()]

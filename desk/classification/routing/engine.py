@@ -135,7 +135,7 @@ def compile_rule(rule: RoutingRule) -> CompiledRule:
         conditions.append(_channel_condition(channel_ids))
     if rule.service_level:
         conditions.append(_equals("service_level", lambda f: f.service_level, rule.service_level))
-    languages = [code.strip().lower() for code in rule.languages.split(",") if code.strip()]
+    languages = rule.language_codes()
     if languages:
         conditions.append(_language_condition(languages))
     if rule.label:

@@ -3,10 +3,11 @@ from typing import Any
 
 from django import template
 from django.utils import formats, timezone
-from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from channels.registry import ADAPTERS, adapter_class
+from desk.classification.language import language_name
 from desk.sla.selectors import SlaState, SlaStatus, sla_status
 from desk.triage import labels
 from tickets.text import reworded
@@ -18,15 +19,7 @@ register = template.Library()
 def language_label(code: str) -> str:
     """A detected or declared language by its own name ("Deutsch (de)"), as the filters list
     the desk's languages; a language Django does not know keeps its code."""
-    if not code:
-        return "–"
-    name = labels.LANGUAGE_NAMES.get(code)
-    if name is None:
-        try:
-            name = get_language_info(code)["name_local"]
-        except KeyError:
-            return code
-    return f"{name} ({code})"
+    return language_name(code) if code else "–"
 
 
 # An account's platform where the channel kind's name would not do: a Meta channel's
