@@ -6,13 +6,16 @@ from django.db import migrations, models
 
 
 def drop_covered_fk_index(
-    model_name: str, name: str, field: models.ForeignKey, *, table: str, index: str
+    model_name: str, name: str, *, to: str, related_name: str, table: str, index: str
 ) -> migrations.SeparateDatabaseAndState:
-    """A foreign key's own index given up (`field` has db_index=False) because another index
-    leads with its column. Django's AlterField would also drop and re-add the constraint, and
-    re-adding it checks every row of the table under lock; this drops the index alone.
+    """A protected foreign key's own index given up because another index leads with its
+    column. Django's AlterField would also drop and re-add the constraint, and re-adding it
+    checks every row of the table under lock; this drops the index alone.
     """
     column = f"{name}_id"
+    field = models.ForeignKey(
+        to, on_delete=models.PROTECT, related_name=related_name, db_index=False
+    )
     return migrations.SeparateDatabaseAndState(
         state_operations=[migrations.AlterField(model_name=model_name, name=name, field=field)],
         database_operations=[

@@ -1,5 +1,4 @@
-import django.db.models.deletion
-from django.db import migrations, models
+from django.db import migrations
 
 from tickets.migration_ops import drop_covered_fk_index
 
@@ -13,12 +12,8 @@ class Migration(migrations.Migration):
         drop_covered_fk_index(
             "inboundevent",
             "channel",
-            models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="inbound_events",
-                to="channels.channel",
-            ),
+            to="channels.channel",
+            related_name="inbound_events",
             table="channels_inboundevent",
             index="channels_inboundevent_channel_id_1d48c05b",
         ),

@@ -1,5 +1,4 @@
-import django.db.models.deletion
-from django.db import migrations, models
+from django.db import migrations
 
 from tickets.migration_ops import drop_covered_fk_index
 
@@ -13,12 +12,8 @@ class Migration(migrations.Migration):
         drop_covered_fk_index(
             "inquiry",
             "client",
-            models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="inquiries",
-                to="desk.apiclient",
-            ),
+            to="desk.apiclient",
+            related_name="inquiries",
             table="desk_inquiry",
             index="desk_inquiry_client_id_9b72dec5",
         ),

@@ -1,5 +1,4 @@
-import django.db.models.deletion
-from django.db import migrations, models
+from django.db import migrations
 
 from tickets.migration_ops import drop_covered_fk_index
 
@@ -13,36 +12,24 @@ class Migration(migrations.Migration):
         drop_covered_fk_index(
             "conversation",
             "channel",
-            models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="conversations",
-                to="channels.channel",
-            ),
+            to="channels.channel",
+            related_name="conversations",
             table="tickets_conversation",
             index="tickets_conversation_channel_id_d7816113",
         ),
         drop_covered_fk_index(
             "message",
             "channel",
-            models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="channels.channel",
-            ),
+            to="channels.channel",
+            related_name="+",
             table="tickets_message",
             index="tickets_message_channel_id_d1b9c571",
         ),
         drop_covered_fk_index(
             "ticket",
             "queue",
-            models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="tickets",
-                to="tickets.queue",
-            ),
+            to="tickets.queue",
+            related_name="tickets",
             table="tickets_ticket",
             index="tickets_ticket_queue_id_0d3cb9ef",
         ),
