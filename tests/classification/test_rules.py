@@ -238,3 +238,13 @@ def test_a_holding_reply_templates_language_is_chosen_from_a_list(
         "es"
     ]
     assert "español (es)" in manager_client.get("/desk/reply-templates/").content.decode().lower()
+
+
+def test_a_rules_priority_reads_in_the_managers_language(manager_client: Client) -> None:
+    manager_client.post("/preferences/", {"language": "de", "time_zone": "Europe/Berlin"})
+
+    form = manager_client.get("/desk/rules/new/").content.decode()
+    manager_client.post("/desk/rules/new/", rule_form(name="Eilig", priority="4"))
+
+    assert ">Dringend<" in form and ">Urgent<" not in form
+    assert "Dringend" in manager_client.get("/desk/rules/").content.decode()

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from desk.classification.labels import DISPLAY_NAMES, LABELS, SENTIMENTS
+from tickets.models import Ticket
 
 
 def validate_regex(value: str) -> None:
@@ -81,9 +82,8 @@ class RoutingRule(models.Model):
     queue = models.ForeignKey(
         "tickets.Queue", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    priority = models.PositiveSmallIntegerField(
-        null=True, blank=True, choices=[(1, "Low"), (2, "Normal"), (3, "High"), (4, "Urgent")]
-    )
+    # The ticket's own priorities, named as the ticket names them (in the reader's language).
+    priority = models.PositiveSmallIntegerField(null=True, blank=True, choices=Ticket.Priority)
     tags = models.CharField(max_length=200, blank=True, help_text=_("Comma-separated tags."))
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
