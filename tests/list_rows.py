@@ -27,7 +27,7 @@ from desk.classification.models import (
 from desk.models import ApiClient, Inquiry, Notification
 from desk.outbound.models import ReplyApproval
 from desk.privacy.models import AuditEntry, LegalHold
-from desk.sla.models import Calendar, CalendarDay, SlaPolicy
+from desk.sla.models import Calendar, CalendarDay, SlaPolicy, SlaTarget
 from tickets.models import Contact, Conversation, Identity, Message, Note, Tag, Ticket
 
 SUBJECT_EMAIL = "subject@example.com"
@@ -404,8 +404,18 @@ def calendar_days(scene: Scene, n: int) -> list[str]:
 def policies(scene: Scene, n: int) -> list[str]:
     markers = scene.markers(n, "S")
     calendar_id = scene.ticket.sla_policy.calendar_id
-    SlaPolicy.objects.bulk_create(
+    created = SlaPolicy.objects.bulk_create(
         SlaPolicy(name=m, calendar_id=calendar_id, is_active=False) for m in markers
+    )
+    # Each with a target of its own, which the SLA page shows in the policy's form.
+    SlaTarget.objects.bulk_create(
+        SlaTarget(
+            policy=policy,
+            priority=Ticket.Priority.URGENT,
+            first_response_minutes=60,
+            next_response_minutes=120,
+        )
+        for policy in created
     )
     return markers
 

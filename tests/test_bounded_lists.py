@@ -172,9 +172,10 @@ PAGES = [
         0,
         stale_rollups=True,
     ),
-    # Service levels: policies and a calendar's days on one page.
-    ListPage("sla-settings", fixed("/sla/"), rows.policies, "manager", 12),
-    ListPage("sla-settings", fixed("/sla/"), rows.calendar_days, "manager", 12, label="days"),
+    # Service levels: policies (with their targets per priority and the people to escalate
+    # to) and a calendar's days on one page.
+    ListPage("sla-settings", fixed("/sla/"), rows.policies, "manager", 13),
+    ListPage("sla-settings", fixed("/sla/"), rows.calendar_days, "manager", 13, label="days"),
     # REST.
     ListPage("api-inquiries", fixed("/api/v1/inquiries/"), rows.inquiries, "api", 4),
     ListPage(

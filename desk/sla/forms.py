@@ -6,10 +6,13 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from desk.sla.business_hours import DAY_NAMES, BusinessCalendar
 from desk.sla.models import Calendar, CalendarDay, SlaPolicy
+from tickets.models import Ticket
 
 DAY_LABELS = dict(
     zip(
@@ -111,6 +114,7 @@ class PolicyForm(forms.ModelForm):
             "warning_minutes_left",
             "raise_priority_on_breach",
             "notify_managers",
+            "escalate_to",
         ]
         labels = {
             "name": _("Name"),
@@ -126,20 +130,66 @@ class PolicyForm(forms.ModelForm):
             "raise_priority_on_breach": _("Raise the priority on a breach"),
             "notify_managers": _("Notify the managers"),
             "follow_up_minutes": _("Follow-up after a holding reply (minutes)"),
+            "escalate_to": _("Escalate to"),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Left out, the follow-up target stays as it is (three business days by default).
         self.fields["follow_up_minutes"].required = False
+        escalate_to = cast(forms.ModelChoiceField, self.fields["escalate_to"])
+        escalate_to.queryset = get_user_model().objects.filter(is_active=True).order_by("username")
 
     def clean_follow_up_minutes(self) -> int:
         value = self.cleaned_data.get("follow_up_minutes")
         return self.instance.follow_up_minutes if value is None else value
 
 
+# The targets a priority of its own can set, as the policy's columns (SlaTarget's too).
+TARGET_FIELDS = {
+    "first_response_minutes": _("First response"),
+    "next_response_minutes": _("Next response"),
+    "resolution_minutes": _("Resolution"),
+}
+
+
+class PriorityTargetsForm(forms.Form):
+    """A policy's targets for each ticket priority, in business minutes. A priority left
+    blank keeps the policy's own targets; a blank figure in a filled row takes the policy's."""
+
+    def __init__(self, *args: Any, policy: SlaPolicy, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        saved = {target.priority: target for target in policy.targets.all()}
+        self.rows: list[tuple[str, list[forms.BoundField]]] = []
+        for priority in Ticket.Priority:
+            names = []
+            for column, heading in TARGET_FIELDS.items():
+                name = f"{priority.value}_{column}"
+                self.fields[name] = forms.IntegerField(
+                    required=False,
+                    min_value=1,
+                    label=format_lazy("{}: {}", priority.label, heading),
+                    widget=forms.NumberInput(
+                        attrs={"aria-label": format_lazy("{}: {}", priority.label, heading)}
+                    ),
+                )
+                target = saved.get(priority.value)
+                self.initial[name] = getattr(target, column) if target else None
+                names.append(name)
+            self.rows.append((str(priority.label), [self[name] for name in names]))
+
+    def targets(self) -> dict[int, dict[str, int | None]]:
+        """Each priority's figures as entered (None: blank)."""
+        return {
+            priority.value: {
+                column: self.cleaned_data[f"{priority.value}_{column}"] for column in TARGET_FIELDS
+            }
+            for priority in Ticket.Priority
+        }
+
+
 # The policy fields whose choices are rows of other tables.
-POLICY_CHOICE_FIELDS = ("calendar", "queue", "channel")
+POLICY_CHOICE_FIELDS = ("calendar", "queue", "channel", "escalate_to")
 
 
 def share_policy_choices(policy_forms: Sequence[PolicyForm]) -> None:

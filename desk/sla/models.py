@@ -176,7 +176,7 @@ class SlaPolicy(models.Model):
 
     def clean(self) -> None:
         if self.warning_percent is not None and not 1 <= self.warning_percent <= 100:
-            raise ValidationError({"warning_percent": "Between 1 and 100."})
+            raise ValidationError({"warning_percent": _("Between 1 and 100.")})
         if 0 in (self.first_response_minutes, self.next_response_minutes, self.follow_up_minutes):
             raise ValidationError(_("Response targets must be at least one minute."))
 

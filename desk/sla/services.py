@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import F
 
 from desk.config_snapshot import changed
-from desk.sla.models import Calendar, SlaPolicy
+from desk.sla.models import Calendar, SlaPolicy, SlaTarget
 from desk.sla.tasks import recompute_sla_due_times
 
 log = logging.getLogger(__name__)
@@ -20,6 +20,23 @@ def calendar_changed(*, calendar: Calendar) -> None:
     calendar.refresh_from_db(fields=["version"])
     changed()  # an update sends no signal; cached policies hold the calendar's old version
     transaction.on_commit(lambda: _enqueue_recompute(calendar_id=calendar.pk))
+
+
+def save_priority_targets(*, policy: SlaPolicy, targets: dict[int, dict[str, int | None]]) -> None:
+    """A policy's own targets per priority: a priority with no figures has none (the policy's
+    apply); a blank figure beside others takes the policy's. Call policy_changed after."""
+    for priority, figures in targets.items():
+        if all(value is None for value in figures.values()):
+            SlaTarget.objects.filter(policy=policy, priority=priority).delete()
+            continue
+        SlaTarget.objects.update_or_create(
+            policy=policy,
+            priority=priority,
+            defaults={
+                column: getattr(policy, column) if value is None else value
+                for column, value in figures.items()
+            },
+        )
 
 
 def policy_changed(*, policy: SlaPolicy) -> None:

@@ -12,14 +12,23 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from desk.access import policy_editor_required
-from desk.sla.forms import CalendarDayForm, CalendarForm, PolicyForm, share_policy_choices
+from desk.sla.forms import (
+    TARGET_FIELDS,
+    CalendarDayForm,
+    CalendarForm,
+    PolicyForm,
+    PriorityTargetsForm,
+    share_policy_choices,
+)
 from desk.sla.models import Calendar, SlaPolicy
-from desk.sla.services import calendar_changed, policy_changed
+from desk.sla.services import calendar_changed, policy_changed, save_priority_targets
 
 
 def _page(request: HttpRequest, *, status: int = 200, **forms: Any) -> HttpResponse:
     calendars = Calendar.objects.prefetch_related("days")
-    policies = SlaPolicy.objects.select_related("calendar", "queue", "channel")
+    policies = SlaPolicy.objects.select_related("calendar", "queue", "channel").prefetch_related(
+        "targets"
+    )
     rows = [
         {
             "calendar": calendar,
@@ -37,10 +46,24 @@ def _page(request: HttpRequest, *, status: int = 200, **forms: Any) -> HttpRespo
         for policy in policies
     ]
     share_policy_choices([form for _policy, form in policy_forms])
-    policy_rows = [{"policy": policy, "form": form} for policy, form in policy_forms]
+    policy_rows = [
+        {
+            "policy": policy,
+            "form": form,
+            "targets": forms.get(f"targets_{policy.pk}") or _targets_form(policy),
+        }
+        for policy, form in policy_forms
+    ]
     return render(
-        request, "sla/settings.html", {"calendars": rows, "policies": policy_rows}, status=status
+        request,
+        "sla/settings.html",
+        {"calendars": rows, "policies": policy_rows, "target_headings": TARGET_FIELDS.values()},
+        status=status,
     )
+
+
+def _targets_form(policy: SlaPolicy, data: Any = None) -> PriorityTargetsForm:
+    return PriorityTargetsForm(data, policy=policy, prefix=f"p{policy.pk}-t")
 
 
 @policy_editor_required
@@ -100,10 +123,12 @@ def remove_calendar_day(request: HttpRequest, pk: int, day_pk: int) -> HttpRespo
 def edit_policy(request: HttpRequest, pk: int) -> HttpResponse:
     policy = get_object_or_404(SlaPolicy, pk=pk)
     form = PolicyForm(request.POST, instance=policy, prefix=f"p{pk}")
-    if not form.is_valid():
-        return _page(request, status=400, **{f"policy_{pk}": form})
+    targets = _targets_form(policy, request.POST)
+    if not (form.is_valid() and targets.is_valid()):
+        return _page(request, status=400, **{f"policy_{pk}": form, f"targets_{pk}": targets})
     with transaction.atomic():
         form.save()
+        save_priority_targets(policy=policy, targets=targets.targets())
         policy_changed(policy=policy)
     flash.success(
         request, _("Saved %(policy)s; open tickets are being recomputed.") % {"policy": policy}

@@ -155,3 +155,82 @@ def test_a_closing_day_of_every_year_is_shown_by_day_and_month(
     assert "24. Dezember (jedes Jahr)" in page
     assert "31.12.2026" in page
     assert "2000" not in page
+
+
+def _policy_form(policy: SlaPolicy, **targets: str) -> dict[str, Any]:
+    prefix = f"p{policy.pk}"
+    return {
+        f"{prefix}-name": policy.name,
+        f"{prefix}-calendar": policy.calendar_id,
+        f"{prefix}-is_active": "on",
+        f"{prefix}-first_response_minutes": "1440",
+        f"{prefix}-next_response_minutes": "1440",
+        f"{prefix}-warning_percent": "80",
+        **{f"{prefix}-t-{name}": value for name, value in targets.items()},
+    }
+
+
+def test_a_manager_gives_urgent_tickets_a_shorter_target_on_the_sla_page(
+    api: Client,
+    manager_client: Client,
+    default_policy: SlaPolicy,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    inquire(api, berlin(2026, 11, 23, 10), text="Urgent: the shop is down")
+    inquire(api, berlin(2026, 11, 23, 10), text="A question about invoices")
+    urgent = Ticket.objects.get(subject__startswith="Urgent")
+    Ticket.objects.filter(pk=urgent.pk).update(priority=Ticket.Priority.URGENT)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager_client.post(
+            f"/sla/policies/{default_policy.pk}/",
+            _policy_form(default_policy, **{"4_first_response_minutes": "60"}),
+        )
+
+    assert response.status_code == 302
+    dues = dict(Ticket.objects.values_list("priority", "first_response_due_at"))
+    assert dues[Ticket.Priority.URGENT] == berlin(2026, 11, 23, 11)
+    assert dues[Ticket.Priority.NORMAL] == berlin(2026, 11, 26, 10)
+    target = default_policy.targets.get()
+    assert (target.priority, target.next_response_minutes) == (Ticket.Priority.URGENT, 1440)
+    page = manager_client.get("/sla/").content.decode()
+    assert f'name="p{default_policy.pk}-t-4_first_response_minutes" value="60"' in page
+    assert "set in the admin" not in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        manager_client.post(f"/sla/policies/{default_policy.pk}/", _policy_form(default_policy))
+
+    assert not default_policy.targets.exists()
+    urgent.refresh_from_db()
+    assert urgent.first_response_due_at == berlin(2026, 11, 26, 10)
+
+
+def test_a_bad_priority_target_is_refused_and_nothing_is_saved(
+    manager_client: Client, default_policy: SlaPolicy
+) -> None:
+    form = _policy_form(default_policy, **{"3_next_response_minutes": "0"})
+    form[f"p{default_policy.pk}-first_response_minutes"] = "600"
+
+    response = manager_client.post(f"/sla/policies/{default_policy.pk}/", form)
+
+    assert response.status_code == 400
+    assert "greater than or equal to 1" in response.content.decode()
+    default_policy.refresh_from_db()
+    assert default_policy.first_response_minutes == 1440
+    assert not default_policy.targets.exists()
+
+
+def test_a_manager_names_the_person_breached_tickets_escalate_to(
+    manager_client: Client, default_policy: SlaPolicy
+) -> None:
+    lead = User.objects.create_user("lead-agent")
+    form = _policy_form(default_policy)
+    form[f"p{default_policy.pk}-escalate_to"] = lead.pk
+
+    response = manager_client.post(f"/sla/policies/{default_policy.pk}/", form)
+
+    assert response.status_code == 302
+    default_policy.refresh_from_db()
+    assert default_policy.escalate_to == lead
+    page = manager_client.get("/sla/").content.decode()
+    assert f'<option value="{lead.pk}" selected>lead-agent</option>' in page
