@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from desk.sla.business_hours import DAY_NAMES, BusinessCalendar, parse_time
+from tickets.models import Ticket
 
 
 @dataclass(frozen=True)
@@ -214,9 +215,7 @@ class SlaTarget(models.Model):
     """Targets for one priority, overriding the policy's own."""
 
     policy = models.ForeignKey(SlaPolicy, on_delete=models.CASCADE, related_name="targets")
-    priority = models.PositiveSmallIntegerField(
-        choices=[(1, "Low"), (2, "Normal"), (3, "High"), (4, "Urgent")]
-    )
+    priority = models.PositiveSmallIntegerField(choices=Ticket.Priority)
     first_response_minutes = models.PositiveIntegerField()
     next_response_minutes = models.PositiveIntegerField()
     resolution_minutes = models.PositiveIntegerField(null=True, blank=True)

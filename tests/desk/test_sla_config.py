@@ -234,3 +234,14 @@ def test_a_manager_names_the_person_breached_tickets_escalate_to(
     assert default_policy.escalate_to == lead
     page = manager_client.get("/sla/").content.decode()
     assert f'<option value="{lead.pk}" selected>lead-agent</option>' in page
+
+
+def test_the_admin_names_a_targets_priority_in_the_readers_language(
+    default_policy: SlaPolicy, django_user_model: Any
+) -> None:
+    admin = Client(HTTP_ACCEPT_LANGUAGE="de")
+    admin.force_login(django_user_model.objects.create_superuser("root"))
+
+    page = admin.get(f"/admin/sla/slapolicy/{default_policy.pk}/change/").content.decode()
+
+    assert ">Dringend<" in page and ">Urgent<" not in page
