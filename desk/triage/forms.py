@@ -145,4 +145,4 @@ class SaveViewForm(forms.Form):
     query = forms.CharField(max_length=2000, required=False)
 
 
-PRIORITY_CHOICES = [(p.value, labels.PRIORITY_LABELS[p.value]) for p in Ticket.Priority]
+PRIORITY_CHOICES = Ticket.Priority.choices

@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 from desk.classification.labels import SENTIMENT_NAMES as SENTIMENT_NAMES
 from desk.sla.selectors import SLA_LABELS as SLA_LABELS
 from desk.sla.selectors import TARGET_LABELS as TARGET_LABELS
+from tickets.models import Ticket
 
 STATUS_LABELS = {
     "new": pgettext_lazy("ticket status", "New"),
@@ -16,7 +17,8 @@ STATUS_LABELS = {
     "closed": _("Closed"),
     "ignored": _("Netiquette violation"),
 }
-PRIORITY_LABELS = {1: _("Low"), 2: _("Normal"), 3: _("High"), 4: _("Urgent")}
+# The ticket model names its priorities; the pages read them from there.
+PRIORITY_LABELS = {priority.value: priority.label for priority in Ticket.Priority}
 VOICE_LABELS = {"company": _("Company voice"), "personal": _("Personal opinion")}
 DELIVERY_LABELS = {
     "received": _("Received"),
