@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import requests
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -198,7 +199,10 @@ class YouTubeAdapter(Adapter):
         used = quota_used(channel_id=self.channel.pk, day=self._quota_day())
         return {
             gettext("quota today"): gettext("%(used)s of %(limit)s units (Pacific day)")
-            % {"used": used, "limit": self.config["daily_quota"]}
+            % {
+                "used": number_format(used, force_grouping=True),
+                "limit": number_format(self.config["daily_quota"], force_grouping=True),
+            }
         }
 
     # -- polling -------------------------------------------------------------------------

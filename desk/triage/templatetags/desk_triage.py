@@ -16,6 +16,13 @@ register = template.Library()
 
 
 @register.filter
+def grouped(number: int) -> str:
+    """A count with the reader's digit grouping ("10.000", "10 000"), which Django's own number
+    localisation leaves out unless every number on every page has it."""
+    return formats.number_format(number, force_grouping=True)
+
+
+@register.filter
 def language_label(code: str) -> str:
     """A detected or declared language by its own name ("Deutsch (de)"), as the filters list
     the desk's languages; a language Django does not know keeps its code."""

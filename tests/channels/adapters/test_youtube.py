@@ -159,7 +159,7 @@ def test_quota_units_are_counted_per_day_and_shown(
     poll(channel)
 
     assert QuotaUsage.objects.get(channel=channel).units == 1
-    assert "quota today: 1 of 10000 units" in run_command("channel", "list")
+    assert "quota today: 1 of 10,000 units" in run_command("channel", "list")
 
 
 def test_a_poll_that_would_overspend_the_quota_waits_for_the_next_day(

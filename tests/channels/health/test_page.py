@@ -209,7 +209,10 @@ def test_quota_used_today_is_shown_against_the_daily_limit(
     page = shown(staff_client)
 
     assert used > 0
-    assert f"Quota today: {used} of 10000 units ({round(used / 100)} %), Pacific time" in page
+    assert f"Quota today: {used} of 10,000 units ({round(used / 100)} %), Pacific time" in page
+    staff_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "de"
+    german = shown(staff_client)
+    assert "Kontingent heute: " in german and " von 10.000 Einheiten" in german
 
 
 def test_the_health_page_of_a_channel_lists_its_resolved_warnings(
